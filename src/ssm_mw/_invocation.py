@@ -1,0 +1,129 @@
+"""Task invocation parameters: a tagged union of four variants.
+
+In the botocore model, ``TaskInvocationParameters`` is one structure with four
+optional members. Here it is a real union: the class of the value *is* the
+variant, and it decides the task's :class:`~ssm_mw.TaskType`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+from ._enums import DocumentHashType, NotificationEvent, NotificationType, TaskType
+from ._redact import redacted_repr
+
+__all__ = [
+    "AutomationParameters",
+    "CloudWatchOutputConfig",
+    "LambdaParameters",
+    "NotificationConfig",
+    "RunCommandParameters",
+    "StepFunctionsParameters",
+    "TaskInvocationParameters",
+    "UnknownInvocationParameters",
+]
+
+
+@attrs.frozen(kw_only=True)
+class CloudWatchOutputConfig:
+    """Where Run Command sends its output in CloudWatch Logs."""
+
+    cloud_watch_log_group_name: str | None = None
+    cloud_watch_output_enabled: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class NotificationConfig:
+    """Amazon SNS notifications about command status changes."""
+
+    notification_arn: str | None = None
+    notification_events: tuple[NotificationEvent, ...] | None = None
+    notification_type: NotificationType | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RunCommandParameters:
+    """Parameters of a ``RUN_COMMAND`` task.
+
+    ``parameters`` (document parameter name to values) is sensitive: it never
+    appears in ``repr()``. Example::
+
+        RunCommandParameters(parameters={"commands": ("uptime",)}, timeout_seconds=600)
+    """
+
+    task_type: ClassVar[TaskType] = TaskType.RUN_COMMAND
+    botocore_key: ClassVar[str] = "RunCommand"
+
+    comment: str | None = None
+    cloud_watch_output_config: CloudWatchOutputConfig | None = None
+    document_hash: str | None = None
+    document_hash_type: DocumentHashType | None = None
+    document_version: str | None = None
+    notification_config: NotificationConfig | None = None
+    output_s3_bucket_name: str | None = None
+    output_s3_key_prefix: str | None = None
+    parameters: dict[str, tuple[str, ...]] | None = attrs.field(default=None, repr=redacted_repr)
+    service_role_arn: str | None = None
+    timeout_seconds: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AutomationParameters:
+    """Parameters of an ``AUTOMATION`` task."""
+
+    task_type: ClassVar[TaskType] = TaskType.AUTOMATION
+    botocore_key: ClassVar[str] = "Automation"
+
+    document_version: str | None = None
+    parameters: dict[str, tuple[str, ...]] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StepFunctionsParameters:
+    """Parameters of a ``STEP_FUNCTIONS`` task. ``input`` is sensitive."""
+
+    task_type: ClassVar[TaskType] = TaskType.STEP_FUNCTIONS
+    botocore_key: ClassVar[str] = "StepFunctions"
+
+    input: str | None = attrs.field(default=None, repr=redacted_repr)
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class LambdaParameters:
+    """Parameters of a ``LAMBDA`` task. ``payload`` (bytes) is sensitive."""
+
+    task_type: ClassVar[TaskType] = TaskType.LAMBDA
+    botocore_key: ClassVar[str] = "Lambda"
+
+    client_context: str | None = None
+    qualifier: str | None = None
+    payload: bytes | None = attrs.field(default=None, repr=redacted_repr)
+
+
+@attrs.frozen(kw_only=True)
+class UnknownInvocationParameters:
+    """An invocation-parameters block this version cannot type.
+
+    It stands for a block with no variant (``botocore_key is None``), with a
+    variant this version does not know, or with more than one variant. It
+    keeps the block as it came (``raw``), so it is written back unchanged.
+    Only responses produce it; requests cannot send it.
+    """
+
+    task_type: ClassVar[None] = None
+
+    botocore_key: str | None
+    raw: Mapping[str, Any] = attrs.field(repr=redacted_repr)
+
+
+#: The four invocation-parameter variants a request can carry.
+TaskInvocationParameters: TypeAlias = (
+    RunCommandParameters | AutomationParameters | StepFunctionsParameters | LambdaParameters
+)
+
+#: Every class a response's invocation parameters can be.
+AnyInvocationParameters: TypeAlias = TaskInvocationParameters | UnknownInvocationParameters

@@ -1,0 +1,278 @@
+"""Value objects for maintenance-window tasks.
+
+Every class is an attrs class: frozen, keyword-only and slotted. Attribute
+names are the snake_case of the botocore member names; lists are tuples and
+maps are dicts. ``None`` means "not set" and is kept apart from an empty
+tuple or dict. Use :func:`attrs.evolve` for "the same, but with ...".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ._enums import CutoffBehavior, TaskType
+from ._errors import ValidationError
+from ._invocation import AnyInvocationParameters, TaskInvocationParameters
+from ._redact import redacted_repr
+
+__all__ = [
+    "Alarm",
+    "AlarmConfiguration",
+    "LoggingInfo",
+    "MaintenanceWindowTask",
+    "MaintenanceWindowTaskDetails",
+    "Target",
+    "TaskDefinition",
+    "TaskFilter",
+    "TaskPage",
+    "TaskParameterValueExpression",
+    "TaskUpdate",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """Which managed nodes or resources a task runs on.
+
+    Prefer the constructors: ``Target.instances("i-0123...")``,
+    ``Target.window_targets(...)``, ``Target.tag("Env", "prod")``,
+    ``Target.resource_group("my-group")``.
+    """
+
+    key: str | None = None
+    values: tuple[str, ...] | None = None
+
+    @classmethod
+    def instances(cls, *instance_ids: str) -> Target:
+        """Target managed nodes by id (``InstanceIds``)."""
+        return cls(key="InstanceIds", values=instance_ids)
+
+    @classmethod
+    def window_targets(cls, *window_target_ids: str) -> Target:
+        """Target the window's registered targets by id (``WindowTargetIds``)."""
+        return cls(key="WindowTargetIds", values=window_target_ids)
+
+    @classmethod
+    def tag(cls, key: str, *values: str) -> Target:
+        """Target nodes whose tag ``key`` has one of ``values`` (``tag:KEY``)."""
+        return cls(key=f"tag:{key}", values=values)
+
+    @classmethod
+    def resource_group(cls, name: str) -> Target:
+        """Target the members of a resource group (``resource-groups:Name``)."""
+        return cls(key="resource-groups:Name", values=(name,))
+
+
+@attrs.frozen(kw_only=True)
+class TaskFilter:
+    """A filter for describing tasks. Values within a filter are OR'ed, filters AND'ed.
+
+    Prefer the constructors: ``TaskFilter.task_type(TaskType.LAMBDA)``,
+    ``TaskFilter.priority(1, 2)``, ``TaskFilter.task_arn(...)``,
+    ``TaskFilter.window_task_id(...)``.
+    """
+
+    key: str | None = None
+    values: tuple[str, ...] | None = None
+
+    @classmethod
+    def window_task_id(cls, *window_task_ids: str) -> TaskFilter:
+        """Tasks with one of these ids."""
+        return cls(key="WindowTaskId", values=window_task_ids)
+
+    @classmethod
+    def task_arn(cls, *task_arns: str) -> TaskFilter:
+        """Tasks with one of these task ARNs (document, function or state machine)."""
+        return cls(key="TaskArn", values=task_arns)
+
+    @classmethod
+    def priority(cls, *priorities: int) -> TaskFilter:
+        """Tasks with one of these priorities."""
+        return cls(key="Priority", values=tuple(str(p) for p in priorities))
+
+    @classmethod
+    def task_type(cls, *task_types: TaskType) -> TaskFilter:
+        """Tasks of one of these types."""
+        return cls(key="TaskType", values=tuple(t.value for t in task_types))
+
+
+@attrs.frozen(kw_only=True)
+class TaskParameterValueExpression:
+    """The values of one task parameter (``TaskParameters`` is deprecated by AWS)."""
+
+    values: tuple[str, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class LoggingInfo:
+    """Where task logs go in Amazon S3 (deprecated by AWS in favour of output settings)."""
+
+    s3_bucket_name: str
+    s3_region: str
+    s3_key_prefix: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Alarm:
+    """A CloudWatch alarm, by name."""
+
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class AlarmConfiguration:
+    """CloudWatch alarms that stop the task when they go off."""
+
+    alarms: tuple[Alarm, ...]
+    ignore_poll_alarm_failure: bool | None = None
+
+
+def _task_type_from_parameters(self: Any) -> TaskType:
+    params: TaskInvocationParameters | None = self.task_invocation_parameters
+    if params is None:
+        raise ValidationError.single(
+            "task_type", "is required when task_invocation_parameters is not given"
+        )
+    return params.task_type
+
+
+def _task_type_agrees(self: Any, _attribute: Any, value: TaskType) -> None:
+    params: TaskInvocationParameters | None = self.task_invocation_parameters
+    if params is not None and value != params.task_type:
+        raise ValidationError.single(
+            "task_type",
+            f"{value.value} does not match task_invocation_parameters "
+            f"({type(params).__name__} is {params.task_type.value})",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TaskDefinition:
+    """A task to register: every register member but ``WindowId`` and ``ClientToken``.
+
+    ``task_type`` follows from the class of ``task_invocation_parameters``;
+    give it only when there are none. An explicit ``task_type`` that disagrees
+    raises :class:`~ssm_mw.ValidationError`. ``task_parameters`` and
+    ``description`` are sensitive and never appear in ``repr()``.
+
+    Example::
+
+        TaskDefinition(
+            task_arn="AWS-RunPatchBaseline",
+            task_invocation_parameters=RunCommandParameters(timeout_seconds=600),
+            targets=(Target.window_targets("e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE"),),
+            max_concurrency="2",
+            max_errors="1",
+            cutoff_behavior=CutoffBehavior.CANCEL_TASK,
+        )
+    """
+
+    task_arn: str
+    task_invocation_parameters: TaskInvocationParameters | None = None
+    task_type: TaskType = attrs.field(
+        default=attrs.Factory(_task_type_from_parameters, takes_self=True),
+        validator=_task_type_agrees,
+    )
+    targets: tuple[Target, ...] | None = None
+    service_role_arn: str | None = None
+    task_parameters: dict[str, TaskParameterValueExpression] | None = attrs.field(
+        default=None, repr=redacted_repr
+    )
+    priority: int | None = None
+    max_concurrency: str | None = None
+    max_errors: str | None = None
+    logging_info: LoggingInfo | None = None
+    name: str | None = None
+    description: str | None = attrs.field(default=None, repr=redacted_repr)
+    cutoff_behavior: CutoffBehavior | None = None
+    alarm_configuration: AlarmConfiguration | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TaskUpdate:
+    """Changes to a registered task: every update member but the ids and ``Replace``.
+
+    ``None`` leaves a member unchanged (with ``replace=True`` it clears it).
+    ``task_parameters`` and ``description`` never appear in ``repr()``.
+
+    Example: ``TaskUpdate(cutoff_behavior=CutoffBehavior.CANCEL_TASK)``.
+    """
+
+    targets: tuple[Target, ...] | None = None
+    task_arn: str | None = None
+    service_role_arn: str | None = None
+    task_parameters: dict[str, TaskParameterValueExpression] | None = attrs.field(
+        default=None, repr=redacted_repr
+    )
+    task_invocation_parameters: TaskInvocationParameters | None = None
+    priority: int | None = None
+    max_concurrency: str | None = None
+    max_errors: str | None = None
+    logging_info: LoggingInfo | None = None
+    name: str | None = None
+    description: str | None = attrs.field(default=None, repr=redacted_repr)
+    cutoff_behavior: CutoffBehavior | None = None
+    alarm_configuration: AlarmConfiguration | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MaintenanceWindowTask:
+    """One task as describe lists it (no invocation parameters: AWS sends none there).
+
+    The wire member ``Type`` is ``task_type`` here, as in get.
+    """
+
+    window_id: str
+    window_task_id: str
+    task_arn: str | None = None
+    task_type: TaskType | None = None
+    targets: tuple[Target, ...] | None = None
+    task_parameters: dict[str, TaskParameterValueExpression] | None = attrs.field(
+        default=None, repr=redacted_repr
+    )
+    priority: int | None = None
+    logging_info: LoggingInfo | None = None
+    service_role_arn: str | None = None
+    max_concurrency: str | None = None
+    max_errors: str | None = None
+    name: str | None = None
+    description: str | None = attrs.field(default=None, repr=redacted_repr)
+    cutoff_behavior: CutoffBehavior | None = None
+    alarm_configuration: AlarmConfiguration | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MaintenanceWindowTaskDetails:
+    """One task in full, as get and update return it.
+
+    Update's answer has no ``TaskType``: there ``task_type`` is ``None``.
+    """
+
+    window_id: str
+    window_task_id: str
+    targets: tuple[Target, ...] | None = None
+    task_arn: str | None = None
+    service_role_arn: str | None = None
+    task_type: TaskType | None = None
+    task_parameters: dict[str, TaskParameterValueExpression] | None = attrs.field(
+        default=None, repr=redacted_repr
+    )
+    task_invocation_parameters: AnyInvocationParameters | None = None
+    priority: int | None = None
+    max_concurrency: str | None = None
+    max_errors: str | None = None
+    logging_info: LoggingInfo | None = None
+    name: str | None = None
+    description: str | None = attrs.field(default=None, repr=redacted_repr)
+    cutoff_behavior: CutoffBehavior | None = None
+    alarm_configuration: AlarmConfiguration | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TaskPage:
+    """One page of describe: its tasks and the token of the next page (``None`` at the end)."""
+
+    tasks: tuple[MaintenanceWindowTask, ...] = ()
+    next_token: str | None = None

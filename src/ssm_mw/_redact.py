@@ -1,0 +1,13 @@
+"""How sensitive values look in ``repr()``."""
+
+from __future__ import annotations
+
+__all__ = ["REDACTED", "redacted_repr"]
+
+#: What stands in the place of a sensitive value.
+REDACTED = "*** Sensitive Data Redacted ***"
+
+
+def redacted_repr(value: object) -> str:
+    """``repr`` for a sensitive attribute: ``None`` stays visible, values never do."""
+    return "None" if value is None else f"'{REDACTED}'"
