@@ -6,6 +6,7 @@ Every exception derives from :class:`SsmMwError`::
     ├── ValidationError (also a ValueError)       bad request, caught before sending
     ├── ResponseError                              a response the library cannot use
     ├── ClientStateError (also a RuntimeError)     client used outside its lifecycle
+    ├── TransportError                             no credentials or Region, endpoint unreachable
     └── ServiceError                               the service answered with an error
         ├── DoesNotExistError                      DoesNotExistException
         ├── ResourceLimitExceededError             ResourceLimitExceededException
@@ -35,6 +36,7 @@ __all__ = [
     "ServiceError",
     "SsmMwError",
     "ThrottlingError",
+    "TransportError",
     "ValidationError",
     "Violation",
 ]
@@ -94,6 +96,14 @@ class ResponseError(SsmMwError):
 
 class ClientStateError(SsmMwError, RuntimeError):
     """The client was used before it was opened, after it was closed, or reopened."""
+
+
+class TransportError(SsmMwError):
+    """The request could not be made or its answer not read.
+
+    No credentials, no Region, an unreachable endpoint, a timeout: botocore's
+    own exception is kept as ``__cause__``.
+    """
 
 
 class ServiceError(SsmMwError):

@@ -1,0 +1,93 @@
+"""ssm-mw: a typed, async SDK for AWS Systems Manager maintenance-window tasks.
+
+Everything public is importable from here; the modules behind it are private.
+"""
+
+from ._client import MaintenanceWindowClient
+from ._converter import from_botocore, to_botocore
+from ._enums import CutoffBehavior, DocumentHashType, NotificationEvent, NotificationType, TaskType
+from ._errors import (
+    ClientStateError,
+    DoesNotExistError,
+    FeatureNotAvailableError,
+    IdempotentParameterMismatchError,
+    InternalServerError,
+    ResourceLimitExceededError,
+    ResponseError,
+    ServiceError,
+    SsmMwError,
+    ThrottlingError,
+    TransportError,
+    ValidationError,
+    Violation,
+)
+from ._invocation import (
+    AutomationParameters,
+    CloudWatchOutputConfig,
+    LambdaParameters,
+    NotificationConfig,
+    RunCommandParameters,
+    StepFunctionsParameters,
+    TaskInvocationParameters,
+    UnknownInvocationParameters,
+)
+from ._models import (
+    Alarm,
+    AlarmConfiguration,
+    LoggingInfo,
+    MaintenanceWindowTask,
+    MaintenanceWindowTaskDetails,
+    Target,
+    TaskDefinition,
+    TaskFilter,
+    TaskPage,
+    TaskParameterValueExpression,
+    TaskUpdate,
+)
+from ._paginator import TaskPaginator
+from ._version import __version__
+
+__all__ = [
+    "Alarm",
+    "AlarmConfiguration",
+    "AutomationParameters",
+    "ClientStateError",
+    "CloudWatchOutputConfig",
+    "CutoffBehavior",
+    "DocumentHashType",
+    "DoesNotExistError",
+    "FeatureNotAvailableError",
+    "IdempotentParameterMismatchError",
+    "InternalServerError",
+    "LambdaParameters",
+    "LoggingInfo",
+    "MaintenanceWindowClient",
+    "MaintenanceWindowTask",
+    "MaintenanceWindowTaskDetails",
+    "NotificationConfig",
+    "NotificationEvent",
+    "NotificationType",
+    "ResourceLimitExceededError",
+    "ResponseError",
+    "RunCommandParameters",
+    "ServiceError",
+    "SsmMwError",
+    "StepFunctionsParameters",
+    "Target",
+    "TaskDefinition",
+    "TaskFilter",
+    "TaskInvocationParameters",
+    "TaskPage",
+    "TaskPaginator",
+    "TaskParameterValueExpression",
+    "TaskType",
+    "TaskUpdate",
+    "ThrottlingError",
+    "TransportError",
+    "UnknownInvocationParameters",
+    "ValidationError",
+    "Violation",
+    "__version__",
+    "from_botocore",
+    "to_botocore",
+]

@@ -1,0 +1,193 @@
+"""The async iterator over describe's pages. It knows tokens, not botocore.
+
+It fetches one page ahead while the caller works on the current one
+(``prefetch=True``, the default), never more than one. Leaving early, by
+``break``, :meth:`TaskPaginator.aclose` or ``async with``, cancels the
+request in flight and sends no further one.
+
+A resume token is either the service's ``NextToken`` or, when iteration
+stopped in the middle of a page, a token of this library's that names the
+page and how many of its tasks were already handed out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from types import TracebackType
+
+from ._errors import ValidationError
+from ._models import MaintenanceWindowTask, TaskPage
+
+__all__ = ["FetchPage", "TaskPaginator"]
+
+#: Fetch one page: ``(next_token, max_results) -> TaskPage``.
+FetchPage = Callable[[str | None, int | None], Awaitable[TaskPage]]
+
+_PREFIX = "ssm-mw:1:"
+
+
+def _encode(service_token: str | None, skip: int) -> str:
+    if skip == 0 and service_token is not None:
+        return service_token
+    body = json.dumps({"t": service_token, "s": skip}, separators=(",", ":"))
+    return _PREFIX + base64.urlsafe_b64encode(body.encode()).decode()
+
+
+def _decode(token: str | None) -> tuple[str | None, int]:
+    if token is None or not token.startswith(_PREFIX):
+        return token, 0
+    try:
+        body = json.loads(base64.urlsafe_b64decode(token[len(_PREFIX) :].encode()))
+        service_token, skip = body["t"], body["s"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise ValidationError.single("starting_token", "is not a token this library made") from None
+    if not (service_token is None or isinstance(service_token, str)) or not (
+        isinstance(skip, int) and skip >= 0
+    ):
+        raise ValidationError.single("starting_token", "is not a token this library made")
+    return service_token, skip
+
+
+class TaskPaginator:
+    """Every task of a window, page after page: an async iterator of :class:`MaintenanceWindowTask`.
+
+    ``async for task in paginator`` yields tasks; ``async for page in
+    paginator.pages()`` yields :class:`TaskPage` objects whose ``next_token``
+    resumes right after that page (pass it as ``starting_token``).
+    :attr:`resume_token` resumes right after the last task handed out.
+    """
+
+    def __init__(
+        self,
+        fetch: FetchPage,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+        prefetch: bool = True,
+    ) -> None:
+        if max_items is not None and max_items < 1:
+            raise ValidationError.single("max_items", f"{max_items} is below the minimum 1")
+        self._fetch = fetch
+        self._page_size = page_size
+        self._remaining = max_items
+        self._prefetch = prefetch
+        self._token, self._skip = _decode(starting_token)
+        self._started = False
+        self._exhausted = False
+        self._in_flight: asyncio.Task[TaskPage] | None = None
+        self._current: tuple[MaintenanceWindowTask, ...] = ()
+        self._position = 0
+        self._current_token: str | None = None
+        self._current_skip = 0
+        self._current_next: str | None = None
+        self._resume: str | None = starting_token
+
+    @property
+    def resume_token(self) -> str | None:
+        """A token that resumes right after the last task or page handed out.
+
+        ``None`` before anything was handed out without a starting token, and
+        once every task was handed out.
+        """
+        return self._resume
+
+    # -- pages -------------------------------------------------------------
+
+    async def _next_page(self) -> TaskPage | None:
+        """Fetch the next page, trimmed to ``max_items``; ``None`` when done."""
+        if self._exhausted or self._remaining == 0:
+            return None
+        token, skip = self._token, self._skip
+        if self._in_flight is not None:
+            task, self._in_flight = self._in_flight, None
+            page = await task
+        else:
+            page = await self._fetch(token, self._page_size)
+        tasks = page.tasks[skip:]
+        next_token = page.next_token
+        resume = next_token
+        if self._remaining is not None and len(tasks) >= self._remaining:
+            cut = self._remaining
+            if cut < len(tasks):
+                resume = _encode(token, skip + cut)
+            tasks = tasks[:cut]
+        if self._remaining is not None:
+            self._remaining -= len(tasks)
+        self._token, self._skip = next_token, 0
+        self._exhausted = next_token is None
+        self._current_token, self._current_skip, self._current_next = token, skip, resume
+        if self._prefetch and not self._exhausted and self._remaining != 0:
+            self._in_flight = asyncio.ensure_future(self._fetch(next_token, self._page_size))
+        return TaskPage(tasks=tasks, next_token=resume)
+
+    async def pages(self) -> AsyncIterator[TaskPage]:
+        """Yield pages; each page's ``next_token`` resumes after it (``None`` at the end)."""
+        self._claim()
+        try:
+            while (page := await self._next_page()) is not None:
+                self._resume = page.next_token
+                yield page
+        finally:
+            await self.aclose()
+
+    # -- tasks -------------------------------------------------------------
+
+    def __aiter__(self) -> TaskPaginator:
+        return self
+
+    async def __anext__(self) -> MaintenanceWindowTask:
+        if not self._started:
+            self._claim()
+        while self._position >= len(self._current):
+            page = await self._next_page()
+            if page is None:
+                await self.aclose()
+                raise StopAsyncIteration
+            self._current, self._position = page.tasks, 0
+        task = self._current[self._position]
+        self._position += 1
+        if self._position == len(self._current):
+            self._resume = self._current_next
+        else:
+            self._resume = _encode(self._current_token, self._current_skip + self._position)
+        return task
+
+    def _claim(self) -> None:
+        if self._started:
+            raise RuntimeError("a TaskPaginator can be iterated only once")
+        self._started = True
+
+    # -- lifecycle ---------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Stop: cancel the request in flight, if any, and wait for it to end."""
+        self._exhausted = True
+        task, self._in_flight = self._in_flight, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def __aenter__(self) -> TaskPaginator:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        task = self._in_flight
+        if task is not None and not task.done():
+            task.cancel()
+        elif task is not None and not task.cancelled():
+            task.exception()  # mark a failure as seen: the caller left before needing it
