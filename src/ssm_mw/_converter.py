@@ -107,12 +107,12 @@ def wire_names(cls: type) -> dict[str, str]:
 
 
 def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    overrides = {name: override(rename=wire) for name, wire in wire_names(cls).items()}
+    overrides: dict[str, Any] = {n: override(rename=w) for n, w in wire_names(cls).items()}
     return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=False, **overrides)
 
 
 def _unstructure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any], Any]:
-    overrides = {name: override(rename=wire) for name, wire in wire_names(cls).items()}
+    overrides: dict[str, Any] = {n: override(rename=w) for n, w in wire_names(cls).items()}
     if cls is TaskDefinition:
         # task_type has a computed default but must always be sent.
         overrides["task_type"] = override(rename="TaskType", omit_if_default=False)
@@ -130,7 +130,8 @@ def _is_open_enum(t: Any) -> bool:
 
 
 def _enum_value(member: OpenEnum) -> str:
-    return member._value_
+    value: str = member._value_
+    return value
 
 
 def _structure_invocation(

@@ -1,0 +1,93 @@
+"""Complete example models, one per task type, shared by the tests."""
+
+from __future__ import annotations
+
+from ssm_mw import (
+    Alarm,
+    AlarmConfiguration,
+    AutomationParameters,
+    CloudWatchOutputConfig,
+    CutoffBehavior,
+    DocumentHashType,
+    LambdaParameters,
+    LoggingInfo,
+    NotificationConfig,
+    NotificationEvent,
+    NotificationType,
+    RunCommandParameters,
+    StepFunctionsParameters,
+    Target,
+    TaskDefinition,
+    TaskParameterValueExpression,
+)
+
+ROLE = "arn:aws:iam::123456789012:role/MaintenanceWindowRole"
+ALARMS = AlarmConfiguration(alarms=(Alarm(name="cpu-high"),), ignore_poll_alarm_failure=True)
+
+RUN_COMMAND = TaskDefinition(
+    task_arn="AWS-RunShellScript",
+    task_invocation_parameters=RunCommandParameters(
+        comment="patch the fleet",
+        cloud_watch_output_config=CloudWatchOutputConfig(
+            cloud_watch_log_group_name="/mw/patch", cloud_watch_output_enabled=True
+        ),
+        document_hash="a" * 64,
+        document_hash_type=DocumentHashType.SHA256,
+        document_version="$LATEST",
+        notification_config=NotificationConfig(
+            notification_arn="arn:aws:sns:us-east-1:123456789012:mw",
+            notification_events=(NotificationEvent.FAILED, NotificationEvent.TIMED_OUT),
+            notification_type=NotificationType.COMMAND,
+        ),
+        output_s3_bucket_name="mw-output",
+        output_s3_key_prefix="patch/",
+        parameters={"commands": ("yum -y update", "reboot")},
+        service_role_arn=ROLE,
+        timeout_seconds=600,
+    ),
+    targets=(Target.tag("Patch", "weekly", "daily"),),
+    service_role_arn=ROLE,
+    task_parameters={"level": TaskParameterValueExpression(values=("full",))},
+    priority=1,
+    max_concurrency="10%",
+    max_errors="1",
+    logging_info=LoggingInfo(s3_bucket_name="mw-logs", s3_region="us-east-1", s3_key_prefix="x/"),
+    name="patch-linux",
+    description="Patches Linux hosts",
+    cutoff_behavior=CutoffBehavior.CANCEL_TASK,
+    alarm_configuration=ALARMS,
+)
+
+AUTOMATION = TaskDefinition(
+    task_arn="AWS-RestartEC2Instance",
+    task_invocation_parameters=AutomationParameters(
+        document_version="$DEFAULT", parameters={"InstanceId": ("{{RESOURCE_ID}}",)}
+    ),
+    targets=(Target.instances("i-0123456789abcdef0"),),
+    priority=2,
+    max_concurrency="2",
+    max_errors="0",
+    name="restart",
+    cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+)
+
+STEP_FUNCTIONS = TaskDefinition(
+    task_arn="arn:aws:states:us-east-1:123456789012:stateMachine:drain",
+    task_invocation_parameters=StepFunctionsParameters(input='{"drain": true}', name="drain-run"),
+    priority=3,
+    name="drain",
+    cutoff_behavior=CutoffBehavior.CANCEL_TASK,
+)
+
+LAMBDA = TaskDefinition(
+    task_arn="arn:aws:lambda:us-east-1:123456789012:function:notify",
+    task_invocation_parameters=LambdaParameters(
+        client_context="eyJjdXN0b20iOnt9fQ==", qualifier="$LATEST", payload=b'{"notify": 1}'
+    ),
+    priority=4,
+    name="notify",
+    cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+    alarm_configuration=ALARMS,
+)
+
+ALL_TYPES = (RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA)
