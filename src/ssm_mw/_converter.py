@@ -125,10 +125,6 @@ def _structure_bytes(value: Any, _: type) -> bytes:
     return bytes(value)
 
 
-def _is_open_enum(t: Any) -> bool:
-    return isinstance(t, type) and issubclass(t, OpenEnum)
-
-
 def _enum_value(member: OpenEnum) -> str:
     value: str = member._value_
     return value
@@ -175,7 +171,8 @@ def make_converter() -> cattrs.Converter:
         unstruct_collection_overrides={tuple: list, Sequence: list},
     )
     converter.register_structure_hook(bytes, _structure_bytes)
-    converter.register_unstructure_hook_func(_is_open_enum, _enum_value)
+    # By class, so it wins over cattrs' own hook for str (OpenEnum is a str).
+    converter.register_unstructure_hook(OpenEnum, _enum_value)
     converter.register_structure_hook_func(
         lambda t: t == _REQUEST_UNION, _structure_invocation(converter, strict=True)
     )
