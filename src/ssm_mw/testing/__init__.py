@@ -1,0 +1,15 @@
+"""An embedded SSM backend for testing code that uses ssm-mw (or plain aiobotocore).
+
+It runs moto's threaded server in-process, with moto's SSM backend extended so
+that the four maintenance-window task operations behave as the AWS API
+reference and the botocore model describe, and with fault and latency
+injection. See ``docs/testing.md``.
+
+moto is imported only when a server starts (or :func:`install` runs), so
+importing this package is cheap. Install the ``testing`` extra to use it.
+"""
+
+from ._backend import DEFAULT_MAX_TASKS_PER_WINDOW, install
+from ._server import EmbeddedSSMServer
+
+__all__ = ["DEFAULT_MAX_TASKS_PER_WINDOW", "EmbeddedSSMServer", "install"]

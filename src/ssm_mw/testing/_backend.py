@@ -1,0 +1,385 @@
+"""The extension of moto's SSM backend and responses (private).
+
+:func:`install` replaces moto's handlers for the four task operations, always,
+even if a future moto implements them itself, so the embedded backend keeps
+the behaviour described in ``docs/testing.md``. Tasks live in moto's own
+``FakeMaintenanceWindow.tasks`` dict (so moto's deregistration still works);
+the extra state (client tokens, the registration counter) hangs off the moto
+backend object, so moto's own reset clears it too.
+
+moto is imported inside functions only: importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import secrets
+import threading
+import uuid
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from ._model import ModelViolation, check_request
+
+if TYPE_CHECKING:
+    from moto.core.responses import ActionResult
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+__all__ = [
+    "DEFAULT_MAX_TASKS_PER_WINDOW",
+    "LOCK",
+    "forget_account",
+    "install",
+    "set_max_tasks_per_window",
+]
+
+#: AWS's quota of tasks per maintenance window.
+DEFAULT_MAX_TASKS_PER_WINDOW = 20
+
+#: Guards every read and write of task state made by the extension.
+LOCK = threading.RLock()
+
+_DEFAULT_PAGE_SIZE = 10
+_FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
+_VARIANTS = {
+    "RUN_COMMAND": "RunCommand",
+    "AUTOMATION": "Automation",
+    "STEP_FUNCTIONS": "StepFunctions",
+    "LAMBDA": "Lambda",
+}
+# Members a task stores; WindowId, WindowTaskId, ClientToken and Replace are not.
+_TASK_MEMBERS = (
+    "Targets",
+    "TaskArn",
+    "ServiceRoleArn",
+    "TaskType",
+    "TaskParameters",
+    "TaskInvocationParameters",
+    "Priority",
+    "MaxConcurrency",
+    "MaxErrors",
+    "LoggingInfo",
+    "Name",
+    "Description",
+    "CutoffBehavior",
+    "AlarmConfiguration",
+)
+_INTEGER = re.compile(r"-?[0-9]+")
+_TOKEN_KEY = secrets.token_bytes(32)
+_max_tasks: dict[str, int] = {}
+
+
+def set_max_tasks_per_window(account_id: str, limit: int) -> None:
+    """Set the per-window task limit of one account (the embedded server's)."""
+    with LOCK:
+        _max_tasks[account_id] = limit
+
+
+def forget_account(account_id: str) -> None:
+    """Drop an account's settings, restoring the default limit."""
+    with LOCK:
+        _max_tasks.pop(account_id, None)
+
+
+class _Error(Exception):
+    """An AWS error, turned into moto's ``ServiceException`` by the handlers."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _validation(message: str) -> _Error:
+    return _Error("ValidationException", message)
+
+
+@dataclass
+class _StoredTask:
+    window_id: str
+    window_task_id: str
+    seq: int
+    members: dict[str, Any]
+
+
+@dataclass
+class _BackendState:
+    counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # client token -> (request fingerprint, WindowTaskId)
+    tokens: dict[str, tuple[str, str]] = field(default_factory=lambda: {})
+
+
+def _state(backend: Any) -> _BackendState:
+    attrs = cast("dict[str, Any]", vars(backend))
+    state = attrs.get("_ssm_mw_state")
+    if not isinstance(state, _BackendState):
+        state = _BackendState()
+        attrs["_ssm_mw_state"] = state
+    return state
+
+
+def _window_tasks(backend: Any, window_id: str) -> dict[str, Any]:
+    windows = cast("dict[str, Any]", backend.windows)
+    window = windows.get(window_id)
+    if window is None:
+        raise _Error("DoesNotExistException", f"Maintenance window {window_id} does not exist")
+    return cast("dict[str, Any]", window.tasks)
+
+
+def _stored_task(backend: Any, window_id: str, window_task_id: str) -> _StoredTask:
+    task = _window_tasks(backend, window_id).get(window_task_id)
+    if not isinstance(task, _StoredTask):
+        raise _Error(
+            "DoesNotExistException",
+            f"Maintenance window task {window_task_id} does not exist in window {window_id}",
+        )
+    return task
+
+
+def _check_variant(task_type: str, invocation: Mapping[str, Any] | None) -> None:
+    if not invocation:
+        return
+    sent = sorted(invocation)
+    expected = _VARIANTS.get(task_type)
+    if sent != [expected]:
+        raise _validation(
+            f"TaskInvocationParameters must hold only {expected} for a {task_type} task; "
+            f"got {', '.join(sent)}"
+        )
+
+
+def _fingerprint(request: Mapping[str, Any]) -> str:
+    def default(value: object) -> str:
+        if isinstance(value, bytes):
+            return value.hex()
+        raise TypeError(type(value).__name__)
+
+    body = {k: v for k, v in request.items() if k != "ClientToken"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=default)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def register_task(backend: Any, request: Mapping[str, Any]) -> str:
+    """RegisterTaskWithMaintenanceWindow on one moto backend; returns the WindowTaskId."""
+    window_id = str(request["WindowId"])
+    tasks = _window_tasks(backend, window_id)
+    _check_variant(str(request["TaskType"]), request.get("TaskInvocationParameters"))
+    state = _state(backend)
+    token = request.get("ClientToken")
+    fingerprint = _fingerprint(request)
+    if token is not None and token in state.tokens:
+        seen, task_id = state.tokens[token]
+        if seen != fingerprint:
+            raise _Error(
+                "IdempotentParameterMismatch",
+                "The client token was already used with different parameters",
+            )
+        return task_id
+    limit = _max_tasks.get(backend.account_id, DEFAULT_MAX_TASKS_PER_WINDOW)
+    if len(tasks) >= limit:
+        raise _Error(
+            "ResourceLimitExceededException",
+            f"Maintenance window {window_id} already has the maximum of {limit} tasks",
+        )
+    members = {k: request[k] for k in _TASK_MEMBERS if k in request}
+    task = _StoredTask(window_id, str(uuid.uuid4()), next(state.counter), members)
+    tasks[task.window_task_id] = task
+    if token is not None:
+        state.tokens[token] = (fingerprint, task.window_task_id)
+    return task.window_task_id
+
+
+def get_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
+    """GetMaintenanceWindowTask on one moto backend; returns the result."""
+    task = _stored_task(backend, str(request["WindowId"]), str(request["WindowTaskId"]))
+    return {"WindowId": task.window_id, "WindowTaskId": task.window_task_id, **task.members}
+
+
+def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
+    """UpdateMaintenanceWindowTask on one moto backend; returns the result."""
+    task = _stored_task(backend, str(request["WindowId"]), str(request["WindowTaskId"]))
+    sent = {k: request[k] for k in _TASK_MEMBERS if k in request and k != "TaskType"}
+    if request.get("Replace") is True:
+        if "TaskArn" not in sent:
+            raise _validation(
+                "Value null at 'taskArn' failed to satisfy constraint: "
+                "Member must not be null when Replace is true"
+            )
+        members = {"TaskType": task.members["TaskType"], **sent}
+    else:
+        members = {**task.members, **sent}
+    _check_variant(str(members["TaskType"]), sent.get("TaskInvocationParameters"))
+    task.members = {k: members[k] for k in _TASK_MEMBERS if k in members}
+    result = {"WindowId": task.window_id, "WindowTaskId": task.window_task_id, **task.members}
+    del result["TaskType"]  # UpdateMaintenanceWindowTaskResult has no TaskType
+    return result
+
+
+def _matcher(filters: list[Mapping[str, Any]]) -> Callable[[_StoredTask], bool]:
+    conditions: list[tuple[str, frozenset[str]]] = []
+    for item in filters:
+        key = item.get("Key")
+        values = [str(v) for v in item.get("Values") or []]
+        if key not in _FILTER_KEYS:
+            raise _validation(
+                f"Invalid filter key {key!r}; the supported keys are {', '.join(_FILTER_KEYS)}"
+            )
+        if key == "Priority":
+            if not all(_INTEGER.fullmatch(v) for v in values):
+                raise _validation("Priority filter values must be integers")
+            values = [str(int(v)) for v in values]
+        conditions.append((str(key), frozenset(values)))
+
+    def field_of(task: _StoredTask, key: str) -> str | None:
+        if key == "WindowTaskId":
+            return task.window_task_id
+        value = task.members.get(key)
+        return None if value is None else str(value)
+
+    def matches(task: _StoredTask) -> bool:
+        return all(field_of(task, key) in values for key, values in conditions)
+
+    return matches
+
+
+def _filter_digest(filters: list[Mapping[str, Any]]) -> str:
+    canon = sorted((str(f.get("Key")), sorted(map(str, f.get("Values") or []))) for f in filters)
+    return hashlib.sha256(json.dumps(canon).encode()).hexdigest()[:16]
+
+
+def _sign(payload: bytes) -> str:
+    return hmac.new(_TOKEN_KEY, payload, hashlib.sha256).hexdigest()[:32]
+
+
+def _encode_token(window_id: str, after: int, digest: str) -> str:
+    payload = json.dumps({"w": window_id, "a": after, "f": digest}).encode()
+    return urlsafe_b64encode(payload).decode().rstrip("=") + "." + _sign(payload)
+
+
+def _decode_token(token: str, window_id: str, digest: str) -> int:
+    invalid = _validation("The NextToken is not valid for this request")
+    encoded, _, signature = token.partition(".")
+    try:
+        payload = urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        data = json.loads(payload)
+    except ValueError:
+        raise invalid from None
+    if not hmac.compare_digest(signature, _sign(payload)) or not isinstance(data, dict):
+        raise invalid
+    fields = cast("dict[str, Any]", data)
+    after = fields.get("a")
+    if fields.get("w") != window_id or fields.get("f") != digest or not isinstance(after, int):
+        raise invalid
+    return after
+
+
+def describe_tasks(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
+    """DescribeMaintenanceWindowTasks on one moto backend; returns the result."""
+    window_id = str(request["WindowId"])
+    tasks = _window_tasks(backend, window_id)
+    filters = cast("list[Mapping[str, Any]]", request.get("Filters") or [])
+    matches = _matcher(filters)
+    digest = _filter_digest(filters)
+    token = request.get("NextToken")
+    after = 0 if token is None else _decode_token(str(token), window_id, digest)
+    page_size = int(request.get("MaxResults") or _DEFAULT_PAGE_SIZE)
+    found = [
+        t for t in tasks.values() if isinstance(t, _StoredTask) and t.seq > after and matches(t)
+    ]
+    found.sort(key=lambda t: t.seq)
+    page = found[:page_size]
+    result: dict[str, Any] = {"Tasks": [_summary(t) for t in page]}
+    if len(found) > page_size:
+        result["NextToken"] = _encode_token(window_id, page[-1].seq, digest)
+    return result
+
+
+def _summary(task: _StoredTask) -> dict[str, Any]:
+    members = {k: v for k, v in task.members.items() if k != "TaskInvocationParameters"}
+    members["Type"] = members.pop("TaskType")
+    return {"WindowId": task.window_id, "WindowTaskId": task.window_task_id, **members}
+
+
+# --- moto glue --------------------------------------------------------------
+
+_Operation = Callable[[Any, Mapping[str, Any]], Any]
+
+
+def _run(response: SimpleSystemManagerResponse, operation: str, impl: _Operation) -> Any:
+    from moto.ssm.exceptions import SSMException
+
+    try:
+        try:
+            body: object = json.loads(response.body or "{}")
+        except ValueError:
+            raise _validation("The request body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise _validation("The request body must be a JSON object")
+        try:
+            request = check_request(operation, cast("dict[str, Any]", body))
+        except ModelViolation as exc:
+            raise _validation(str(exc)) from None
+        with LOCK:
+            return impl(response.ssm_backend, request)
+    except _Error as exc:
+        raise SSMException(exc.code, exc.message) from None
+
+
+def _result(value: object) -> ActionResult:
+    from moto.core.responses import ActionResult
+
+    return ActionResult(value)
+
+
+def _register_handler(self: SimpleSystemManagerResponse) -> ActionResult:
+    task_id = _run(self, "RegisterTaskWithMaintenanceWindow", register_task)
+    return _result({"WindowTaskId": task_id})
+
+
+def _describe_handler(self: SimpleSystemManagerResponse) -> ActionResult:
+    return _result(_run(self, "DescribeMaintenanceWindowTasks", describe_tasks))
+
+
+def _get_handler(self: SimpleSystemManagerResponse) -> ActionResult:
+    return _result(_run(self, "GetMaintenanceWindowTask", get_task))
+
+
+def _update_handler(self: SimpleSystemManagerResponse) -> ActionResult:
+    return _result(_run(self, "UpdateMaintenanceWindowTask", update_task))
+
+
+_HANDLERS: dict[str, Callable[[SimpleSystemManagerResponse], ActionResult]] = {
+    "register_task_with_maintenance_window": _register_handler,
+    "describe_maintenance_window_tasks": _describe_handler,
+    "get_maintenance_window_task": _get_handler,
+    "update_maintenance_window_task": _update_handler,
+}
+
+_BACKEND_METHODS: dict[str, _Operation] = {
+    "register_task_with_maintenance_window": register_task,
+    "describe_maintenance_window_tasks": describe_tasks,
+    "get_maintenance_window_task": get_task,
+    "update_maintenance_window_task": update_task,
+}
+
+
+def install() -> None:
+    """Extend moto's SSM backend and responses with the four task operations.
+
+    Always replaces moto's own handlers (even if a future moto implements an
+    operation), in this process. Installing twice is harmless.
+    """
+    from moto.ssm.models import SimpleSystemManagerBackend
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    with LOCK:
+        for name, handler in _HANDLERS.items():
+            setattr(SimpleSystemManagerResponse, name, handler)
+        for name, method in _BACKEND_METHODS.items():
+            setattr(SimpleSystemManagerBackend, name, method)

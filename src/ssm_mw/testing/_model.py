@@ -1,0 +1,207 @@
+"""The botocore SSM model, and request checks driven by it (private).
+
+The embedded backend checks every request of the four task operations
+against the botocore model: required members, types, lengths, ranges, enums
+and patterns. Messages name the member and the broken constraint but never the
+value, since several members are sensitive.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any, cast
+
+__all__ = [
+    "ModelViolation",
+    "check_request",
+    "operation_names",
+    "output_members",
+]
+
+
+class ModelViolation(Exception):
+    """A request broke one or more constraints of the model."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = len(problems)
+        noun = "error" if count == 1 else "errors"
+        super().__init__(f"{count} validation {noun} detected: " + "; ".join(problems))
+
+
+@functools.cache
+def _service_model() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("ssm")
+
+
+@functools.cache
+def operation_names() -> frozenset[str]:
+    """Every operation name of the SSM model, e.g. ``"GetMaintenanceWindowTask"``."""
+    return frozenset(str(name) for name in _service_model().operation_names)
+
+
+def output_members(operation: str) -> tuple[str, ...]:
+    """The top-level member names of an operation's output shape."""
+    shape = _service_model().operation_model(operation).output_shape
+    return tuple(str(name) for name in shape.members)
+
+
+def check_request(operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``params`` (the parsed JSON body) against the operation's input shape.
+
+    Returns a normalized copy: members the model does not know are dropped and
+    blobs are decoded to bytes. Raises :class:`ModelViolation`.
+    """
+    shape = _service_model().operation_model(operation).input_shape
+    problems: list[str] = []
+    checked = _check(shape, params, "", problems)
+    if problems:
+        raise ModelViolation(problems)
+    return cast("dict[str, Any]", checked)
+
+
+def _join(path: str, name: str) -> str:
+    member = name[:1].lower() + name[1:]
+    return f"{path}.{member}" if path else member
+
+
+def _bad(path: str, constraint: str) -> str:
+    return f"Value at '{path or 'request'}' failed to satisfy constraint: {constraint}"
+
+
+def _check(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    kind = str(shape.type_name)
+    checker = _CHECKERS.get(kind)
+    if checker is None:
+        return value
+    return checker(shape, value, path, problems)
+
+
+def _check_structure(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(value, dict):
+        problems.append(_bad(path, "Member must be a structure"))
+        return None
+    members: dict[str, Any] = value
+    out: dict[str, Any] = {}
+    for name in shape.required_members:
+        if members.get(name) is None:
+            problems.append(
+                f"Value null at '{_join(path, name)}' failed to satisfy constraint: "
+                "Member must not be null"
+            )
+    for name, member_shape in shape.members.items():
+        member = members.get(name)
+        if member is not None:
+            out[name] = _check(member_shape, member, _join(path, name), problems)
+    return out
+
+
+def _check_size(shape: Any, size: int, path: str, problems: list[str], what: str) -> None:
+    low: int | None = shape.metadata.get("min")
+    high: int | None = shape.metadata.get("max")
+    if low is not None and size < low:
+        problems.append(_bad(path, f"Member must have {what} greater than or equal to {low}"))
+    if high is not None and size > high:
+        problems.append(_bad(path, f"Member must have {what} less than or equal to {high}"))
+
+
+def _check_list(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(value, list):
+        problems.append(_bad(path, "Member must be a list"))
+        return None
+    items: list[Any] = value
+    _check_size(shape, len(items), path, problems, "length")
+    return [
+        _check(shape.member, item, f"{path}.{i + 1}.member", problems)
+        for i, item in enumerate(items)
+    ]
+
+
+def _check_map(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(value, dict):
+        problems.append(_bad(path, "Member must be a map"))
+        return None
+    entries: dict[Any, Any] = value
+    _check_size(shape, len(entries), path, problems, "length")
+    out: dict[Any, Any] = {}
+    for key, item in entries.items():
+        _check(shape.key, key, f"{path}.key", problems)
+        out[key] = _check(shape.value, item, f"{path}.{key}", problems)
+    return out
+
+
+def _check_string(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(value, str):
+        problems.append(_bad(path, "Member must be a string"))
+        return None
+    _check_size(shape, len(value), path, problems, "length")
+    enum: list[str] | None = shape.metadata.get("enum")
+    if enum and value not in enum:
+        problems.append(_bad(path, f"Member must satisfy enum value set: [{', '.join(enum)}]"))
+    pattern: str | None = shape.metadata.get("pattern")
+    if pattern is not None:
+        compiled = _compile(pattern)
+        if compiled is not None and compiled.search(value) is None:
+            problems.append(
+                _bad(path, f"Member must satisfy regular expression pattern: {pattern}")
+            )
+    return value
+
+
+def _check_integer(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(_bad(path, "Member must be an integer"))
+        return None
+    _check_size(shape, value, path, problems, "value")
+    return value
+
+
+def _check_boolean(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(value, bool):
+        problems.append(_bad(path, "Member must be a boolean"))
+        return None
+    return value
+
+
+def _check_blob(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(value, str):
+        problems.append(_bad(path, "Member must be base64-encoded binary data"))
+        return None
+    try:
+        data = base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        problems.append(_bad(path, "Member must be base64-encoded binary data"))
+        return None
+    _check_size(shape, len(data), path, problems, "length")
+    return data
+
+
+_CHECKERS: dict[str, Any] = {
+    "structure": _check_structure,
+    "list": _check_list,
+    "map": _check_map,
+    "string": _check_string,
+    "integer": _check_integer,
+    "long": _check_integer,
+    "boolean": _check_boolean,
+    "blob": _check_blob,
+}
+
+# Python's re has no \p{..} classes; these stand-ins are slightly wider.
+_UNICODE_CLASSES = {r"\p{L}": r"\w", r"\p{Z}": r"\s", r"\p{N}": r"\d"}
+
+
+@functools.cache
+def _compile(pattern: str) -> re.Pattern[str] | None:
+    for java, python in _UNICODE_CLASSES.items():
+        pattern = pattern.replace(java, python)
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None

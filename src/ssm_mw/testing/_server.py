@@ -1,0 +1,360 @@
+"""``EmbeddedSSMServer``: moto's threaded server with the extension installed."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+import os
+import secrets
+import threading
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ._backend import (
+    DEFAULT_MAX_TASKS_PER_WINDOW,
+    LOCK,
+    forget_account,
+    install,
+    set_max_tasks_per_window,
+)
+from ._faults import (
+    ANY_OPERATION,
+    Fault,
+    FaultController,
+    FaultInjectingApp,
+    validate_fault_args,
+)
+from ._model import operation_names
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+    from aiobotocore.session import AioSession
+
+    from ._moto_server import WrappedMotoServer
+
+__all__ = ["EmbeddedSSMServer"]
+
+
+class _Default(enum.Enum):
+    TIMES = "times"
+
+
+class EmbeddedSSMServer:
+    """An in-process SSM endpoint: moto's ``ThreadedMotoServer`` plus ssm-mw's extension.
+
+    Use it as a context manager (or call :meth:`start` and :meth:`stop`)::
+
+        with EmbeddedSSMServer() as server:
+            window_id = server.create_maintenance_window(name="nightly")
+            session = server.aio_session()
+            async with session.create_client("ssm", **server.client_kwargs()) as ssm:
+                ...
+
+    Each server keeps its state in its own moto account, so servers in one
+    process do not see each other's windows. Fault, latency and counter state
+    is shared with the server thread and guarded by a lock.
+    """
+
+    def __init__(
+        self,
+        *,
+        region_name: str = "us-east-1",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_tasks_per_window: int = DEFAULT_MAX_TASKS_PER_WINDOW,
+        seed: int | None = None,
+        account_id: str | None = None,
+        log_requests: bool = False,
+    ) -> None:
+        _check_limit(max_tasks_per_window)
+        self._region_name = region_name
+        self._host = host
+        self._port = port
+        self._default_max_tasks = max_tasks_per_window
+        self._max_tasks = max_tasks_per_window
+        self._seed = seed
+        self._account_id = (
+            account_id or os.environ.get("MOTO_ACCOUNT_ID") or f"{secrets.randbelow(10**12):012d}"
+        )
+        self._log_requests = log_requests
+        self._faults = FaultController(seed)
+        self._lock = threading.Lock()
+        self._moto: WrappedMotoServer | None = None
+        self._bound_port: int | None = None
+
+    # --- lifecycle ------------------------------------------------------
+
+    def start(self) -> EmbeddedSSMServer:
+        """Install the extension and start serving; a no-op if already running."""
+        with self._lock:
+            if self._moto is not None:
+                return self
+            install()
+            from ._moto_server import WrappedMotoServer
+
+            set_max_tasks_per_window(self._account_id, self._max_tasks)
+            server = WrappedMotoServer(
+                self._host, self._port, self._wrap, log_requests=self._log_requests
+            )
+            server.start()
+            self._bound_port = server.get_host_and_port()[1]
+            self._moto = server
+        return self
+
+    def stop(self) -> None:
+        """Stop serving. Stopping a stopped server is harmless."""
+        with self._lock:
+            server, self._moto = self._moto, None
+            if server is not None:
+                server.stop()
+                forget_account(self._account_id)
+
+    def __enter__(self) -> EmbeddedSSMServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self.endpoint_url if self.running else "stopped"
+        return f"<EmbeddedSSMServer {where} region={self._region_name}>"
+
+    def _wrap(self, app: WSGIApplication) -> WSGIApplication:
+        return FaultInjectingApp(app, self._faults, self._account_id)
+
+    # --- where it is ----------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is serving."""
+        return self._moto is not None
+
+    @property
+    def region_name(self) -> str:
+        """The Region that clients should use."""
+        return self._region_name
+
+    @property
+    def account_id(self) -> str:
+        """The moto account that holds this server's state."""
+        return self._account_id
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (raises ``RuntimeError`` before :meth:`start`)."""
+        if self._moto is None or self._bound_port is None:
+            raise RuntimeError("the EmbeddedSSMServer is not running; call start() first")
+        return self._bound_port
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://host:port`` (raises ``RuntimeError`` before :meth:`start`)."""
+        host = self._host
+        if host in ("", "0.0.0.0"):
+            host = "127.0.0.1"
+        elif host == "::":
+            host = "::1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def client_kwargs(self) -> dict[str, str]:
+        """``region_name`` and ``endpoint_url``, for ``session.create_client("ssm", **...)``."""
+        return {"region_name": self._region_name, "endpoint_url": self.endpoint_url}
+
+    def aio_session(self) -> AioSession:
+        """A new aiobotocore session with dummy static credentials and this Region.
+
+        Sessions from here share one botocore data loader, so creating a client
+        does not parse the service model again.
+        """
+        from aiobotocore.session import AioSession
+
+        session = AioSession()
+        session.register_component("data_loader", _shared_loader())
+        session.set_credentials("testing", "testing")
+        session.set_config_variable("region", self._region_name)
+        return session
+
+    # --- state ----------------------------------------------------------
+
+    def create_maintenance_window(
+        self,
+        name: str = "test-window",
+        *,
+        description: str | None = None,
+        schedule: str = "cron(0 2 ? * SUN *)",
+        duration: int = 2,
+        cutoff: int = 1,
+        allow_unassociated_targets: bool = True,
+        schedule_timezone: str | None = None,
+        schedule_offset: int | None = None,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> str:
+        """Create a maintenance window directly in moto's backend; return its ``mw-…`` id.
+
+        No request is sent, so :meth:`request_count` does not change. moto does
+        not keep ``allow_unassociated_targets``; it is accepted for symmetry.
+        """
+        del allow_unassociated_targets  # moto does not store it
+        with LOCK:
+            backend = self._backend()
+            window_id = backend.create_maintenance_window(
+                name=name,
+                description=description,
+                duration=duration,
+                cutoff=cutoff,
+                schedule=schedule,
+                schedule_timezone=schedule_timezone,
+                schedule_offset=schedule_offset,
+                start_date=start_date,
+                end_date=end_date,
+                tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()] or None,
+            )
+        return str(window_id)
+
+    def _backend(self) -> Any:
+        from moto.ssm.models import ssm_backends
+
+        return ssm_backends[self._account_id][self._region_name]
+
+    def reset(self) -> None:
+        """Clear windows, tasks, client tokens, counters, faults and latency.
+
+        Restores the constructor's ``max_tasks_per_window`` and ``seed``.
+        """
+        from moto.ssm.models import ssm_backends
+
+        with LOCK:
+            ssm_backends[self._account_id].reset()
+            self._max_tasks = self._default_max_tasks
+            if self._moto is not None:
+                set_max_tasks_per_window(self._account_id, self._max_tasks)
+        self._faults.reset(self._seed)
+
+    @property
+    def max_tasks_per_window(self) -> int:
+        """How many tasks one window may hold; past it, registration fails with
+        ``ResourceLimitExceededException``. Settable; AWS's quota is 20."""
+        return self._max_tasks
+
+    @max_tasks_per_window.setter
+    def max_tasks_per_window(self, limit: int) -> None:
+        _check_limit(limit)
+        with LOCK:
+            self._max_tasks = limit
+            if self._moto is not None:
+                set_max_tasks_per_window(self._account_id, limit)
+
+    def request_count(self, operation: str | None = None) -> int:
+        """Requests the server has seen for ``operation`` (e.g. ``"GetMaintenanceWindowTask"``,
+        from the ``X-Amz-Target`` header), or in all. Faulted requests count too."""
+        if operation is not None:
+            _check_operation(operation)
+        return self._faults.request_count(operation)
+
+    # --- faults and latency ---------------------------------------------
+
+    def inject_fault(
+        self,
+        operation: str | None,
+        code: str,
+        *,
+        status: int = 400,
+        times: int | _Default | None = _Default.TIMES,
+        probability: float | None = None,
+        after_commit: bool = False,
+        message: str | None = None,
+    ) -> None:
+        """Make matching requests fail with error ``code`` and HTTP ``status``.
+
+        ``operation`` is an SSM operation name, or ``None``/``"*"`` for any.
+        ``times`` is how many requests fail (``None``: no limit; ``0`` clears
+        the fault of that operation); it defaults to 1, or to no limit when
+        ``probability`` is given. With ``probability``, each matching request
+        fails with that chance (see :meth:`reseed`). With ``after_commit``, the
+        operation takes effect and then the error is returned instead of its
+        response. Setting a fault replaces the operation's previous one.
+        """
+        key = ANY_OPERATION if operation in (None, ANY_OPERATION) else _check_operation(operation)
+        if isinstance(times, _Default):
+            times = None if probability is not None else 1
+        validate_fault_args(status, times, probability)
+        _check_code(code)
+        if times == 0:
+            self._faults.set_fault(key, None)
+            return
+        fault = Fault(
+            code=code,
+            message=message or f"Injected fault: {code}",
+            status=status,
+            remaining=times,
+            probability=None if probability is None else float(probability),
+            after_commit=after_commit,
+        )
+        self._faults.set_fault(key, fault)
+
+    def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        self._faults.clear_faults()
+
+    def reseed(self, seed: int | None) -> None:
+        """Reseed the random source of probabilistic faults."""
+        self._faults.reseed(seed)
+
+    def inject_latency(self, seconds: float, *, operation: str | None = None) -> None:
+        """Make each matching request sleep ``seconds`` in the server before it is handled.
+
+        ``operation`` as in :meth:`inject_fault`; a per-operation latency wins
+        over the one for any operation. ``0`` clears.
+        """
+        key = ANY_OPERATION if operation in (None, ANY_OPERATION) else _check_operation(operation)
+        self._faults.set_latency(key, _check_seconds(seconds))
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    from botocore.loaders import create_loader
+
+    return create_loader()
+
+
+def _check_operation(operation: object) -> str:
+    if not isinstance(operation, str) or operation not in operation_names():
+        raise ValueError(
+            f"unknown SSM operation {operation!r}; use an operation name such as "
+            "'RegisterTaskWithMaintenanceWindow', or None/'*' for any operation"
+        )
+    return operation
+
+
+def _check_code(code: object) -> None:
+    if not isinstance(code, str) or not code:
+        raise ValueError(
+            f"code must be a non-empty error code such as 'ThrottlingException', not {code!r}"
+        )
+
+
+def _check_seconds(seconds: object) -> float:
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not math.isfinite(seconds)
+        or seconds < 0
+    ):
+        raise ValueError(f"seconds must be a finite number >= 0, not {seconds!r}")
+    return float(seconds)
+
+
+def _check_limit(limit: object) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"max_tasks_per_window must be an integer >= 0, not {limit!r}")

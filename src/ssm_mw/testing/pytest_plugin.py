@@ -1,0 +1,84 @@
+"""pytest fixtures on the embedded SSM backend. Opt in from a ``conftest.py``::
+
+    pytest_plugins = ["ssm_mw.testing.pytest_plugin"]
+
+Fixtures:
+
+``ssm_server``
+    session scope: a running :class:`~ssm_mw.testing.EmbeddedSSMServer`.
+``maintenance_window_id``
+    a fresh maintenance window for each test.
+``mw_client``
+    an opened :class:`ssm_mw.MaintenanceWindowClient` bound to the server
+    (async; needs pytest-asyncio).
+
+The server is reset (windows, tasks, counters, faults, latency, limits) before
+each test that uses it. moto is imported only when the server starts. Override
+``ssm_server`` in your own ``conftest.py`` to change how the server is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ._server import EmbeddedSSMServer
+
+if TYPE_CHECKING:
+    from ssm_mw import MaintenanceWindowClient
+
+__all__ = ["maintenance_window_id", "mw_client", "ssm_server"]
+
+
+@pytest.fixture(scope="session")
+def ssm_server() -> Iterator[EmbeddedSSMServer]:
+    """A running embedded SSM server, shared by the whole session."""
+    with EmbeddedSSMServer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _ssm_mw_reset_server(request: pytest.FixtureRequest) -> None:
+    """Reset the shared server before each test that uses it."""
+    if "ssm_server" in request.fixturenames:
+        server = request.getfixturevalue("ssm_server")
+        if isinstance(server, EmbeddedSSMServer):
+            server.reset()
+
+
+@pytest.fixture
+def maintenance_window_id(ssm_server: EmbeddedSSMServer) -> str:
+    """The id of a fresh maintenance window on ``ssm_server``."""
+    return ssm_server.create_maintenance_window(name="pytest-window")
+
+
+def _async_fixture(func: Callable[..., Any]) -> Any:
+    """``pytest_asyncio.fixture``, or a fixture that explains that it is missing."""
+    try:
+        import pytest_asyncio
+    except ImportError:  # pragma: no cover - depends on the environment
+
+        @pytest.fixture(name=func.__name__)
+        def unavailable() -> None:
+            raise pytest.UsageError(
+                f"the {func.__name__} fixture of ssm_mw.testing.pytest_plugin needs "
+                "pytest-asyncio: pip install pytest-asyncio"
+            )
+
+        return unavailable
+    return pytest_asyncio.fixture(func)
+
+
+@_async_fixture
+async def mw_client(ssm_server: EmbeddedSSMServer) -> AsyncIterator[MaintenanceWindowClient]:
+    """An opened ``MaintenanceWindowClient`` bound to ``ssm_server`` (needs pytest-asyncio)."""
+    from ssm_mw import MaintenanceWindowClient
+
+    async with MaintenanceWindowClient(
+        region_name=ssm_server.region_name,
+        endpoint_url=ssm_server.endpoint_url,
+        session=ssm_server.aio_session(),
+    ) as client:
+        yield client
