@@ -7,6 +7,9 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+# The embedded backend's fixtures: ssm_server, mw_client, maintenance_window_id.
+pytest_plugins = ["ssm_mw.testing.pytest_plugin"]
+
 settings.register_profile(
     "quick",
     max_examples=60,

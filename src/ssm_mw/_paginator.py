@@ -186,7 +186,7 @@ class TaskPaginator:
         await self.aclose()
 
     def __del__(self) -> None:
-        task = self._in_flight
+        task = getattr(self, "_in_flight", None)  # absent if __init__ raised
         if task is not None and not task.done():
             task.cancel()
         elif task is not None and not task.cancelled():
