@@ -509,6 +509,8 @@ async def test_each_call_logs_one_redacted_debug_line(
         task_arn="AWS-RunShellScript",
         task_invocation_parameters=RunCommandParameters(parameters={"commands": (secret,)}),
         targets=(Target.instances("i-0123456789abcdef0"),),
+        max_concurrency="1",
+        max_errors="0",
         description=secret,
     )
     with caplog.at_level(logging.DEBUG, logger="ssm_mw"):
