@@ -17,7 +17,7 @@ import base64
 import binascii
 import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from types import TracebackType
 
 from ._errors import ValidationError
@@ -126,7 +126,7 @@ class TaskPaginator:
             self._in_flight = asyncio.ensure_future(self._fetch(next_token, self._page_size))
         return TaskPage(tasks=tasks, next_token=resume)
 
-    async def pages(self) -> AsyncIterator[TaskPage]:
+    async def pages(self) -> AsyncGenerator[TaskPage, None]:
         """Yield pages; each page's ``next_token`` resumes after it (``None`` at the end)."""
         self._claim()
         try:
