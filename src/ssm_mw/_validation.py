@@ -1,0 +1,445 @@
+"""Request validation: every constraint of the botocore SSM model, checked before sending.
+
+:func:`validate_request` checks a botocore-shaped request (PascalCase keys, as
+passed to ``client.register_task_with_maintenance_window(**params)``) against
+the operation's input shape: required members, string lengths, integer ranges,
+list and map sizes, patterns, enums, blob sizes, types and unknown members;
+then the rules the API reference states across members (see ``_RULES``).
+
+Violation paths use the library's attribute names (``targets[0].values[1]``),
+with the level of the task-invocation-parameters variant dropped, because in
+the library the variant is the class. Messages never show the value of a
+member the model marks ``sensitive``.
+
+Each operation's input shape is compiled once, on first use, into a tree of
+small closures, so a call does no reflection over the model.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from ._errors import ValidationError, Violation
+from ._shapes import (
+    OPERATIONS,
+    Shape,
+    compile_pattern,
+    enum_values,
+    is_sensitive,
+    list_member,
+    map_key,
+    map_value,
+    members,
+    operation_input_shape,
+    redact_request,
+    required_members,
+    snake_case,
+)
+
+__all__ = ["redact_request", "validate_request", "violations"]
+
+Check = Callable[[Any, str, str, list[Violation]], None]
+"""Checks one value: ``check(value, base, segment, out)`` appends a :class:`Violation` per
+problem; the value's path is ``base + segment``, only ever joined when it is needed."""
+
+_MISSING: Any = object()
+_SHOW = 60  # longest value shown in a message
+_INT_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+# The level of the union-like TaskInvocationParameters whose members are dropped
+# from paths (the variant is the library's class).
+_VARIANT_CONTAINERS = frozenset({"MaintenanceWindowTaskInvocationParameters"})
+
+# Allowed values the API reference states for members the model leaves open,
+# keyed by (operation, wire path). "The supported filter keys are WindowTaskId,
+# TaskArn, Priority, and TaskType." (DescribeMaintenanceWindowTasks, Filters)
+_EXTRA_ENUMS: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("DescribeMaintenanceWindowTasks", "Filters[].Key"): (
+        "WindowTaskId",
+        "TaskArn",
+        "Priority",
+        "TaskType",
+    ),
+}
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str) and len(value) > _SHOW:
+        return repr(value[:_SHOW]) + "…"
+    return repr(value)
+
+
+def _kind(value: object) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+_INDEXES = tuple(f"[{i}]" for i in range(64))
+
+
+def _index(i: int) -> str:
+    return _INDEXES[i] if i < 64 else f"[{i}]"
+
+
+class _Compiler:
+    """Turns the shapes below one operation's input into checkers."""
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+
+    def compile(self, shape: Shape, wire: str, sensitive: bool, label: str = "") -> Check:
+        sensitive = sensitive or is_sensitive(shape)
+        kind = shape.type_name
+        if kind == "structure":
+            return self._structure(shape, wire, sensitive, label)
+        if kind == "list":
+            return self._list(shape, wire, sensitive, label)
+        if kind == "map":
+            return self._map(shape, wire, sensitive, label)
+        if kind == "string":
+            extra = _EXTRA_ENUMS.get((self.operation, wire), ())
+            return _string(shape, sensitive, label, extra)
+        if kind in ("integer", "long"):
+            return _integer(shape, sensitive, label)
+        if kind == "boolean":
+            return _typed(bool, "a boolean", label, strict=True)
+        if kind == "blob":
+            return _blob(shape, label)
+        raise NotImplementedError(f"{shape.name}: {kind} shapes are not supported")
+
+    def _structure(self, shape: Shape, wire: str, sensitive: bool, label: str) -> Check:
+        required = set(required_members(shape))
+        drop = shape.name in _VARIANT_CONTAINERS
+        entries: list[tuple[str, str, Check, bool]] = []
+        for name, member in members(shape).items():
+            segment = "" if drop else snake_case(name) if not wire else f".{snake_case(name)}"
+            check = self.compile(
+                member, f"{wire}.{name}" if wire else name, sensitive, f"{name}: " if drop else ""
+            )
+            entries.append((name, segment, check, name in required))
+        known = frozenset(members(shape))
+
+        def check_structure(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+            path = base + seg
+            if type(value) is not dict and not isinstance(value, Mapping):
+                message = f"{label}expected a structure (dict), got {_kind(value)}"
+                out.append(Violation(path=path, message=message))
+                return
+            found = 0
+            for name, segment, check, is_required in entries:
+                item = value.get(name, _MISSING)
+                if item is _MISSING:
+                    if is_required:
+                        out.append(Violation(path=path + segment, message="is required"))
+                    continue
+                found += 1
+                check(item, path, segment, out)
+            if found != len(value):
+                for key in cast(Mapping[object, Any], value):
+                    if key in known:
+                        continue
+                    if sensitive:  # even a member's name may give a secret away
+                        out.append(Violation(path=path, message=f"{label}has an unknown member"))
+                        continue
+                    where = path
+                    if isinstance(key, str):
+                        where = f"{path}.{snake_case(key)}" if path else snake_case(key)
+                    out.append(Violation(path=where, message=f"unknown member {key!r}"))
+
+        return check_structure
+
+    def _list(self, shape: Shape, wire: str, sensitive: bool, label: str) -> Check:
+        item_check = self.compile(list_member(shape), f"{wire}[]", sensitive)
+        size = _size_check(shape, "item", label)
+        low, high = _bounds(shape)
+
+        def check_list(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+            path = base + seg
+            if type(value) is not list and not isinstance(value, (list, tuple)):
+                message = f"{label}expected a list, got {_kind(value)}"
+                out.append(Violation(path=path, message=message))
+                return
+            n = len(value)
+            if n < low or n > high:
+                size(n, path, out)
+            for i, item in enumerate(cast("list[Any]", value)):
+                item_check(item, path, _index(i), out)
+
+        return check_list
+
+    def _map(self, shape: Shape, wire: str, sensitive: bool, label: str) -> Check:
+        key_check = self.compile(map_key(shape), f"{wire}{{}}", sensitive, "key: ")
+        value_check = self.compile(map_value(shape), f"{wire}{{}}", sensitive)
+        size = _size_check(shape, "entry", label, plural="entries")
+        low, high = _bounds(shape)
+
+        def check_map(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+            path = base + seg
+            if type(value) is not dict and not isinstance(value, Mapping):
+                message = f"{label}expected a map (dict), got {_kind(value)}"
+                out.append(Violation(path=path, message=message))
+                return
+            n = len(value)
+            if n < low or n > high:
+                size(n, path, out)
+            entries: Mapping[Any, Any] = value
+            for i, (key, item) in enumerate(entries.items()):
+                before = len(out)
+                key_check(key, path, "", out)
+                # A key that broke a rule of a sensitive map stays out of paths.
+                shown = f"#{i}" if sensitive and len(out) != before else key
+                value_check(item, path, f"[{shown}]", out)
+
+        return check_map
+
+
+_NO_MAX = 2**63  # larger than any length
+
+
+def _bounds(shape: Shape) -> tuple[int, int]:
+    return int(shape.metadata.get("min", 0)), int(shape.metadata.get("max", _NO_MAX))
+
+
+def _size_check(
+    shape: Shape, noun: str, label: str, plural: str = ""
+) -> Callable[[int, str, list[Violation]], None]:
+    low, high = _bounds(shape)
+    plural = plural or noun + "s"
+
+    def size(n: int, path: str, out: list[Violation]) -> None:
+        if n < low:
+            word = noun if n == 1 else plural
+            message = f"{label}has {n} {word}, below the minimum {low}"
+            out.append(Violation(path=path, message=message))
+        elif n > high:
+            message = f"{label}has {n} {plural}, above the maximum {high}"
+            out.append(Violation(path=path, message=message))
+
+    return size
+
+
+def _typed(kind: type, article: str, label: str, *, strict: bool = False) -> Check:
+    def check_type(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+        if type(value) is not kind and (strict or not isinstance(value, kind)):
+            message = f"{label}expected {article}, got {_kind(value)}"
+            out.append(Violation(path=base + seg, message=message))
+
+    return check_type
+
+
+def _string(shape: Shape, sensitive: bool, label: str, extra_enum: tuple[str, ...]) -> Check:
+    low, high = _bounds(shape)
+    pattern = cast("str | None", shape.metadata.get("pattern"))
+    choices = enum_values(shape) or extra_enum
+    allowed = frozenset(choices)
+
+    search: Callable[[str], object] | None = None
+
+    def first_search(value: str) -> object:
+        # Compiled on first use: the \p{..} classes cost tens of milliseconds.
+        nonlocal search
+        search = compile_pattern(cast(str, pattern)).search
+        return search(value)
+
+    if pattern is not None:
+        search = first_search
+
+    def check_string(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+        if (
+            (type(value) is str or isinstance(value, str))
+            and low <= len(value) <= high
+            and (search is None or search(value) is not None)
+            and (not allowed or value in allowed)
+        ):
+            return
+        report(value, base + seg, out)
+
+    def report(value: Any, path: str, out: list[Violation]) -> None:
+        if not isinstance(value, str):
+            message = f"{label}expected a string, got {_kind(value)}"
+            out.append(Violation(path=path, message=message))
+            return
+        n = len(value)
+        shown = "" if sensitive else f": {_show(value)}"
+        subject = "value" if sensitive else _show(value)
+        if n < low:
+            message = f"{label}length {n} is below the minimum {low}{shown}"
+            out.append(Violation(path=path, message=message))
+        elif n > high:
+            message = f"{label}length {n} is above the maximum {high}{shown}"
+            out.append(Violation(path=path, message=message))
+        if pattern is not None and compile_pattern(pattern).search(value) is None:
+            message = f"{label}{subject} does not match the pattern {pattern}"
+            out.append(Violation(path=path, message=message))
+        if allowed and value not in allowed:
+            message = f"{label}{subject} is not one of {', '.join(choices)}"
+            out.append(Violation(path=path, message=message))
+
+    return check_string
+
+
+def _integer(shape: Shape, sensitive: bool, label: str) -> Check:
+    # A Smithy "integer" is 32-bit, a "long" 64-bit: bounds the type implies.
+    low, high = _INT_BOUNDS[shape.type_name]
+    low = max(low, int(shape.metadata.get("min", low)))
+    high = min(high, int(shape.metadata.get("max", high)))
+
+    def check_integer(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+        if type(value) is int and low <= value <= high:
+            return
+        path = base + seg
+        if not isinstance(value, int) or isinstance(value, bool):
+            message = f"{label}expected an integer, got {_kind(value)}"
+            out.append(Violation(path=path, message=message))
+            return
+        subject = "value" if sensitive else str(int(value))
+        if value < low:
+            message = f"{label}{subject} is below the minimum {low}"
+            out.append(Violation(path=path, message=message))
+        elif value > high:
+            message = f"{label}{subject} is above the maximum {high}"
+            out.append(Violation(path=path, message=message))
+
+    return check_integer
+
+
+def _blob(shape: Shape, label: str) -> Check:
+    low, high = _bounds(shape)
+
+    def check_blob(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+        if type(value) is bytes and low <= len(value) <= high:
+            return
+        path = base + seg
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            n = memoryview(value).nbytes
+        elif isinstance(value, str):
+            n = len(value.encode("utf-8", "surrogatepass"))
+        else:
+            message = f"{label}expected bytes, got {_kind(value)}"
+            out.append(Violation(path=path, message=message))
+            return
+        # Blob contents are never shown, sensitive or not.
+        if n < low:
+            message = f"{label}size {n} bytes is below the minimum {low}"
+            out.append(Violation(path=path, message=message))
+        elif n > high:
+            message = f"{label}size {n} bytes is above the maximum {high}"
+            out.append(Violation(path=path, message=message))
+
+    return check_blob
+
+
+# -- rules the API reference states across members -----------------------------
+
+Rule = Callable[[Mapping[str, Any], list[Violation]], None]
+
+_VARIANT_FOR_TYPE = {
+    "RUN_COMMAND": "RunCommand",
+    "AUTOMATION": "Automation",
+    "STEP_FUNCTIONS": "StepFunctions",
+    "LAMBDA": "Lambda",
+}
+_VARIANT_NAMES = tuple(_VARIANT_FOR_TYPE.values())
+_TIP = "task_invocation_parameters"
+
+
+def _variants(params: Mapping[str, Any]) -> list[str]:
+    block = params.get("TaskInvocationParameters")
+    if type(block) is not dict and not isinstance(block, Mapping):
+        return []
+    block = cast(Mapping[str, Any], block)
+    return [name for name in _VARIANT_NAMES if block.get(name) is not None]
+
+
+def _one_variant(variants: list[str], out: list[Violation]) -> None:
+    # Reference, TaskInvocationParameters: "Populate only the fields that match
+    # the task type. All other fields should be empty."
+    if len(variants) > 1:
+        message = f"only one kind of parameters may be given, got {' and '.join(variants)}"
+        out.append(Violation(path=_TIP, message=message))
+
+
+def _targets_rules(params: Mapping[str, Any], run_command: bool, out: list[Violation]) -> None:
+    targets = params.get("Targets", _MISSING)
+    # (A Targets of the wrong type has its own violation already.)
+    known = targets is _MISSING or isinstance(targets, (list, tuple))
+    has_targets = known and targets is not _MISSING and len(targets) > 0
+    # Model docs, Targets: "One or more targets must be specified for maintenance
+    # window Run Command-type tasks."
+    if run_command and known and not has_targets:
+        out.append(Violation(path="targets", message="a RUN_COMMAND task needs a target"))
+    # Model docs, MaxConcurrency and MaxErrors: "a value can be omitted only when
+    # you are registering or updating a targetless task. You must provide a value
+    # in all other cases."
+    if has_targets:
+        for wire, path in (("MaxConcurrency", "max_concurrency"), ("MaxErrors", "max_errors")):
+            if wire not in params:
+                out.append(Violation(path=path, message="is required when targets are given"))
+
+
+def _register_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
+    variants = _variants(params)
+    _one_variant(variants, out)
+    task_type = params.get("TaskType")
+    expected = _VARIANT_FOR_TYPE.get(task_type) if isinstance(task_type, str) else None
+    if len(variants) == 1 and expected is not None and variants[0] != expected:
+        message = f"{variants[0]} parameters do not match task_type {task_type!r}"
+        out.append(Violation(path=_TIP, message=f"{message} (expected {expected})"))
+    _targets_rules(params, task_type == "RUN_COMMAND", out)
+
+
+def _update_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
+    variants = _variants(params)
+    _one_variant(variants, out)
+    # Reference, Replace: "If True, then all fields that are required by the
+    # RegisterTaskWithMaintenanceWindow operation are also required for this API
+    # request." WindowId is required anyway and TaskType is no update member.
+    if params.get("Replace") is True:
+        if "TaskArn" not in params:
+            out.append(Violation(path="task_arn", message="is required when replace is True"))
+        _targets_rules(params, variants == ["RunCommand"], out)
+
+
+_RULES: Mapping[str, Rule] = {
+    "RegisterTaskWithMaintenanceWindow": _register_rules,
+    "UpdateMaintenanceWindowTask": _update_rules,
+}
+
+
+@functools.cache
+def _checker(operation: str) -> Check:
+    if operation not in OPERATIONS:
+        raise ValueError(
+            f"unknown operation {operation!r}: expected one of {', '.join(OPERATIONS)}"
+        )
+    compiled = _Compiler(operation).compile(operation_input_shape(operation), "", False)
+    rule = _RULES.get(operation)
+    if rule is None:
+        return compiled
+
+    def check_operation(value: Any, base: str, seg: str, out: list[Violation]) -> None:
+        compiled(value, base, seg, out)
+        if type(value) is dict or isinstance(value, Mapping):
+            rule(cast(Mapping[str, Any], value), out)
+
+    return check_operation
+
+
+def violations(operation: str, params: Mapping[str, Any]) -> list[Violation]:
+    """Every constraint ``params`` breaks, in model (document) order; empty if none.
+
+    ``operation`` is the botocore name of one of the four operations ssm-mw wraps,
+    e.g. ``"GetMaintenanceWindowTask"``; any other raises :class:`ValueError`.
+    """
+    out: list[Violation] = []
+    _checker(operation)(params, "", "", out)
+    return out
+
+
+def validate_request(operation: str, params: Mapping[str, Any]) -> None:
+    """Raise :class:`~ssm_mw.ValidationError` listing every violation, or return ``None``."""
+    out: list[Violation] = []
+    _checker(operation)(params, "", "", out)
+    if out:
+        raise ValidationError(out)
