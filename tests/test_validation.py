@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import copy
 import functools
-import statistics
 import subprocess
 import sys
-import timeit
 import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -975,19 +973,3 @@ def test_model_loads_lazily() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "0"
-
-
-def test_faster_than_botocore_param_validator() -> None:
-    """Validating a full register request costs well under botocore's own validation."""
-    params, shape, validator = register(), operation_input_shape(REGISTER), ParamValidator()
-    validate_request(REGISTER, params)
-
-    def ours() -> None:
-        validate_request(REGISTER, params)
-
-    def theirs() -> None:
-        validator.validate(params, shape)
-
-    mine = statistics.median(timeit.repeat(ours, number=200, repeat=15))
-    boto = statistics.median(timeit.repeat(theirs, number=200, repeat=15))
-    assert mine < 0.8 * boto
