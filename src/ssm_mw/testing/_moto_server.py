@@ -5,6 +5,7 @@ This module imports moto at the top: import it only when a server starts.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import make_server
+from werkzeug.serving import LISTEN_QUEUE, make_server, select_address_family
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -32,8 +33,10 @@ class _QuietRequestHandler(MotoRequestHandler):
 class WrappedMotoServer(ThreadedMotoServer):
     """A ``ThreadedMotoServer`` whose WSGI application is wrapped by ``wrap``.
 
-    Unlike its base class, a failure to bind is raised by :meth:`start`
-    (instead of hanging it), and :meth:`stop` closes the listening socket.
+    Unlike its base class, it binds in :meth:`start`, in the caller's thread,
+    so a failure to bind raises ``OSError`` there (werkzeug would print and
+    exit, and the base class would wait forever); and :meth:`stop` closes the
+    listening socket.
     """
 
     def __init__(
@@ -48,13 +51,21 @@ class WrappedMotoServer(ThreadedMotoServer):
         self._wrap = wrap
         self._log_requests = log_requests
         self._startup_error: BaseException | None = None
+        self._listener: socket.socket | None = None
 
     def _server_entry(self) -> None:
         try:
             app = self._wrap(DomainDispatcherApplication(create_backend_app))
             handler = MotoRequestHandler if self._log_requests else _QuietRequestHandler
+            listener = self._listener
+            assert listener is not None, "start() binds the socket"
             self._server = make_server(
-                self._ip_address, self._port, app, True, request_handler=handler
+                self._ip_address,
+                listener.getsockname()[1],
+                app,
+                True,
+                request_handler=handler,
+                fd=listener.fileno(),
             )
         except BaseException as exc:  # reported by start(), in the caller's thread
             self._startup_error = exc
@@ -64,8 +75,16 @@ class WrappedMotoServer(ThreadedMotoServer):
         self._server.serve_forever(poll_interval=0.05)
 
     def start(self) -> None:
-        """Start serving on a daemon thread; raise if the server cannot bind."""
-        super().start()
+        """Bind, then serve on a daemon thread; raise ``OSError`` if the address is taken."""
+        family = select_address_family(self._ip_address, self._port)
+        self._listener = socket.create_server(
+            (self._ip_address, self._port), family=family, backlog=LISTEN_QUEUE
+        )
+        try:
+            super().start()
+        finally:
+            # The server holds its own duplicate of the descriptor.
+            self._listener.close()
         if self._startup_error is not None:
             if self._thread is not None:
                 self._thread.join()

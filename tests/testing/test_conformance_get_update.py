@@ -1,0 +1,185 @@
+"""Conformance: GetMaintenanceWindowTask and UpdateMaintenanceWindowTask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from conformance import MODEL, Wire, error_code, register, run_command_task
+
+UNKNOWN_WINDOW = "mw-0123456789abcdef0"
+UNKNOWN_TASK = "00000000-0000-4000-8000-000000000000"
+
+
+async def _get(ssm: Any, window_id: str, task_id: str) -> dict[str, Any]:
+    got = dict(await ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id))
+    got.pop("ResponseMetadata")
+    return got
+
+
+async def test_get_returns_every_stored_member(ssm: Any, maintenance_window_id: str) -> None:
+    """Get returns every stored member: TaskType, TaskInvocationParameters, CutoffBehavior, …"""
+    request = run_command_task(
+        maintenance_window_id,
+        CutoffBehavior="CONTINUE_TASK",
+        AlarmConfiguration={"Alarms": [{"Name": "alarm"}]},
+        Name="nightly",
+    )
+    task_id = str((await ssm.register_task_with_maintenance_window(**request))["WindowTaskId"])
+    assert await _get(ssm, maintenance_window_id, task_id) == {
+        **request,
+        "WindowTaskId": task_id,
+    }
+
+
+@pytest.mark.parametrize("unknown", ["window", "task"])
+async def test_get_unknown(ssm: Any, maintenance_window_id: str, unknown: str) -> None:
+    """Get of an unknown window or task fails with DoesNotExistException."""
+    task_id = await register(ssm, maintenance_window_id)
+    window_id = UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id
+    task_id = UNKNOWN_TASK if unknown == "task" else task_id
+    with pytest.raises(ClientError) as caught:
+        await ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id)
+    assert error_code(caught.value) == "DoesNotExistException"
+
+
+async def test_get_task_from_another_window(
+    ssm: Any, ssm_server: Any, maintenance_window_id: str
+) -> None:
+    """A task is found only in its own window."""
+    task_id = await register(ssm, maintenance_window_id)
+    other_window = ssm_server.create_maintenance_window(name="other")
+    with pytest.raises(ClientError) as caught:
+        await ssm.get_maintenance_window_task(WindowId=other_window, WindowTaskId=task_id)
+    assert error_code(caught.value) == "DoesNotExistException"
+
+
+async def test_partial_update_changes_only_sent_members(
+    ssm: Any, maintenance_window_id: str
+) -> None:
+    """Without Replace, only the members sent change; the others keep their values."""
+    request = run_command_task(maintenance_window_id, Name="before", Description="kept")
+    task_id = str((await ssm.register_task_with_maintenance_window(**request))["WindowTaskId"])
+    await ssm.update_maintenance_window_task(
+        WindowId=maintenance_window_id,
+        WindowTaskId=task_id,
+        Name="after",
+        Priority=7,
+        CutoffBehavior="CANCEL_TASK",
+        AlarmConfiguration={"Alarms": [{"Name": "new-alarm"}]},
+    )
+    assert await _get(ssm, maintenance_window_id, task_id) == {
+        **request,
+        "WindowTaskId": task_id,
+        "Name": "after",
+        "Priority": 7,
+        "CutoffBehavior": "CANCEL_TASK",
+        "AlarmConfiguration": {"Alarms": [{"Name": "new-alarm"}]},
+    }
+
+
+async def test_replace_clears_members_not_sent(ssm: Any, maintenance_window_id: str) -> None:
+    """With Replace=True, members not sent are cleared and TaskType is kept."""
+    task_id = await register(
+        ssm,
+        maintenance_window_id,
+        Name="before",
+        Description="dropped",
+        CutoffBehavior="CANCEL_TASK",
+        AlarmConfiguration={"Alarms": [{"Name": "alarm"}]},
+    )
+    await ssm.update_maintenance_window_task(
+        WindowId=maintenance_window_id,
+        WindowTaskId=task_id,
+        Replace=True,
+        TaskArn="AWS-RunPowerShellScript",
+        Priority=4,
+    )
+    assert await _get(ssm, maintenance_window_id, task_id) == {
+        "WindowId": maintenance_window_id,
+        "WindowTaskId": task_id,
+        "TaskArn": "AWS-RunPowerShellScript",
+        "TaskType": "RUN_COMMAND",
+        "Priority": 4,
+    }
+
+
+async def test_replace_without_task_arn_is_rejected(ssm: Any, maintenance_window_id: str) -> None:
+    """Replace=True without TaskArn is a ValidationException and changes nothing."""
+    task_id = await register(ssm, maintenance_window_id, Name="kept")
+    before = await _get(ssm, maintenance_window_id, task_id)
+    with pytest.raises(ClientError) as caught:
+        await ssm.update_maintenance_window_task(
+            WindowId=maintenance_window_id, WindowTaskId=task_id, Replace=True, Priority=9
+        )
+    assert error_code(caught.value) == "ValidationException"
+    assert await _get(ssm, maintenance_window_id, task_id) == before
+
+
+async def test_update_with_the_wrong_variant_is_rejected(
+    ssm: Any, maintenance_window_id: str
+) -> None:
+    """An update whose invocation variant mismatches the task type is a ValidationException."""
+    task_id = await register(ssm, maintenance_window_id)
+    before = await _get(ssm, maintenance_window_id, task_id)
+    with pytest.raises(ClientError) as caught:
+        await ssm.update_maintenance_window_task(
+            WindowId=maintenance_window_id,
+            WindowTaskId=task_id,
+            TaskInvocationParameters={"Lambda": {"Payload": b"{}"}},
+        )
+    assert error_code(caught.value) == "ValidationException"
+    assert await _get(ssm, maintenance_window_id, task_id) == before
+    await ssm.update_maintenance_window_task(
+        WindowId=maintenance_window_id,
+        WindowTaskId=task_id,
+        TaskInvocationParameters={"RunCommand": {"Comment": "changed"}},
+    )
+    after = await _get(ssm, maintenance_window_id, task_id)
+    assert after["TaskInvocationParameters"] == {"RunCommand": {"Comment": "changed"}}
+
+
+async def test_update_response_follows_the_output_shape(
+    ssm: Any, maintenance_window_id: str, wire: Wire
+) -> None:
+    """The Update response holds the stored members of the output shape, and no TaskType."""
+    task_id = await register(
+        ssm, maintenance_window_id, CutoffBehavior="CANCEL_TASK", Description="desc"
+    )
+    response = dict(
+        await ssm.update_maintenance_window_task(
+            WindowId=maintenance_window_id, WindowTaskId=task_id, Priority=5
+        )
+    )
+    response.pop("ResponseMetadata")
+    stored = await _get(ssm, maintenance_window_id, task_id)
+    del stored["TaskType"]
+    assert response == stored
+    raw = wire.last("UpdateMaintenanceWindowTask")
+    assert "TaskType" not in raw
+    assert set(raw) <= set(MODEL.shape_for("UpdateMaintenanceWindowTaskResult").members)
+    assert raw["Priority"] == 5
+
+
+@pytest.mark.parametrize("unknown", ["window", "task"])
+async def test_update_unknown(ssm: Any, maintenance_window_id: str, unknown: str) -> None:
+    """Update of an unknown window or task fails with DoesNotExistException."""
+    task_id = await register(ssm, maintenance_window_id)
+    window_id = UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id
+    task_id = UNKNOWN_TASK if unknown == "task" else task_id
+    with pytest.raises(ClientError) as caught:
+        await ssm.update_maintenance_window_task(
+            WindowId=window_id, WindowTaskId=task_id, Priority=1
+        )
+    assert error_code(caught.value) == "DoesNotExistException"
+
+
+async def test_update_checks_model_constraints(raw_ssm: Any, maintenance_window_id: str) -> None:
+    """An update that breaks a model constraint is a ValidationException."""
+    task_id = await register(raw_ssm, maintenance_window_id)
+    with pytest.raises(ClientError) as caught:
+        await raw_ssm.update_maintenance_window_task(
+            WindowId=maintenance_window_id, WindowTaskId=task_id, CutoffBehavior="NEVER"
+        )
+    assert error_code(caught.value) == "ValidationException"

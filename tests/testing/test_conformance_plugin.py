@@ -1,0 +1,78 @@
+"""The pytest plugin, run end to end in a separate pytest process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+CONFTEST = """
+import sys
+
+pytest_plugins = ["ssm_mw.testing.pytest_plugin"]
+
+
+def pytest_collection_finish(session):
+    # The plugin must not import moto while tests are collected.
+    assert "moto" not in sys.modules, "moto imported at collection time"
+"""
+
+TESTS = """
+import pytest
+from aiobotocore.config import AioConfig
+
+from ssm_mw import MaintenanceWindowClient
+from ssm_mw.testing import EmbeddedSSMServer
+
+WINDOWS = []
+
+
+def test_first(ssm_server, maintenance_window_id):
+    assert isinstance(ssm_server, EmbeddedSSMServer)
+    assert maintenance_window_id.startswith("mw-")
+    WINDOWS.append(maintenance_window_id)
+    ssm_server.max_tasks_per_window = 1
+    ssm_server.inject_fault(None, "ThrottlingException", times=None)
+
+
+async def test_second_sees_a_reset_server(ssm_server, maintenance_window_id):
+    assert ssm_server.max_tasks_per_window == 20
+    assert ssm_server.request_count() == 0
+    config = AioConfig(retries={"total_max_attempts": 1, "mode": "standard"})
+    session = ssm_server.aio_session()
+    async with session.create_client("ssm", config=config, **ssm_server.client_kwargs()) as ssm:
+        with pytest.raises(Exception) as caught:  # the first test's window is gone
+            await ssm.describe_maintenance_window_tasks(WindowId=WINDOWS[0])
+        assert caught.value.response["Error"]["Code"] == "DoesNotExistException"
+        await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
+
+
+async def test_mw_client(mw_client, ssm_server, maintenance_window_id):
+    assert isinstance(mw_client, MaintenanceWindowClient)
+    await mw_client.describe_maintenance_window_tasks(maintenance_window_id)
+    assert ssm_server.request_count("DescribeMaintenanceWindowTasks") == 1
+"""
+
+INI = """
+[pytest]
+asyncio_mode = auto
+asyncio_default_fixture_loop_scope = function
+filterwarnings = error
+"""
+
+
+def test_plugin_end_to_end(tmp_path: Path) -> None:
+    """The opt-in plugin gives a shared server, fresh windows, mw_client and a reset per test."""
+    (tmp_path / "conftest.py").write_text(textwrap.dedent(CONFTEST))
+    (tmp_path / "test_with_plugin.py").write_text(textwrap.dedent(TESTS))
+    (tmp_path / "pytest.ini").write_text(INI)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
