@@ -1,0 +1,21 @@
+"""ssm-mw's benchmarks: ``python -m benchmarks`` (``make bench``), ``--smoke`` for CI.
+
+Each benchmark is a small module with ``run(*, smoke: bool) -> list[Result]``;
+every figure is a ratio of two contenders measured side by side in one run.
+See ``docs/performance.md`` for what each one measures and the latest run.
+"""
+
+from __future__ import annotations
+
+__all__ = ["BENCHMARKS"]
+
+#: Benchmark id -> module (imported only when it runs).
+BENCHMARKS: dict[str, str] = {
+    "B1": "benchmarks.b1_responses",
+    "B2": "benchmarks.b2_requests",
+    "B3": "benchmarks.b3_end_to_end",
+    "B4": "benchmarks.b4_prefetch",
+    "B5": "benchmarks.b5_memory",
+    "B6": "benchmarks.b6_cold_start",
+    "B7": "benchmarks.b7_fleet",
+}
