@@ -89,20 +89,38 @@ async def test_replace_clears_members_not_sent(ssm: Any, maintenance_window_id: 
         CutoffBehavior="CANCEL_TASK",
         AlarmConfiguration={"Alarms": [{"Name": "alarm"}]},
     )
+    targets = [{"Key": "InstanceIds", "Values": ["i-0471e04240EXAMPLE"]}]
     await ssm.update_maintenance_window_task(
         WindowId=maintenance_window_id,
         WindowTaskId=task_id,
         Replace=True,
         TaskArn="AWS-RunPowerShellScript",
-        Priority=4,
+        Targets=targets,
+        MaxConcurrency="1",
+        MaxErrors="1",
     )
     assert await _get(ssm, maintenance_window_id, task_id) == {
         "WindowId": maintenance_window_id,
         "WindowTaskId": task_id,
         "TaskArn": "AWS-RunPowerShellScript",
         "TaskType": "RUN_COMMAND",
-        "Priority": 4,
+        "Targets": targets,
+        "MaxConcurrency": "1",
+        "MaxErrors": "1",
     }
+
+
+async def test_replace_needs_targets_for_run_command(ssm: Any, maintenance_window_id: str) -> None:
+    """Replace=True on a RUN_COMMAND task without Targets is a ValidationException."""
+    task_id = await register(ssm, maintenance_window_id)
+    with pytest.raises(ClientError) as caught:
+        await ssm.update_maintenance_window_task(
+            WindowId=maintenance_window_id,
+            WindowTaskId=task_id,
+            Replace=True,
+            TaskArn="AWS-RunShellScript",
+        )
+    assert error_code(caught.value) == "ValidationException"
 
 
 async def test_replace_without_task_arn_is_rejected(ssm: Any, maintenance_window_id: str) -> None:

@@ -172,6 +172,44 @@ async def test_model_constraints(
     assert listed["Tasks"] == []
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"Targets": None},
+        {"Targets": []},
+        {"MaxConcurrency": None},
+        {"MaxErrors": None},
+    ],
+    ids=["run-command-without-targets", "empty-targets", "no-max-concurrency", "no-max-errors"],
+)
+async def test_target_rules(
+    ssm: Any, maintenance_window_id: str, overrides: dict[str, Any]
+) -> None:
+    """RUN_COMMAND needs targets, and a task with targets needs MaxConcurrency and MaxErrors."""
+    with pytest.raises(ClientError) as caught:
+        await register(ssm, maintenance_window_id, **overrides)
+    assert error_code(caught.value) == "ValidationException"
+
+
+async def test_targetless_tasks_of_other_types(ssm: Any, maintenance_window_id: str) -> None:
+    """A LAMBDA task may have no targets, and then needs no MaxConcurrency or MaxErrors."""
+    task_id = await register(
+        ssm,
+        maintenance_window_id,
+        TaskType="LAMBDA",
+        TaskArn="fn",
+        Targets=None,
+        MaxConcurrency=None,
+        MaxErrors=None,
+        TaskInvocationParameters=None,
+    )
+    got = await ssm.get_maintenance_window_task(
+        WindowId=maintenance_window_id, WindowTaskId=task_id
+    )
+    assert "Targets" not in got
+    assert "MaxConcurrency" not in got
+
+
 async def test_lambda_payload_round_trips_as_bytes(
     ssm: Any, maintenance_window_id: str, wire: Wire
 ) -> None:

@@ -154,6 +154,21 @@ def _check_variant(task_type: str, invocation: Mapping[str, Any] | None) -> None
         )
 
 
+def _check_targets(task_type: str, members: Mapping[str, Any]) -> None:
+    """The reference's rules on targets, for a full task definition.
+
+    Targets: "One or more targets must be specified for maintenance window Run
+    Command-type tasks." MaxConcurrency and MaxErrors: "a value can be omitted
+    only when you are registering or updating a targetless task."
+    """
+    has_targets = bool(members.get("Targets"))
+    if task_type == "RUN_COMMAND" and not has_targets:
+        raise _validation("Targets must hold at least one target for a RUN_COMMAND task")
+    missing = [k for k in ("MaxConcurrency", "MaxErrors") if has_targets and k not in members]
+    if missing:
+        raise _validation(f"{' and '.join(missing)} must be given for a task with targets")
+
+
 def _fingerprint(request: Mapping[str, Any]) -> str:
     def default(value: object) -> str:
         if isinstance(value, bytes):
@@ -170,6 +185,7 @@ def register_task(backend: Any, request: Mapping[str, Any]) -> str:
     window_id = str(request["WindowId"])
     tasks = _window_tasks(backend, window_id)
     _check_variant(str(request["TaskType"]), request.get("TaskInvocationParameters"))
+    _check_targets(str(request["TaskType"]), request)
     state = _state(backend)
     token = request.get("ClientToken")
     fingerprint = _fingerprint(request)
@@ -212,6 +228,7 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
                 "Member must not be null when Replace is true"
             )
         members = {"TaskType": task.members["TaskType"], **sent}
+        _check_targets(str(members["TaskType"]), members)
     else:
         members = {**task.members, **sent}
     _check_variant(str(members["TaskType"]), sent.get("TaskInvocationParameters"))
@@ -289,9 +306,8 @@ def describe_tasks(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     token = request.get("NextToken")
     after = 0 if token is None else _decode_token(str(token), window_id, digest)
     page_size = int(request.get("MaxResults") or _DEFAULT_PAGE_SIZE)
-    found = [
-        t for t in tasks.values() if isinstance(t, _StoredTask) and t.seq > after and matches(t)
-    ]
+    snapshot = list(tasks.values())  # moto's own handlers do not take LOCK
+    found = [t for t in snapshot if isinstance(t, _StoredTask) and t.seq > after and matches(t)]
     found.sort(key=lambda t: t.seq)
     page = found[:page_size]
     result: dict[str, Any] = {"Tasks": [_summary(t) for t in page]}

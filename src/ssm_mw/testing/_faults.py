@@ -93,7 +93,7 @@ class FaultController:
                 self._latency[operation] = seconds
 
     def request_count(self, operation: str | None) -> int:
-        """Requests seen for one operation, or in all."""
+        """Requests seen for one operation, or in all (``None``)."""
         with self._lock:
             return self._total if operation is None else self._counts[operation]
 
@@ -101,8 +101,8 @@ class FaultController:
         """Count a request and decide its latency and fault (consuming the fault)."""
         with self._lock:
             self._total += 1
-            if operation is None:
-                return _Decision(self._latency.get(ANY_OPERATION, 0.0), None)
+            if operation is None:  # not an API request: no faults, no latency
+                return _Decision(0.0, None)
             self._counts[operation] += 1
             latency = self._latency.get(operation, self._latency.get(ANY_OPERATION, 0.0))
             return _Decision(latency, self._pick_fault(operation))

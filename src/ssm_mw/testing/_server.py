@@ -257,10 +257,14 @@ class EmbeddedSSMServer:
 
     def request_count(self, operation: str | None = None) -> int:
         """Requests the server has seen for ``operation`` (e.g. ``"GetMaintenanceWindowTask"``,
-        from the ``X-Amz-Target`` header), or in all. Faulted requests count too."""
-        if operation is not None:
-            _check_operation(operation)
-        return self._faults.request_count(operation)
+        from the ``X-Amz-Target`` header), or in all (``None`` or ``"*"``).
+
+        Faulted requests count too; windows made by :meth:`create_maintenance_window`
+        do not, since they are not requests.
+        """
+        if operation in (None, ANY_OPERATION):
+            return self._faults.request_count(None)
+        return self._faults.request_count(_check_operation(operation))
 
     # --- faults and latency ---------------------------------------------
 
