@@ -1,0 +1,372 @@
+"""Set ``CutoffBehavior`` on every matching task of many windows: :func:`set_cutoff_behavior`.
+
+A fixed pool of ``concurrency`` workers takes jobs from one queue: "list this
+window" jobs first (one per window), then "update this task" jobs, which the
+listing jobs add as they find tasks that need the change. So at most
+``concurrency`` requests are in flight, across windows as well as tasks, and
+updates start while other windows are still being listed.
+
+Every task found appears in the report, and so does every window whose
+listing failed: nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import itertools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._enums import CutoffBehavior, TaskType
+from ._errors import ValidationError, Violation
+from ._models import MaintenanceWindowTask, TaskFilter, TaskUpdate
+from ._validation import violations
+
+if TYPE_CHECKING:
+    from ._client import MaintenanceWindowClient
+
+__all__ = [
+    "CutoffChange",
+    "CutoffOutcome",
+    "CutoffProgress",
+    "CutoffReport",
+    "set_cutoff_behavior",
+]
+
+_PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
+
+
+class CutoffOutcome(enum.Enum):
+    """What happened to one task (or one window's listing) in :func:`set_cutoff_behavior`."""
+
+    #: The task was updated; in a dry run: it would be updated (nothing was sent).
+    CHANGED = "changed"
+    #: The task already had the behavior; nothing was sent.
+    UNCHANGED = "unchanged"
+    #: The update failed, or the window's listing failed; see ``error``.
+    FAILED = "failed"
+
+
+@attrs.frozen(kw_only=True)
+class CutoffChange:
+    """One entry of a :class:`CutoffReport`: one task, or one window whose listing failed.
+
+    ``window_task_id`` is ``None`` only for a listing failure. ``before`` is the
+    behavior describe reported (``None``: not set); ``after`` is the behavior
+    the task has now (in a dry run: would have), ``None`` when unknown
+    because the update failed. ``error`` is set exactly when ``outcome`` is
+    :attr:`CutoffOutcome.FAILED`.
+    """
+
+    window_id: str
+    window_task_id: str | None
+    outcome: CutoffOutcome
+    before: CutoffBehavior | None = None
+    after: CutoffBehavior | None = None
+    task_type: TaskType | None = None
+    name: str | None = None
+    error: Exception | None = attrs.field(default=None, eq=False)
+
+    @property
+    def is_listing_failure(self) -> bool:
+        """Whether this entry stands for a window whose tasks could not be listed."""
+        return self.window_task_id is None
+
+
+@attrs.frozen(kw_only=True)
+class CutoffReport:
+    """The result of :func:`set_cutoff_behavior`: one :class:`CutoffChange` per task.
+
+    ``changes`` is in the order of the window ids given, and within a window
+    in listing order; a window's listing failure comes after its tasks.
+    """
+
+    behavior: CutoffBehavior
+    dry_run: bool
+    changes: tuple[CutoffChange, ...]
+
+    def _with(self, outcome: CutoffOutcome) -> tuple[CutoffChange, ...]:
+        return tuple(c for c in self.changes if c.outcome is outcome)
+
+    @property
+    def changed(self) -> tuple[CutoffChange, ...]:
+        """Tasks that were changed (in a dry run: that would be changed)."""
+        return self._with(CutoffOutcome.CHANGED)
+
+    @property
+    def unchanged(self) -> tuple[CutoffChange, ...]:
+        """Tasks that already had the behavior."""
+        return self._with(CutoffOutcome.UNCHANGED)
+
+    @property
+    def failed(self) -> tuple[CutoffChange, ...]:
+        """Failed updates, and windows whose listing failed."""
+        return self._with(CutoffOutcome.FAILED)
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing failed."""
+        return not self.failed
+
+
+@attrs.frozen(kw_only=True)
+class CutoffProgress:
+    """A snapshot handed to the ``progress`` callback of :func:`set_cutoff_behavior`.
+
+    ``tasks_total`` grows while windows are being listed; it is final once
+    ``windows_listed == windows_total``.
+    """
+
+    windows_total: int
+    windows_listed: int
+    tasks_total: int
+    tasks_done: int
+
+
+ProgressCallback = Callable[[CutoffProgress], None]
+
+
+# -- argument checks --------------------------------------------------------------
+
+
+def _behavior(value: object) -> CutoffBehavior:
+    if isinstance(value, str) and CutoffBehavior.is_known(value):
+        return CutoffBehavior(value)
+    choices = ", ".join(b.value for b in CutoffBehavior)
+    raise ValidationError.single("behavior", f"{value!r} is not one of {choices}")
+
+
+def _task_type(value: object) -> TaskType | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and TaskType.is_known(value):
+        return TaskType(value)
+    choices = ", ".join(t.value for t in TaskType)
+    raise ValidationError.single("task_type", f"{value!r} is not one of {choices}")
+
+
+def _concurrency(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError.single(
+            "concurrency", f"expected an integer, got {type(value).__name__}"
+        )
+    if value < 1:
+        raise ValidationError.single("concurrency", f"{value} is below the minimum 1")
+    return value
+
+
+def _window_ids(value: object) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValidationError.single(
+            "window_ids", f"expected a sequence of window ids, got {type(value).__name__}"
+        )
+    ids = tuple(value)  # pyright: ignore[reportUnknownArgumentType]
+    if not ids:
+        raise ValidationError.single("window_ids", "needs at least one window id")
+    found: list[Violation] = []
+    for i, window_id in enumerate(ids):
+        for v in violations("DescribeMaintenanceWindowTasks", {"WindowId": window_id}):
+            path = f"window_ids[{i}]"
+            found.append(Violation(path=path, message=v.message))
+    if found:
+        raise ValidationError(found)
+    # The same window twice would update its tasks twice: keep the first.
+    return tuple(dict.fromkeys(ids))
+
+
+# -- the run ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class _ListJob:
+    window: int
+
+
+@attrs.frozen
+class _UpdateJob:
+    window: int
+    seq: int
+    task: MaintenanceWindowTask
+
+
+_Job = _ListJob | _UpdateJob
+_LIST_FIRST, _UPDATE_NEXT = 0, 1
+_AFTER_TASKS = 1 << 62  # the sequence number of a listing failure: after the window's tasks
+
+
+class _Run:
+    def __init__(
+        self,
+        client: MaintenanceWindowClient,
+        windows: tuple[str, ...],
+        behavior: CutoffBehavior,
+        task_type: TaskType | None,
+        dry_run: bool,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.client = client
+        self.windows = windows
+        self.behavior = behavior
+        self.filters = () if task_type is None else (TaskFilter.task_type(task_type),)
+        self.dry_run = dry_run
+        self.progress = progress
+        self.queue: asyncio.PriorityQueue[tuple[int, int, _Job]] = asyncio.PriorityQueue()
+        self.counter = itertools.count()
+        self.results: dict[tuple[int, int], CutoffChange] = {}
+        self.windows_listed = 0
+        self.tasks_total = 0
+        self.tasks_done = 0
+
+    def put(self, priority: int, job: _Job) -> None:
+        self.queue.put_nowait((priority, next(self.counter), job))
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(
+                CutoffProgress(
+                    windows_total=len(self.windows),
+                    windows_listed=self.windows_listed,
+                    tasks_total=self.tasks_total,
+                    tasks_done=self.tasks_done,
+                )
+            )
+
+    async def execute(self, concurrency: int) -> tuple[CutoffChange, ...]:
+        for i in range(len(self.windows)):
+            self.put(_LIST_FIRST, _ListJob(i))
+        self.report()
+        all_done = asyncio.ensure_future(self.queue.join())
+        workers = [asyncio.ensure_future(self.worker()) for _ in range(concurrency)]
+        try:
+            # Workers never return; one that ends has crashed (e.g. the progress
+            # callback raised): re-raise its exception rather than wait forever.
+            done, _ = await asyncio.wait([all_done, *workers], return_when=asyncio.FIRST_COMPLETED)
+            for worker in workers:
+                if worker in done:
+                    worker.result()
+        finally:
+            for pending in (all_done, *workers):
+                pending.cancel()
+            await asyncio.gather(all_done, *workers, return_exceptions=True)
+        return tuple(self.results[key] for key in sorted(self.results))
+
+    async def worker(self) -> None:
+        while True:
+            _, _, job = await self.queue.get()
+            try:
+                if isinstance(job, _ListJob):
+                    await self.list_window(job.window)
+                else:
+                    await self.update_task(job)
+            finally:
+                self.queue.task_done()
+            self.report()
+
+    async def list_window(self, window: int) -> None:
+        window_id = self.windows[window]
+        seq = 0
+        try:
+            paginator = self.client.paginate_maintenance_window_tasks(
+                window_id, filters=self.filters, page_size=_PAGE_SIZE, prefetch=False
+            )
+            async with contextlib.aclosing(paginator.pages()) as pages:
+                async for page in pages:
+                    for task in page.tasks:
+                        self.found(window, seq, task)
+                        seq += 1
+        except Exception as exc:
+            self.results[(window, _AFTER_TASKS)] = CutoffChange(
+                window_id=window_id,
+                window_task_id=None,
+                outcome=CutoffOutcome.FAILED,
+                error=exc,
+            )
+        self.windows_listed += 1
+
+    def found(self, window: int, seq: int, task: MaintenanceWindowTask) -> None:
+        self.tasks_total += 1
+        if task.cutoff_behavior == self.behavior:
+            self.record(window, seq, task, CutoffOutcome.UNCHANGED, after=self.behavior)
+        elif self.dry_run:
+            self.record(window, seq, task, CutoffOutcome.CHANGED, after=self.behavior)
+        else:
+            self.put(_UPDATE_NEXT, _UpdateJob(window, seq, task))
+
+    async def update_task(self, job: _UpdateJob) -> None:
+        task = job.task
+        try:
+            details = await self.client.update_maintenance_window_task(
+                task.window_id, task.window_task_id, TaskUpdate(cutoff_behavior=self.behavior)
+            )
+        except Exception as exc:
+            self.record(job.window, job.seq, task, CutoffOutcome.FAILED, error=exc)
+        else:
+            after = details.cutoff_behavior or self.behavior
+            self.record(job.window, job.seq, task, CutoffOutcome.CHANGED, after=after)
+
+    def record(
+        self,
+        window: int,
+        seq: int,
+        task: MaintenanceWindowTask,
+        outcome: CutoffOutcome,
+        *,
+        after: CutoffBehavior | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        self.tasks_done += 1
+        self.results[(window, seq)] = CutoffChange(
+            window_id=self.windows[window],
+            window_task_id=task.window_task_id,
+            outcome=outcome,
+            before=task.cutoff_behavior,
+            after=after,
+            task_type=task.task_type,
+            name=task.name,
+            error=error,
+        )
+
+
+async def set_cutoff_behavior(
+    client: MaintenanceWindowClient,
+    window_ids: Iterable[str],
+    behavior: CutoffBehavior | str,
+    *,
+    task_type: TaskType | str | None = None,
+    concurrency: int = 8,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> CutoffReport:
+    """Set ``CutoffBehavior`` on every task (of ``task_type``, if given) in the windows.
+
+    ``client`` must be open. Tasks are listed with describe (which reports
+    each task's behavior) and only those with a different behavior, or none
+    set, are updated, with ``TaskUpdate(cutoff_behavior=behavior)`` (not a
+    replace). At most ``concurrency`` requests are in flight at any time,
+    across all windows. With ``dry_run`` nothing is updated: the report says
+    what would change.
+
+    A failed update, or a window whose listing failed, is an entry of the
+    report with outcome ``FAILED`` and its ``error``; other tasks go on. Only
+    the arguments raise: :class:`~ssm_mw.ValidationError` names the field
+    (``behavior``, ``task_type``, ``concurrency``, ``window_ids[i]``) before
+    any request. ``progress``, if given, is called with a
+    :class:`CutoffProgress` after each window is listed and each task is done.
+
+    Example::
+
+        report = await set_cutoff_behavior(mw, ["mw-0c50858d01EXAMPLE"], "CANCEL_TASK")
+        for change in report.failed:
+            print(change.window_id, change.window_task_id, change.error)
+    """
+    target = _behavior(behavior)
+    kind = _task_type(task_type)
+    workers = _concurrency(concurrency)
+    windows = _window_ids(window_ids)
+    run = _Run(client, windows, target, kind, dry_run, progress)
+    changes = await run.execute(workers)
+    return CutoffReport(behavior=target, dry_run=dry_run, changes=changes)

@@ -1,0 +1,336 @@
+"""The root command group, its global options, and the one top-level error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import os
+import re
+import sys
+import traceback
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any, NoReturn, TypeVar
+
+import attrs
+import click
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+from botocore.exceptions import (
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+
+from .._client import MaintenanceWindowClient
+from .._errors import ServiceError, SsmMwError, TransportError, ValidationError, Violation
+from .._validation import violations
+from .._version import __version__
+
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_USAGE",
+    "App",
+    "CliError",
+    "CliUsageError",
+    "EnumChoice",
+    "Settings",
+    "check_request",
+    "cli",
+    "open_client",
+    "run_async",
+]
+
+T = TypeVar("T")
+
+#: Exit status of a failed operation: a service error, a transport error, a failed task.
+EXIT_FAILURE = 1
+#: Exit status of bad input: click's usage errors, and validation errors.
+EXIT_USAGE = 2
+
+#: How the library's request paths read on the command line.
+_ARGUMENT_NAMES: Mapping[str, str] = {
+    "window_id": "WINDOW_ID",
+    "window_task_id": "TASK_ID",
+    "behavior": "BEHAVIOR",
+    "concurrency": "--concurrency",
+    "task_type": "--task-type",
+    "client_token": "--client-token",
+    "cutoff_behavior": "--cutoff-behavior",
+    "priority": "--priority",
+    "max_concurrency": "--max-concurrency",
+    "max_errors": "--max-errors",
+    "name": "--name",
+    "description": "--description",
+}
+_WINDOW_IDS = re.compile(r"^window_ids\[\d+\]")
+_FILTERS = re.compile(r"^filters\[\d+\]")
+
+
+class CliError(click.ClickException):
+    """An error shown as one line, ``error: <message>``; exit status 1."""
+
+    exit_code = EXIT_FAILURE
+
+    def show(self, file: Any = None) -> None:
+        """Print the one line on stderr."""
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class CliUsageError(CliError):
+    """Bad input, shown as one line; exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def cli_error(message: str, exit_code: int = EXIT_FAILURE) -> CliError:
+    """A :class:`CliError` (status 1) or :class:`CliUsageError` (status 2)."""
+    return CliUsageError(message) if exit_code == EXIT_USAGE else CliError(message)
+
+
+class EnumChoice(click.Choice[str]):
+    """A choice of enum values, in any case on input, shown upper-case in help and errors."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__(choices, case_sensitive=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Upper-case the value, then check it against the choices."""
+        return super().convert(value.upper() if isinstance(value, str) else value, param, ctx)
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """The global options, handed to every command as the context object."""
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    debug: bool = False
+
+
+# -- errors -------------------------------------------------------------------------
+
+
+def argument_path(path: str) -> str:
+    """The command-line name of a library request path (``window_id`` -> ``WINDOW_ID``)."""
+    if _WINDOW_IDS.match(path):
+        return "WINDOW_ID"
+    if _FILTERS.match(path):
+        return "--filter"
+    return _ARGUMENT_NAMES.get(path, path)
+
+
+def describe_violations(found: Sequence[Violation], name: Any = argument_path) -> str:
+    """One line for every violation: ``NAME: message; NAME: message``."""
+    parts = []
+    for v in found:
+        where = name(v.path) if v.path else ""
+        parts.append(f"{where}: {v.message}" if where else v.message)
+    return "; ".join(parts)
+
+
+def _transport_message(exc: TransportError) -> str:
+    cause = exc.__cause__
+    if isinstance(cause, (NoCredentialsError, PartialCredentialsError)):
+        return (
+            f"no usable AWS credentials ({cause}): set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, or choose a profile with AWS_PROFILE or --profile"
+        )
+    if isinstance(cause, NoRegionError):
+        return "no AWS Region: pass --region, or set AWS_REGION or AWS_DEFAULT_REGION"
+    if isinstance(cause, EndpointConnectionError):
+        return f"cannot reach the endpoint: {cause}"
+    if isinstance(cause, ProfileNotFound):
+        return f"{cause}: check --profile or AWS_PROFILE"
+    return str(exc)
+
+
+def as_cli_error(exc: Exception) -> CliError:
+    """The one-line error, and exit status, for an exception from a command."""
+    if isinstance(exc, ValidationError):
+        return CliUsageError(describe_violations(exc.violations))
+    if isinstance(exc, TransportError):
+        return CliError(_transport_message(exc))
+    if isinstance(exc, ServiceError):
+        return CliError(str(exc))
+    if isinstance(exc, SsmMwError):
+        return CliError(str(exc) or type(exc).__name__)
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return CliError(f"unexpected error: {text} (run with --debug for details)")
+
+
+def _one_line_usage(exc: click.UsageError) -> CliError:
+    message = exc.format_message()
+    ctx = exc.ctx
+    if ctx is not None:
+        message = f"{message} (see '{ctx.command_path} --help')"
+    return cli_error(message, exc.exit_code)
+
+
+class App(click.Group):
+    """The ``ssm-mw`` group: every error ends as one line on stderr and an exit status.
+
+    ``main`` is the single top-level handler: click's usage errors exit 2,
+    validation errors 2, everything else 1, and no traceback is ever shown
+    (unless ``--debug``).
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; with ``standalone_mode`` (the default), exit with its status."""
+        try:
+            result = super().main(
+                args, prog_name or "ssm-mw", complete_var, standalone_mode=False, **extra
+            )
+            code = result if isinstance(result, int) else 0
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            code = exc.exit_code
+        except click.UsageError as exc:
+            error = _one_line_usage(exc)
+            error.show()
+            code = error.exit_code
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("error: aborted", err=True)
+            code = 130
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                code = self._unexpected(exc)
+            else:  # the reader of stdout went away (`ssm-mw tasks list ... | head`)
+                _silence_stdout()
+                code = EXIT_FAILURE
+        except Exception as exc:
+            code = self._unexpected(exc)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+    def _unexpected(self, exc: Exception) -> int:
+        if os.environ.get("SSM_MW_DEBUG", "") not in ("", "0"):
+            traceback.print_exception(exc)
+        error = as_cli_error(exc)
+        error.show()
+        return error.exit_code
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the subcommand, turning library errors into one-line :class:`CliError`."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise
+            raise self._converted(ctx, exc) from exc
+        except Exception as exc:
+            raise self._converted(ctx, exc) from exc
+
+    @staticmethod
+    def _converted(ctx: click.Context, exc: Exception) -> CliError:
+        settings = ctx.find_object(Settings)
+        if settings is not None and settings.debug:
+            traceback.print_exception(exc)
+        return as_cli_error(exc)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. under a test runner)
+        pass
+
+
+# -- helpers for commands -----------------------------------------------------------
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine to the end."""
+    return asyncio.run(coro)
+
+
+def check_request(operation: str, params: Mapping[str, Any]) -> None:
+    """Validate a request built from command-line arguments; raise a usage :class:`CliError`."""
+    found = violations(operation, params)
+    if found:
+        raise CliUsageError(describe_violations(found))
+
+
+def open_client(settings: Settings, *, pool: int | None = None) -> MaintenanceWindowClient:
+    """A (not yet opened) client for the global options and the standard AWS environment.
+
+    ``--region`` wins over ``AWS_REGION``, which wins over what botocore finds
+    itself (``AWS_DEFAULT_REGION``, the profile). ``--endpoint-url`` wins over
+    ``AWS_ENDPOINT_URL``/``AWS_ENDPOINT_URL_SSM`` (read by botocore).
+    ``pool`` raises the HTTP connection pool to at least that many connections.
+    """
+    region = settings.region or os.environ.get("AWS_REGION") or None
+    session = AioSession(profile=settings.profile) if settings.profile else None
+    config = AioConfig(max_pool_connections=pool) if pool is not None and pool > 10 else None
+    return MaintenanceWindowClient(
+        region_name=region, endpoint_url=settings.endpoint_url, session=session, config=config
+    )
+
+
+def fail(message: str, exit_code: int = EXIT_FAILURE) -> NoReturn:
+    """Stop the command with one line on stderr."""
+    raise cli_error(message, exit_code)
+
+
+# -- the root group -----------------------------------------------------------------
+
+
+@click.group(
+    cls=App,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    no_args_is_help=True,
+)
+@click.option(
+    "--region",
+    metavar="REGION",
+    help="AWS Region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's).",
+)
+@click.option("--profile", metavar="NAME", help="Named profile of the AWS config files.")
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="SSM endpoint, e.g. the one `ssm-mw serve` prints (default: AWS_ENDPOINT_URL).",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="SSM_MW_DEBUG",
+    help="Log requests (sensitive values redacted) and show tracebacks.",
+)
+@click.version_option(__version__, "--version", prog_name="ssm-mw")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    debug: bool,
+) -> None:
+    """ssm-mw: see and change AWS SSM maintenance-window tasks.
+
+    Try it without an AWS account: `ssm-mw demo`.
+    """
+    if debug:
+        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+        logging.getLogger("ssm_mw").setLevel(logging.DEBUG)
+    ctx.obj = Settings(region=region, profile=profile, endpoint_url=endpoint_url, debug=debug)

@@ -1,0 +1,174 @@
+"""``ssm-mw set-cutoff``: set CutoffBehavior on every matching task of many windows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from .._client import MaintenanceWindowClient
+from .._enums import CutoffBehavior, TaskType
+from .._fleet import CutoffProgress, CutoffReport, set_cutoff_behavior
+from ._app import EnumChoice, Settings, check_request, open_client, run_async
+from ._render import console, cutoff_report_json, cutoff_report_table, echo_json, error_text
+
+__all__ = ["apply_cutoff", "set_cutoff"]
+
+
+async def apply_cutoff(
+    client: MaintenanceWindowClient,
+    window_ids: Sequence[str],
+    behavior: CutoffBehavior,
+    *,
+    task_type: TaskType | None = None,
+    concurrency: int = 8,
+    dry_run: bool = False,
+    out: Console,
+    err: Console,
+    output: str = "table",
+) -> CutoffReport:
+    """Run :func:`set_cutoff_behavior`, with a progress bar on a terminal, and print the report.
+
+    The ``set-cutoff`` command and the demo share this path. Every failure is
+    also written to ``err``, one line each.
+    """
+    if err.is_terminal:
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+            job = bar.add_task("listing windows", total=None)
+
+            def show(p: CutoffProgress) -> None:
+                listing = p.windows_listed < p.windows_total
+                description = (
+                    f"listing windows {p.windows_listed}/{p.windows_total}"
+                    if listing
+                    else "updating tasks"
+                )
+                total = None if listing and p.tasks_total == 0 else p.tasks_total
+                bar.update(job, description=description, total=total, completed=p.tasks_done)
+
+            report = await set_cutoff_behavior(
+                client,
+                window_ids,
+                behavior,
+                task_type=task_type,
+                concurrency=concurrency,
+                dry_run=dry_run,
+                progress=show,
+            )
+    else:
+        report = await set_cutoff_behavior(
+            client,
+            window_ids,
+            behavior,
+            task_type=task_type,
+            concurrency=concurrency,
+            dry_run=dry_run,
+        )
+    if output == "json":
+        echo_json(cutoff_report_json(report))
+    else:
+        out.print(cutoff_report_table(report, out))
+    for change in report.failed:
+        what = (
+            "listing the tasks"
+            if change.window_task_id is None
+            else f"task {change.window_task_id}"
+        )
+        err.print(
+            f"failed: {change.window_id} {what}: {error_text(change.error)}",
+            markup=False,
+            highlight=False,
+            style="red",
+        )
+    return report
+
+
+@click.command("set-cutoff")
+@click.argument(
+    "behavior",
+    type=EnumChoice([b.value for b in CutoffBehavior]),
+    metavar="BEHAVIOR",
+)
+@click.argument("window_ids", nargs=-1, required=True, metavar="WINDOW_ID...")
+@click.option(
+    "--task-type",
+    type=EnumChoice([t.value for t in TaskType]),
+    help="Only tasks of this type.",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    metavar="N",
+    help="Requests in flight at once, across all windows.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the report.",
+)
+@click.pass_context
+def set_cutoff(
+    ctx: click.Context,
+    behavior: str,
+    window_ids: tuple[str, ...],
+    task_type: str | None,
+    dry_run: bool,
+    concurrency: int,
+    output: str,
+) -> None:
+    """Set CutoffBehavior to BEHAVIOR on every matching task of the windows.
+
+    BEHAVIOR is CONTINUE_TASK (tasks go on when the window's cutoff arrives) or
+    CANCEL_TASK (no new invocations start). Tasks that already have it are left
+    alone. Ends with a table of changed, already-set and failed tasks; exits 1
+    if any task (or the listing of any window) failed.
+
+    \b
+    Example:
+      ssm-mw set-cutoff CANCEL_TASK mw-0c50858d01EXAMPLE mw-0a1b2c3d4e5fEXAMPLE --dry-run
+    """
+    settings = ctx.find_object(Settings) or Settings()
+    for window_id in window_ids:  # before any client is made: bad input first
+        check_request("DescribeMaintenanceWindowTasks", {"WindowId": window_id})
+    chosen = CutoffBehavior(behavior.upper())
+    kind = TaskType(task_type.upper()) if task_type is not None else None
+
+    async def run() -> CutoffReport:
+        async with open_client(settings, pool=concurrency) as mw:
+            return await apply_cutoff(
+                mw,
+                window_ids,
+                chosen,
+                task_type=kind,
+                concurrency=concurrency,
+                dry_run=dry_run,
+                out=console(),
+                err=console(stderr=True),
+                output=output,
+            )
+
+    report = run_async(run())
+    if not report.ok:
+        ctx.exit(1)

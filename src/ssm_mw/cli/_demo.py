@@ -1,0 +1,219 @@
+"""``ssm-mw demo`` and ``ssm-mw serve``: the embedded backend, no AWS account needed.
+
+``ssm_mw.testing`` (and so moto) is imported inside the commands only.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+
+from .._client import MaintenanceWindowClient
+from .._enums import CutoffBehavior
+from .._invocation import (
+    AutomationParameters,
+    LambdaParameters,
+    RunCommandParameters,
+    StepFunctionsParameters,
+)
+from .._models import MaintenanceWindowTask, Target, TaskDefinition
+from ._app import CliError, Settings, run_async
+from ._cutoff import apply_cutoff
+from ._render import console, task_details_table, tasks_table
+
+if TYPE_CHECKING:
+    from ..testing import EmbeddedSSMServer
+
+__all__ = ["demo", "serve"]
+
+_DEMO_PAGE_SIZE = 10  # the smallest page DescribeMaintenanceWindowTasks allows
+_ACCOUNT = "123456789012"
+
+
+def _definitions(region: str) -> list[TaskDefinition]:
+    """One task of each type, with mixed CutoffBehavior (one left unset)."""
+    return [
+        TaskDefinition(
+            name="patch-linux",
+            task_arn="AWS-RunShellScript",
+            task_invocation_parameters=RunCommandParameters(
+                parameters={"commands": ("yum -y update",)}, timeout_seconds=600
+            ),
+            targets=(Target.instances("i-0123456789abcdef0", "i-0fedcba9876543210"),),
+            max_concurrency="50%",
+            max_errors="1",
+            priority=1,
+            cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+        ),
+        TaskDefinition(
+            name="restart-nodes",
+            task_arn="AWS-RestartEC2Instance",
+            task_invocation_parameters=AutomationParameters(
+                document_version="$DEFAULT", parameters={"InstanceId": ("{{RESOURCE_ID}}",)}
+            ),
+            priority=2,
+            cutoff_behavior=CutoffBehavior.CANCEL_TASK,
+        ),
+        TaskDefinition(
+            name="nightly-report",
+            task_arn=f"arn:aws:states:{region}:{_ACCOUNT}:stateMachine:nightly-report",
+            task_invocation_parameters=StepFunctionsParameters(
+                input='{"report": "nightly"}', name="nightly-report-run"
+            ),
+            priority=3,
+            cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+        ),
+        TaskDefinition(
+            name="rotate-logs",
+            task_arn=f"arn:aws:lambda:{region}:{_ACCOUNT}:function:rotate-logs",
+            task_invocation_parameters=LambdaParameters(
+                payload=b'{"days": 7}', qualifier="$LATEST"
+            ),
+            priority=4,
+        ),
+    ]
+
+
+def _step(out: Console, title: str) -> None:
+    out.print()
+    out.print(title, style="bold cyan", markup=False)
+
+
+async def _list_by_page(
+    mw: MaintenanceWindowClient, window_id: str, out: Console
+) -> list[MaintenanceWindowTask]:
+    found: list[MaintenanceWindowTask] = []
+    paginator = mw.paginate_maintenance_window_tasks(window_id, page_size=_DEMO_PAGE_SIZE)
+    number = 0
+    async for page in paginator.pages():
+        number += 1
+        found.extend(page.tasks)
+        more = "more to come" if page.next_token else "the last page"
+        out.print(f"  page {number}: {len(page.tasks)} tasks ({more})")
+    return found
+
+
+async def _run_demo(server: EmbeddedSSMServer, out: Console, err: Console) -> None:
+    target = CutoffBehavior.CANCEL_TASK
+    out.print(
+        f"[bold]ssm-mw demo[/bold]: the embedded SSM backend at {server.endpoint_url} "
+        f"({server.region_name}); no AWS account needed."
+    )
+    _step(out, "1. Create a maintenance window")
+    window_id = server.create_maintenance_window(name="ssm-mw-demo")
+    out.print(f"  {window_id}")
+    async with MaintenanceWindowClient(
+        region_name=server.region_name,
+        endpoint_url=server.endpoint_url,
+        session=server.aio_session(),
+    ) as mw:
+        _step(out, "2. Register one task of each type")
+        for definition in _definitions(server.region_name):
+            task_id = await mw.register_task_with_maintenance_window(window_id, definition)
+            cutoff = definition.cutoff_behavior or "(not set)"
+            out.print(f"  {definition.task_type.value:<15} {task_id}  CutoffBehavior {cutoff}")
+
+        _step(out, f"3. List them, page by page (page size {_DEMO_PAGE_SIZE})")
+        before = await _list_by_page(mw, window_id, out)
+        out.print(tasks_table(before, f"Before: tasks of {window_id}", out))
+
+        _step(out, "4. Get one task in full")
+        lambda_task = next(t for t in before if t.task_type == "LAMBDA")
+        details = await mw.get_maintenance_window_task(window_id, lambda_task.window_task_id)
+        out.print(task_details_table(details))
+
+        _step(
+            out, f"5. Set CutoffBehavior {target.value} on every task (the code path of set-cutoff)"
+        )
+        report = await apply_cutoff(mw, [window_id], target, concurrency=4, out=out, err=err)
+
+        _step(out, "6. List them again")
+        after = [t async for t in mw.paginate_maintenance_window_tasks(window_id)]
+        out.print(tasks_table(after, f"After: tasks of {window_id}", out))
+    wrong = [t.window_task_id for t in after if t.cutoff_behavior != target]
+    if not report.ok or wrong or len(after) != len(before):
+        raise CliError(f"the demo did not end as expected (tasks not switched: {wrong})")
+    out.print(
+        f"Done: {len(report.changed)} changed, {len(report.unchanged)} already set, "
+        f"0 failed. Next: `ssm-mw serve` runs this backend for your own commands."
+    )
+
+
+@click.command()
+def demo() -> None:
+    """Show the library at work on the embedded backend; needs no AWS account.
+
+    Creates a window, registers one task of each type with mixed
+    CutoffBehavior, lists them page by page, gets one, switches CutoffBehavior
+    on all of them (the code path of set-cutoff), and prints tables from before
+    and after. Global options are not used.
+    """
+    from ..testing import EmbeddedSSMServer
+
+    out, err = console(), console(stderr=True)
+    with EmbeddedSSMServer() as server:
+        run_async(_run_demo(server, out, err))
+
+
+@click.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--windows",
+    type=click.IntRange(0, 100),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Empty maintenance windows to create at start.",
+)
+@click.pass_obj
+def serve(settings: Settings, port: int, host: str, windows: int) -> None:
+    """Run the embedded SSM backend in the foreground until Ctrl+C (or SIGTERM).
+
+    Prints its endpoint (and the ids of the windows it created): point any
+    command at it with --endpoint-url and --region, with any credentials.
+    The Region is --region (default us-east-1).
+    """
+    from ..testing import EmbeddedSSMServer
+
+    region = settings.region or "us-east-1"
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    server = EmbeddedSSMServer(region_name=region, host=host, port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise CliError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        ids = [server.create_maintenance_window(name=f"window-{i + 1}") for i in range(windows)]
+        click.echo(f"endpoint: {server.endpoint_url}")
+        click.echo(f"region:   {region}")
+        for window_id in ids:
+            click.echo(f"window:   {window_id}")
+        example = ids[0] if ids else "WINDOW_ID"
+        click.echo(
+            "try:      AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+            f"ssm-mw --endpoint-url {server.endpoint_url} --region {region} tasks list {example}"
+        )
+        click.echo("Serving; press Ctrl+C to stop.", err=True)
+        while not stop.wait(0.2):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.stop()

@@ -1,0 +1,297 @@
+"""Output: rich tables for people, JSON (the botocore shape) for programs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Generic, TextIO, TypeVar
+
+import attrs
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .._converter import to_botocore
+from .._fleet import CutoffChange, CutoffOutcome, CutoffReport
+from .._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails, Target
+from .._shapes import REDACTED, redact_response
+
+__all__ = [
+    "OUTPUT_OPTION",
+    "console",
+    "cutoff_report_json",
+    "cutoff_report_table",
+    "echo_json",
+    "error_text",
+    "outcome_label",
+    "task_details_table",
+    "tasks_json",
+    "tasks_table",
+]
+
+#: ``--output table|json`` for commands that print tasks.
+OUTPUT_OPTION = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people; json: the botocore-shaped dicts, for programs.",
+)
+
+R = TypeVar("R")
+
+_UNSET = "-"
+# A pipe or file gets each table row on one line: never cut to 80 columns.
+_PIPE_WIDTH = 1000
+_FLEX_WIDTH = 20
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console on stdout (or stderr): colors on a terminal only, honours NO_COLOR."""
+    stream: TextIO = sys.stderr if stderr else sys.stdout
+    probe = Console(file=stream)
+    width = None if probe.is_terminal or "COLUMNS" in os.environ else _PIPE_WIDTH
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(data).decode("ascii")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def echo_json(value: Any) -> None:
+    """Print ``value`` as indented JSON on stdout (blobs as UTF-8 text, else base64)."""
+    click.echo(json.dumps(value, indent=2, default=_json_default, ensure_ascii=False))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return _UNSET
+    return str(value)
+
+
+def _targets(targets: Sequence[Target] | None) -> str:
+    if not targets:
+        return _UNSET
+    shown = [f"{t.key}={','.join(t.values or ())}" for t in targets[:2]]
+    more = f" (+{len(targets) - 2} more)" if len(targets) > 2 else ""
+    return "; ".join(shown) + more
+
+
+@attrs.frozen
+class _Column(Generic[R]):
+    """A table column: its header, how to fill a cell, and whether it may be hidden."""
+
+    header: str
+    cell: Callable[[R], str | Text]
+    keep: int = 0  # columns with the lowest ``keep`` are hidden first when the table is too wide
+    flex: bool = False  # may wrap down to _FLEX_WIDTH columns rather than be hidden
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+def _fitted_table(
+    out: Console, title: str, columns: Sequence[_Column[R]], rows: Sequence[R], caption: str = ""
+) -> Table:
+    """The table, without the least needed columns if it is wider than the console."""
+    shown = list(columns)
+
+    def build(squeeze: bool) -> Table:
+        table = Table(title=title, title_justify="left")
+        for column in shown:
+            options = dict(column.options)
+            if squeeze and column.flex:
+                options["max_width"] = _FLEX_WIDTH
+            table.add_column(column.header, **options)
+        for row in rows:
+            table.add_row(*(column.cell(row) for column in shown))
+        return table
+
+    while True:
+        table = build(squeeze=False)
+        droppable = [c for c in shown if c.keep > 0]
+        squeezed = build(squeeze=True)
+        narrowest = out.measure(squeezed, options=out.options.update_width(_PIPE_WIDTH)).maximum
+        if narrowest <= out.width or not droppable:
+            hidden = [c.header for c in columns if c not in shown]
+            note = f"hidden to fit the terminal: {', '.join(hidden)}" if hidden else ""
+            table.caption = "\n".join(line for line in (caption, note) if line) or None
+            return table
+        shown.remove(min(droppable, key=lambda c: c.keep))
+
+
+_TASK_COLUMNS: Sequence[_Column[MaintenanceWindowTask]] = (
+    _Column("Task ID", lambda t: t.window_task_id, options={"no_wrap": True}),
+    _Column("Name", lambda t: _text(t.name), keep=4, flex=True, options={"max_width": 30}),
+    _Column("Type", lambda t: _text(t.task_type), keep=6, options={"no_wrap": True}),
+    _Column("Priority", lambda t: _text(t.priority), keep=5, options={"justify": "right"}),
+    _Column("CutoffBehavior", lambda t: _cutoff(t.cutoff_behavior), options={"no_wrap": True}),
+    _Column(
+        "MaxConcurrency", lambda t: _text(t.max_concurrency), keep=3, options={"justify": "right"}
+    ),
+    _Column("MaxErrors", lambda t: _text(t.max_errors), keep=3, options={"justify": "right"}),
+    _Column(
+        "Task ARN", lambda t: _text(t.task_arn), keep=2, flex=True, options={"overflow": "fold"}
+    ),
+    _Column(
+        "Targets", lambda t: _targets(t.targets), keep=1, flex=True, options={"overflow": "fold"}
+    ),
+)
+
+
+def tasks_table(tasks: Sequence[MaintenanceWindowTask], title: str, out: Console) -> Table:
+    """One row per task: the settings an operator checks at a glance, fitted to ``out``."""
+    return _fitted_table(out, title, _TASK_COLUMNS, tasks, "" if tasks else "no tasks")
+
+
+def _cutoff(value: object) -> Text:
+    if value is None:
+        return Text("(not set)", style="dim")
+    style = "yellow" if str(value) == "CANCEL_TASK" else "green"
+    return Text(str(value), style=style)
+
+
+def _compact(value: Any) -> str:
+    if isinstance(value, (Mapping, list, tuple)):
+        return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(", ", ": "))
+    return str(value)
+
+
+def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
+    """Every member of a task, by wire name; sensitive values show as ``***``."""
+    data = redact_response("GetMaintenanceWindowTask", to_botocore(details))
+    table = Table(
+        title=f"Task {details.window_task_id} of {details.window_id}",
+        title_justify="left",
+        show_header=True,
+    )
+    table.add_column("Member", no_wrap=True, style="bold")
+    table.add_column("Value", overflow="fold")
+    redacted = False
+    for key, value in data.items():
+        shown = _compact(value)
+        redacted = redacted or REDACTED in shown
+        table.add_row(key, _cutoff(value) if key == "CutoffBehavior" else shown)
+    if redacted:
+        table.caption = "*** = sensitive, not shown here; --output json shows everything"
+    return table
+
+
+_OUTCOME_LABEL = {
+    CutoffOutcome.CHANGED: "changed",
+    CutoffOutcome.UNCHANGED: "already set",
+    CutoffOutcome.FAILED: "failed",
+}
+_OUTCOME_STYLE = {
+    CutoffOutcome.CHANGED: "green",
+    CutoffOutcome.UNCHANGED: "dim",
+    CutoffOutcome.FAILED: "bold red",
+}
+
+
+def outcome_label(change: CutoffChange, dry_run: bool) -> str:
+    """``changed``, ``would change`` (dry run), ``already set`` or ``failed``."""
+    if dry_run and change.outcome is CutoffOutcome.CHANGED:
+        return "would change"
+    return _OUTCOME_LABEL[change.outcome]
+
+
+def error_text(error: BaseException | None) -> str:
+    """An error on one line."""
+    if error is None:
+        return ""
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
+
+
+def _report_columns(dry_run: bool, errors: bool) -> list[_Column[CutoffChange]]:
+    def outcome(c: CutoffChange) -> Text:
+        return Text(outcome_label(c, dry_run), style=_OUTCOME_STYLE[c.outcome])
+
+    columns: list[_Column[CutoffChange]] = [
+        _Column("Window", lambda c: c.window_id, options={"no_wrap": True}),
+        _Column(
+            "Task ID",
+            lambda c: "(listing)" if c.window_task_id is None else c.window_task_id,
+            options={"no_wrap": True},
+        ),
+        _Column("Type", lambda c: _text(c.task_type), keep=2, options={"no_wrap": True}),
+        _Column("Name", lambda c: _text(c.name), keep=1, flex=True, options={"max_width": 30}),
+        _Column(
+            "Before",
+            lambda c: _UNSET if c.window_task_id is None else _cutoff(c.before),
+            keep=3,
+            options={"no_wrap": True},
+        ),
+        _Column(
+            "After",
+            lambda c: _UNSET if c.after is None else _cutoff(c.after),
+            options={"no_wrap": True},
+        ),
+        _Column("Outcome", outcome, options={"no_wrap": True}),
+    ]
+    if errors:
+        columns.append(
+            _Column("Error", lambda c: error_text(c.error), flex=True, options={"overflow": "fold"})
+        )
+    return columns
+
+
+def cutoff_report_table(report: CutoffReport, out: Console) -> Table:
+    """One row per task (and per window whose listing failed), then the totals."""
+    verb = "would change" if report.dry_run else "changed"
+    title = f"CutoffBehavior -> {report.behavior.value}" + (" (dry run)" if report.dry_run else "")
+    totals = (
+        f"{len(report.changed)} {verb}, {len(report.unchanged)} already set, "
+        f"{len(report.failed)} failed"
+    )
+    columns = _report_columns(report.dry_run, bool(report.failed))
+    return _fitted_table(out, title, columns, report.changes, totals)
+
+
+def _error_json(error: BaseException | None) -> dict[str, Any] | None:
+    if error is None:
+        return None
+    out: dict[str, Any] = {"type": type(error).__name__, "message": error_text(error)}
+    code = getattr(error, "code", None)
+    if isinstance(code, str):
+        out["code"] = code
+    return out
+
+
+def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
+    """The report as JSON-ready data."""
+    return {
+        "behavior": report.behavior.value,
+        "dry_run": report.dry_run,
+        "changed": len(report.changed),
+        "unchanged": len(report.unchanged),
+        "failed": len(report.failed),
+        "changes": [
+            {
+                "window_id": c.window_id,
+                "window_task_id": c.window_task_id,
+                "task_type": None if c.task_type is None else c.task_type.value,
+                "name": c.name,
+                "before": None if c.before is None else c.before.value,
+                "after": None if c.after is None else c.after.value,
+                "outcome": c.outcome.value,
+                "error": _error_json(c.error),
+            }
+            for c in report.changes
+        ],
+    }
+
+
+def tasks_json(tasks: Iterable[MaintenanceWindowTask]) -> list[dict[str, Any]]:
+    """The tasks as botocore-shaped dicts (the same as ``to_botocore``)."""
+    return [to_botocore(t) for t in tasks]

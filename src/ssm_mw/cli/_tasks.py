@@ -1,0 +1,261 @@
+"""``ssm-mw tasks``: list, get, register and update the tasks of one window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from .._enums import CutoffBehavior, TaskType
+from .._models import (
+    MaintenanceWindowTask,
+    MaintenanceWindowTaskDetails,
+    TaskDefinition,
+    TaskFilter,
+    TaskUpdate,
+)
+from ._app import CliUsageError, EnumChoice, Settings, check_request, open_client, run_async
+from ._files import DefinitionFile, check_definition, load_definition, to_model
+from ._render import OUTPUT_OPTION, console, echo_json, task_details_table, tasks_json, tasks_table
+
+__all__ = ["tasks"]
+
+_FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
+_LIST_PAGE_SIZE = 100
+_REGISTER = "RegisterTaskWithMaintenanceWindow"
+_UPDATE = "UpdateMaintenanceWindowTask"
+
+
+def _parse_filter(text: str) -> TaskFilter:
+    key, sep, values_text = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise click.BadParameter(f"{text!r} is not KEY=VALUE[,VALUE...]")
+    if key not in _FILTER_KEYS:
+        raise click.BadParameter(f"unknown key {key!r}; use one of {', '.join(_FILTER_KEYS)}")
+    values = tuple(v.strip() for v in values_text.split(","))
+    if not all(values):
+        raise click.BadParameter(f"{key}: every value must be non-empty, got {values_text!r}")
+    for value in values:
+        if key == "TaskType" and not TaskType.is_known(value):
+            choices = ", ".join(t.value for t in TaskType)
+            raise click.BadParameter(f"TaskType: {value!r} is not one of {choices}")
+        if key == "Priority" and not value.isdigit():
+            raise click.BadParameter(f"Priority: {value!r} is not a non-negative integer")
+    return TaskFilter(key=key, values=values)
+
+
+def _filters(
+    ctx: click.Context, param: click.Parameter, value: Sequence[str]
+) -> tuple[TaskFilter, ...]:
+    return tuple(_parse_filter(v) for v in value)
+
+
+@click.group()
+def tasks() -> None:
+    """List, show, register and update the tasks of a maintenance window."""
+
+
+@tasks.command("list")
+@click.argument("window_id")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="KEY=V1,V2",
+    callback=_filters,
+    help="Keep tasks whose KEY (WindowTaskId, TaskArn, Priority or TaskType) is one of the "
+    "values. Repeat to combine filters (all must match).",
+)
+@OUTPUT_OPTION
+@click.pass_obj
+def list_tasks(
+    settings: Settings, window_id: str, filters: tuple[TaskFilter, ...], output: str
+) -> None:
+    """List every task of WINDOW_ID, over all pages."""
+    check_request(
+        "DescribeMaintenanceWindowTasks",
+        {"WindowId": window_id, "Filters": [{"Key": f.key, "Values": f.values} for f in filters]}
+        if filters
+        else {"WindowId": window_id},
+    )
+
+    async def fetch() -> list[MaintenanceWindowTask]:
+        async with open_client(settings) as mw:
+            paginator = mw.paginate_maintenance_window_tasks(
+                window_id, filters=filters, page_size=_LIST_PAGE_SIZE
+            )
+            return [task async for task in paginator]
+
+    found = run_async(fetch())
+    if output == "json":
+        echo_json(tasks_json(found))
+    else:
+        out = console()
+        out.print(tasks_table(found, f"Tasks of {window_id} ({len(found)})", out))
+
+
+def _print_details(details: MaintenanceWindowTaskDetails, output: str) -> None:
+    if output == "json":
+        from .._converter import to_botocore
+
+        echo_json(to_botocore(details))
+    else:
+        console().print(task_details_table(details))
+
+
+@tasks.command("get")
+@click.argument("window_id")
+@click.argument("task_id")
+@OUTPUT_OPTION
+@click.pass_obj
+def get_task(settings: Settings, window_id: str, task_id: str, output: str) -> None:
+    """Show one task in full, invocation parameters included."""
+    check_request("GetMaintenanceWindowTask", {"WindowId": window_id, "WindowTaskId": task_id})
+
+    async def fetch() -> MaintenanceWindowTaskDetails:
+        async with open_client(settings) as mw:
+            return await mw.get_maintenance_window_task(window_id, task_id)
+
+    _print_details(run_async(fetch()), output)
+
+
+_FILE_HELP = "A JSON or YAML file in the botocore request shape (without the ids); - for stdin."
+
+
+@tasks.command("register")
+@click.argument("window_id")
+@click.option(
+    "--file",
+    "-f",
+    "path",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="DEF",
+    help=_FILE_HELP,
+)
+@click.option(
+    "--client-token",
+    metavar="TOKEN",
+    help="Idempotency token: registering again with it returns the same task.",
+)
+@click.pass_obj
+def register_task(settings: Settings, window_id: str, path: str, client_token: str | None) -> None:
+    """Register a task from a definition file; print its new WindowTaskId.
+
+    \b
+    Example definition (YAML):
+      TaskArn: AWS-RunShellScript
+      TaskType: RUN_COMMAND
+      Targets: [{Key: WindowTargetIds, Values: [e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE]}]
+      MaxConcurrency: "2"
+      MaxErrors: "1"
+      CutoffBehavior: CANCEL_TASK
+      TaskInvocationParameters:
+        RunCommand:
+          Parameters: {commands: [uptime]}
+    """
+    source = load_definition(path)
+    fixed: dict[str, Any] = {"WindowId": window_id}
+    if client_token is not None:
+        fixed["ClientToken"] = client_token
+    check_definition(_REGISTER, source, source.data, fixed)
+    definition = to_model(_REGISTER, source.data, TaskDefinition, source)
+
+    async def register() -> str:
+        async with open_client(settings) as mw:
+            return await mw.register_task_with_maintenance_window(
+                window_id, definition, client_token=client_token
+            )
+
+    click.echo(run_async(register()))
+
+
+_SHORTCUTS: dict[str, tuple[str, str]] = {
+    # parameter name: (wire member, option name)
+    "cutoff_behavior": ("CutoffBehavior", "--cutoff-behavior"),
+    "priority": ("Priority", "--priority"),
+    "max_concurrency": ("MaxConcurrency", "--max-concurrency"),
+    "max_errors": ("MaxErrors", "--max-errors"),
+    "name": ("Name", "--name"),
+    "description": ("Description", "--description"),
+}
+
+
+@tasks.command("update")
+@click.argument("window_id")
+@click.argument("task_id")
+@click.option(
+    "--file",
+    "-f",
+    "path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="DEF",
+    help=_FILE_HELP + " Options below override its members.",
+)
+@click.option(
+    "--cutoff-behavior",
+    type=EnumChoice([b.value for b in CutoffBehavior]),
+    help="What happens at the window's cutoff: keep running or stop starting invocations.",
+)
+@click.option("--priority", type=int, metavar="N", help="Priority (0 is highest).")
+@click.option("--max-concurrency", metavar="X", help="e.g. 10 or 10%.")
+@click.option("--max-errors", metavar="X", help="e.g. 1 or 5%.")
+@click.option("--name", metavar="TEXT", help="Task name.")
+@click.option("--description", metavar="TEXT", help="Task description.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the whole task: members not given are cleared (needs every member "
+    "that register needs).",
+)
+@OUTPUT_OPTION
+@click.pass_obj
+def update_task(
+    settings: Settings,
+    /,
+    window_id: str,
+    task_id: str,
+    path: str | None,
+    replace: bool,
+    output: str,
+    **shortcuts: Any,
+) -> None:
+    """Change a task from a definition file and/or shortcut options; print the result.
+
+    Only the members given change, unless --replace.
+
+    \b
+    Examples:
+      ssm-mw tasks update mw-0c50858d01EXAMPLE 4f7ca192-7e9a-40fe-9192-5cb15EXAMPLE \\
+          --cutoff-behavior CANCEL_TASK --priority 1
+      ssm-mw tasks update mw-0c50858d01EXAMPLE 4f7ca192-7e9a-40fe-9192-5cb15EXAMPLE -f task.yaml
+    """
+    source: DefinitionFile | None = load_definition(path) if path is not None else None
+    data: dict[str, Any] = dict(source.data) if source is not None else {}
+    options: dict[str, str] = {}
+    for param, value in shortcuts.items():
+        if value is None:
+            continue
+        wire, option = _SHORTCUTS[param]
+        data[wire] = value.upper() if param == "cutoff_behavior" else value
+        options[wire] = option
+    if not data and not replace:
+        raise CliUsageError(
+            "nothing to update: give --file or an option such as --cutoff-behavior "
+            "(see 'ssm-mw tasks update --help')"
+        )
+    fixed: dict[str, Any] = {"WindowId": window_id, "WindowTaskId": task_id}
+    if replace:
+        fixed["Replace"] = True
+    check_definition(_UPDATE, source, data, fixed, options)
+    update = to_model(_UPDATE, data, TaskUpdate, source)
+
+    async def send() -> MaintenanceWindowTaskDetails:
+        async with open_client(settings) as mw:
+            return await mw.update_maintenance_window_task(
+                window_id, task_id, update, replace=replace
+            )
+
+    _print_details(run_async(send()), output)
