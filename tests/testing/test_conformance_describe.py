@@ -277,6 +277,7 @@ async def test_bad_forged_and_foreign_tokens(
     ]
     bad_requests: list[dict[str, Any]] = [
         {"NextToken": "not-a-token"},
+        {"NextToken": "\u00e9t\u00e9.\u00e9"},
         {"NextToken": token + "0"},
         {"NextToken": _forge(token, a=0)},
         {"NextToken": foreign},

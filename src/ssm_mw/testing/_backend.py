@@ -13,19 +13,16 @@ moto is imported inside functions only: importing this module is cheap.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import itertools
 import json
-import re
-import secrets
 import threading
 import uuid
-from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from ._model import ModelViolation, check_request
+from ._paging import Pager, PagingError, task_matcher
 
 if TYPE_CHECKING:
     from moto.core.responses import ActionResult
@@ -46,7 +43,6 @@ DEFAULT_MAX_TASKS_PER_WINDOW = 20
 LOCK = threading.RLock()
 
 _DEFAULT_PAGE_SIZE = 10
-_FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
 _VARIANTS = {
     "RUN_COMMAND": "RunCommand",
     "AUTOMATION": "Automation",
@@ -70,8 +66,6 @@ _TASK_MEMBERS = (
     "CutoffBehavior",
     "AlarmConfiguration",
 )
-_INTEGER = re.compile(r"-?[0-9]+")
-_TOKEN_KEY = secrets.token_bytes(32)
 _max_tasks: dict[str, int] = {}
 
 
@@ -238,81 +232,30 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _matcher(filters: list[Mapping[str, Any]]) -> Callable[[_StoredTask], bool]:
-    conditions: list[tuple[str, frozenset[str]]] = []
-    for item in filters:
-        key = item.get("Key")
-        values = [str(v) for v in item.get("Values") or []]
-        if key not in _FILTER_KEYS:
-            raise _validation(
-                f"Invalid filter key {key!r}; the supported keys are {', '.join(_FILTER_KEYS)}"
-            )
-        if key == "Priority":
-            if not all(_INTEGER.fullmatch(v) for v in values):
-                raise _validation("Priority filter values must be integers")
-            values = [str(int(v)) for v in values]
-        conditions.append((str(key), frozenset(values)))
-
-    def field_of(task: _StoredTask, key: str) -> str | None:
-        if key == "WindowTaskId":
-            return task.window_task_id
-        value = task.members.get(key)
-        return None if value is None else str(value)
-
-    def matches(task: _StoredTask) -> bool:
-        return all(field_of(task, key) in values for key, values in conditions)
-
-    return matches
-
-
-def _filter_digest(filters: list[Mapping[str, Any]]) -> str:
-    canon = sorted((str(f.get("Key")), sorted(map(str, f.get("Values") or []))) for f in filters)
-    return hashlib.sha256(json.dumps(canon).encode()).hexdigest()[:16]
-
-
-def _sign(payload: bytes) -> str:
-    return hmac.new(_TOKEN_KEY, payload, hashlib.sha256).hexdigest()[:32]
-
-
-def _encode_token(window_id: str, after: int, digest: str) -> str:
-    payload = json.dumps({"w": window_id, "a": after, "f": digest}).encode()
-    return urlsafe_b64encode(payload).decode().rstrip("=") + "." + _sign(payload)
-
-
-def _decode_token(token: str, window_id: str, digest: str) -> int:
-    invalid = _validation("The NextToken is not valid for this request")
-    encoded, _, signature = token.partition(".")
-    try:
-        payload = urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        data = json.loads(payload)
-    except ValueError:
-        raise invalid from None
-    if not hmac.compare_digest(signature, _sign(payload)) or not isinstance(data, dict):
-        raise invalid
-    fields = cast("dict[str, Any]", data)
-    after = fields.get("a")
-    if fields.get("w") != window_id or fields.get("f") != digest or not isinstance(after, int):
-        raise invalid
-    return after
-
-
 def describe_tasks(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     """DescribeMaintenanceWindowTasks on one moto backend; returns the result."""
     window_id = str(request["WindowId"])
     tasks = _window_tasks(backend, window_id)
     filters = cast("list[Mapping[str, Any]]", request.get("Filters") or [])
-    matches = _matcher(filters)
-    digest = _filter_digest(filters)
     token = request.get("NextToken")
-    after = 0 if token is None else _decode_token(str(token), window_id, digest)
+    try:
+        matches = task_matcher(filters)
+        pager = Pager(window_id, filters)
+        after = 0 if token is None else pager.decode(str(token))
+    except PagingError as exc:
+        raise _validation(str(exc)) from None
     page_size = int(request.get("MaxResults") or _DEFAULT_PAGE_SIZE)
     snapshot = list(tasks.values())  # moto's own handlers do not take LOCK
-    found = [t for t in snapshot if isinstance(t, _StoredTask) and t.seq > after and matches(t)]
+    found = [
+        t
+        for t in snapshot
+        if isinstance(t, _StoredTask) and t.seq > after and matches(t.window_task_id, t.members)
+    ]
     found.sort(key=lambda t: t.seq)
     page = found[:page_size]
     result: dict[str, Any] = {"Tasks": [_summary(t) for t in page]}
     if len(found) > page_size:
-        result["NextToken"] = _encode_token(window_id, page[-1].seq, digest)
+        result["NextToken"] = pager.encode(page[-1].seq)
     return result
 
 
