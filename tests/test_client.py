@@ -242,7 +242,12 @@ async def test_cutoff_behavior_set_changed_and_cleared_by_replace(
     replaced = await mw_client.update_maintenance_window_task(
         maintenance_window_id,
         task_id,
-        TaskUpdate(task_arn="AWS-RunPowerShellScript", max_errors="2"),
+        TaskUpdate(
+            task_arn="AWS-RunPowerShellScript",
+            targets=(Target.instances("i-0123456789abcdef0"),),
+            max_concurrency="1",
+            max_errors="2",
+        ),
         replace=True,
     )
     assert replaced.cutoff_behavior is None
