@@ -219,7 +219,7 @@ class App(click.Group):
         sys.exit(code)
 
     def _unexpected(self, exc: Exception) -> int:
-        if os.environ.get("SSM_MW_DEBUG", "") not in ("", "0"):
+        if _debug_env():
             traceback.print_exception(exc)
         error = as_cli_error(exc)
         error.show()
@@ -243,9 +243,13 @@ class App(click.Group):
     @staticmethod
     def _converted(ctx: click.Context, exc: Exception) -> CliError:
         settings = ctx.find_object(Settings)
-        if settings is not None and settings.debug:
+        if settings.debug if settings is not None else _debug_env():
             traceback.print_exception(exc)
         return as_cli_error(exc)
+
+
+def _debug_env() -> bool:
+    return os.environ.get("SSM_MW_DEBUG", "").lower() not in ("", "0", "false", "no")
 
 
 def _silence_stdout() -> None:
@@ -295,7 +299,23 @@ def fail(message: str, exit_code: int = EXIT_FAILURE) -> NoReturn:
 # -- the root group -----------------------------------------------------------------
 
 
+class _StderrHandler(logging.Handler):
+    """Log records to whatever ``sys.stderr`` is when they are emitted (``--debug``)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write one record."""
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # pragma: no cover - logging must never break the command
+            self.handleError(record)
+
+
 @click.group(
+    "ssm-mw",
     cls=App,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     no_args_is_help=True,
@@ -331,6 +351,14 @@ def cli(
     Try it without an AWS account: `ssm-mw demo`.
     """
     if debug:
-        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
-        logging.getLogger("ssm_mw").setLevel(logging.DEBUG)
+        logger = logging.getLogger("ssm_mw")
+        handler, level = _StderrHandler(), logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+
+        def undo() -> None:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+        ctx.call_on_close(undo)
     ctx.obj = Settings(region=region, profile=profile, endpoint_url=endpoint_url, debug=debug)

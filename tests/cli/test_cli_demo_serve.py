@@ -1,0 +1,160 @@
+"""``ssm-mw demo`` and ``ssm-mw serve`` as subprocesses, and what ``import ssm_mw`` loads."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from cli_support import ANSI, assert_error_line
+
+from conftest import Run
+
+SCRIPT = Path(sys.executable).with_name("ssm-mw")
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    """No AWS credentials or config at all: the demo must not need them."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": "/nonexistent",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def test_demo_runs_without_aws_and_prints_before_and_after(tmp_path: Path) -> None:
+    """The console script's demo exits 0 within seconds, with before/after tables, no colors."""
+    assert SCRIPT.exists(), "the ssm-mw console script is installed with the package"
+    started = time.monotonic()
+    process = subprocess.run(
+        [str(SCRIPT), "demo"],
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    assert process.returncode == 0, process.stderr
+    assert elapsed < 30
+    out = process.stdout
+    assert "Traceback" not in process.stderr
+    assert not ANSI.search(out)
+    assert "Before: tasks of mw-" in out
+    assert "After: tasks of mw-" in out
+    assert "page 1: 4 tasks" in out
+    for task_type in ("RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"):
+        assert task_type in out
+    before = out[out.index("Before:") : out.index("After:")]
+    after = out[out.index("After:") :]
+    assert "CONTINUE_TASK" in before
+    assert "CANCEL_TASK" in before
+    assert "CONTINUE_TASK" not in after
+    assert "3 changed, 1 already set, 0 failed" in out
+
+
+def test_python_m_ssm_mw_cli_is_the_same_command() -> None:
+    """`python -m ssm_mw.cli` runs the same command line (exit codes included)."""
+    process = subprocess.run(
+        [sys.executable, "-m", "ssm_mw.cli", "tasks", "list", "bad-window", "--region", "x"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert process.returncode == 2
+    assert process.stderr.startswith("error: ")
+    assert "Traceback" not in process.stderr
+
+
+def _read_until(process: subprocess.Popen[str], pattern: str, timeout: float = 30) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if re.match(pattern, line):
+            return lines
+    raise AssertionError(f"no line matching {pattern!r} in {lines}")
+
+
+def test_serve_prints_its_endpoint_serves_and_stops_on_sigint(
+    run: Run, aws_env: dict[str, str]
+) -> None:
+    """`serve` prints endpoint, Region and a window id, answers commands, exits 0 on SIGINT."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssm_mw.cli", "--region", "eu-west-1", "serve", "--windows", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = _read_until(process, r"^try:")
+        fields = [line.split(":", 1) for line in lines]
+        values: dict[str, list[str]] = {}
+        for key, value in fields:
+            values.setdefault(key, []).append(value.strip())
+        (endpoint,) = values["endpoint"]
+        assert values["region"] == ["eu-west-1"]
+        assert len(values["window"]) == 2
+        result = run(
+            "--endpoint-url", endpoint, "--region", "eu-west-1",
+            "tasks", "list", values["window"][0], "-o", "json",
+            server=False,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout) == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    """A port already in use: one line naming it, exit 1."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        process = subprocess.run(
+            [sys.executable, "-m", "ssm_mw.cli", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert process.returncode == 1
+    assert process.stderr.startswith(f"error: cannot serve on 127.0.0.1:{port}")
+    assert "Traceback" not in process.stderr
+
+
+def test_serve_rejects_a_bad_port(run: Run) -> None:
+    """--port out of range is a usage error (exit 2)."""
+    assert_error_line(run("serve", "--port", "70000", server=False), 2, "--port")
+
+
+def test_importing_the_library_loads_no_cli_or_test_dependencies() -> None:
+    """`import ssm_mw` (and ssm_mw._fleet) loads neither click, rich, yaml nor moto;
+    `import ssm_mw.cli` does not load moto."""
+    code = (
+        "import sys, ssm_mw, ssm_mw._fleet\n"
+        "print(sorted(m for m in ('click', 'rich', 'yaml', 'moto') if m in sys.modules))\n"
+        "import ssm_mw.cli\n"
+        "print(sorted(m for m in ('moto', 'ssm_mw.testing') if m in sys.modules))\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert process.stdout.splitlines() == ["[]", "[]"]

@@ -1,0 +1,162 @@
+"""Global options, the AWS environment, and the top-level error handler."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from cli_support import assert_error_line, register, run_command
+from click.testing import CliRunner
+
+from conftest import Run
+from ssm_mw import __version__
+from ssm_mw.cli._app import App
+from ssm_mw.testing import EmbeddedSSMServer
+
+
+def test_environment_variables_replace_the_options(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str
+) -> None:
+    """AWS_ENDPOINT_URL and AWS_REGION (or AWS_DEFAULT_REGION) work like the AWS CLI's."""
+    (task_id,) = register(ssm_server, window_id, [run_command()])
+    for region_var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        env = {"AWS_ENDPOINT_URL": ssm_server.endpoint_url, region_var: ssm_server.region_name}
+        result = run("tasks", "list", window_id, env=env, server=False)
+        assert result.exit_code == 0, result.stderr
+        assert task_id in result.stdout
+
+
+def test_profile_reads_credentials_and_region_from_the_config_files(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str, tmp_path: Path
+) -> None:
+    """--profile NAME (and AWS_PROFILE) picks that profile's credentials and Region."""
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text(f"[profile ops]\nregion = {ssm_server.region_name}\n")
+    credentials.write_text("[ops]\naws_access_key_id = ops\naws_secret_access_key = ops\n")
+    env = {
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
+        "AWS_ACCESS_KEY_ID": None,
+        "AWS_SECRET_ACCESS_KEY": None,
+    }
+    endpoint = ("--endpoint-url", ssm_server.endpoint_url)
+    result = run(*endpoint, "--profile", "ops", "tasks", "list", window_id, env=env, server=False)
+    assert result.exit_code == 0, result.stderr
+    result = run(*endpoint, "tasks", "list", window_id, env={**env, "AWS_PROFILE": "ops"},
+                 server=False)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+
+
+def test_an_unknown_profile_is_one_line(run: Run, window_id: str) -> None:
+    """--profile naming no profile: one line naming it, exit 1."""
+    assert_error_line(run("--profile", "nope", "tasks", "list", window_id), 1, "(nope)")
+
+
+def test_an_unreachable_endpoint_is_one_line(run: Run, window_id: str) -> None:
+    """An endpoint nobody listens on: one line saying so, exit 1."""
+    result = run(
+        "--endpoint-url", "http://127.0.0.1:1", "tasks", "list", window_id,
+        env={"AWS_MAX_ATTEMPTS": "1"},
+    )  # fmt: skip
+    assert_error_line(result, 1, "cannot reach the endpoint", "http://127.0.0.1:1")
+
+
+def test_no_region_is_one_line(run: Run, ssm_server: EmbeddedSSMServer, window_id: str) -> None:
+    """No --region and no Region in the environment: one line asking for one, exit 1."""
+    result = run("--endpoint-url", ssm_server.endpoint_url, "tasks", "list", window_id,
+                 server=False)  # fmt: skip
+    assert_error_line(result, 1, "no AWS Region", "--region")
+
+
+def test_missing_credentials_in_a_clean_environment(
+    ssm_server: EmbeddedSSMServer, window_id: str, tmp_path: Path
+) -> None:
+    """The console script with no credentials anywhere: one line, exit 1, no traceback."""
+    script = Path(sys.executable).with_name("ssm-mw")
+    assert script.exists(), "the ssm-mw console script is installed with the package"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": "/nonexistent",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    process = subprocess.run(
+        [str(script), "--endpoint-url", ssm_server.endpoint_url, "--region", "us-east-1",
+         "tasks", "list", window_id],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert process.returncode == 1
+    assert "Traceback" not in process.stderr
+    assert process.stderr.startswith("error: no usable AWS credentials")
+    assert len(process.stderr.strip().splitlines()) == 1
+    assert ssm_server.request_count() == 0
+
+
+def test_usage_errors_are_one_line_with_exit_2(run: Run) -> None:
+    """Click's usage errors (unknown option, missing argument) are one line, exit 2."""
+    assert_error_line(run("--bogus"), 2, "No such option", "--bogus")
+    assert_error_line(run("tasks", "get"), 2, "Missing argument", "ssm-mw tasks get --help")
+    assert_error_line(run("tasks", "frobnicate"), 2, "No such command")
+
+
+def test_version_and_help(run: Run) -> None:
+    """--version prints the package version; --help lists every command; both exit 0."""
+    result = run("--version", server=False)
+    assert (result.exit_code, result.stdout.strip()) == (0, f"ssm-mw, version {__version__}")
+    result = run("--help", server=False)
+    assert result.exit_code == 0
+    for command in ("demo", "tasks", "set-cutoff", "serve"):
+        assert command in result.stdout
+
+
+def _failing_app(error: BaseException) -> App:
+    """A group of the CLI's own class with one command that raises ``error``."""
+
+    @click.group(cls=App)
+    def app() -> None:
+        """A test group."""
+
+    @app.command()
+    def boom() -> None:
+        """Raise."""
+        raise error
+
+    return app
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_1() -> None:
+    """A bug (any exception) still ends as one line and exit 1, never a traceback."""
+    result = CliRunner().invoke(_failing_app(RuntimeError("boom\nsecond line")), ["boom"])
+    assert_error_line(result, 1, "unexpected error: RuntimeError: boom", "--debug")
+    assert "second line" not in result.stderr
+
+
+def test_an_interrupt_exits_130_without_a_traceback() -> None:
+    """Ctrl+C during a command: 'aborted', exit 130."""
+    result = CliRunner().invoke(_failing_app(KeyboardInterrupt()), ["boom"])
+    assert_error_line(result, 130, "aborted")
+
+
+def test_debug_shows_the_traceback_on_request() -> None:
+    """SSM_MW_DEBUG=1 (like --debug) adds the traceback for an unexpected error."""
+    result = CliRunner().invoke(
+        _failing_app(RuntimeError("boom")), ["boom"], env={"SSM_MW_DEBUG": "1"}
+    )
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: unexpected error")
+
+
+def test_debug_logs_each_request_without_secrets(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str
+) -> None:
+    """--debug logs the requests on stderr, with sensitive values redacted."""
+    (task_id,) = register(ssm_server, window_id, [run_command()])
+    result = run("--debug", "tasks", "update", window_id, task_id, "--description", "hush")
+    assert result.exit_code == 0, result.stderr
+    assert "UpdateMaintenanceWindowTask" in result.stderr
+    assert "hush" not in result.stderr
