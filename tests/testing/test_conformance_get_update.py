@@ -110,8 +110,10 @@ async def test_replace_clears_members_not_sent(ssm: Any, maintenance_window_id: 
     }
 
 
-async def test_replace_needs_targets_for_run_command(ssm: Any, maintenance_window_id: str) -> None:
-    """Replace=True on a RUN_COMMAND task without Targets is a ValidationException."""
+async def test_replace_with_targets_needs_max_concurrency_and_errors(
+    ssm: Any, maintenance_window_id: str
+) -> None:
+    """Replace=True with Targets but without MaxConcurrency is a ValidationException."""
     task_id = await register(ssm, maintenance_window_id)
     with pytest.raises(ClientError) as caught:
         await ssm.update_maintenance_window_task(
@@ -119,6 +121,8 @@ async def test_replace_needs_targets_for_run_command(ssm: Any, maintenance_windo
             WindowTaskId=task_id,
             Replace=True,
             TaskArn="AWS-RunShellScript",
+            Targets=[{"Key": "InstanceIds", "Values": ["i-0471e04240EXAMPLE"]}],
+            MaxErrors="1",
         )
     assert error_code(caught.value) == "ValidationException"
 

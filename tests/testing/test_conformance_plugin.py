@@ -76,3 +76,36 @@ def test_plugin_end_to_end(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+NO_ASYNCIO_CONFTEST = """
+import sys
+
+sys.modules["pytest_asyncio"] = None  # as if pytest-asyncio were not installed
+pytest_plugins = ["ssm_mw.testing.pytest_plugin"]
+"""
+
+NO_ASYNCIO_TESTS = """
+def test_needs_the_client(mw_client):
+    pass
+
+
+def test_without_the_client():
+    pass
+"""
+
+
+def test_plugin_without_pytest_asyncio(tmp_path: Path) -> None:
+    """Without pytest-asyncio the plugin loads, and mw_client fails with a clear message."""
+    (tmp_path / "conftest.py").write_text(NO_ASYNCIO_CONFTEST)
+    (tmp_path / "test_no_asyncio.py").write_text(NO_ASYNCIO_TESTS)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nfilterwarnings = error\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert "1 passed, 1 error" in result.stdout, result.stdout + result.stderr
+    assert "needs pytest-asyncio" in result.stdout

@@ -148,15 +148,15 @@ def _check_variant(task_type: str, invocation: Mapping[str, Any] | None) -> None
         )
 
 
-def _check_targets(task_type: str, members: Mapping[str, Any]) -> None:
-    """The reference's rules on targets, for a full task definition.
+def _check_targets(members: Mapping[str, Any], *, run_command: bool) -> None:
+    """The reference's rules on targets.
 
     Targets: "One or more targets must be specified for maintenance window Run
     Command-type tasks." MaxConcurrency and MaxErrors: "a value can be omitted
     only when you are registering or updating a targetless task."
     """
     has_targets = bool(members.get("Targets"))
-    if task_type == "RUN_COMMAND" and not has_targets:
+    if run_command and not has_targets:
         raise _validation("Targets must hold at least one target for a RUN_COMMAND task")
     missing = [k for k in ("MaxConcurrency", "MaxErrors") if has_targets and k not in members]
     if missing:
@@ -179,7 +179,7 @@ def register_task(backend: Any, request: Mapping[str, Any]) -> str:
     window_id = str(request["WindowId"])
     tasks = _window_tasks(backend, window_id)
     _check_variant(str(request["TaskType"]), request.get("TaskInvocationParameters"))
-    _check_targets(str(request["TaskType"]), request)
+    _check_targets(request, run_command=request["TaskType"] == "RUN_COMMAND")
     state = _state(backend)
     token = request.get("ClientToken")
     fingerprint = _fingerprint(request)
@@ -222,7 +222,10 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
                 "Member must not be null when Replace is true"
             )
         members = {"TaskType": task.members["TaskType"], **sent}
-        _check_targets(str(members["TaskType"]), members)
+        # Replace requires what the model requires of Register (TaskArn); of the
+        # reference's target rules only "targets need MaxConcurrency and
+        # MaxErrors" is applied here, as ssm_mw's client does.
+        _check_targets(members, run_command=False)
     else:
         members = {**task.members, **sent}
     _check_variant(str(members["TaskType"]), sent.get("TaskInvocationParameters"))
