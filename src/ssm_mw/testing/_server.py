@@ -52,9 +52,10 @@ class EmbeddedSSMServer:
             async with session.create_client("ssm", **server.client_kwargs()) as ssm:
                 ...
 
-    Each server keeps its state in its own moto account, so servers in one
-    process do not see each other's windows. Fault, latency and counter state
-    is shared with the server thread and guarded by a lock.
+    Each server keeps its state in its own moto account (a random one, unless
+    ``account_id`` or ``MOTO_ACCOUNT_ID`` names one), so servers in one process
+    do not see each other's windows. Fault, latency and counter state is shared
+    with the server thread and guarded by a lock.
     """
 
     def __init__(
@@ -98,7 +99,11 @@ class EmbeddedSSMServer:
             server = WrappedMotoServer(
                 self._host, self._port, self._wrap, log_requests=self._log_requests
             )
-            server.start()
+            try:
+                server.start()
+            except BaseException:
+                forget_account(self._account_id)
+                raise
             self._bound_port = server.get_host_and_port()[1]
             self._moto = server
         return self
