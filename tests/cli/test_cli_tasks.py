@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 from cli_support import (
     ANSI,
     DESCRIBE,
@@ -24,7 +25,7 @@ from cli_support import (
 )
 
 from conftest import Run
-from ssm_mw import CutoffBehavior, TaskType, to_botocore
+from ssm_mw import CutoffBehavior, Target, TaskType, to_botocore
 from ssm_mw.testing import EmbeddedSSMServer
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
@@ -344,3 +345,14 @@ def test_a_register_the_service_refuses_is_a_service_error(
         "ResourceLimitExceededException",
     )
     assert ssm_server.request_count(REGISTER) == 1
+
+
+def test_square_brackets_in_values_are_shown_literally(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str
+) -> None:
+    """A target value like '[bold]x[/bold]' is printed as is, never read as rich markup."""
+    value = "[bold]x[/bold]"
+    definition = attrs.evolve(run_command(), targets=(Target.tag("Env", value),))
+    (task_id,) = register(ssm_server, window_id, [definition])
+    assert value in run("tasks", "list", window_id).stdout
+    assert value in run("tasks", "get", window_id, task_id).stdout

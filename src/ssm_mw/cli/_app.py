@@ -10,7 +10,7 @@ import re
 import sys
 import traceback
 from collections.abc import Coroutine, Mapping, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import click
@@ -123,11 +123,11 @@ def argument_path(path: str) -> str:
     return _ARGUMENT_NAMES.get(path, path)
 
 
-def describe_violations(found: Sequence[Violation], name: Any = argument_path) -> str:
+def describe_violations(found: Sequence[Violation]) -> str:
     """One line for every violation: ``NAME: message; NAME: message``."""
     parts = []
     for v in found:
-        where = name(v.path) if v.path else ""
+        where = argument_path(v.path) if v.path else ""
         parts.append(f"{where}: {v.message}" if where else v.message)
     return "; ".join(parts)
 
@@ -289,11 +289,6 @@ def open_client(settings: Settings, *, pool: int | None = None) -> MaintenanceWi
     return MaintenanceWindowClient(
         region_name=region, endpoint_url=settings.endpoint_url, session=session, config=config
     )
-
-
-def fail(message: str, exit_code: int = EXIT_FAILURE) -> NoReturn:
-    """Stop the command with one line on stderr."""
-    raise cli_error(message, exit_code)
 
 
 # -- the root group -----------------------------------------------------------------

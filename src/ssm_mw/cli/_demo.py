@@ -116,7 +116,8 @@ async def _run_demo(server: EmbeddedSSMServer, out: Console, err: Console) -> No
         for definition in _definitions(server.region_name):
             task_id = await mw.register_task_with_maintenance_window(window_id, definition)
             cutoff = definition.cutoff_behavior or "(not set)"
-            out.print(f"  {definition.task_type.value:<15} {task_id}  CutoffBehavior {cutoff}")
+            line = f"  {definition.task_type.value:<15} {task_id}  CutoffBehavior {cutoff}"
+            out.print(line, markup=False)
 
         _step(out, f"3. List them, page by page (page size {_DEMO_PAGE_SIZE})")
         before = await _list_by_page(mw, window_id, out)

@@ -74,6 +74,11 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, default=_json_default, ensure_ascii=False))
 
 
+def _plain(cell: str | Text) -> Text:
+    """A cell as text: square brackets in values are never read as rich markup."""
+    return cell if isinstance(cell, Text) else Text(cell)
+
+
 def _text(value: object) -> str:
     if value is None:
         return _UNSET
@@ -113,7 +118,7 @@ def _fitted_table(
                 options["max_width"] = _FLEX_WIDTH
             table.add_column(column.header, **options)
         for row in rows:
-            table.add_row(*(column.cell(row) for column in shown))
+            table.add_row(*(_plain(column.cell(row)) for column in shown))
         return table
 
     while True:
@@ -180,7 +185,7 @@ def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     for key, value in data.items():
         shown = _compact(value)
         redacted = redacted or REDACTED in shown
-        table.add_row(key, _cutoff(value) if key == "CutoffBehavior" else shown)
+        table.add_row(key, _cutoff(value) if key == "CutoffBehavior" else Text(shown))
     if redacted:
         table.caption = "*** = sensitive, not shown here; --output json shows everything"
     return table
