@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
+from .._shapes import compile_pattern
+
 __all__ = [
     "ModelViolation",
     "check_request",
@@ -145,12 +147,8 @@ def _check_string(shape: Any, value: Any, path: str, problems: list[str]) -> Any
     if enum and value not in enum:
         problems.append(_bad(path, f"Member must satisfy enum value set: [{', '.join(enum)}]"))
     pattern: str | None = shape.metadata.get("pattern")
-    if pattern is not None:
-        compiled = _compile(pattern)
-        if compiled is not None and compiled.search(value) is None:
-            problems.append(
-                _bad(path, f"Member must satisfy regular expression pattern: {pattern}")
-            )
+    if pattern is not None and _compile(pattern).search(value) is None:
+        problems.append(_bad(path, f"Member must satisfy regular expression pattern: {pattern}"))
     return value
 
 
@@ -193,15 +191,8 @@ _CHECKERS: dict[str, Any] = {
     "blob": _check_blob,
 }
 
-# Python's re has no \p{..} classes; these stand-ins are slightly wider.
-_UNICODE_CLASSES = {r"\p{L}": r"\w", r"\p{Z}": r"\s", r"\p{N}": r"\d"}
-
 
 @functools.cache
-def _compile(pattern: str) -> re.Pattern[str] | None:
-    for java, python in _UNICODE_CLASSES.items():
-        pattern = pattern.replace(java, python)
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
+def _compile(pattern: str) -> re.Pattern[str]:
+    # The exact translation of the model's Java-style patterns that the client uses.
+    return compile_pattern(pattern)
