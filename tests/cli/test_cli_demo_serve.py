@@ -146,8 +146,7 @@ def test_serve_rejects_a_bad_port(run: Run) -> None:
 
 
 def test_importing_the_library_loads_no_cli_or_test_dependencies() -> None:
-    """`import ssm_mw` (and ssm_mw._fleet) loads neither click, rich, yaml nor moto;
-    `import ssm_mw.cli` does not load moto."""
+    """ssm_mw and _fleet load no click, rich, yaml or moto; ssm_mw.cli loads no moto."""
     code = (
         "import sys, ssm_mw, ssm_mw._fleet\n"
         "print(sorted(m for m in ('click', 'rich', 'yaml', 'moto') if m in sys.modules))\n"

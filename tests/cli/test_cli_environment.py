@@ -160,3 +160,12 @@ def test_debug_logs_each_request_without_secrets(
     assert result.exit_code == 0, result.stderr
     assert "UpdateMaintenanceWindowTask" in result.stderr
     assert "hush" not in result.stderr
+
+
+def test_no_command_shows_the_help_and_exits_2(run: Run) -> None:
+    """`ssm-mw` alone prints the usage with every command (a usage error: exit 2)."""
+    result = run(server=False)
+    assert result.exit_code == 2
+    assert "Usage: ssm-mw" in result.output
+    assert "set-cutoff" in result.output
+    assert "Traceback" not in result.output

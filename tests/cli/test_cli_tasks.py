@@ -215,8 +215,7 @@ def test_register_with_a_client_token_is_idempotent(
 def test_update_shortcuts_change_only_those_members(
     run: Run, ssm_server: EmbeddedSSMServer, window_id: str
 ) -> None:
-    """--cutoff-behavior (any case), --priority, --max-concurrency, --max-errors change; the
-    rest stays."""
+    """The shortcut options (cutoff in any case) change their members; the rest stays."""
     (task_id,) = register(ssm_server, window_id, [run_command(CONTINUE, name="keep-me")])
     result = run(
         "tasks", "update", window_id, task_id, "--cutoff-behavior", "cancel_task",

@@ -10,7 +10,7 @@ import re
 import sys
 import traceback
 from collections.abc import Coroutine, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
@@ -90,7 +90,18 @@ def cli_error(message: str, exit_code: int = EXIT_FAILURE) -> CliError:
     return CliUsageError(message) if exit_code == EXIT_USAGE else CliError(message)
 
 
-class EnumChoice(click.Choice[str]):
+if TYPE_CHECKING:
+    _Choice = click.Choice[str]
+else:  # click < 8.2: Choice is not generic
+    _Choice = click.Choice
+
+#: click >= 8.2 raises this (a UsageError) for a group run without a command.
+_NO_ARGS_IS_HELP: tuple[type[Exception], ...] = tuple(
+    t for t in (getattr(click.exceptions, "NoArgsIsHelpError", None),) if isinstance(t, type)
+)
+
+
+class EnumChoice(_Choice):
     """A choice of enum values, in any case on input, shown upper-case in help and errors."""
 
     def __init__(self, choices: Sequence[str]) -> None:
@@ -193,11 +204,8 @@ class App(click.Group):
                 args, prog_name or "ssm-mw", complete_var, standalone_mode=False, **extra
             )
             code = result if isinstance(result, int) else 0
-        except click.exceptions.NoArgsIsHelpError as exc:
-            exc.show()
-            code = exc.exit_code
         except click.UsageError as exc:
-            error = _one_line_usage(exc)
+            error = exc if isinstance(exc, _NO_ARGS_IS_HELP) else _one_line_usage(exc)
             error.show()
             code = error.exit_code
         except click.ClickException as exc:

@@ -268,7 +268,7 @@ def wire_path(operation: str, snake_path: str, data: Any) -> tuple[Key, ...] | N
 
 
 def _hint(message: str) -> str:
-    if re.match(r"expected a string, got (int|float|bool)\b", message):
+    if re.match(r"expected a string, got (int|float|bool|date|datetime)\b", message):
         return f"{message} (quote the value)"
     return message
 
