@@ -138,12 +138,14 @@ def _task_type_from_parameters(self: Any) -> TaskType:
     return params.task_type
 
 
-def _task_type_agrees(self: Any, _attribute: Any, value: TaskType) -> None:
+def _task_type_agrees(self: Any, _attribute: Any, value: object) -> None:
     params: TaskInvocationParameters | None = self.task_invocation_parameters
     if params is not None and value != params.task_type:
+        # ``value`` may be anything a caller passed (None, a plain str): never assume a member.
+        shown = value.value if isinstance(value, TaskType) else repr(value)
         raise ValidationError.single(
             "task_type",
-            f"{value.value} does not match task_invocation_parameters "
+            f"{shown} does not match task_invocation_parameters "
             f"({type(params).__name__} is {params.task_type.value})",
         )
 
