@@ -25,6 +25,9 @@ from ssm_mw.testing import EmbeddedSSMServer
 
 T = TypeVar("T")
 
+#: The ``run`` fixture: ``run(*args, input=None, env=None, server=True) -> Result``.
+Run = Callable[..., Result]
+
 REGISTER = "RegisterTaskWithMaintenanceWindow"
 UPDATE = "UpdateMaintenanceWindowTask"
 DESCRIBE = "DescribeMaintenanceWindowTasks"

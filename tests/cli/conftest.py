@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from cli_support import Run
 from click.testing import CliRunner, Result
 
 from ssm_mw.cli import cli
 from ssm_mw.testing import EmbeddedSSMServer
-
-Run = Callable[..., Result]
 
 #: Variables that could point the CLI at real AWS credentials or settings.
 _AWS_VARS = (

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import click
-from cli_support import assert_error_line, register, run_command
+from cli_support import Run, assert_error_line, register, run_command
 from click.testing import CliRunner
 
-from conftest import Run
 from ssm_mw import __version__
 from ssm_mw.cli._app import App
 from ssm_mw.testing import EmbeddedSSMServer

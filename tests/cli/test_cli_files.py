@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_support import REGISTER, UPDATE, assert_error_line, register, run_command
+from cli_support import REGISTER, UPDATE, Run, assert_error_line, register, run_command
 
-from conftest import Run
 from ssm_mw.testing import EmbeddedSSMServer
 
 GOOD_YAML = """\

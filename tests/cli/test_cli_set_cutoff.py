@@ -15,6 +15,7 @@ from cli_support import (
     DESCRIBE,
     MISSING_WINDOW,
     UPDATE,
+    Run,
     assert_error_line,
     automation,
     cutoffs,
@@ -24,7 +25,6 @@ from cli_support import (
     step_functions,
 )
 
-from conftest import Run
 from ssm_mw import CutoffBehavior
 from ssm_mw.testing import EmbeddedSSMServer
 

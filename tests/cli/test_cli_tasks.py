@@ -14,6 +14,7 @@ from cli_support import (
     REGISTER,
     SECRET,
     UPDATE,
+    Run,
     assert_error_line,
     automation,
     get_task,
@@ -24,7 +25,6 @@ from cli_support import (
     step_functions,
 )
 
-from conftest import Run
 from ssm_mw import CutoffBehavior, Target, TaskType, to_botocore
 from ssm_mw.testing import EmbeddedSSMServer
 
