@@ -7,6 +7,13 @@ describe's ``Type`` is ``task_type``.
 
 from __future__ import annotations
 
+import enum
+import functools
+import itertools
+import linecache
+import types
+import typing
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -106,9 +113,187 @@ def wire_names(cls: type) -> dict[str, str]:
     }
 
 
-def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+def _cattrs_structure_fn(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """cattrs' own generated structure function (for inputs that are not plain dicts)."""
     overrides: dict[str, Any] = {n: override(rename=w) for n, w in wire_names(cls).items()}
     return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=False, **overrides)
+
+
+# -- structuring plain dicts: generated code ------------------------------------------------
+#
+# Responses are plain dicts (botocore parses JSON into them), and structuring
+# them is on every call's path. For a plain dict, the structure function of
+# each model class is generated once, with each member's conversion written
+# inline (no per-member hook call, no per-call dispatch on types): the same
+# conversions cattrs makes (``str(v)``, ``int(v)``, ``Enum(v)``, a tuple of
+# them, ...), and the converter's hook for anything else. Any other mapping
+# goes to cattrs' own generated function, so the result is the same either way.
+
+
+class _EnumLookup(dict[Any, Any]):
+    """Value -> member of one enum: a dict lookup for known values, ``cls(value)`` otherwise."""
+
+    def __init__(self, cls: type[enum.Enum]) -> None:
+        super().__init__(cls._value2member_map_)
+        self._cls = cls
+
+    def __missing__(self, value: Any) -> Any:
+        member = self._cls(value)  # a pseudo-member (OpenEnum), or ValueError
+        self[value] = member
+        return member
+
+
+@functools.cache
+def _enum_lookup(cls: type[enum.Enum]) -> _EnumLookup:
+    return _EnumLookup(cls)
+
+
+def _str_lists(mapping: Mapping[Any, Any]) -> dict[str, tuple[str, ...]]:
+    """``{str(k): tuple(str(x) for x in v)}``, without the calls when all are ``str`` already."""
+    result = {k: tuple(v) for k, v in mapping.items()}
+    try:
+        "".join(result)  # TypeError unless every key is a str
+        "".join(itertools.chain.from_iterable(result.values()))
+    except TypeError:
+        return {str(k): tuple(map(str, v)) for k, v in mapping.items()}
+    return result
+
+
+def _union_args(t: Any) -> tuple[Any, ...] | None:
+    if typing.get_origin(t) in (typing.Union, types.UnionType):
+        return typing.get_args(t)
+    return None
+
+
+class _StructureCode:
+    """Writes the expressions that structure values, and collects the names they use.
+
+    A member holding another model class is built inline (no call of that
+    class's structure function) when it is a plain dict, and by that class's
+    structure function otherwise.
+    """
+
+    def __init__(self, converter: cattrs.Converter) -> None:
+        self.converter = converter
+        self.names: dict[str, Any] = {}
+        self._temps = itertools.count(1)
+        self._inlining: list[type] = []
+
+    def ref(self, value: Any) -> str:
+        name = f"_r{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def temp(self) -> str:
+        return f"_v{next(self._temps)}"
+
+    def bind(self, src: str) -> tuple[str, str]:
+        """A name for the value of ``src`` and the expression that binds it (evaluate it first)."""
+        if src.isidentifier():
+            return src, src
+        name = self.temp()
+        return name, f"({name} := {src})"
+
+    def _plain_call(self, t: Any) -> str | None:
+        """A callable doing what cattrs does for ``t`` when its hook is just ``t(value)``."""
+        plain = self.converter._structure_call  # pyright: ignore[reportPrivateUsage]
+        if self.converter.get_structure_hook(t) != plain:
+            return None
+        if isinstance(t, type) and issubclass(t, enum.Enum):
+            return f"{self.ref(_enum_lookup(t))}.__getitem__"
+        return t.__name__ if t in (str, int, bool, float) else self.ref(t)
+
+    def expr(self, t: Any, src: str) -> str:
+        """An expression structuring ``src`` (evaluated once) into ``t``."""
+        args = _union_args(t)
+        if args is not None and type(None) in args:
+            value, bound = self.bind(src)
+            rest = [a for a in args if a is not type(None)]
+            # A union of several types and None: the converter's hook, never called with None.
+            inner = self.expr(rest[0], value) if len(rest) == 1 else self._hook_call(t, value)
+            return f"(None if {bound} is None else {inner})"
+        origin, targs = typing.get_origin(t), typing.get_args(t)
+        if origin is tuple and len(targs) == 2 and targs[1] is Ellipsis:
+            call = self._plain_call(targs[0])
+            if call is not None:
+                return f"tuple(map({call}, {src}))"
+            item = self.temp()
+            return f"tuple([{self.expr(targs[0], item)} for {item} in {src}])"
+        if t == dict[str, tuple[str, ...]] and self._plain_call(str) == "str":
+            return f"{self.ref(_str_lists)}({src})"
+        if origin is dict and len(targs) == 2:
+            key, item = self.temp(), self.temp()
+            k, v = self.expr(targs[0], key), self.expr(targs[1], item)
+            return f"{{{k}: {v} for {key}, {item} in {src}.items()}}"
+        if attrs.has(t) and t not in self._inlining:
+            hook = self.converter.get_structure_hook(t)
+            if hook in _GENERATED:  # not a hook registered for this class by hand
+                value, bound = self.bind(src)
+                built = f"{self.ref(t)}({self.arguments(t, value, f'{value}.get')})"
+                return f"({built} if {bound}.__class__ is dict else {self._hook_call(t, value)})"
+        call = self._plain_call(t)
+        if call is None:
+            return self._hook_call(t, src)
+        if isinstance(t, type) and issubclass(t, enum.Enum):
+            return f"{self.ref(_enum_lookup(t))}[{src}]"  # a subscript is cheaper than a call
+        return f"{call}({src})"
+
+    def arguments(self, cls: type, o: str, get: str) -> str:
+        """The keyword arguments that build ``cls`` from the plain dict named ``o``.
+
+        A member absent from the dict is left out (so it takes its default);
+        for members whose default is ``None`` and that may be ``None``, passing
+        ``None`` is the same and cheaper.
+        """
+        attrs.resolve_types(cls)
+        wires = wire_names(cls)
+        self._inlining.append(cls)
+        parts: list[str] = []
+        for a in attrs.fields(cls):
+            if not a.init:
+                continue
+            key = repr(wires.get(a.name, a.name))
+            if a.default is attrs.NOTHING:
+                parts.append(f"{a.alias}={self.expr(a.type, f'{o}[{key}]')}")
+            elif a.default is None and type(None) in (_union_args(a.type) or ()):
+                parts.append(f"{a.alias}={self.expr(a.type, f'{get}({key})')}")
+            else:
+                value = self.expr(a.type, f"{o}[{key}]")
+                parts.append(f"**({{{a.alias!r}: {value}}} if {key} in {o} else {{}})")
+        self._inlining.pop()
+        return ", ".join(parts)
+
+    def _hook_call(self, t: Any, src: str) -> str:
+        return f"{self.ref(self.converter.get_structure_hook(t))}({src}, {self.ref(t)})"
+
+
+#: The structure functions :func:`_structure_factory` made.
+_GENERATED: weakref.WeakSet[Callable[[Any, Any], Any]] = weakref.WeakSet()
+
+
+def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    fallback: list[Callable[[Any, Any], Any]] = []
+
+    def other_mapping(o: Any, t: Any) -> Any:
+        if not fallback:
+            fallback.append(_cattrs_structure_fn(cls, converter))
+        return fallback[0](o, t)
+
+    code = _StructureCode(converter)
+    name = f"structure_{cls.__name__}"
+    script = (
+        f"def {name}(o, t=None):\n"
+        "  if o.__class__ is not dict:\n"
+        f"    return {code.ref(other_mapping)}(o, t)\n"
+        "  g = o.get\n"
+        f"  return {code.ref(cls)}({code.arguments(cls, 'o', 'g')})\n"
+    )
+    filename = f"<ssm-mw structure {cls.__module__}.{cls.__qualname__}>"
+    linecache.cache[filename] = (len(script), None, script.splitlines(True), filename)
+    exec(compile(script, filename, "exec"), code.names)
+    function: Callable[[Any, Any], Any] = code.names[name]
+    _GENERATED.add(function)
+    return function
 
 
 def _unstructure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any], Any]:
@@ -133,6 +318,8 @@ def _enum_value(member: OpenEnum) -> str:
 def _structure_invocation(
     converter: cattrs.Converter, *, strict: bool
 ) -> Callable[[Any, Any], AnyInvocationParameters | None]:
+    hooks: dict[type, Callable[[Any, Any], Any]] = {}  # the variants' hooks, found once
+
     def hook(block: Any, _: Any) -> AnyInvocationParameters | None:
         if block is None:
             return None
@@ -140,7 +327,11 @@ def _structure_invocation(
             ((key, inner),) = block.items()
             variant = _VARIANTS.get(key)
             if variant is not None:
-                return converter.structure(inner, variant)
+                structure = hooks.get(variant)
+                if structure is None:
+                    structure = hooks[variant] = converter.get_structure_hook(variant)
+                params: TaskInvocationParameters = structure(inner, variant)
+                return params
         if strict:
             keys = ", ".join(sorted(block)) or "none"
             raise ValidationError.single(
