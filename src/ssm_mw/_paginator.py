@@ -87,6 +87,9 @@ class TaskPaginator:
         self._current_skip = 0
         self._current_next: str | None = None
         self._resume: str | None = starting_token
+        # A resume token in the middle of a page, not yet encoded: (page token, tasks handed out).
+        # Encoding costs more than handing out a task, so it waits until it is asked for.
+        self._resume_mid: tuple[str | None, int] | None = None
 
     @property
     def resume_token(self) -> str | None:
@@ -95,6 +98,9 @@ class TaskPaginator:
         ``None`` before anything was handed out without a starting token, and
         once every task was handed out.
         """
+        mid = self._resume_mid
+        if mid is not None:
+            self._resume, self._resume_mid = _encode(*mid), None
         return self._resume
 
     # -- pages -------------------------------------------------------------
@@ -131,7 +137,7 @@ class TaskPaginator:
         self._claim()
         try:
             while (page := await self._next_page()) is not None:
-                self._resume = page.next_token
+                self._resume, self._resume_mid = page.next_token, None
                 yield page
         finally:
             await self.aclose()
@@ -153,9 +159,9 @@ class TaskPaginator:
         task = self._current[self._position]
         self._position += 1
         if self._position == len(self._current):
-            self._resume = self._current_next
+            self._resume, self._resume_mid = self._current_next, None
         else:
-            self._resume = _encode(self._current_token, self._current_skip + self._position)
+            self._resume_mid = (self._current_token, self._current_skip + self._position)
         return task
 
     def _claim(self) -> None:
