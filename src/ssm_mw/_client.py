@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import enum
 import logging
 import uuid
@@ -62,7 +63,25 @@ _ERROR_CLASSES: Mapping[str, type[ServiceError]] = {
     for code in cls.codes
 }
 
-_DEFAULT_CONFIG = AioConfig(retries={"mode": "standard"})
+_DEFAULT_RETRIES = {"mode": "standard"}
+
+
+def _client_config(config: AioConfig | None) -> AioConfig:
+    """This client's own config: retry mode ``"standard"`` unless ``config`` says otherwise.
+
+    botocore completes the ``retries`` dict of the config it is given in place
+    (e.g. with ``total_max_attempts`` from ``AWS_MAX_ATTEMPTS``), so each client
+    gets a ``retries`` dict of its own: neither a shared default nor the
+    caller's config is changed, and one client's environment never leaks into
+    the next client's retry budget.
+    """
+    merged = AioConfig(retries=dict(_DEFAULT_RETRIES))
+    if config is not None:
+        merged = merged.merge(config)
+    retries: Any = getattr(merged, "retries", None)
+    if isinstance(retries, dict):
+        merged = merged.merge(AioConfig(retries=copy.deepcopy(retries)))
+    return merged
 
 
 class _State(enum.Enum):
@@ -112,7 +131,7 @@ class MaintenanceWindowClient:
         self._region_name = region_name
         self._endpoint_url = endpoint_url
         self._session = session
-        self._config = _DEFAULT_CONFIG if config is None else _DEFAULT_CONFIG.merge(config)
+        self._config = _client_config(config)
         self._state = _State.UNOPENED
         self._owned = True
         self._client: Any = None
