@@ -21,6 +21,13 @@ from ._errors import (
     ValidationError,
     Violation,
 )
+from ._fleet import (
+    CutoffChange,
+    CutoffOutcome,
+    CutoffProgress,
+    CutoffReport,
+    set_cutoff_behavior,
+)
 from ._invocation import (
     AutomationParameters,
     CloudWatchOutputConfig,
@@ -54,6 +61,10 @@ __all__ = [
     "ClientStateError",
     "CloudWatchOutputConfig",
     "CutoffBehavior",
+    "CutoffChange",
+    "CutoffOutcome",
+    "CutoffProgress",
+    "CutoffReport",
     "DocumentHashType",
     "DoesNotExistError",
     "FeatureNotAvailableError",
@@ -89,5 +100,6 @@ __all__ = [
     "Violation",
     "__version__",
     "from_botocore",
+    "set_cutoff_behavior",
     "to_botocore",
 ]
