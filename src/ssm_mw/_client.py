@@ -36,6 +36,8 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
+from ._logredact import install as install_log_redaction
+from ._logredact import redacting
 from ._models import (
     MaintenanceWindowTaskDetails,
     TaskDefinition,
@@ -118,6 +120,10 @@ class MaintenanceWindowClient:
 
     :meth:`from_client` wraps an aiobotocore client that the caller opens and
     closes. A client cannot be reopened once closed.
+
+    Each call logs one DEBUG line on the ``ssm_mw`` logger, with sensitive
+    values redacted. What botocore and aiobotocore log at DEBUG for the call
+    (request and response bodies included) has every sensitive value blanked too.
     """
 
     def __init__(
@@ -141,6 +147,7 @@ class MaintenanceWindowClient:
     def from_client(cls, ssm_client: Any) -> MaintenanceWindowClient:
         """Wrap an open aiobotocore SSM client; the caller keeps opening and closing it."""
         self = cls()
+        install_log_redaction()
         self._client = ssm_client
         self._owned = False
         self._state = _State.OPENED
@@ -167,6 +174,7 @@ class MaintenanceWindowClient:
             )
         except BotoCoreError as exc:
             raise TransportError(f"cannot create the SSM client: {exc}") from exc
+        install_log_redaction()
         self._state = _State.OPENED
         return self
 
@@ -201,7 +209,8 @@ class MaintenanceWindowClient:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s", operation, redact_request(operation, params))
         try:
-            return await getattr(client, method)(**params)
+            with redacting(operation, params):
+                return await getattr(client, method)(**params)
         except ClientError as exc:
             raise service_error(operation, exc) from exc
         except ParamValidationError as exc:
