@@ -1,0 +1,204 @@
+"""Helpers of the reliability suite: calls as data, a client for sync tests, paths."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import attrs
+from aiobotocore.config import AioConfig
+
+from ssm_mw import (
+    MaintenanceWindowClient,
+    TaskDefinition,
+    TaskFilter,
+    TaskUpdate,
+    from_botocore,
+)
+from ssm_mw._converter import describe_request, get_request, register_request, update_request
+from ssm_mw.testing import EmbeddedSSMServer
+
+T = TypeVar("T")
+
+REGISTER = "RegisterTaskWithMaintenanceWindow"
+UPDATE = "UpdateMaintenanceWindowTask"
+DESCRIBE = "DescribeMaintenanceWindowTasks"
+GET = "GetMaintenanceWindowTask"
+OPERATIONS = (REGISTER, UPDATE, DESCRIBE, GET)
+
+#: The wire name of each invocation-parameters variant, and its class's attribute path level.
+VARIANT_KEYS = ("RunCommand", "Automation", "StepFunctions", "Lambda")
+
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_START = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def snake_case(wire: str) -> str:
+    """The attribute name of a wire member: ``OutputS3KeyPrefix`` -> ``output_s3_key_prefix``."""
+    return _WORD_START.sub(r"\1_\2", _ACRONYM_END.sub(r"\1_\2", wire)).lower()
+
+
+def client_for(server: EmbeddedSSMServer, **config: Any) -> MaintenanceWindowClient:
+    """A new (unopened) client bound to ``server``; ``config`` goes to ``AioConfig``."""
+    return MaintenanceWindowClient(
+        region_name=server.region_name,
+        endpoint_url=server.endpoint_url,
+        session=server.aio_session(),
+        config=AioConfig(**config) if config else None,
+    )
+
+
+class LoopClient:
+    """An opened client on an event loop of its own, for sync (hypothesis) tests.
+
+    Hypothesis runs many examples in one test; opening an aiobotocore client per
+    example would dominate the run time, and function-scoped async fixtures do
+    not mix with ``@given``. ``run`` drives one coroutine to completion.
+    """
+
+    def __init__(self, server: EmbeddedSSMServer, **config: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.client = client_for(server, **config)
+        self.run(self.client.__aenter__())
+
+    def run(self, awaitable: Awaitable[T]) -> T:
+        """Run ``awaitable`` on this client's loop and return its result."""
+        return self.loop.run_until_complete(_wrap(awaitable))
+
+    def close(self) -> None:
+        """Close the client, then the loop."""
+        try:
+            self.run(self.client.aclose())
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+        finally:
+            self.loop.close()
+
+
+async def _wrap(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+# -- calls as data ---------------------------------------------------------------
+
+
+@dataclass
+class Call:
+    """One client call: the operation and the arguments of its client method.
+
+    ``args`` hold models, as a user passes them: ``window_id``,
+    ``window_task_id``, ``definition``, ``client_token``, ``update``,
+    ``replace``, ``filters``, ``max_results``, ``next_token``.
+    """
+
+    operation: str
+    args: dict[str, Any] = field(default_factory=lambda: {})
+
+    def wire(self) -> dict[str, Any]:
+        """The request dict the client sends for this call (the client's own builders)."""
+        a = self.args
+        if self.operation == REGISTER:
+            return register_request(a["window_id"], a["definition"], a["client_token"])
+        if self.operation == UPDATE:
+            return update_request(
+                a["window_id"], a["window_task_id"], a["update"], a.get("replace", False)
+            )
+        if self.operation == DESCRIBE:
+            return describe_request(
+                a["window_id"], a.get("filters", ()), a.get("max_results"), a.get("next_token")
+            )
+        return get_request(a["window_id"], a["window_task_id"])
+
+    async def invoke(self, client: MaintenanceWindowClient) -> Any:
+        """Make this call with ``client``."""
+        a = self.args
+        if self.operation == REGISTER:
+            return await client.register_task_with_maintenance_window(
+                a["window_id"], a["definition"], client_token=a.get("client_token")
+            )
+        if self.operation == UPDATE:
+            return await client.update_maintenance_window_task(
+                a["window_id"], a["window_task_id"], a["update"], replace=a.get("replace", False)
+            )
+        if self.operation == DESCRIBE:
+            return await client.describe_maintenance_window_tasks(
+                a["window_id"],
+                filters=a.get("filters", ()),
+                max_results=a.get("max_results"),
+                next_token=a.get("next_token"),
+            )
+        return await client.get_maintenance_window_task(a["window_id"], a["window_task_id"])
+
+
+def call_from_wire(operation: str, wire: Mapping[str, Any]) -> Call:
+    """The call whose request is ``wire``, with models built by ``from_botocore``.
+
+    Building a model can itself raise :class:`ssm_mw.ValidationError` (a task
+    type that disagrees with the invocation parameters).
+    """
+    body = dict(wire)
+    args: dict[str, Any] = {}
+    if "WindowId" in body:
+        args["window_id"] = body.pop("WindowId")
+    if operation in (UPDATE, GET) and "WindowTaskId" in body:
+        args["window_task_id"] = body.pop("WindowTaskId")
+    if operation == REGISTER:
+        args["client_token"] = body.pop("ClientToken", None)
+        args["definition"] = from_botocore(body, TaskDefinition)
+    elif operation == UPDATE:
+        args["replace"] = body.pop("Replace", False)
+        args["update"] = from_botocore(body, TaskUpdate)
+    elif operation == DESCRIBE:
+        args["filters"] = tuple(from_botocore(f, TaskFilter) for f in body.pop("Filters", []))
+        args["max_results"] = body.pop("MaxResults", None)
+        args["next_token"] = body.pop("NextToken", None)
+    return Call(operation, args)
+
+
+# -- attribute paths -----------------------------------------------------------------
+
+
+class Key(str):
+    """A path segment that is a map key (rendered ``[key]``, not ``.key``)."""
+
+    __slots__ = ()
+
+
+Segment = str | int
+
+
+def evolve_at(obj: Any, path: tuple[Segment, ...], value: Any) -> Any:
+    """A copy of ``obj`` with the value at ``path`` replaced.
+
+    Segments are attribute names (attrs classes), indices (tuples) or keys (dicts).
+    """
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if attrs.has(type(obj)):
+        assert isinstance(head, str)
+        return attrs.evolve(obj, **{head: evolve_at(getattr(obj, head), rest, value)})
+    if isinstance(obj, tuple):
+        assert isinstance(head, int)
+        items = list(obj)
+        items[head] = evolve_at(items[head], rest, value)
+        return tuple(items)
+    if isinstance(obj, dict):
+        return {**obj, head: evolve_at(obj[head], rest, value)}
+    raise TypeError(f"cannot descend into {type(obj).__name__} at {head!r}")
+
+
+def render_path(path: tuple[Segment, ...]) -> str:
+    """A violation path as ssm-mw documents it: ``targets[0].values[1]``, ``task_parameters[k]``.
+
+    ``int`` segments are list indices and :class:`Key` segments map keys.
+    """
+    out = ""
+    for segment in path:
+        if isinstance(segment, (int, Key)):
+            out += f"[{segment}]"
+        else:
+            out += f".{segment}" if out else segment
+    return out

@@ -1,0 +1,769 @@
+"""Hypothesis strategies for every ssm-mw model, and for botocore-shaped dicts.
+
+Import it from any test as ``import strategies`` (``tests/`` is on ``sys.path``
+under pytest: ``tests/conftest.py`` has no ``__init__.py`` beside it, so pytest's
+default "prepend" import mode puts its directory first on the path).
+
+Two families:
+
+* **Valid models** (:data:`MODELS` maps every class of
+  ``ssm_mw._converter.BOTOCORE_SHAPES`` to its strategy). They satisfy every
+  constraint of the botocore SSM model (lengths, ranges, sizes, patterns,
+  enums, required members) and the cross-member rules of the API reference
+  (the invocation-parameters variant matches the task type; a Run Command task
+  has targets; tasks with targets have ``MaxConcurrency`` and ``MaxErrors``;
+  ``Replace`` needs what register needs). Lengths reach the model's boundaries
+  (exactly ``min`` and exactly ``max``) without making every example big.
+  ``full=True`` sets every optional member and makes every collection
+  non-empty (but small), so every member path of the shape exists in the example.
+* **Response dicts** generated from the botocore *output* shapes
+  (:func:`botocore_values`), with random member subsets and sizes, optionally
+  mixed with unknown extra keys, unknown enum values and odd
+  invocation-parameter blocks, as a future service version might send them.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import botocore.session
+from hypothesis import strategies as st
+
+from ssm_mw import (
+    Alarm,
+    AlarmConfiguration,
+    AutomationParameters,
+    CloudWatchOutputConfig,
+    CutoffBehavior,
+    DocumentHashType,
+    LambdaParameters,
+    LoggingInfo,
+    MaintenanceWindowTask,
+    MaintenanceWindowTaskDetails,
+    NotificationConfig,
+    NotificationEvent,
+    NotificationType,
+    RunCommandParameters,
+    StepFunctionsParameters,
+    Target,
+    TaskDefinition,
+    TaskFilter,
+    TaskInvocationParameters,
+    TaskPage,
+    TaskParameterValueExpression,
+    TaskType,
+    TaskUpdate,
+)
+
+T = TypeVar("T")
+
+__all__ = [
+    "MODELS",
+    "VARIANTS",
+    "alarm_configurations",
+    "alarm_names",
+    "alarms",
+    "automation_parameters",
+    "botocore_values",
+    "client_tokens",
+    "cloud_watch_output_configs",
+    "document_versions",
+    "invocation_parameters",
+    "json_values",
+    "lambda_parameters",
+    "logging_infos",
+    "maintenance_window_task_details",
+    "maintenance_window_tasks",
+    "max_concurrencies",
+    "max_errors",
+    "notification_configs",
+    "output_shape",
+    "run_command_parameters",
+    "service_model",
+    "shape",
+    "sized_binary",
+    "sized_text",
+    "step_functions_parameters",
+    "target_keys",
+    "targets",
+    "task_definitions",
+    "task_filters",
+    "task_names",
+    "task_pages",
+    "task_parameter_value_expressions",
+    "task_parameters",
+    "task_updates",
+    "text",
+    "window_ids",
+    "window_task_ids",
+]
+
+# -- the botocore model ----------------------------------------------------------
+
+
+@functools.cache
+def service_model() -> Any:
+    """botocore's SSM service model (the contract ssm-mw is pinned to)."""
+    return botocore.session.get_session().get_service_model("ssm")
+
+
+def shape(name: str) -> Any:
+    """A botocore shape of the SSM model by name."""
+    return service_model().shape_for(name)
+
+
+def output_shape(operation: str) -> Any:
+    """The output shape of an SSM operation."""
+    return service_model().operation_model(operation).output_shape
+
+
+# -- text --------------------------------------------------------------------
+
+#: Any character but surrogates (which cannot be encoded); controls and non-ASCII included.
+CHARACTERS = st.characters(codec="utf-8")
+
+#: How long strings usually are (the boundaries are drawn separately).
+_TYPICAL = 12
+
+
+@functools.cache
+def text(min_size: int = 0, max_size: int = _TYPICAL, alphabet: Any = CHARACTERS) -> Any:
+    """Plain text of a bounded size."""
+    return st.text(alphabet, min_size=min_size, max_size=max_size)
+
+
+def _stretch(chunk: str | bytes, size: int) -> Any:
+    return (chunk * (size // max(len(chunk), 1) + 1))[:size]
+
+
+@functools.cache
+def sized_text(min_size: int = 0, max_size: int | None = None, alphabet: Any = CHARACTERS) -> Any:
+    """Text within ``[min_size, max_size]`` that often sits exactly on a boundary.
+
+    Long strings are a drawn chunk repeated, so reaching e.g. 8,000 characters
+    costs hypothesis a few choices only.
+    """
+    cap = max(min_size, min(_TYPICAL, max_size if max_size is not None else _TYPICAL))
+    small = st.text(alphabet, min_size=min_size, max_size=cap)
+    sizes = [min_size] if min_size > 0 else []
+    if max_size is not None and max_size > cap:
+        sizes.append(max_size)
+    if not sizes:
+        return small
+    chunks = st.text(alphabet, min_size=1, max_size=4)
+    boundary = st.tuples(chunks, st.sampled_from(sizes)).map(lambda cs: _stretch(cs[0], cs[1]))
+    return st.one_of(small, small, boundary)
+
+
+@functools.cache
+def sized_binary(min_size: int = 0, max_size: int | None = None) -> Any:
+    """Bytes within ``[min_size, max_size]``, often exactly ``max_size`` long."""
+    small = st.binary(min_size=min_size, max_size=max(min_size, _TYPICAL))
+    if max_size is None or max_size <= _TYPICAL:
+        return small
+    boundary = st.binary(min_size=1, max_size=4).map(lambda b: _stretch(b, max_size))
+    return st.one_of(small, small, boundary)
+
+
+@functools.cache
+def _regex(pattern: str) -> Any:
+    return st.from_regex(pattern, fullmatch=True)
+
+
+@functools.cache
+def window_ids() -> Any:
+    """``MaintenanceWindowId``: ``^mw-[0-9a-f]{17}$``."""
+    return _regex(r"mw-[0-9a-f]{17}")
+
+
+@functools.cache
+def window_task_ids() -> Any:
+    """``MaintenanceWindowTaskId``: a UUID in either case (the pattern allows both)."""
+    return st.one_of(
+        st.uuids().map(str),
+        _regex(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    )
+
+
+@functools.cache
+def client_tokens() -> Any:
+    """``ClientToken``: 1 to 64 characters."""
+    return st.one_of(st.uuids().map(str), sized_text(1, 64))
+
+
+@functools.cache
+def task_names() -> Any:
+    """``MaintenanceWindowName``: ``^[a-zA-Z0-9_\\-.]{3,128}$``."""
+    return sized_text(3, 128, alphabet=string.ascii_letters + string.digits + "_-.")
+
+
+@functools.cache
+def max_concurrencies() -> Any:
+    """``MaxConcurrency``: ``^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$``, 1 to 7 characters."""
+    return st.one_of(
+        st.integers(1, 9_999_999).map(str),
+        st.integers(1, 99).map(lambda n: f"{n}%"),
+        st.just("100%"),
+    )
+
+
+@functools.cache
+def max_errors() -> Any:
+    """``MaxErrors``: ``^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$``, 1 to 7 characters."""
+    return st.one_of(
+        st.integers(0, 9_999_999).map(str),
+        st.integers(0, 99).map(lambda n: f"{n}%"),
+        st.just("100%"),
+    )
+
+
+@functools.cache
+def document_versions() -> Any:
+    """``DocumentVersion``: ``([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)``."""
+    return st.one_of(st.sampled_from(["$LATEST", "$DEFAULT"]), st.integers(1, 10**12).map(str))
+
+
+_TARGET_KEY_CHARS = st.characters(
+    categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Zs"),
+    include_characters="_.:/=-@",
+    codec="utf-8",
+)
+
+
+@functools.cache
+def target_keys() -> Any:
+    """``TargetKey``: 1 to 163 letters, numbers, separators and ``_.:/=-@``."""
+    return st.one_of(
+        st.sampled_from(
+            ["InstanceIds", "WindowTargetIds", "tag:Env", "tag-key", "resource-groups:Name"]
+        ),
+        sized_text(1, 163, alphabet=_TARGET_KEY_CHARS),
+    )
+
+
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+
+
+@functools.cache
+def alarm_names() -> Any:
+    """``AlarmName``: 1 to 255 characters, ``^(?!\\s*$).+`` (no line breaks, not all blank)."""
+    chars = st.characters(codec="utf-8", exclude_characters=_LINE_BREAKS)
+    return sized_text(1, 255, alphabet=chars).filter(lambda s: s.strip(" \t\x0b\x0c") != "")
+
+
+# -- small helpers -------------------------------------------------------------
+
+
+@functools.cache
+def _maybe(strategy: Any, full: bool) -> Any:
+    return strategy if full else st.none() | strategy
+
+
+@functools.cache
+def _tuples(strategy: Any, min_size: int, max_size: int, full: bool, typical: int = 3) -> Any:
+    """Tuples within ``[min_size, max_size]``; up to ``typical`` items, or exactly ``max_size``."""
+    low = max(min_size, 1) if full else min_size
+    small = st.lists(strategy, min_size=low, max_size=max(low, min(max_size, typical)))
+    if max_size <= typical or full:  # full examples stay small: they exist for their paths
+        return small.map(tuple)
+    boundary = strategy.map(lambda item: (item,) * max_size)
+    return st.one_of(small, small, boundary).map(tuple)
+
+
+@functools.cache
+def _dicts(
+    keys: Any, values: Any, min_size: int, max_size: int | None, full: bool, typical: int = 3
+) -> Any:
+    low = max(min_size, 1) if full else min_size
+    top = typical if max_size is None else min(max_size, typical)
+    return st.dictionaries(keys, values, min_size=low, max_size=max(low, top))
+
+
+# -- models ------------------------------------------------------------------
+
+
+@functools.cache
+def targets(full: bool = False) -> Any:
+    """``Target``: a key and 0 to 50 values."""
+    return st.builds(
+        Target,
+        key=_maybe(target_keys(), full),
+        values=_maybe(_tuples(text(), 0, 50, full), full),
+    )
+
+
+_FILTER_VALUES: Mapping[str, Any] = {
+    "WindowTaskId": window_task_ids(),
+    "TaskArn": sized_text(1, 256),
+    "Priority": st.integers(0, 2**31 - 1).map(str),
+    "TaskType": st.sampled_from([t.value for t in TaskType]),
+}
+
+
+@functools.cache
+def task_filters(full: bool = False) -> Any:
+    """``TaskFilter``: one of the four keys the API reference allows, with fitting values."""
+    return _task_filters(full)
+
+
+@st.composite
+def _task_filters(draw: Any, full: bool) -> TaskFilter:
+    key = draw(st.sampled_from(sorted(_FILTER_VALUES)))
+    values = draw(_maybe(_tuples(_FILTER_VALUES[key], 0, 5, full), full))
+    return TaskFilter(key=key, values=values)
+
+
+@functools.cache
+def task_parameter_value_expressions(full: bool = False) -> Any:
+    """``TaskParameterValueExpression``: values of 1 to 255 characters."""
+    return st.builds(
+        TaskParameterValueExpression, values=_maybe(_tuples(sized_text(1, 255), 0, 5, full), full)
+    )
+
+
+@functools.cache
+def task_parameters(full: bool = False) -> Any:
+    """``TaskParameters``: names of 1 to 255 characters to value expressions."""
+    return _dicts(sized_text(1, 255), task_parameter_value_expressions(full), 0, None, full)
+
+
+@functools.cache
+def logging_infos(full: bool = False) -> Any:
+    """``LoggingInfo``: bucket (3-63), Region (3-20), optional prefix (0-500)."""
+    return st.builds(
+        LoggingInfo,
+        s3_bucket_name=sized_text(3, 63),
+        s3_region=sized_text(3, 20),
+        s3_key_prefix=_maybe(sized_text(0, 500), full),
+    )
+
+
+@functools.cache
+def alarms() -> Any:
+    """``Alarm``: a name of 1 to 255 characters that is not blank."""
+    return st.builds(Alarm, name=alarm_names())
+
+
+@functools.cache
+def alarm_configurations(full: bool = False) -> Any:
+    """``AlarmConfiguration``: exactly one alarm (the model's min and max)."""
+    return st.builds(
+        AlarmConfiguration,
+        alarms=st.tuples(alarms()),
+        ignore_poll_alarm_failure=_maybe(st.booleans(), full),
+    )
+
+
+@functools.cache
+def cloud_watch_output_configs(full: bool = False) -> Any:
+    """``CloudWatchOutputConfig``."""
+    return st.builds(
+        CloudWatchOutputConfig,
+        cloud_watch_log_group_name=_maybe(sized_text(1, 512), full),
+        cloud_watch_output_enabled=_maybe(st.booleans(), full),
+    )
+
+
+@functools.cache
+def notification_configs(full: bool = False) -> Any:
+    """``NotificationConfig``."""
+    return st.builds(
+        NotificationConfig,
+        notification_arn=_maybe(text(), full),
+        notification_events=_maybe(_tuples(st.sampled_from(NotificationEvent), 0, 6, full), full),
+        notification_type=_maybe(st.sampled_from(NotificationType), full),
+    )
+
+
+@functools.cache
+def run_command_parameters(full: bool = False) -> Any:
+    """``RunCommandParameters`` (the ``RunCommand`` variant)."""
+    return st.builds(
+        RunCommandParameters,
+        comment=_maybe(sized_text(0, 100), full),
+        cloud_watch_output_config=_maybe(cloud_watch_output_configs(full), full),
+        document_hash=_maybe(sized_text(0, 256), full),
+        document_hash_type=_maybe(st.sampled_from(DocumentHashType), full),
+        document_version=_maybe(document_versions(), full),
+        notification_config=_maybe(notification_configs(full), full),
+        output_s3_bucket_name=_maybe(sized_text(3, 63), full),
+        output_s3_key_prefix=_maybe(sized_text(0, 500), full),
+        parameters=_maybe(_dicts(text(), _tuples(text(), 0, 3, full), 0, None, full), full),
+        service_role_arn=_maybe(text(), full),
+        timeout_seconds=_maybe(st.integers(30, 2_592_000), full),
+    )
+
+
+@functools.cache
+def automation_parameters(full: bool = False) -> Any:
+    """``AutomationParameters``: 1 to 200 parameters of 0 to 50 values (1-512 characters)."""
+    values = _tuples(sized_text(1, 512), 0, 50, full)
+    entries = _dicts(sized_text(1, 50), values, 1, 200, full)
+    at_max = values.map(lambda v: {f"p{i:03d}": v for i in range(200)})
+    return st.builds(
+        AutomationParameters,
+        document_version=_maybe(document_versions(), full),
+        parameters=_maybe(entries if full else st.one_of(entries, entries, at_max), full),
+    )
+
+
+@functools.cache
+def step_functions_parameters(full: bool = False) -> Any:
+    """``StepFunctionsParameters``: input (0-4,096, sensitive) and name (1-80)."""
+    return st.builds(
+        StepFunctionsParameters,
+        input=_maybe(sized_text(0, 4096), full),
+        name=_maybe(sized_text(1, 80), full),
+    )
+
+
+@functools.cache
+def lambda_parameters(full: bool = False) -> Any:
+    """``LambdaParameters``: client context (1-8,000), qualifier (1-128), payload (<= 4,096 B)."""
+    return st.builds(
+        LambdaParameters,
+        client_context=_maybe(sized_text(1, 8000), full),
+        qualifier=_maybe(sized_text(1, 128), full),
+        payload=_maybe(sized_binary(0, 4096), full),
+    )
+
+
+#: The strategy of each invocation-parameters variant, by class.
+VARIANTS: Mapping[type, Callable[[bool], Any]] = {
+    RunCommandParameters: run_command_parameters,
+    AutomationParameters: automation_parameters,
+    StepFunctionsParameters: step_functions_parameters,
+    LambdaParameters: lambda_parameters,
+}
+
+
+@functools.cache
+def invocation_parameters(full: bool = False) -> Any:
+    """Any of the four variants."""
+    return st.one_of(*(make(full) for make in VARIANTS.values()))
+
+
+@functools.cache
+def _variant_for(variant: type | None, full: bool) -> Any:
+    if variant is not None:
+        return VARIANTS[variant](full)
+    if full:
+        return invocation_parameters(full)
+    return st.none() | invocation_parameters(full)
+
+
+@functools.cache
+def task_definitions(variant: type | None = None, full: bool = False) -> Any:
+    """A ``TaskDefinition`` that passes validation.
+
+    ``variant`` fixes the invocation-parameters class; ``full`` sets everything.
+    """
+    return _task_definitions(variant, full)
+
+
+@st.composite
+def _task_definitions(draw: Any, variant: type | None, full: bool) -> TaskDefinition:
+    params: TaskInvocationParameters | None = draw(_variant_for(variant, full))
+    task_type = params.task_type if params is not None else draw(st.sampled_from(TaskType))
+    explicit_type = params is None or draw(st.booleans())
+    run_command = task_type is TaskType.RUN_COMMAND
+    chosen = draw(
+        _maybe(_tuples(targets(full), 1 if run_command else 0, 5, full), full or run_command)
+    )
+    has_targets = bool(chosen)
+    kwargs: dict[str, Any] = {}
+    if explicit_type:
+        kwargs["task_type"] = task_type
+    return TaskDefinition(
+        task_arn=draw(sized_text(1, 1600)),
+        task_invocation_parameters=params,
+        targets=chosen,
+        service_role_arn=draw(_maybe(text(), full)),
+        task_parameters=draw(_maybe(task_parameters(full), full)),
+        priority=draw(_maybe(st.integers(0, 2**31 - 1), full)),
+        max_concurrency=draw(_maybe(max_concurrencies(), full or has_targets)),
+        max_errors=draw(_maybe(max_errors(), full or has_targets)),
+        logging_info=draw(_maybe(logging_infos(full), full)),
+        name=draw(_maybe(task_names(), full)),
+        description=draw(_maybe(sized_text(1, 128), full)),
+        cutoff_behavior=draw(_maybe(st.sampled_from(CutoffBehavior), full)),
+        alarm_configuration=draw(_maybe(alarm_configurations(full), full)),
+        **kwargs,
+    )
+
+
+@functools.cache
+def task_updates(
+    replace: bool | None = None, variant: type | None = None, full: bool = False
+) -> Any:
+    """A ``(TaskUpdate, replace)`` pair that passes validation.
+
+    With ``replace`` the update holds what register requires (task ARN; targets
+    for Run Command; MaxConcurrency and MaxErrors when there are targets).
+    """
+    return _task_updates(replace, variant, full)
+
+
+@st.composite
+def _task_updates(
+    draw: Any, replace: bool | None, variant: type | None, full: bool
+) -> tuple[TaskUpdate, bool]:
+    if replace is None:
+        replace = draw(st.booleans())
+    params: TaskInvocationParameters | None = draw(_variant_for(variant, full))
+    needs_target = replace and isinstance(params, RunCommandParameters)
+    chosen = draw(
+        _maybe(_tuples(targets(full), 1 if needs_target else 0, 5, full), full or needs_target)
+    )
+    needs_limits = replace and bool(chosen)
+    update = TaskUpdate(
+        targets=chosen,
+        task_arn=draw(_maybe(sized_text(1, 1600), full or replace)),
+        service_role_arn=draw(_maybe(text(), full)),
+        task_parameters=draw(_maybe(task_parameters(full), full)),
+        task_invocation_parameters=params,
+        priority=draw(_maybe(st.integers(0, 2**31 - 1), full)),
+        max_concurrency=draw(_maybe(max_concurrencies(), full or needs_limits)),
+        max_errors=draw(_maybe(max_errors(), full or needs_limits)),
+        logging_info=draw(_maybe(logging_infos(full), full)),
+        name=draw(_maybe(task_names(), full)),
+        description=draw(_maybe(sized_text(1, 128), full)),
+        cutoff_behavior=draw(_maybe(st.sampled_from(CutoffBehavior), full)),
+        alarm_configuration=draw(_maybe(alarm_configurations(full), full)),
+    )
+    return update, replace
+
+
+@functools.cache
+def maintenance_window_tasks(full: bool = False) -> Any:
+    """``MaintenanceWindowTask`` as describe returns it (valid for the output shape)."""
+    return st.builds(
+        MaintenanceWindowTask,
+        window_id=window_ids(),
+        window_task_id=window_task_ids(),
+        task_arn=_maybe(sized_text(1, 1600), full),
+        task_type=_maybe(st.sampled_from(TaskType), full),
+        targets=_maybe(_tuples(targets(full), 0, 5, full), full),
+        task_parameters=_maybe(task_parameters(full), full),
+        priority=_maybe(st.integers(0, 2**31 - 1), full),
+        logging_info=_maybe(logging_infos(full), full),
+        service_role_arn=_maybe(text(), full),
+        max_concurrency=_maybe(max_concurrencies(), full),
+        max_errors=_maybe(max_errors(), full),
+        name=_maybe(task_names(), full),
+        description=_maybe(sized_text(1, 128), full),
+        cutoff_behavior=_maybe(st.sampled_from(CutoffBehavior), full),
+        alarm_configuration=_maybe(alarm_configurations(full), full),
+    )
+
+
+@functools.cache
+def maintenance_window_task_details(full: bool = False) -> Any:
+    """``MaintenanceWindowTaskDetails`` as get returns it (valid for the output shape)."""
+    return st.builds(
+        MaintenanceWindowTaskDetails,
+        window_id=window_ids(),
+        window_task_id=window_task_ids(),
+        targets=_maybe(_tuples(targets(full), 0, 5, full), full),
+        task_arn=_maybe(sized_text(1, 1600), full),
+        service_role_arn=_maybe(text(), full),
+        task_type=_maybe(st.sampled_from(TaskType), full),
+        task_parameters=_maybe(task_parameters(full), full),
+        task_invocation_parameters=_maybe(invocation_parameters(full), full),
+        priority=_maybe(st.integers(0, 2**31 - 1), full),
+        max_concurrency=_maybe(max_concurrencies(), full),
+        max_errors=_maybe(max_errors(), full),
+        logging_info=_maybe(logging_infos(full), full),
+        name=_maybe(task_names(), full),
+        description=_maybe(sized_text(1, 128), full),
+        cutoff_behavior=_maybe(st.sampled_from(CutoffBehavior), full),
+        alarm_configuration=_maybe(alarm_configurations(full), full),
+    )
+
+
+@functools.cache
+def task_pages(full: bool = False) -> Any:
+    """``TaskPage``: up to three tasks and an optional next token."""
+    return st.builds(
+        TaskPage,
+        tasks=st.lists(maintenance_window_tasks(full), min_size=int(full), max_size=3).map(tuple),
+        next_token=_maybe(text(1), full),
+    )
+
+
+@functools.cache
+def _definitions(full: bool = False) -> Any:
+    return task_definitions(full=full)
+
+
+@functools.cache
+def _updates(full: bool = False) -> Any:
+    return task_updates(full=full).map(lambda pair: pair[0])
+
+
+#: A strategy factory ``(full: bool) -> strategy`` for every model class in
+#: ``BOTOCORE_SHAPES``; ``TaskUpdate`` here has no ``replace`` (see :func:`task_updates`).
+MODELS: Mapping[type, Callable[[bool], Any]] = {
+    Target: targets,
+    TaskFilter: task_filters,
+    TaskParameterValueExpression: task_parameter_value_expressions,
+    LoggingInfo: logging_infos,
+    Alarm: lambda full: alarms(),
+    AlarmConfiguration: alarm_configurations,
+    CloudWatchOutputConfig: cloud_watch_output_configs,
+    NotificationConfig: notification_configs,
+    RunCommandParameters: run_command_parameters,
+    AutomationParameters: automation_parameters,
+    StepFunctionsParameters: step_functions_parameters,
+    LambdaParameters: lambda_parameters,
+    TaskDefinition: _definitions,
+    TaskUpdate: _updates,
+    MaintenanceWindowTask: maintenance_window_tasks,
+    MaintenanceWindowTaskDetails: maintenance_window_task_details,
+    TaskPage: task_pages,
+}
+
+
+# -- botocore-shaped dicts from the output shapes ------------------------------
+
+_INVOCATION_BLOCK = "MaintenanceWindowTaskInvocationParameters"
+
+
+@functools.cache
+def json_values() -> Any:
+    """Small JSON-like values: what an unknown member might hold."""
+    scalars = st.none() | st.booleans() | st.integers() | text(0, 8)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text(0, 6), inner, max_size=3),
+        max_leaves=6,
+    )
+
+
+@functools.cache
+def _member_names() -> Any:
+    return _regex(r"[A-Z][A-Za-z0-9]{0,15}")
+
+
+@functools.cache
+def _unknown_members(known: frozenset[str]) -> Any:
+    names = _member_names().filter(lambda name: name not in known)
+    return st.dictionaries(names, json_values(), min_size=1, max_size=3)
+
+
+@functools.cache
+def _unknown_enum_values(values: tuple[str, ...]) -> Any:
+    future = st.sampled_from([v.upper() + "_V2" for v in values] + ["CONTAINER", "Future"])
+    return (future | text(1, 16)).filter(lambda v: v not in values)
+
+
+def botocore_values(
+    shape: Any,
+    *,
+    mixins: bool = True,
+    always: frozenset[str] = frozenset(),
+    exclude: frozenset[str] = frozenset(),
+) -> Any:
+    """Values of a botocore shape as botocore's parser returns them.
+
+    Structures get a random subset of their optional members (required ones
+    are always there, as are the names in ``always``); lists and maps get
+    random sizes, which may exceed the model's limits (responses are not
+    validated). With ``mixins``, structures may carry unknown extra keys (never
+    one named in ``exclude``), enums may hold values the model does not list,
+    and the invocation-parameters block may be empty, hold an unknown
+    variant, or several variants.
+    """
+    return _values(shape, mixins, always, exclude)
+
+
+def _values(shape: Any, mixins: bool, always: frozenset[str], exclude: frozenset[str]) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        return _structures(shape, mixins, always, exclude)
+    if kind == "list":
+        return st.lists(_values(shape.member, mixins, always, exclude), max_size=6)
+    if kind == "map":
+        keys = text(1, 12)
+        return st.dictionaries(keys, _values(shape.value, mixins, always, exclude), max_size=3)
+    if kind == "string":
+        values = tuple(shape.enum)
+        if values:
+            known = st.sampled_from(values)
+            return known | _unknown_enum_values(values) if mixins else known
+        low = int(shape.metadata.get("min", 0))
+        return st.one_of(text(low, max(low, 24)), sized_text(low, shape.metadata.get("max")))
+    if kind in ("integer", "long"):
+        return st.integers(-(2**31), 2**31 - 1)
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "blob":
+        return st.binary(max_size=48)
+    raise NotImplementedError(f"{shape.name}: {kind}")
+
+
+def _structures(shape: Any, mixins: bool, always: frozenset[str], exclude: frozenset[str]) -> Any:
+    members: Mapping[str, Any] = shape.members
+    if shape.name == _INVOCATION_BLOCK:
+        return _invocation_blocks(shape, mixins, exclude)
+    required = set(shape.required_members) | (always & set(members))
+    base = st.fixed_dictionaries(
+        {name: _values(members[name], mixins, always, exclude) for name in required},
+        optional={
+            name: _values(member, mixins, always, exclude)
+            for name, member in members.items()
+            if name not in required
+        },
+    )
+    if not mixins:
+        return base
+    extra = st.none() | _unknown_members(frozenset(members) | exclude)
+    return st.tuples(base, extra).map(lambda pair: {**pair[0], **(pair[1] or {})})
+
+
+def _invocation_blocks(shape: Any, mixins: bool, exclude: frozenset[str]) -> Any:
+    variants: Mapping[str, Any] = shape.members
+    one = st.sampled_from(sorted(variants)).flatmap(
+        lambda name: _values(variants[name], mixins, frozenset(), exclude).map(
+            lambda inner: {name: inner}
+        )
+    )
+    if not mixins:
+        return one
+    unknown_name = _member_names().filter(lambda name: name not in variants)
+    unknown = st.dictionaries(
+        unknown_name, st.dictionaries(text(1, 8), json_values()), min_size=1, max_size=2
+    )
+    several = st.lists(st.sampled_from(sorted(variants)), min_size=2, max_size=4, unique=True)
+    several_blocks = several.flatmap(
+        lambda names: st.fixed_dictionaries(
+            {n: _values(variants[n], mixins, frozenset(), exclude) for n in names}
+        )
+    )
+    mixed = st.tuples(one, unknown).map(lambda pair: {**pair[0], **pair[1]})
+    return st.one_of(one, one, one, st.just({}), unknown, several_blocks, mixed)
+
+
+def strip_unknown(value: Any, shape: Any) -> Any:
+    """``value`` without the members ``shape`` does not know (its known parts unchanged).
+
+    An invocation-parameters block that is not exactly one known variant is
+    kept whole: the library keeps such a block as it came.
+    """
+    kind = shape.type_name
+    if kind == "structure":
+        members: Mapping[str, Any] = shape.members
+        if shape.name == _INVOCATION_BLOCK and not (len(value) == 1 and set(value) <= set(members)):
+            return value
+        return {k: strip_unknown(v, members[k]) for k, v in value.items() if k in members}
+    if kind == "list":
+        return [strip_unknown(v, shape.member) for v in value]
+    if kind == "map":
+        return {k: strip_unknown(v, shape.value) for k, v in value.items()}
+    return value
+
+
+__all__ += ["CHARACTERS", "strip_unknown"]
