@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import inspect
 import itertools
 import linecache
 import types
@@ -217,19 +218,26 @@ class _StructureCode:
             call = self._plain_call(targs[0])
             if call is not None:
                 return f"tuple(map({call}, {src}))"
+            value, bound = self.bind(src)
             item = self.temp()
-            return f"tuple([{self.expr(targs[0], item)} for {item} in {src}])"
+            each = f"tuple([{self.expr(targs[0], item)} for {item} in {value}])"
+            # A list of one (the usual: one target, one alarm) needs no comprehension.
+            one = f"({self.expr(targs[0], f'{value}[0]')},)"
+            return f"({one} if {bound}.__class__ is list and len({value}) == 1 else {each})"
         if t == dict[str, tuple[str, ...]] and self._plain_call(str) == "str":
             return f"{self.ref(_str_lists)}({src})"
         if origin is dict and len(targs) == 2:
+            value, bound = self.bind(src)
             key, item = self.temp(), self.temp()
             k, v = self.expr(targs[0], key), self.expr(targs[1], item)
-            return f"{{{k}: {v} for {key}, {item} in {src}.items()}}"
+            each = f"{{{k}: {v} for {key}, {item} in {value}.items()}}"
+            # An empty dict (describe sends TaskParameters: {}) needs no comprehension.
+            return f"({{}} if {bound}.__class__ is dict and not {value} else {each})"
         if attrs.has(t) and t not in self._inlining:
             hook = self.converter.get_structure_hook(t)
             if hook in _GENERATED:  # not a hook registered for this class by hand
                 value, bound = self.bind(src)
-                built = f"{self.ref(t)}({self.arguments(t, value, f'{value}.get')})"
+                built = f"{self.ref(_constructor(t))}({self.arguments(t, value, f'{value}.get')})"
                 return f"({built} if {bound}.__class__ is dict else {self._hook_call(t, value)})"
         call = self._plain_call(t)
         if call is None:
@@ -267,6 +275,52 @@ class _StructureCode:
         return f"{self.ref(self.converter.get_structure_hook(t))}({src}, {self.ref(t)})"
 
 
+_OBJECT_NEW = inspect.getattr_static(object, "__new__")
+
+
+@functools.cache
+def _constructor(cls: type) -> Callable[..., Any]:
+    """``cls``, or a faster function that builds the same instance.
+
+    When attrs' generated ``__init__`` does nothing but set each field's
+    slot (``_setattr('name', name)``, no validator, converter, factory or
+    hook; checked on its source), the same is done by calling each slot's
+    descriptor directly, which skips a generic attribute lookup per field.
+    Any other class is built by calling it.
+    """
+    fields = attrs.fields(cls)
+    try:
+        source = inspect.getsource(cls.__init__)  # type: ignore[misc]
+    except (OSError, TypeError):
+        return cls
+    expected = [
+        "_setattr = _cached_setattr_get(self)",
+        *(f"_setattr({a.name!r}, {a.alias})" for a in fields),
+    ]
+    body = [line.strip() for line in source.splitlines()[1:] if line.strip()]
+    if body != expected or inspect.getattr_static(cls, "__new__") is not _OBJECT_NEW:
+        return cls
+    names: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    params: list[str] = []
+    sets: list[str] = []
+    for i, a in enumerate(fields):
+        slot = inspect.getattr_static(cls, a.name, None)
+        if not isinstance(slot, types.MemberDescriptorType):
+            return cls
+        names[f"_s{i}"] = slot.__set__
+        if a.default is attrs.NOTHING:
+            params.append(a.alias)
+        else:
+            names[f"_d{i}"] = a.default
+            params.append(f"{a.alias}=_d{i}")
+        sets.append(f"  _s{i}(self, {a.alias})\n")
+    head = f"def new(*, {', '.join(params)}):\n  self = _new(_cls)\n"
+    script = f"{head}{''.join(sets)}  return self\n"
+    exec(compile(script, f"<ssm-mw new {cls.__module__}.{cls.__qualname__}>", "exec"), names)
+    function: Callable[..., Any] = names["new"]
+    return function
+
+
 #: The structure functions :func:`_structure_factory` made.
 _GENERATED: weakref.WeakSet[Callable[[Any, Any], Any]] = weakref.WeakSet()
 
@@ -286,7 +340,7 @@ def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any,
         "  if o.__class__ is not dict:\n"
         f"    return {code.ref(other_mapping)}(o, t)\n"
         "  g = o.get\n"
-        f"  return {code.ref(cls)}({code.arguments(cls, 'o', 'g')})\n"
+        f"  return {code.ref(_constructor(cls))}({code.arguments(cls, 'o', 'g')})\n"
     )
     filename = f"<ssm-mw structure {cls.__module__}.{cls.__qualname__}>"
     linecache.cache[filename] = (len(script), None, script.splitlines(True), filename)
