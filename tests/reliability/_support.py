@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -12,6 +12,7 @@ import attrs
 from aiobotocore.config import AioConfig
 
 from ssm_mw import (
+    LambdaParameters,
     MaintenanceWindowClient,
     TaskDefinition,
     TaskFilter,
@@ -202,3 +203,41 @@ def render_path(path: tuple[Segment, ...]) -> str:
         else:
             out += f".{segment}" if out else segment
     return out
+
+
+# -- a task, and the four operations on it ------------------------------------------
+
+#: A simple valid task (Lambda: no targets needed).
+DEFINITION = TaskDefinition(
+    task_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+    task_invocation_parameters=LambdaParameters(payload=b"{}"),
+    name="faulty",
+)
+
+
+Operation = Callable[[MaintenanceWindowClient], Awaitable[Any]]
+
+
+async def task_ids(mw: MaintenanceWindowClient, window_id: str) -> list[str]:
+    """The ids of every task in the window, in registration order."""
+    return [t.window_task_id async for t in mw.paginate_maintenance_window_tasks(window_id)]
+
+
+async def prepare(server: EmbeddedSSMServer, mw: MaintenanceWindowClient) -> tuple[str, str]:
+    """A window holding one task: ``(window_id, task_id)``."""
+    window_id = server.create_maintenance_window()
+    task_id = await mw.register_task_with_maintenance_window(window_id, DEFINITION)
+    return window_id, task_id
+
+
+def operation(name: str, window_id: str, task_id: str) -> Operation:
+    """A call of ``name`` on the prepared window and task."""
+    if name == REGISTER:
+        return lambda mw: mw.register_task_with_maintenance_window(window_id, DEFINITION)
+    if name == UPDATE:
+        return lambda mw: mw.update_maintenance_window_task(
+            window_id, task_id, TaskUpdate(priority=7)
+        )
+    if name == DESCRIBE:
+        return lambda mw: mw.describe_maintenance_window_tasks(window_id)
+    return lambda mw: mw.get_maintenance_window_task(window_id, task_id)

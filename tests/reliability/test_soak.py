@@ -1,0 +1,173 @@
+"""Soak: 500 registrations from 50 concurrent coroutines while 20% of requests fail.
+
+The faults change every 100 registrations among throttling (400), internal
+errors (500), unavailability (503) and lost responses (500 after the
+registration committed), two kinds at a time, drawn with the backend's
+``probability`` option so that one request in five fails. Each call
+registers a task with a name of its own, so the server's state can be
+reconciled with what the calls returned:
+
+* every call returned a task id or raised one of ssm-mw's typed errors;
+* no two calls got the same id, and no name is registered twice;
+* each successful call's task is on the server, once;
+* the server holds exactly the successful calls' tasks, plus those of failed
+  calls whose last response was lost after the task committed ("orphans",
+  which only a lost response can make);
+* every request the server saw is one the client made (faults counted on
+  both sides).
+
+The deep profile runs four rounds with different seeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiobotocore.config import AioConfig
+from hypothesis import settings
+
+from ssm_mw import (
+    LambdaParameters,
+    MaintenanceWindowClient,
+    MaintenanceWindowTask,
+    ServiceError,
+    SsmMwError,
+    TaskDefinition,
+)
+from ssm_mw.testing import EmbeddedSSMServer
+
+from ._figures import count
+from ._support import REGISTER
+
+REGISTRATIONS = 500
+WORKERS = 50
+WINDOWS = 50  # 10 tasks each: under the backend's default limit of 20 per window
+FAILURE_RATE = 0.2
+#: Two fault slots (the operation's own, and "any operation") fail independently.
+SLOT_PROBABILITY = 1 - (1 - FAILURE_RATE) ** 0.5
+PHASE_LENGTH = 100
+
+KINDS: dict[str, dict[str, Any]] = {
+    "throttling": {"code": "ThrottlingException", "status": 400},
+    "internal-error": {"code": "InternalServerError", "status": 500},
+    "unavailable": {"code": "ServiceUnavailable", "status": 503},
+    "lost-response": {"code": "InternalServerError", "status": 500, "after_commit": True},
+}
+PHASES = [
+    ("lost-response", "throttling"),
+    ("internal-error", "lost-response"),
+    ("throttling", "unavailable"),
+    ("unavailable", "lost-response"),
+    ("lost-response", "internal-error"),
+]
+DEEP = settings.default.max_examples >= 10_000
+SEEDS = [20260923, 1, 2, 3] if DEEP else [20260923]
+
+
+def definition(i: int) -> TaskDefinition:
+    """The task of call ``i``: its name says which call made it."""
+    return TaskDefinition(
+        task_arn="arn:aws:lambda:us-east-1:123456789012:function:soak",
+        task_invocation_parameters=LambdaParameters(payload=b'{"n": %d}' % i),
+        name=f"soak-{i:04d}",
+    )
+
+
+@dataclass(eq=False)  # registered as an event handler: hashable by identity
+class Attempts:
+    """Every attempt the client made, as the retry handler saw it."""
+
+    total: int = 0
+    faults: Counter[str] = field(default_factory=Counter)
+
+    def __call__(self, response: Any = None, **_: Any) -> None:
+        self.total += 1
+        parsed = response[1] if response else {}
+        message = str(parsed.get("Error", {}).get("Message", ""))
+        if message.startswith("soak:"):
+            self.faults[message.removeprefix("soak:")] += 1
+
+
+def set_phase(server: EmbeddedSSMServer, phase: int) -> None:
+    """Arm the two fault slots with this phase's kinds."""
+    mine, anyone = PHASES[phase % len(PHASES)]
+    for operation, kind in ((REGISTER, mine), (None, anyone)):
+        server.inject_fault(
+            operation, probability=SLOT_PROBABILITY, message=f"soak:{kind}", **KINDS[kind]
+        )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_soak_registers_each_successful_call_exactly_once(
+    ssm_server: EmbeddedSSMServer, seed: int
+) -> None:
+    """500 registrations, 50 at a time, 20% faults: every call accounted for, no duplicates."""
+    windows = [ssm_server.create_maintenance_window(name=f"soak-{w}") for w in range(WINDOWS)]
+    attempts = Attempts()
+    outcomes: dict[int, str | BaseException] = {}
+    session = ssm_server.aio_session()
+    config = AioConfig(retries={"mode": "standard", "total_max_attempts": 3})
+    async with session.create_client("ssm", config=config, **ssm_server.client_kwargs()) as ssm:
+        ssm.meta.events.register(f"needs-retry.ssm.{REGISTER}", attempts)
+        mw = MaintenanceWindowClient.from_client(ssm)
+        ssm_server.reseed(seed)
+        set_phase(ssm_server, 0)
+        jobs = iter(range(REGISTRATIONS))
+        done = itertools.count(1)
+
+        async def worker() -> None:
+            for i in jobs:
+                try:
+                    outcomes[i] = await mw.register_task_with_maintenance_window(
+                        windows[i % WINDOWS], definition(i)
+                    )
+                except Exception as exc:  # every failure is checked below
+                    outcomes[i] = exc
+                finished = next(done)
+                if finished % PHASE_LENGTH == 0:
+                    set_phase(ssm_server, finished // PHASE_LENGTH)
+
+        await asyncio.gather(*(worker() for _ in range(WORKERS)))
+        ssm_server.clear_faults()
+        on_server: dict[str, list[MaintenanceWindowTask]] = {}
+        for window in windows:
+            on_server[window] = [t async for t in mw.paginate_maintenance_window_tasks(window)]
+
+    assert sorted(outcomes) == list(range(REGISTRATIONS))
+    succeeded = {i: o for i, o in outcomes.items() if isinstance(o, str)}
+    failed = {i: o for i, o in outcomes.items() if not isinstance(o, str)}
+    untyped = {i: repr(o) for i, o in failed.items() if not isinstance(o, SsmMwError)}
+    assert untyped == {}, "every failure is one of ssm-mw's typed errors"
+    assert all(isinstance(o, ServiceError) for o in failed.values()), failed
+    assert len(set(succeeded.values())) == len(succeeded), "no two calls share an id"
+
+    names = Counter(t.name for tasks in on_server.values() for t in tasks)
+    assert [n for n, c in names.items() if c > 1] == [], "no registration is duplicated"
+    where = {t.name: (w, t.window_task_id) for w, tasks in on_server.items() for t in tasks}
+    for i, task_id in succeeded.items():
+        assert where[f"soak-{i:04d}"] == (windows[i % WINDOWS], task_id)
+    orphans = {i for i in failed if f"soak-{i:04d}" in where}
+    assert sum(names.values()) == len(succeeded) + len(orphans), "the server reconciles"
+    if orphans:
+        assert attempts.faults["lost-response"] > 0, "only a lost response leaves an orphan"
+
+    assert ssm_server.request_count(REGISTER) == attempts.total, "every request was ours"
+    faults = sum(attempts.faults.values())
+    assert set(attempts.faults) == set(KINDS), "every kind of fault happened"
+    assert 0.12 < faults / attempts.total < 0.28, (faults, attempts.total)
+
+    count("soak:rounds")
+    count("soak:registrations", REGISTRATIONS)
+    count("soak:requests", attempts.total)
+    count("soak:faults_injected", faults)
+    for kind, n in attempts.faults.items():
+        count(f"soak:faults_injected:{kind}", n)
+    count("soak:calls_succeeded", len(succeeded))
+    count("soak:calls_failed_typed", len(failed))
+    count("soak:tasks_reconciled", sum(names.values()))
+    count("soak:orphans_of_lost_responses", len(orphans))
