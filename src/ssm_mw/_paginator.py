@@ -116,7 +116,9 @@ class TaskPaginator:
         else:
             page = await self._fetch(token, self._page_size)
         tasks = page.tasks[skip:]
-        next_token = page.next_token
+        # "If there are no additional items to return, the string is empty" (API
+        # reference): an empty token ends the iteration, as in botocore's paginators.
+        next_token = page.next_token or None
         resume = next_token
         if self._remaining is not None and len(tasks) >= self._remaining:
             cut = self._remaining
