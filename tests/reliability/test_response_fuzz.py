@@ -14,6 +14,7 @@ whole, as it came).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 import strategies as S
 from ssm_mw import (
+    MaintenanceWindowClient,
     MaintenanceWindowTaskDetails,
     ResponseError,
     TaskPage,
@@ -32,9 +34,10 @@ from ssm_mw import (
     to_botocore,
 )
 from ssm_mw._converter import BOTOCORE_SHAPES, parse_register_response, wire_names
+from ssm_mw.testing import EmbeddedSSMServer
 
 from ._figures import count
-from ._support import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
+from ._support import DEFINITION, DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
 
 IDENTITY = frozenset({"WindowId", "WindowTaskId"})
 MODEL_OF: dict[str, type | None] = {
@@ -218,3 +221,27 @@ def test_unknown_values_are_kept_as_they_came() -> None:
     assert isinstance(params, UnknownInvocationParameters)
     assert params.botocore_key == "Container"
     assert params.raw == {"Container": {"Image": "nginx", "Cpu": 256}}
+
+
+async def test_an_empty_next_token_ends_the_iteration(ssm_server: EmbeddedSSMServer) -> None:
+    """A last page whose NextToken is "" (the API reference's "no more items") ends iteration."""
+    window_id = ssm_server.create_maintenance_window()
+    session = ssm_server.aio_session()
+    async with session.create_client("ssm", **ssm_server.client_kwargs()) as ssm:
+
+        def empty_token_on_the_last_page(response_dict: dict[str, Any], **_: Any) -> None:
+            body = json.loads(response_dict["body"] or b"{}")
+            if "Tasks" in body and "NextToken" not in body:
+                response_dict["body"] = json.dumps({**body, "NextToken": ""}).encode()
+
+        ssm.meta.events.register(f"before-parse.ssm.{DESCRIBE}", empty_token_on_the_last_page)
+        mw = MaintenanceWindowClient.from_client(ssm)
+        registered = [
+            await mw.register_task_with_maintenance_window(window_id, DEFINITION) for _ in range(15)
+        ]
+        before = ssm_server.request_count(DESCRIBE)
+        seen = [t.window_task_id async for t in mw.paginate_maintenance_window_tasks(window_id)]
+        assert seen == registered
+        assert ssm_server.request_count(DESCRIBE) - before == 2
+        pages = [p async for p in mw.paginate_maintenance_window_tasks(window_id).pages()]
+        assert [p.next_token for p in pages][-1] is None
