@@ -15,6 +15,7 @@ import attrs
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.loaders import Loader
 
 from ._converter import (
     describe_request,
@@ -46,6 +47,7 @@ from ._models import (
     TaskUpdate,
 )
 from ._paginator import TaskPaginator
+from ._shapes import DATA_PATH
 from ._validation import redact_request, validate_request
 
 __all__ = ["MaintenanceWindowClient"]
@@ -92,6 +94,24 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
+def _own_session() -> AioSession:
+    """A new session whose data loader finds ssm-mw's trimmed SSM model.
+
+    The trimmed model (``ssm_mw/_data``, see :mod:`ssm_mw._shapes`) holds the
+    four task operations exactly as botocore's own model has them; creating
+    the client skips parsing botocore's full model (~150 operations). Its
+    directory goes just before
+    botocore's own data directory, so models a user put in ``AWS_DATA_PATH``
+    or ``~/.aws/models`` still win. Only sessions made here are changed: a
+    session passed in by the caller is used as it is.
+    """
+    session = get_session()
+    paths: list[str] = session.get_component("data_loader").search_paths
+    builtin = Loader.BUILTIN_DATA_PATH
+    paths.insert(paths.index(builtin) if builtin in paths else len(paths), str(DATA_PATH))
+    return session
+
+
 def service_error(operation: str, exc: ClientError) -> ServiceError:
     """The typed :class:`ServiceError` for a botocore ``ClientError``."""
     error = exc.response.get("Error", {})
@@ -120,6 +140,11 @@ class MaintenanceWindowClient:
 
     :meth:`from_client` wraps an aiobotocore client that the caller opens and
     closes. A client cannot be reopened once closed.
+
+    Without ``session``, the client's own session loads a copy of botocore's
+    SSM model trimmed to the four task operations (faster to create, the same
+    for those operations). A ``session`` given is used unchanged, with
+    whatever model it loads.
 
     Each call logs one DEBUG line on the ``ssm_mw`` logger, with sensitive
     values redacted. What botocore and aiobotocore log at DEBUG for the call
@@ -162,7 +187,7 @@ class MaintenanceWindowClient:
             if self._owned:
                 raise ClientStateError("this MaintenanceWindowClient is already open")
             return self
-        session = self._session if self._session is not None else get_session()
+        session = self._session if self._session is not None else _own_session()
         try:
             self._client = await self._exit_stack.enter_async_context(
                 session.create_client(

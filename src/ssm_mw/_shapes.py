@@ -1,8 +1,11 @@
 """The botocore SSM service model, behind small typed helpers.
 
 Everything that reads the model goes through :func:`service_model`, which loads
-it lazily and once (the full SSM model costs ~100 ms to load), so a trimmed
-model shipped with the package can later replace it in one place.
+it lazily and once. It loads the model trimmed to :data:`OPERATIONS` that ships
+in ``ssm_mw/_data`` (:data:`DATA_PATH`): the operations and every shape they
+reach, exactly as the pinned botocore has them (``tools/trim_service_model.py``
+makes it; ``tests/test_trimmed_model.py`` proves it equal). It loads in a few
+milliseconds, where botocore's full SSM model takes ~50-100 ms.
 
 Also here: :func:`snake_case` (wire member names to the library's attribute
 names), :func:`compile_pattern` (the model's Java-style regexes for Python's
@@ -16,9 +19,11 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 __all__ = [
+    "DATA_PATH",
     "OPERATIONS",
     "REDACTED",
     "Shape",
@@ -42,13 +47,17 @@ __all__ = [
 ]
 
 
-#: The operations ssm-mw wraps (a trimmed model would need only these).
+#: The operations ssm-mw wraps: the trimmed model holds only these.
 OPERATIONS = (
     "DescribeMaintenanceWindowTasks",
     "GetMaintenanceWindowTask",
     "RegisterTaskWithMaintenanceWindow",
     "UpdateMaintenanceWindowTask",
 )
+
+#: A botocore data directory holding ``ssm/2014-11-06/service-2.json``, trimmed to
+#: :data:`OPERATIONS`. Sessions that ssm-mw creates search it before botocore's own.
+DATA_PATH = Path(__file__).resolve().parent / "_data"
 
 
 class Shape(Protocol):
@@ -79,11 +88,12 @@ class ServiceModel(Protocol):
 
 @functools.cache
 def service_model() -> ServiceModel:
-    """The SSM service model (loaded on first call, then cached)."""
-    from botocore.loaders import create_loader
+    """The SSM service model trimmed to :data:`OPERATIONS` (loaded on first call, then cached)."""
+    from botocore.loaders import Loader
     from botocore.model import ServiceModel as BotocoreServiceModel
 
-    data = create_loader().load_service_model("ssm", "service-2")
+    loader = Loader(extra_search_paths=[str(DATA_PATH)], include_default_search_paths=False)
+    data = loader.load_service_model("ssm", "service-2")
     return cast(ServiceModel, BotocoreServiceModel(data, service_name="ssm"))
 
 
