@@ -100,12 +100,15 @@ def interleave(contenders: Sequence[Callable[[], float]], rounds: int) -> list[l
     """Run each contender once per round, alternating the order; return each one's samples.
 
     A contender is a callable that measures itself once and returns the figure.
+    Each sample starts from a freshly collected heap, so that the garbage
+    collector's full collections, which fall every so many allocations, do
+    not land on whichever contender happens to run when the count runs out.
     """
     samples: list[list[float]] = [[] for _ in contenders]
     order = list(range(len(contenders)))
     for r in range(rounds):
-        gc.collect()
         for i in order if r % 2 == 0 else reversed(order):
+            gc.collect()
             samples[i].append(contenders[i]())
     return samples
 
@@ -117,8 +120,8 @@ async def interleave_async(
     samples: list[list[float]] = [[] for _ in contenders]
     order = list(range(len(contenders)))
     for r in range(rounds):
-        gc.collect()
         for i in order if r % 2 == 0 else reversed(order):
+            gc.collect()
             samples[i].append(await contenders[i]())
     return samples
 
