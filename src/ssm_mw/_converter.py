@@ -350,11 +350,23 @@ def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any,
     return function
 
 
+def _none_or(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else hook(value)
+
+
 def _unstructure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any], Any]:
-    overrides: dict[str, Any] = {n: override(rename=w) for n, w in wire_names(cls).items()}
+    wires = wire_names(cls)
+    overrides: dict[str, Any] = {n: override(rename=w) for n, w in wires.items()}
     if cls is TaskDefinition:
         # task_type has a computed default but must always be sent.
         overrides["task_type"] = override(rename="TaskType", omit_if_default=False)
+    attrs.resolve_types(cls)
+    for a in attrs.fields(cls):
+        if a.default is attrs.NOTHING and typing.get_origin(a.type) in (tuple, dict):
+            # A required collection given as None goes through as None, so that
+            # validation reports it by its path instead of a TypeError here.
+            hook = _none_or(converter.get_unstructure_hook(a.type))
+            overrides[a.name] = override(rename=wires[a.name], unstruct_hook=hook)
     return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
 
 
