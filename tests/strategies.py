@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import botocore.session
 from hypothesis import strategies as st
@@ -58,9 +58,8 @@ from ssm_mw import (
     TaskUpdate,
 )
 
-T = TypeVar("T")
-
 __all__ = [
+    "CHARACTERS",
     "MODELS",
     "VARIANTS",
     "alarm_configurations",
@@ -87,6 +86,7 @@ __all__ = [
     "sized_binary",
     "sized_text",
     "step_functions_parameters",
+    "strip_unknown",
     "target_keys",
     "targets",
     "task_definitions",
@@ -764,6 +764,3 @@ def strip_unknown(value: Any, shape: Any) -> Any:
     if kind == "map":
         return {k: strip_unknown(v, shape.value) for k, v in value.items()}
     return value
-
-
-__all__ += ["CHARACTERS", "strip_unknown"]

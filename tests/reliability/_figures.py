@@ -1,7 +1,7 @@
 """Counters that the reliability tests keep, for the figures quoted in docs/reliability.md.
 
 Tests add to them with :func:`count`; at the end of the session ``conftest.py``
-prints them and writes them to ``.hypothesis/ssm-mw-reliability-figures.json``.
+prints them and writes them to ``.hypothesis/ssm-mw-reliability-<profile>.json``.
 """
 
 from __future__ import annotations

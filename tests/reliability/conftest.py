@@ -7,9 +7,11 @@
   session or connector (or any other leak that warns in ``__del__``) warns
   inside the test that leaked it, where ``filterwarnings = error`` turns it
   into a failure.
+* Under ``--deep`` (10,000 examples per property), this suite's hypothesis
+  tests get a per-test timeout of 30 minutes instead of the configured one.
 * The figures the tests count (examples tried, faults injected, tasks
   reconciled, ...) are printed at the end of the session and written to
-  ``.hypothesis/ssm-mw-reliability-figures.json`` for docs/reliability.md.
+  ``.hypothesis/ssm-mw-reliability-<profile>.json`` for docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 from ._figures import COUNTS
 from ._support import LoopClient
 
-FIGURES_FILE = Path(".hypothesis") / "ssm-mw-reliability-figures.json"
+FIGURES_DIR = Path(".hypothesis")
 _STARTED = time.monotonic()
 
 
@@ -56,6 +58,21 @@ def _collect_garbage(request: pytest.FixtureRequest) -> Iterator[None]:
         gc.collect()
 
 
+#: The per-test timeout of the deep profile's property tests (10,000 examples each).
+DEEP_TIMEOUT = 1800
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under --deep, give this suite's hypothesis tests a longer (still finite) timeout."""
+    if settings.default.max_examples < 10_000:
+        return
+    for item in items:
+        function = getattr(item, "function", None)
+        is_property = getattr(function, "is_hypothesis_test", False)
+        if is_property and "tests/reliability/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.timeout(DEEP_TIMEOUT))
+
+
 def _profile_name(config: pytest.Config) -> str:
     return os.environ.get(
         "SSM_MW_HYPOTHESIS_PROFILE", "deep" if config.getoption("--deep") else "quick"
@@ -76,14 +93,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the figures to ``.hypothesis/ssm-mw-reliability-figures.json``."""
+    """Write the figures to ``.hypothesis/ssm-mw-reliability-<profile>.json``."""
     if not COUNTS:
         return
-    root = Path(str(session.config.rootpath))
-    path = root / FIGURES_FILE
+    profile = _profile_name(session.config)
+    path = Path(str(session.config.rootpath)) / FIGURES_DIR / f"ssm-mw-reliability-{profile}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     figures = {
-        "profile": _profile_name(session.config),
+        "profile": profile,
         "max_examples": settings.default.max_examples,
         "python": platform.python_version(),
         "seconds": round(time.monotonic() - _STARTED, 1),

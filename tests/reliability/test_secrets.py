@@ -258,6 +258,7 @@ async def test_a_full_round_of_calls_leaks_no_secret(
     scan.records(debug_logs.records)
     assert any(r.name == "botocore.endpoint" for r in debug_logs.records), "botocore logged"
     assert any(r.name == "botocore.parsers" for r in debug_logs.records), "bodies logged"
+    assert any(r.name == "ssm_mw" for r in debug_logs.records), "ssm-mw logged its calls"
     scan.assert_clean()
 
 
