@@ -237,7 +237,7 @@ class _StructureCode:
             hook = self.converter.get_structure_hook(t)
             if hook in _GENERATED:  # not a hook registered for this class by hand
                 value, bound = self.bind(src)
-                built = f"{self.ref(_constructor(t))}({self.arguments(t, value, f'{value}.get')})"
+                built = self.build(t, value, f"{value}.get")
                 return f"({built} if {bound}.__class__ is dict else {self._hook_call(t, value)})"
         call = self._plain_call(t)
         if call is None:
@@ -246,30 +246,38 @@ class _StructureCode:
             return f"{self.ref(_enum_lookup(t))}[{src}]"  # a subscript is cheaper than a call
         return f"{call}({src})"
 
-    def arguments(self, cls: type, o: str, get: str) -> str:
-        """The keyword arguments that build ``cls`` from the plain dict named ``o``.
+    def build(self, cls: type, o: str, get: str) -> str:
+        """An expression that builds ``cls`` from the plain dict named ``o``.
 
         A member absent from the dict is left out (so it takes its default);
         for members whose default is ``None`` and that may be ``None``, passing
-        ``None`` is the same and cheaper.
+        ``None`` is the same and cheaper. When every member is passed that way
+        and :func:`_constructor` has a function for the class, that function
+        gets them positionally; otherwise the class gets them by keyword.
         """
         attrs.resolve_types(cls)
         wires = wire_names(cls)
         self._inlining.append(cls)
-        parts: list[str] = []
+        values: list[str] = []
+        keywords: list[str] = []
         for a in attrs.fields(cls):
             if not a.init:
                 continue
             key = repr(wires.get(a.name, a.name))
             if a.default is attrs.NOTHING:
-                parts.append(f"{a.alias}={self.expr(a.type, f'{o}[{key}]')}")
+                values.append(self.expr(a.type, f"{o}[{key}]"))
+                keywords.append(f"{a.alias}={values[-1]}")
             elif a.default is None and type(None) in (_union_args(a.type) or ()):
-                parts.append(f"{a.alias}={self.expr(a.type, f'{get}({key})')}")
+                values.append(self.expr(a.type, f"{get}({key})"))
+                keywords.append(f"{a.alias}={values[-1]}")
             else:
                 value = self.expr(a.type, f"{o}[{key}]")
-                parts.append(f"**({{{a.alias!r}: {value}}} if {key} in {o} else {{}})")
+                keywords.append(f"**({{{a.alias!r}: {value}}} if {key} in {o} else {{}})")
         self._inlining.pop()
-        return ", ".join(parts)
+        fast = _constructor(cls)
+        if fast is not None and len(values) == len(keywords):
+            return f"{self.ref(fast)}({', '.join(values)})"
+        return f"{self.ref(cls)}({', '.join(keywords)})"
 
     def _hook_call(self, t: Any, src: str) -> str:
         return f"{self.ref(self.converter.get_structure_hook(t))}({src}, {self.ref(t)})"
@@ -279,42 +287,36 @@ _OBJECT_NEW = inspect.getattr_static(object, "__new__")
 
 
 @functools.cache
-def _constructor(cls: type) -> Callable[..., Any]:
-    """``cls``, or a faster function that builds the same instance.
+def _constructor(cls: type) -> Callable[..., Any] | None:
+    """A function that takes every field positionally and builds what ``cls(...)`` builds.
 
-    When attrs' generated ``__init__`` does nothing but set each field's
-    slot (``_setattr('name', name)``, no validator, converter, factory or
-    hook; checked on its source), the same is done by calling each slot's
-    descriptor directly, which skips a generic attribute lookup per field.
-    Any other class is built by calling it.
+    Only for a class whose attrs-generated ``__init__`` does nothing but set
+    each field's slot (``_setattr('name', name)``: no validator, converter,
+    factory or hook; checked on its source). The function sets each slot
+    through its descriptor, as that ``__init__`` does, minus a generic
+    attribute lookup per field. ``None`` for any other class.
     """
     fields = attrs.fields(cls)
     try:
         source = inspect.getsource(cls.__init__)  # type: ignore[misc]
     except (OSError, TypeError):
-        return cls
+        return None
     expected = [
         "_setattr = _cached_setattr_get(self)",
         *(f"_setattr({a.name!r}, {a.alias})" for a in fields),
     ]
     body = [line.strip() for line in source.splitlines()[1:] if line.strip()]
     if body != expected or inspect.getattr_static(cls, "__new__") is not _OBJECT_NEW:
-        return cls
+        return None
     names: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    params: list[str] = []
     sets: list[str] = []
     for i, a in enumerate(fields):
         slot = inspect.getattr_static(cls, a.name, None)
         if not isinstance(slot, types.MemberDescriptorType):
-            return cls
+            return None
         names[f"_s{i}"] = slot.__set__
-        if a.default is attrs.NOTHING:
-            params.append(a.alias)
-        else:
-            names[f"_d{i}"] = a.default
-            params.append(f"{a.alias}=_d{i}")
         sets.append(f"  _s{i}(self, {a.alias})\n")
-    head = f"def new(*, {', '.join(params)}):\n  self = _new(_cls)\n"
+    head = f"def new({', '.join(a.alias for a in fields)}):\n  self = _new(_cls)\n"
     script = f"{head}{''.join(sets)}  return self\n"
     exec(compile(script, f"<ssm-mw new {cls.__module__}.{cls.__qualname__}>", "exec"), names)
     function: Callable[..., Any] = names["new"]
@@ -340,7 +342,7 @@ def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any,
         "  if o.__class__ is not dict:\n"
         f"    return {code.ref(other_mapping)}(o, t)\n"
         "  g = o.get\n"
-        f"  return {code.ref(_constructor(cls))}({code.arguments(cls, 'o', 'g')})\n"
+        f"  return {code.build(cls, 'o', 'g')}\n"
     )
     filename = f"<ssm-mw structure {cls.__module__}.{cls.__qualname__}>"
     linecache.cache[filename] = (len(script), None, script.splitlines(True), filename)
