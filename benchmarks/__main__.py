@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print()
     print(format_table(results))
+    for r in results:
+        if r.notes:
+            print(f"  {r.name}: {r.notes}")
     missed = [r.name for r in results if not r.met]
     path = args.json or RESULTS / ("smoke.json" if args.smoke else "latest.json")
     write_json(path, results, smoke=args.smoke, elapsed=elapsed)

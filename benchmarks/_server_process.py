@@ -17,6 +17,7 @@ The first line printed is ``{"endpoint_url": ..., "region_name": ...}``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from types import TracebackType
@@ -128,6 +129,17 @@ class RemoteServer:
     def request_count(self, operation: str | None = None) -> int:
         """Requests the server has seen."""
         return int(self._call(op="count", operation=operation))
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the server process has used, where ``/proc`` tells."""
+        if self._process is None:
+            return None
+        try:
+            with open(f"/proc/{self._process.pid}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def aio_session(self) -> AioSession:
         """An aiobotocore session with dummy credentials."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import time
 
 from ssm_mw import CutoffBehavior, set_cutoff_behavior
@@ -23,7 +24,7 @@ __all__ = ["run"]
 
 
 async def _measure(
-    server: RemoteServer, windows: int, tasks: int, latency: float, rounds: int
+    server: RemoteServer, windows: int, tasks: int, latency: float, rounds: int, notes: list[str]
 ) -> tuple[list[float], list[float]]:
     window_ids = [server.create_maintenance_window(name=f"bench-fleet-{i}") for i in range(windows)]
     async with client_for(server) as mw:
@@ -48,7 +49,21 @@ async def _measure(
             return await at(1)
 
         samples = await interleave_async([wide, narrow], rounds)
+        # Where the time goes at concurrency 16: the same run without latency,
+        # with the CPU time of both processes.
         server.inject_latency(0)
+        cpu_server, cpu_client = server.cpu_seconds(), time.process_time()
+        floor = await wide()
+        cpu_client = time.process_time() - cpu_client
+        after = server.cpu_seconds()
+        used = None if cpu_server is None or after is None else after - cpu_server
+        requests = windows + windows * tasks
+        notes.append(
+            f"concurrency 16 without latency: {floor:.2f} s for {requests} requests; "
+            f"CPU: client {cpu_client:.2f} s"
+            + ("" if used is None else f", embedded server {used:.2f} s")
+            + f" ({os.cpu_count()} cores)"
+        )
     return samples[0], samples[1]
 
 
@@ -57,7 +72,8 @@ def run(*, smoke: bool) -> list[Result]:
     windows, tasks, latency, rounds = (2, 3, 0.002, 1) if smoke else (50, 20, 0.020, 3)
     with RemoteServer() as server:
         server.set_max_tasks_per_window(tasks)
-        wide_s, narrow_s = asyncio.run(_measure(server, windows, tasks, latency, rounds))
+        notes: list[str] = []
+        wide_s, narrow_s = asyncio.run(_measure(server, windows, tasks, latency, rounds, notes))
     return [
         Result(
             name="B7 fleet concurrency",
@@ -73,5 +89,6 @@ def run(*, smoke: bool) -> list[Result]:
             rounds=rounds,
             ours_samples=wide_s,
             baseline_samples=narrow_s,
+            notes="; ".join(notes),
         )
     ]
