@@ -29,9 +29,8 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_demo_runs_without_aws_and_prints_before_and_after(tmp_path: Path) -> None:
-    """The console script's demo exits 0 within seconds, with before/after tables, no colors."""
+    """The console script's demo exits 0 (the timeout guards a hang), with before/after tables."""
     assert SCRIPT.exists(), "the ssm-mw console script is installed with the package"
-    started = time.monotonic()
     process = subprocess.run(
         [str(SCRIPT), "demo"],
         env=_clean_env(tmp_path),
@@ -40,9 +39,7 @@ def test_demo_runs_without_aws_and_prints_before_and_after(tmp_path: Path) -> No
         timeout=90,
         check=False,
     )
-    elapsed = time.monotonic() - started
     assert process.returncode == 0, process.stderr
-    assert elapsed < 30
     out = process.stdout
     assert "Traceback" not in process.stderr
     assert not ANSI.search(out)
