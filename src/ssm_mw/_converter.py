@@ -166,6 +166,18 @@ def _union_args(t: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def _is_leaf(t: Any) -> bool:
+    """Whether ``t`` is a model class with no model class below it (its code is short)."""
+    if not attrs.has(t):
+        return False
+    attrs.resolve_types(t)
+    return not any(
+        attrs.has(arg) or any(attrs.has(a) for a in typing.get_args(arg))
+        for a in attrs.fields(t)
+        for arg in (a.type, *typing.get_args(a.type))
+    )
+
+
 class _StructureCode:
     """Writes the expressions that structure values, and collects the names they use.
 
@@ -218,8 +230,10 @@ class _StructureCode:
             call = self._plain_call(targs[0])
             if call is not None:
                 return f"tuple(map({call}, {src}))"
-            value, bound = self.bind(src)
             item = self.temp()
+            if not _is_leaf(targs[0]):
+                return f"tuple([{self.expr(targs[0], item)} for {item} in {src}])"
+            value, bound = self.bind(src)
             each = f"tuple([{self.expr(targs[0], item)} for {item} in {value}])"
             # A list of one (the usual: one target, one alarm) needs no comprehension.
             one = f"({self.expr(targs[0], f'{value}[0]')},)"
@@ -297,15 +311,17 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
     attribute lookup per field. ``None`` for any other class.
     """
     fields = attrs.fields(cls)
-    try:
-        source = inspect.getsource(cls.__init__)  # type: ignore[misc]
-    except (OSError, TypeError):
+    code = getattr(vars(cls).get("__init__"), "__code__", None)
+    if code is None:
         return None
+    # attrs keeps the source it generated in linecache; the body runs to the next "def".
+    lines = linecache.getlines(code.co_filename)[code.co_firstlineno :]
+    end = next((i for i, line in enumerate(lines) if line[:1] not in (" ", "\t", "\n")), None)
+    body = [line.strip() for line in lines[:end] if line.strip()]
     expected = [
         "_setattr = _cached_setattr_get(self)",
         *(f"_setattr({a.name!r}, {a.alias})" for a in fields),
     ]
-    body = [line.strip() for line in source.splitlines()[1:] if line.strip()]
     if body != expected or inspect.getattr_static(cls, "__new__") is not _OBJECT_NEW:
         return None
     names: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
