@@ -68,10 +68,14 @@ _ERROR_CLASSES: Mapping[str, type[ServiceError]] = {
 }
 
 _DEFAULT_RETRIES = {"mode": "standard"}
+#: botocore keeps 10 connections by default, fewer than set_cutoff_behavior's
+#: workers at higher concurrency: requests beyond the pool would queue.
+_DEFAULT_POOL_CONNECTIONS = 32
 
 
 def _client_config(config: AioConfig | None) -> AioConfig:
-    """This client's own config: retry mode ``"standard"`` unless ``config`` says otherwise.
+    """This client's own config: retry mode ``"standard"`` and a pool of 32 connections,
+    unless ``config`` says otherwise.
 
     botocore completes the ``retries`` dict of the config it is given in place
     (e.g. with ``total_max_attempts`` from ``AWS_MAX_ATTEMPTS``), so each client
@@ -79,7 +83,9 @@ def _client_config(config: AioConfig | None) -> AioConfig:
     caller's config is changed, and one client's environment never leaks into
     the next client's retry budget.
     """
-    merged = AioConfig(retries=dict(_DEFAULT_RETRIES))
+    merged = AioConfig(
+        retries=dict(_DEFAULT_RETRIES), max_pool_connections=_DEFAULT_POOL_CONNECTIONS
+    )
     if config is not None:
         merged = merged.merge(config)
     retries: Any = getattr(merged, "retries", None)
@@ -131,8 +137,9 @@ class MaintenanceWindowClient:
     """An async client for maintenance-window tasks, on aiobotocore.
 
     Open it with ``async with``; it creates its own aiobotocore SSM client
-    with the standard AWS credential and Region resolution and retry mode
-    ``"standard"`` (unless ``config`` says otherwise)::
+    with the standard AWS credential and Region resolution, retry mode
+    ``"standard"`` and up to 32 pooled connections (unless ``config`` says
+    otherwise)::
 
         async with MaintenanceWindowClient(region_name="eu-west-1") as mw:
             async for task in mw.paginate_maintenance_window_tasks("mw-0c50858d01EXAMPLE"):
