@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 from rich.console import Console
@@ -41,6 +41,18 @@ async def apply_cutoff(
     The ``set-cutoff`` command and the demo share this path. Every failure is
     also written to ``err``, one line each.
     """
+
+    async def run(progress: Callable[[CutoffProgress], None] | None) -> CutoffReport:
+        return await set_cutoff_behavior(
+            client,
+            window_ids,
+            behavior,
+            task_type=task_type,
+            concurrency=concurrency,
+            dry_run=dry_run,
+            progress=progress,
+        )
+
     if err.is_terminal:
         columns = (
             SpinnerColumn(),
@@ -62,24 +74,9 @@ async def apply_cutoff(
                 total = None if listing and p.tasks_total == 0 else p.tasks_total
                 bar.update(job, description=description, total=total, completed=p.tasks_done)
 
-            report = await set_cutoff_behavior(
-                client,
-                window_ids,
-                behavior,
-                task_type=task_type,
-                concurrency=concurrency,
-                dry_run=dry_run,
-                progress=show,
-            )
+            report = await run(show)
     else:
-        report = await set_cutoff_behavior(
-            client,
-            window_ids,
-            behavior,
-            task_type=task_type,
-            concurrency=concurrency,
-            dry_run=dry_run,
-        )
+        report = await run(None)
     if output == "json":
         echo_json(cutoff_report_json(report))
     else:
