@@ -471,7 +471,8 @@ def to_botocore(obj: Any) -> dict[str, Any]:
     >>> to_botocore(TaskUpdate(priority=1))
     {'Priority': 1}
     """
-    return _CONVERTER.unstructure(obj)  # type: ignore[no-any-return]
+    data: dict[str, Any] = _CONVERTER.unstructure(obj)
+    return data
 
 
 def from_botocore(data: Mapping[str, Any], cls: type[T]) -> T:
