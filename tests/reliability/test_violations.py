@@ -558,7 +558,7 @@ def _client_attempts(
 
 
 #: Examples per constraint: a tenth of the profile's, at least 10 (10 in "quick", 1,000 in
-#: "deep"), since the property is split over every constraint (185 tests: 185,000 in "deep").
+#: "deep"), since the property is split over every constraint (183 tests: 183,000 in "deep").
 PER_CONSTRAINT = max(10, settings.default.max_examples // 10)
 
 
