@@ -168,3 +168,48 @@ def test_no_command_shows_the_help_and_exits_2(run: Run) -> None:
     assert "Usage: ssm-mw" in result.output
     assert "set-cutoff" in result.output
     assert "Traceback" not in result.output
+
+
+def test_global_options_may_follow_the_command(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str
+) -> None:
+    """--endpoint-url, --region, --profile and --debug work after the command, like the AWS CLI."""
+    (task_id,) = register(ssm_server, window_id, [run_command()])
+    where = ("--endpoint-url", ssm_server.endpoint_url, "--region", ssm_server.region_name)
+    for argv in (
+        ("tasks", "list", window_id, *where),
+        ("tasks", "get", *where, window_id, task_id),
+        ("tasks", "update", window_id, task_id, "--priority", "3", *where),
+        ("set-cutoff", "CANCEL_TASK", window_id, "--dry-run", *where),
+    ):
+        result = run(*argv, server=False)
+        assert result.exit_code == 0, (argv, result.stderr)
+    assert task_id in run("tasks", "list", window_id, *where, server=False).stdout
+    after = run("tasks", "get", window_id, task_id, "-o", "json", *where, server=False)
+    assert '"Priority": 3' in after.stdout
+
+
+def test_an_option_after_the_command_wins_over_the_one_before(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str
+) -> None:
+    """`ssm-mw --endpoint-url A tasks list W --endpoint-url B` talks to B."""
+    result = run("tasks", "list", window_id, "--endpoint-url", "http://127.0.0.1:1",
+                 env={"AWS_MAX_ATTEMPTS": "1"})  # fmt: skip
+    assert_error_line(result, 1, "cannot reach the endpoint", "http://127.0.0.1:1")
+    result = run("--endpoint-url", "http://127.0.0.1:1", "tasks", "list", window_id,
+                 "--endpoint-url", ssm_server.endpoint_url, server=False,
+                 env={"AWS_REGION": ssm_server.region_name})  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    result = run("tasks", "list", window_id, "--profile", "nope")
+    assert_error_line(result, 1, "(nope)")
+
+
+def test_debug_after_the_command_logs_without_secrets(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str
+) -> None:
+    """`tasks update ... --debug` logs the request, redacted, as `--debug tasks update` does."""
+    (task_id,) = register(ssm_server, window_id, [run_command()])
+    result = run("tasks", "update", window_id, task_id, "--description", "hush", "--debug")
+    assert result.exit_code == 0, result.stderr
+    assert "UpdateMaintenanceWindowTask" in result.stderr
+    assert "hush" not in result.stderr

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -39,11 +39,13 @@ __all__ = [
     "Settings",
     "check_request",
     "cli",
+    "global_options",
     "open_client",
     "run_async",
 ]
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit status of a failed operation: a service error, a transport error, a failed task.
 EXIT_FAILURE = 1
@@ -250,8 +252,7 @@ class App(click.Group):
 
     @staticmethod
     def _converted(ctx: click.Context, exc: Exception) -> CliError:
-        settings = ctx.find_object(Settings)
-        if settings.debug if settings is not None else _debug_env():
+        if ctx.meta.get(_DEBUG_ON) or _debug_env():
             traceback.print_exception(exc)
         return as_cli_error(exc)
 
@@ -297,6 +298,57 @@ def open_client(settings: Settings, *, pool: int | None = None) -> MaintenanceWi
     return MaintenanceWindowClient(
         region_name=region, endpoint_url=settings.endpoint_url, session=session, config=config
     )
+
+
+#: ``ctx.meta`` key: the ``ssm_mw`` logger already logs to stderr for this command line.
+_DEBUG_ON = "ssm_mw.cli.debug"
+
+
+def _enable_debug(ctx: click.Context) -> None:
+    """Log the ``ssm_mw`` logger's records to stderr until the command line ends (once)."""
+    if ctx.meta.get(_DEBUG_ON):
+        return
+    ctx.meta[_DEBUG_ON] = True
+    logger = logging.getLogger("ssm_mw")
+    handler, level = _StderrHandler(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    ctx.find_root().call_on_close(undo)
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Callback of a global option given after a command: it wins over the one before."""
+    if value is None or value is False or param.name is None:
+        return
+    settings = ctx.find_object(Settings) or Settings()
+    ctx.obj = attrs.evolve(settings, **{param.name: value})
+    if param.name == "debug":
+        _enable_debug(ctx)
+
+
+def global_options(command: F) -> F:
+    """Accept the global options after the command too (``ssm-mw tasks list W --region R``).
+
+    The value given after the command wins over the one given before it.
+    """
+
+    def late(*decls: str, **kwargs: Any) -> Callable[[F], F]:
+        return click.option(*decls, expose_value=False, callback=_set_global, **kwargs)
+
+    options = (
+        late("--region", metavar="REGION", help="AWS Region (may also precede the command)."),
+        late("--profile", metavar="NAME", help="Named profile (may also precede the command)."),
+        late("--endpoint-url", metavar="URL", help="SSM endpoint (may also precede the command)."),
+        late("--debug", is_flag=True, help="Log requests and show tracebacks."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 # -- the root group -----------------------------------------------------------------
@@ -353,15 +405,6 @@ def cli(
 
     Try it without an AWS account: `ssm-mw demo`.
     """
-    if debug:
-        logger = logging.getLogger("ssm_mw")
-        handler, level = _StderrHandler(), logger.level
-        logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG)
-
-        def undo() -> None:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-
-        ctx.call_on_close(undo)
     ctx.obj = Settings(region=region, profile=profile, endpoint_url=endpoint_url, debug=debug)
+    if debug:
+        _enable_debug(ctx)

@@ -18,7 +18,7 @@ from rich.progress import (
 from .._client import MaintenanceWindowClient
 from .._enums import CutoffBehavior, TaskType
 from .._fleet import CutoffProgress, CutoffReport, set_cutoff_behavior
-from ._app import EnumChoice, Settings, check_request, open_client, run_async
+from ._app import EnumChoice, Settings, check_request, global_options, open_client, run_async
 from ._render import console, cutoff_report_json, cutoff_report_table, echo_json, error_text
 
 __all__ = ["apply_cutoff", "set_cutoff"]
@@ -125,6 +125,7 @@ async def apply_cutoff(
     show_default=True,
     help="How to print the report.",
 )
+@global_options
 @click.pass_context
 def set_cutoff(
     ctx: click.Context,

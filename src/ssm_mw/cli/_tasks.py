@@ -15,7 +15,15 @@ from .._models import (
     TaskFilter,
     TaskUpdate,
 )
-from ._app import CliUsageError, EnumChoice, Settings, check_request, open_client, run_async
+from ._app import (
+    CliUsageError,
+    EnumChoice,
+    Settings,
+    check_request,
+    global_options,
+    open_client,
+    run_async,
+)
 from ._files import DefinitionFile, check_definition, load_definition, to_model
 from ._render import OUTPUT_OPTION, console, echo_json, task_details_table, tasks_json, tasks_table
 
@@ -69,6 +77,7 @@ def tasks() -> None:
     "values. Repeat to combine filters (all must match).",
 )
 @OUTPUT_OPTION
+@global_options
 @click.pass_obj
 def list_tasks(
     settings: Settings, window_id: str, filters: tuple[TaskFilter, ...], output: str
@@ -109,6 +118,7 @@ def _print_details(details: MaintenanceWindowTaskDetails, output: str) -> None:
 @click.argument("window_id")
 @click.argument("task_id")
 @OUTPUT_OPTION
+@global_options
 @click.pass_obj
 def get_task(settings: Settings, window_id: str, task_id: str, output: str) -> None:
     """Show one task in full, invocation parameters included."""
@@ -140,6 +150,7 @@ _FILE_HELP = "A JSON or YAML file in the botocore request shape (without the ids
     metavar="TOKEN",
     help="Idempotency token: registering again with it returns the same task.",
 )
+@global_options
 @click.pass_obj
 def register_task(settings: Settings, window_id: str, path: str, client_token: str | None) -> None:
     """Register a task from a definition file; print its new WindowTaskId.
@@ -211,6 +222,7 @@ _SHORTCUTS: dict[str, tuple[str, str]] = {
     "that register needs).",
 )
 @OUTPUT_OPTION
+@global_options
 @click.pass_obj
 def update_task(
     settings: Settings,
