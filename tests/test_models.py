@@ -148,7 +148,7 @@ def test_sensitive_members_are_redacted_in_repr_and_str() -> None:
     for d in definitions:
         assert secret not in repr(d)
         assert secret not in str(d)
-        assert "Redacted" in repr(d)
+        assert "='***'" in repr(d)
     assert definitions[1].task_invocation_parameters == LambdaParameters(payload=secret.encode())
 
 

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from ._redact import REDACTED
+
 __all__ = [
     "DATA_PATH",
     "OPERATIONS",
@@ -347,8 +349,6 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 # -- redaction ----------------------------------------------------------------
 
-#: What stands in the place of a sensitive value in :func:`redact_request`.
-REDACTED = "***"
 
 _Redactor = Any  # Callable[[Any], Any]; kept loose because the tree is recursive
 
