@@ -16,7 +16,7 @@ import botocore.session
 import pytest
 
 import ssm_mw
-from ssm_mw._converter import BOTOCORE_SHAPES, wire_names
+from ssm_mw._converter import BOTOCORE_SHAPES, invocation_key, wire_names
 from ssm_mw._invocation import (
     AutomationParameters,
     LambdaParameters,
@@ -27,7 +27,7 @@ from ssm_mw._invocation import (
 MODEL = botocore.session.get_session().get_service_model("ssm")
 SHAPE_CLASSES = {shape: cls for cls, shape in BOTOCORE_SHAPES.items()}
 VARIANTS = {
-    cls.botocore_key: cls
+    invocation_key(cls): cls
     for cls in (
         RunCommandParameters,
         AutomationParameters,

@@ -20,6 +20,7 @@ from ssm_mw import (
     TaskUpdate,
     ValidationError,
 )
+from ssm_mw._converter import invocation_key
 
 MODEL_CLASSES = [
     getattr(ssm_mw, name)
@@ -65,10 +66,10 @@ def test_task_type_follows_from_the_invocation_parameters(
     assert params.task_type is task_type
 
 
-def test_each_variant_knows_its_botocore_key() -> None:
-    """Each variant names the member of the botocore structure it stands for."""
+def test_each_variant_has_its_botocore_key_in_the_converter() -> None:
+    """The converter names the member of the botocore structure each variant stands for."""
     keys = [
-        cls.botocore_key
+        invocation_key(cls)
         for cls in (
             RunCommandParameters,
             AutomationParameters,

@@ -51,9 +51,12 @@ from ._models import (
 
 __all__ = [
     "BOTOCORE_SHAPES",
+    "CALL_MEMBERS",
+    "call_members",
     "describe_request",
     "from_botocore",
     "get_request",
+    "invocation_key",
     "make_converter",
     "parse_register_response",
     "register_request",
@@ -87,15 +90,20 @@ BOTOCORE_SHAPES: Mapping[type, str] = {
 
 _RENAMES: Mapping[tuple[type, str], str] = {(MaintenanceWindowTask, "task_type"): "Type"}
 
-_VARIANTS: Mapping[str, type[TaskInvocationParameters]] = {
-    cls.botocore_key: cls
-    for cls in (
-        RunCommandParameters,
-        AutomationParameters,
-        StepFunctionsParameters,
-        LambdaParameters,
-    )
+#: The key of each invocation-parameters variant in ``TaskInvocationParameters``.
+_VARIANT_KEYS: Mapping[type[TaskInvocationParameters], str] = {
+    RunCommandParameters: "RunCommand",
+    AutomationParameters: "Automation",
+    StepFunctionsParameters: "StepFunctions",
+    LambdaParameters: "Lambda",
 }
+_VARIANTS: Mapping[str, type[TaskInvocationParameters]] = {k: c for c, k in _VARIANT_KEYS.items()}
+
+
+def invocation_key(cls: type[TaskInvocationParameters]) -> str:
+    """The key of a variant in a ``TaskInvocationParameters`` block (``"RunCommand"``)."""
+    return _VARIANT_KEYS[cls]
+
 
 _REQUEST_UNION: Any = TaskInvocationParameters | None
 _RESPONSE_UNION: Any = AnyInvocationParameters | None
@@ -434,7 +442,7 @@ def _unstructure_invocation(converter: cattrs.Converter) -> Callable[[Any], Any]
             return None
         if isinstance(params, UnknownInvocationParameters):
             return dict(params.raw)
-        return {params.botocore_key: converter.unstructure(params)}
+        return {_VARIANT_KEYS[type(params)]: converter.unstructure(params)}
 
     return hook
 
@@ -502,7 +510,7 @@ def describe_request(
     next_token: str | None,
 ) -> dict[str, Any]:
     """The DescribeMaintenanceWindowTasks parameters."""
-    params: dict[str, Any] = {"WindowId": window_id}
+    params = call_members(window_id)
     if filters:
         params["Filters"] = [to_botocore(f) for f in filters]
     if max_results is not None:
@@ -512,26 +520,50 @@ def describe_request(
     return params
 
 
+#: The request members that are arguments of the client's methods, not members of a model.
+CALL_MEMBERS: Mapping[str, str] = {
+    "window_id": "WindowId",
+    "window_task_id": "WindowTaskId",
+    "client_token": "ClientToken",
+    "replace": "Replace",
+}
+
+
+def call_members(
+    window_id: str,
+    window_task_id: str | None = None,
+    *,
+    client_token: str | None = None,
+    replace: bool = False,
+) -> dict[str, Any]:
+    """The members of a request that come from a method's arguments (``WindowId``, ...)."""
+    params: dict[str, Any] = {"WindowId": window_id}
+    if window_task_id is not None:
+        params["WindowTaskId"] = window_task_id
+    if client_token is not None:
+        params["ClientToken"] = client_token
+    if replace:
+        params["Replace"] = True
+    return params
+
+
 def get_request(window_id: str, window_task_id: str) -> dict[str, Any]:
     """The GetMaintenanceWindowTask parameters."""
-    return {"WindowId": window_id, "WindowTaskId": window_task_id}
+    return call_members(window_id, window_task_id)
 
 
 def register_request(
     window_id: str, definition: TaskDefinition, client_token: str
 ) -> dict[str, Any]:
     """The RegisterTaskWithMaintenanceWindow parameters."""
-    return {"WindowId": window_id, **to_botocore(definition), "ClientToken": client_token}
+    return {**to_botocore(definition), **call_members(window_id, client_token=client_token)}
 
 
 def update_request(
     window_id: str, window_task_id: str, update: TaskUpdate, replace: bool
 ) -> dict[str, Any]:
     """The UpdateMaintenanceWindowTask parameters."""
-    params = {"WindowId": window_id, "WindowTaskId": window_task_id, **to_botocore(update)}
-    if replace:
-        params["Replace"] = True
-    return params
+    return {**call_members(window_id, window_task_id, replace=replace), **to_botocore(update)}
 
 
 def parse_register_response(response: Mapping[str, Any]) -> str:

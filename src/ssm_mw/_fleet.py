@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._converter import describe_request
 from ._enums import CutoffBehavior, TaskType
 from ._errors import ValidationError, Violation
 from ._models import MaintenanceWindowTask, TaskFilter, TaskUpdate
@@ -169,7 +170,9 @@ def _window_ids(value: object) -> tuple[str, ...]:
         raise ValidationError.single("window_ids", "needs at least one window id")
     found: list[Violation] = []
     for i, window_id in enumerate(ids):
-        for v in violations("DescribeMaintenanceWindowTasks", {"WindowId": window_id}):
+        for v in violations(
+            "DescribeMaintenanceWindowTasks", describe_request(window_id, (), None, None)
+        ):
             path = f"window_ids[{i}]"
             found.append(Violation(path=path, message=v.message))
     if found:

@@ -55,7 +55,6 @@ class RunCommandParameters:
     """
 
     task_type: ClassVar[TaskType] = TaskType.RUN_COMMAND
-    botocore_key: ClassVar[str] = "RunCommand"
 
     comment: str | None = None
     cloud_watch_output_config: CloudWatchOutputConfig | None = None
@@ -75,7 +74,6 @@ class AutomationParameters:
     """Parameters of an ``AUTOMATION`` task."""
 
     task_type: ClassVar[TaskType] = TaskType.AUTOMATION
-    botocore_key: ClassVar[str] = "Automation"
 
     document_version: str | None = None
     parameters: dict[str, tuple[str, ...]] | None = None
@@ -86,7 +84,6 @@ class StepFunctionsParameters:
     """Parameters of a ``STEP_FUNCTIONS`` task. ``input`` is sensitive."""
 
     task_type: ClassVar[TaskType] = TaskType.STEP_FUNCTIONS
-    botocore_key: ClassVar[str] = "StepFunctions"
 
     input: str | None = attrs.field(default=None, repr=redacted_repr)
     name: str | None = None
@@ -97,7 +94,6 @@ class LambdaParameters:
     """Parameters of a ``LAMBDA`` task. ``payload`` (bytes) is sensitive."""
 
     task_type: ClassVar[TaskType] = TaskType.LAMBDA
-    botocore_key: ClassVar[str] = "Lambda"
 
     client_context: str | None = None
     qualifier: str | None = None

@@ -38,7 +38,7 @@ from ._shapes import (
     snake_case,
 )
 
-__all__ = ["redact_request", "validate_request", "violations"]
+__all__ = ["TASK_FILTER_KEYS", "redact_request", "validate_request", "violations"]
 
 Check = Callable[[Any, str, str, list[Violation]], None]
 """Checks one value: ``check(value, base, segment, out)`` appends a :class:`Violation` per
@@ -55,13 +55,10 @@ _VARIANT_CONTAINERS = frozenset({"MaintenanceWindowTaskInvocationParameters"})
 # Allowed values the API reference states for members the model leaves open,
 # keyed by (operation, wire path). "The supported filter keys are WindowTaskId,
 # TaskArn, Priority, and TaskType." (DescribeMaintenanceWindowTasks, Filters)
+#: The keys a ``TaskFilter`` of DescribeMaintenanceWindowTasks may have.
+TASK_FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
 _EXTRA_ENUMS: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("DescribeMaintenanceWindowTasks", "Filters[].Key"): (
-        "WindowTaskId",
-        "TaskArn",
-        "Priority",
-        "TaskType",
-    ),
+    ("DescribeMaintenanceWindowTasks", "Filters[].Key"): TASK_FILTER_KEYS,
 }
 
 

@@ -323,7 +323,7 @@ def _enable_debug(ctx: click.Context) -> None:
 
 def _set_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     """Callback of a global option given after a command: it wins over the one before."""
-    if value is None or value is False or param.name is None:
+    if value is None or value is False:
         return
     settings = ctx.find_object(Settings) or Settings()
     ctx.obj = attrs.evolve(settings, **{param.name: value})

@@ -16,6 +16,7 @@ from rich.progress import (
 )
 
 from .._client import MaintenanceWindowClient
+from .._converter import describe_request
 from .._enums import CutoffBehavior, TaskType
 from .._fleet import CutoffProgress, CutoffReport, set_cutoff_behavior
 from ._app import EnumChoice, Settings, check_request, global_options, open_client, run_async
@@ -149,7 +150,7 @@ def set_cutoff(
     """
     settings = ctx.find_object(Settings) or Settings()
     for window_id in window_ids:  # before any client is made: bad input first
-        check_request("DescribeMaintenanceWindowTasks", {"WindowId": window_id})
+        check_request("DescribeMaintenanceWindowTasks", describe_request(window_id, (), None, None))
     chosen = CutoffBehavior(behavior.upper())
     kind = TaskType(task_type.upper()) if task_type is not None else None
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 import attrs
 import yaml
 
-from .._converter import from_botocore, to_botocore
+from .._converter import CALL_MEMBERS, from_botocore, to_botocore
 from .._errors import ResponseError, ValidationError, Violation
 from .._shapes import (
     Shape,
@@ -43,10 +43,13 @@ _TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 #: Request members that come from the command line, never from a file.
 _FROM_COMMAND_LINE: Mapping[str, str] = {
-    "WindowId": "WINDOW_ID",
-    "WindowTaskId": "TASK_ID",
-    "ClientToken": "--client-token",
-    "Replace": "--replace",
+    CALL_MEMBERS[argument]: name
+    for argument, name in {
+        "window_id": "WINDOW_ID",
+        "window_task_id": "TASK_ID",
+        "client_token": "--client-token",
+        "replace": "--replace",
+    }.items()
 }
 
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._converter import to_botocore
+from .._converter import to_botocore, wire_names
 from .._fleet import CutoffChange, CutoffOutcome, CutoffReport
 from .._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails, Target
 from .._shapes import REDACTED, redact_response
@@ -139,11 +139,11 @@ _TASK_COLUMNS: Sequence[_Column[MaintenanceWindowTask]] = (
     _Column("Name", lambda t: _text(t.name), keep=4, flex=True, options={"max_width": 30}),
     _Column("Type", lambda t: _text(t.task_type), keep=6, options={"no_wrap": True}),
     _Column("Priority", lambda t: _text(t.priority), keep=5, options={"justify": "right"}),
-    _Column("CutoffBehavior", lambda t: _cutoff(t.cutoff_behavior), options={"no_wrap": True}),
+    _Column("Cutoff behavior", lambda t: _cutoff(t.cutoff_behavior), options={"no_wrap": True}),
     _Column(
-        "MaxConcurrency", lambda t: _text(t.max_concurrency), keep=3, options={"justify": "right"}
+        "Max concurrency", lambda t: _text(t.max_concurrency), keep=3, options={"justify": "right"}
     ),
-    _Column("MaxErrors", lambda t: _text(t.max_errors), keep=3, options={"justify": "right"}),
+    _Column("Max errors", lambda t: _text(t.max_errors), keep=3, options={"justify": "right"}),
     _Column(
         "Task ARN", lambda t: _text(t.task_arn), keep=2, flex=True, options={"overflow": "fold"}
     ),
@@ -171,6 +171,10 @@ def _compact(value: Any) -> str:
     return str(value)
 
 
+#: The member of a task that is shown colored, by its wire name.
+_CUTOFF_MEMBER = wire_names(MaintenanceWindowTaskDetails)["cutoff_behavior"]
+
+
 def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     """Every member of a task, by wire name; sensitive values show as ``***``."""
     data = redact_response("GetMaintenanceWindowTask", to_botocore(details))
@@ -185,7 +189,7 @@ def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     for key, value in data.items():
         shown = _compact(value)
         redacted = redacted or REDACTED in shown
-        table.add_row(key, _cutoff(value) if key == "CutoffBehavior" else Text(shown))
+        table.add_row(key, _cutoff(value) if key == _CUTOFF_MEMBER else Text(shown))
     if redacted:
         table.caption = "*** = sensitive, not shown here; --output json shows everything"
     return table

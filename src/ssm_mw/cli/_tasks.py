@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from .._converter import call_members, describe_request, get_request, wire_names
 from .._enums import CutoffBehavior, TaskType
 from .._models import (
     MaintenanceWindowTask,
@@ -15,6 +16,7 @@ from .._models import (
     TaskFilter,
     TaskUpdate,
 )
+from .._validation import TASK_FILTER_KEYS
 from ._app import (
     CliUsageError,
     EnumChoice,
@@ -29,7 +31,7 @@ from ._render import OUTPUT_OPTION, console, echo_json, task_details_table, task
 
 __all__ = ["tasks"]
 
-_FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
+_WINDOW_TASK_ID, _TASK_ARN, _PRIORITY, _TASK_TYPE = TASK_FILTER_KEYS
 _LIST_PAGE_SIZE = 100
 _REGISTER = "RegisterTaskWithMaintenanceWindow"
 _UPDATE = "UpdateMaintenanceWindowTask"
@@ -40,17 +42,18 @@ def _parse_filter(text: str) -> TaskFilter:
     key = key.strip()
     if not sep or not key:
         raise click.BadParameter(f"{text!r} is not KEY=VALUE[,VALUE...]")
-    if key not in _FILTER_KEYS:
-        raise click.BadParameter(f"unknown key {key!r}; use one of {', '.join(_FILTER_KEYS)}")
+    if key not in TASK_FILTER_KEYS:
+        choices = ", ".join(TASK_FILTER_KEYS)
+        raise click.BadParameter(f"unknown key {key!r}; use one of {choices}")
     values = tuple(v.strip() for v in values_text.split(","))
     if not all(values):
         raise click.BadParameter(f"{key}: every value must be non-empty, got {values_text!r}")
     for value in values:
-        if key == "TaskType" and not TaskType.is_known(value):
+        if key == _TASK_TYPE and not TaskType.is_known(value):
             choices = ", ".join(t.value for t in TaskType)
-            raise click.BadParameter(f"TaskType: {value!r} is not one of {choices}")
-        if key == "Priority" and not value.isdigit():
-            raise click.BadParameter(f"Priority: {value!r} is not a non-negative integer")
+            raise click.BadParameter(f"{key}: {value!r} is not one of {choices}")
+        if key == _PRIORITY and not value.isdigit():
+            raise click.BadParameter(f"{key}: {value!r} is not a non-negative integer")
     return TaskFilter(key=key, values=values)
 
 
@@ -84,10 +87,7 @@ def list_tasks(
 ) -> None:
     """List every task of WINDOW_ID, over all pages."""
     check_request(
-        "DescribeMaintenanceWindowTasks",
-        {"WindowId": window_id, "Filters": [{"Key": f.key, "Values": f.values} for f in filters]}
-        if filters
-        else {"WindowId": window_id},
+        "DescribeMaintenanceWindowTasks", describe_request(window_id, filters, None, None)
     )
 
     async def fetch() -> list[MaintenanceWindowTask]:
@@ -122,7 +122,7 @@ def _print_details(details: MaintenanceWindowTaskDetails, output: str) -> None:
 @click.pass_obj
 def get_task(settings: Settings, window_id: str, task_id: str, output: str) -> None:
     """Show one task in full, invocation parameters included."""
-    check_request("GetMaintenanceWindowTask", {"WindowId": window_id, "WindowTaskId": task_id})
+    check_request("GetMaintenanceWindowTask", get_request(window_id, task_id))
 
     async def fetch() -> MaintenanceWindowTaskDetails:
         async with open_client(settings) as mw:
@@ -168,9 +168,7 @@ def register_task(settings: Settings, window_id: str, path: str, client_token: s
           Parameters: {commands: [uptime]}
     """
     source = load_definition(path)
-    fixed: dict[str, Any] = {"WindowId": window_id}
-    if client_token is not None:
-        fixed["ClientToken"] = client_token
+    fixed = call_members(window_id, client_token=client_token)
     check_definition(_REGISTER, source, source.data, fixed)
     definition = to_model(_REGISTER, source.data, TaskDefinition, source)
 
@@ -183,15 +181,16 @@ def register_task(settings: Settings, window_id: str, path: str, client_token: s
     click.echo(run_async(register()))
 
 
-_SHORTCUTS: dict[str, tuple[str, str]] = {
-    # parameter name: (wire member, option name)
-    "cutoff_behavior": ("CutoffBehavior", "--cutoff-behavior"),
-    "priority": ("Priority", "--priority"),
-    "max_concurrency": ("MaxConcurrency", "--max-concurrency"),
-    "max_errors": ("MaxErrors", "--max-errors"),
-    "name": ("Name", "--name"),
-    "description": ("Description", "--description"),
+#: The options of ``tasks update`` that set one member of the update: parameter -> option.
+_SHORTCUTS: dict[str, str] = {
+    "cutoff_behavior": "--cutoff-behavior",
+    "priority": "--priority",
+    "max_concurrency": "--max-concurrency",
+    "max_errors": "--max-errors",
+    "name": "--name",
+    "description": "--description",
 }
+_UPDATE_MEMBERS = wire_names(TaskUpdate)
 
 
 @tasks.command("update")
@@ -250,7 +249,7 @@ def update_task(
     for param, value in shortcuts.items():
         if value is None:
             continue
-        wire, option = _SHORTCUTS[param]
+        wire, option = _UPDATE_MEMBERS[param], _SHORTCUTS[param]
         data[wire] = value.upper() if param == "cutoff_behavior" else value
         options[wire] = option
     if not data and not replace:
@@ -258,9 +257,7 @@ def update_task(
             "nothing to update: give --file or an option such as --cutoff-behavior "
             "(see 'ssm-mw tasks update --help')"
         )
-    fixed: dict[str, Any] = {"WindowId": window_id, "WindowTaskId": task_id}
-    if replace:
-        fixed["Replace"] = True
+    fixed = call_members(window_id, task_id, replace=replace)
     check_definition(_UPDATE, source, data, fixed, options)
     update = to_model(_UPDATE, data, TaskUpdate, source)
 

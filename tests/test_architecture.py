@@ -1,0 +1,186 @@
+"""The package's shape: imports flow one way, and botocore's wire names stay in one layer.
+
+* Imports flow one way: base <- models <- converter <- client <- cli. A module
+  imports only from its own layer or the ones below; ``ssm_mw.testing`` (the
+  embedded backend) uses the base and converter layers and never the CLI.
+* The botocore member names (``WindowId``, ``CutoffBehavior``, ...) are
+  spelled only in the converter layer (the converter, the service-model
+  helpers, request validation and log redaction) and in the embedded backend,
+  which speaks the wire protocol. Everything else goes through the converter.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import ssm_mw
+from ssm_mw import _shapes
+
+PACKAGE = Path(ssm_mw.__file__).resolve().parent
+
+#: The layer of each module (dotted name below ``ssm_mw``): it imports from layers <= its own.
+LAYERS: dict[str, int] = {
+    "_version": 0,
+    "_enums": 0,
+    "_errors": 0,
+    "_redact": 0,
+    "_invocation": 1,
+    "_models": 1,
+    "_converter": 2,
+    "_shapes": 2,
+    "_validation": 2,
+    "_logredact": 2,
+    "_paginator": 3,
+    "_client": 3,
+    "_fleet": 3,
+    "": 4,  # ssm_mw/__init__.py: the public namespace over the layers below
+    "cli": 5,
+    "testing": 2,  # the embedded backend: the wire layer's helpers, nothing above
+}
+#: The layers whose modules may spell botocore member names.
+WIRE_LAYERS = frozenset({"_converter", "_shapes", "_validation", "_logredact", "testing"})
+#: Strings that are member names but, where they appear, are values of the API itself:
+#: the keys of ``Target`` and ``TaskFilter`` (``TaskFilter(key="TaskArn", ...)``).
+VALUE_KEYWORDS = frozenset({"key"})
+
+
+def _modules() -> Iterator[tuple[str, Path]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+        if parts[-1] in ("__init__", "__main__"):
+            parts = parts[:-1] if parts[-1] == "__init__" else parts
+        yield ".".join(parts), path
+
+
+def _layer(module: str) -> str:
+    return module.split(".")[0] if module else ""
+
+
+def _imports(module: str, path: Path) -> Iterator[tuple[str, int]]:
+    """The ``ssm_mw`` modules (relative to the package) that ``module`` imports, with lines."""
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    package = [p for p in package if p]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = [*base, *(node.module.split(".") if node.module else [])]
+            elif node.module and node.module.split(".")[0] == "ssm_mw":
+                target = node.module.split(".")[1:]
+            else:
+                continue
+            names = [a.name for a in node.names]
+            if not target:  # `from . import x` in the package root, or `from ssm_mw import x`
+                yield from ((n, node.lineno) for n in names if n in LAYERS)
+                if not any(n in LAYERS for n in names):
+                    yield "", node.lineno
+            else:
+                yield ".".join(target), node.lineno
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "ssm_mw":
+                    yield ".".join(parts[1:]), node.lineno
+
+
+def test_every_module_has_a_layer() -> None:
+    """A new module must be placed in a layer here."""
+    assert {_layer(m) for m, _ in _modules()} <= set(LAYERS)
+
+
+def test_imports_flow_one_way() -> None:
+    """models <- converter <- client <- cli: no module imports from a layer above its own."""
+    wrong = []
+    for module, path in _modules():
+        own = _layer(module)
+        for target, line in _imports(module, path):
+            other = _layer(target)
+            if other == own:
+                continue
+            allowed = LAYERS[other] <= LAYERS[own]
+            if own == "cli" and other == "testing":
+                allowed = True  # `ssm-mw demo` and `ssm-mw serve` run the embedded backend
+            if own == "testing" and other == "":
+                allowed = True  # the pytest plugin hands out the public client
+            if not allowed:
+                wrong.append(
+                    f"{path.relative_to(PACKAGE)}:{line}: {module or 'ssm_mw'} -> {target}"
+                )
+    assert wrong == []
+
+
+def _wire_names() -> frozenset[str]:
+    """Every member name of every shape the four operations reach, requests and responses."""
+    names: set[str] = set()
+
+    def walk(shape: object) -> None:
+        if getattr(shape, "name", None) in seen:
+            return
+        seen.add(str(getattr(shape, "name", "")))
+        kind = getattr(shape, "type_name", "")
+        if kind == "structure":
+            for member, sub in _shapes.members(shape).items():  # type: ignore[arg-type]
+                names.add(member)
+                walk(sub)
+        elif kind == "list":
+            walk(_shapes.list_member(shape))  # type: ignore[arg-type]
+        elif kind == "map":
+            walk(_shapes.map_key(shape))  # type: ignore[arg-type]
+            walk(_shapes.map_value(shape))  # type: ignore[arg-type]
+
+    seen: set[str] = set()
+    for operation in _shapes.OPERATIONS:
+        walk(_shapes.operation_input_shape(operation))
+        walk(_shapes.operation_output_shape(operation))
+    # Single words ("Name", "Values", "Key", "Input") are ordinary words too; the ones that
+    # are only wire names are those of two words or more.
+    return frozenset(n for n in names if sum(c.isupper() for c in n) >= 2)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _spelled_wire_names(path: Path, names: frozenset[str]) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in VALUE_KEYWORDS:
+            skip.add(id(node.value))
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            skip.update(id(n) for n in ast.walk(node.value))
+    for node in ast.walk(tree):
+        is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if is_text and id(node) not in skip and node.value in names:  # type: ignore[attr-defined]
+            yield f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}"
+
+
+def test_the_wire_names_are_a_real_list() -> None:
+    """The scan below looks for real names (a broken walk would make it pass vacuously)."""
+    names = _wire_names()
+    assert {"WindowId", "WindowTaskId", "CutoffBehavior", "TaskInvocationParameters"} <= names
+    assert {"AlarmConfiguration", "ClientToken", "MaxConcurrency", "NextToken"} <= names
+    assert len(names) > 30
+
+
+@pytest.mark.parametrize(
+    "module",
+    [m for m, _ in _modules() if _layer(m) not in WIRE_LAYERS],
+    ids=lambda m: m or "ssm_mw",
+)
+def test_wire_names_are_spelled_only_in_the_converter_layer(module: str) -> None:
+    """Outside the converter layer, no string is a botocore member name such as ``WindowId``."""
+    path = dict(_modules())[module]
+    assert list(_spelled_wire_names(path, _wire_names())) == []
