@@ -12,6 +12,7 @@ moto is imported inside functions only: importing this module is cheap.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from ._model import ModelViolation, check_request
+from ._model import ModelViolation, check_request, serialize_result
 from ._paging import Pager, PagingError, task_matcher
 
 if TYPE_CHECKING:
@@ -43,6 +44,12 @@ DEFAULT_MAX_TASKS_PER_WINDOW = 20
 LOCK = threading.RLock()
 
 _DEFAULT_PAGE_SIZE = 10
+_REGISTER = "RegisterTaskWithMaintenanceWindow"
+_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_GET = "GetMaintenanceWindowTask"
+_UPDATE = "UpdateMaintenanceWindowTask"
+#: The Content-Type of moto's (and the service's) JSON responses.
+_JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 _VARIANTS = {
     "RUN_COMMAND": "RunCommand",
     "AUTOMATION": "Automation",
@@ -293,27 +300,45 @@ def _run(response: SimpleSystemManagerResponse, operation: str, impl: _Operation
         raise SSMException(exc.code, exc.message) from None
 
 
-def _result(value: object) -> ActionResult:
+@functools.cache
+def _serialized_result_class() -> Any:
     from moto.core.responses import ActionResult
 
-    return ActionResult(value)
+    class SerializedResult(ActionResult):
+        """A result that is serialized by :func:`serialize_result`, not by moto."""
+
+        def __init__(self, operation: str, result: Mapping[str, Any]) -> None:
+            super().__init__(result)
+            self.operation = operation
+
+        def execute_result(self, context: Any) -> Any:
+            body = serialize_result(self.operation, cast("Mapping[str, Any]", self.result))
+            return 200, {"Content-Type": _JSON_CONTENT_TYPE}, body
+
+    return SerializedResult
+
+
+def _result(operation: str, value: Mapping[str, Any]) -> ActionResult:
+    """The result of a handler: moto sends it as the JSON body, serialized here."""
+    result: ActionResult = _serialized_result_class()(operation, value)
+    return result
 
 
 def _register_handler(self: SimpleSystemManagerResponse) -> ActionResult:
-    task_id = _run(self, "RegisterTaskWithMaintenanceWindow", register_task)
-    return _result({"WindowTaskId": task_id})
+    task_id = _run(self, _REGISTER, register_task)
+    return _result(_REGISTER, {"WindowTaskId": task_id})
 
 
 def _describe_handler(self: SimpleSystemManagerResponse) -> ActionResult:
-    return _result(_run(self, "DescribeMaintenanceWindowTasks", describe_tasks))
+    return _result(_DESCRIBE, _run(self, _DESCRIBE, describe_tasks))
 
 
 def _get_handler(self: SimpleSystemManagerResponse) -> ActionResult:
-    return _result(_run(self, "GetMaintenanceWindowTask", get_task))
+    return _result(_GET, _run(self, _GET, get_task))
 
 
 def _update_handler(self: SimpleSystemManagerResponse) -> ActionResult:
-    return _result(_run(self, "UpdateMaintenanceWindowTask", update_task))
+    return _result(_UPDATE, _run(self, _UPDATE, update_task))
 
 
 _HANDLERS: dict[str, Callable[[SimpleSystemManagerResponse], ActionResult]] = {
@@ -345,3 +370,30 @@ def install() -> None:
             setattr(SimpleSystemManagerResponse, name, handler)
         for name, method in _BACKEND_METHODS.items():
             setattr(SimpleSystemManagerBackend, name, method)
+        _remember_method_names(SimpleSystemManagerResponse)
+
+
+def _remember_method_names(response_class: type) -> None:
+    """Let moto look up the SSM response class's handler names once, not on every request.
+
+    moto's ``call_action`` lists every function of the response class
+    (``inspect.getmembers``) on each request to check that the action has a
+    handler: about a sixth of the server's CPU per request. The list of the SSM
+    class is taken here, after the handlers are installed; other classes still
+    get moto's own function.
+    """
+    import moto.core.responses as responses
+
+    lookup: Callable[[object], list[str]] = getattr(responses, _LOOKUP)
+    original: Callable[[object], list[str]] = getattr(lookup, "__wrapped__", lookup)
+    names = original(response_class)
+
+    @functools.wraps(original)
+    def method_names_from_class(clazz: object) -> list[str]:
+        return names if clazz is response_class else original(clazz)
+
+    setattr(responses, _LOOKUP, method_names_from_class)
+
+
+#: moto's per-request lookup of handler names, in ``moto.core.responses``.
+_LOOKUP = "method_names_from_class"

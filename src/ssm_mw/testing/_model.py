@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from .._shapes import compile_pattern
@@ -22,6 +23,7 @@ __all__ = [
     "check_request",
     "operation_names",
     "output_members",
+    "serialize_result",
 ]
 
 
@@ -196,3 +198,71 @@ _CHECKERS: dict[str, Any] = {
 def _compile(pattern: str) -> re.Pattern[str]:
     # The exact translation of the model's Java-style patterns that the client uses.
     return compile_pattern(pattern)
+
+
+# -- responses ---------------------------------------------------------------
+
+_Encode = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _encode_blob(value: Any) -> Any:
+    raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _encoder(shape: Any, seen: dict[str, _Encode]) -> _Encode:
+    """A function that turns a result value of ``shape`` into its JSON-ready form.
+
+    It does what moto's JSON serializer does with a result, in the shape's
+    member order: members the shape does not know and ``None`` values are
+    dropped (``None`` items of a list are kept, as ``null``), blobs become
+    base64 text; everything else is left as it is.
+    """
+    kind = shape.type_name
+    if kind == "blob":
+        return _encode_blob
+    if kind == "structure":
+        if shape.name in seen:  # recursive shapes: look the encoder up when it runs
+            return lambda value: seen[shape.name](value)
+        members: list[tuple[str, _Encode]] = []
+
+        def encode_structure(value: Any) -> Any:
+            out: dict[str, Any] = {}
+            for name, encode in members:
+                item = value.get(name)
+                if item is not None:
+                    out[name] = encode(item)
+            return out
+
+        seen[shape.name] = encode_structure
+        members.extend((str(n), _encoder(s, seen)) for n, s in shape.members.items())
+        return encode_structure
+    if kind == "list":  # moto writes a None item as null
+        item = _encoder(shape.member, seen)
+        if item is _identity:
+            return list
+        return lambda value: [None if v is None else item(v) for v in value]
+    if kind == "map":  # ... and drops a None value with its key
+        item = _encoder(shape.value, seen)
+        return lambda value: {k: item(v) for k, v in value.items() if v is not None}
+    return _identity
+
+
+@functools.cache
+def _result_encoder(operation: str) -> _Encode:
+    shape = _service_model().operation_model(operation).output_shape
+    return _encoder(shape, {})
+
+
+def serialize_result(operation: str, result: Mapping[str, Any]) -> str:
+    """The JSON body of ``result`` as moto's JSON serializer writes it for ``operation``.
+
+    The same text, key order and spacing included (a test compares the two on
+    fuzzed results), at a fraction of the cost: moto's serializer looks every
+    member up by several spellings on every response.
+    """
+    return json.dumps(_result_encoder(operation)(result))
