@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,20 +118,20 @@ def _wire_names() -> frozenset[str]:
     """Every member name of every shape the four operations reach, requests and responses."""
     names: set[str] = set()
 
-    def walk(shape: object) -> None:
+    def walk(shape: Any) -> None:
         if getattr(shape, "name", None) in seen:
             return
         seen.add(str(getattr(shape, "name", "")))
         kind = getattr(shape, "type_name", "")
         if kind == "structure":
-            for member, sub in _shapes.members(shape).items():  # type: ignore[arg-type]
+            for member, sub in _shapes.members(shape).items():
                 names.add(member)
                 walk(sub)
         elif kind == "list":
-            walk(_shapes.list_member(shape))  # type: ignore[arg-type]
+            walk(_shapes.list_member(shape))
         elif kind == "map":
-            walk(_shapes.map_key(shape))  # type: ignore[arg-type]
-            walk(_shapes.map_value(shape))  # type: ignore[arg-type]
+            walk(_shapes.map_key(shape))
+            walk(_shapes.map_value(shape))
 
     seen: set[str] = set()
     for operation in _shapes.OPERATIONS:
@@ -162,8 +163,12 @@ def _spelled_wire_names(path: Path, names: frozenset[str]) -> Iterator[str]:
         ):
             skip.update(id(n) for n in ast.walk(node.value))
     for node in ast.walk(tree):
-        is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
-        if is_text and id(node) not in skip and node.value in names:  # type: ignore[attr-defined]
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in skip
+            and node.value in names
+        ):
             yield f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}"
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "CliUsageError",
     "EnumChoice",
     "Settings",
+    "argument_path",
     "check_request",
     "cli",
     "global_options",

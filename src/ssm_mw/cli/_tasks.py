@@ -21,6 +21,7 @@ from ._app import (
     CliUsageError,
     EnumChoice,
     Settings,
+    argument_path,
     check_request,
     global_options,
     open_client,
@@ -181,15 +182,7 @@ def register_task(settings: Settings, window_id: str, path: str, client_token: s
     click.echo(run_async(register()))
 
 
-#: The options of ``tasks update`` that set one member of the update: parameter -> option.
-_SHORTCUTS: dict[str, str] = {
-    "cutoff_behavior": "--cutoff-behavior",
-    "priority": "--priority",
-    "max_concurrency": "--max-concurrency",
-    "max_errors": "--max-errors",
-    "name": "--name",
-    "description": "--description",
-}
+#: The wire name of each member of an update, by the parameter of its ``tasks update`` option.
 _UPDATE_MEMBERS = wire_names(TaskUpdate)
 
 
@@ -249,7 +242,7 @@ def update_task(
     for param, value in shortcuts.items():
         if value is None:
             continue
-        wire, option = _UPDATE_MEMBERS[param], _SHORTCUTS[param]
+        wire, option = _UPDATE_MEMBERS[param], argument_path(param)
         data[wire] = value.upper() if param == "cutoff_behavior" else value
         options[wire] = option
     if not data and not replace:
