@@ -537,14 +537,13 @@ def call_members(
     replace: bool = False,
 ) -> dict[str, Any]:
     """The members of a request that come from a method's arguments (``WindowId``, ...)."""
-    params: dict[str, Any] = {"WindowId": window_id}
-    if window_task_id is not None:
-        params["WindowTaskId"] = window_task_id
-    if client_token is not None:
-        params["ClientToken"] = client_token
-    if replace:
-        params["Replace"] = True
-    return params
+    given = {
+        "window_id": window_id,
+        "window_task_id": window_task_id,
+        "client_token": client_token,
+        "replace": True if replace else None,
+    }
+    return {CALL_MEMBERS[name]: value for name, value in given.items() if value is not None}
 
 
 def get_request(window_id: str, window_task_id: str) -> dict[str, Any]:
