@@ -373,6 +373,10 @@ def install() -> None:
         _remember_method_names(SimpleSystemManagerResponse)
 
 
+#: moto's per-request lookup of handler names, in ``moto.core.responses``.
+_LOOKUP = "method_names_from_class"
+
+
 def _remember_method_names(response_class: type) -> None:
     """Let moto look up the SSM response class's handler names once, not on every request.
 
@@ -393,7 +397,3 @@ def _remember_method_names(response_class: type) -> None:
         return names if clazz is response_class else original(clazz)
 
     setattr(responses, _LOOKUP, method_names_from_class)
-
-
-#: moto's per-request lookup of handler names, in ``moto.core.responses``.
-_LOOKUP = "method_names_from_class"
