@@ -61,6 +61,7 @@ _ARGUMENT_NAMES: Mapping[str, str] = {
     "concurrency": "--concurrency",
     "task_type": "--task-type",
     "client_token": "--client-token",
+    "replace": "--replace",
     "cutoff_behavior": "--cutoff-behavior",
     "priority": "--priority",
     "max_concurrency": "--max-concurrency",

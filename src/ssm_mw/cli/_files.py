@@ -30,7 +30,7 @@ from .._shapes import (
     snake_case,
 )
 from .._validation import violations
-from ._app import CliUsageError
+from ._app import CliUsageError, argument_path
 
 __all__ = ["DefinitionFile", "check_definition", "load_definition", "to_model"]
 
@@ -43,13 +43,7 @@ _TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 #: Request members that come from the command line, never from a file.
 _FROM_COMMAND_LINE: Mapping[str, str] = {
-    CALL_MEMBERS[argument]: name
-    for argument, name in {
-        "window_id": "WINDOW_ID",
-        "window_task_id": "TASK_ID",
-        "client_token": "--client-token",
-        "replace": "--replace",
-    }.items()
+    wire: argument_path(argument) for argument, wire in CALL_MEMBERS.items()
 }
 
 
