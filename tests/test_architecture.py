@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "_invocation": 1,
     "_models": 1,
     "_converter": 2,
+    "_fastpath": 2,
     "_shapes": 2,
     "_validation": 2,
     "_logredact": 2,
@@ -43,7 +44,9 @@ LAYERS: dict[str, int] = {
     "testing": 2,  # the embedded backend: the wire layer's helpers, nothing above
 }
 #: The layers whose modules may spell botocore member names.
-WIRE_LAYERS = frozenset({"_converter", "_shapes", "_validation", "_logredact", "testing"})
+WIRE_LAYERS = frozenset(
+    {"_converter", "_fastpath", "_shapes", "_validation", "_logredact", "testing"}
+)
 #: Strings that are member names but, where they appear, are values of the API itself:
 #: the keys of ``Target`` and ``TaskFilter`` (``TaskFilter(key="TaskArn", ...)``).
 VALUE_KEYWORDS = frozenset({"key"})

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import AsyncExitStack
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from aiobotocore.config import AioConfig
@@ -19,9 +19,7 @@ from botocore.loaders import Loader
 
 from ._converter import (
     describe_request,
-    from_botocore,
     get_request,
-    parse_register_response,
     register_request,
     update_request,
 )
@@ -37,6 +35,9 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
+from ._fastpath import DESCRIBE, GET, REGISTER, UPDATE, Operation, taking
+from ._fastpath import install as install_fast_path
+from ._fastpath import read as read_result
 from ._logredact import install as install_log_redaction
 from ._logredact import redacting
 from ._models import (
@@ -53,6 +54,8 @@ from ._validation import redact_request, validate_request
 __all__ = ["MaintenanceWindowClient"]
 
 logger = logging.getLogger("ssm_mw")
+
+T = TypeVar("T")
 
 _ERROR_CLASSES: Mapping[str, type[ServiceError]] = {
     code: cls
@@ -181,6 +184,7 @@ class MaintenanceWindowClient:
         self = cls()
         install_log_redaction()
         self._client = ssm_client
+        install_fast_path(ssm_client)
         self._owned = False
         self._state = _State.OPENED
         return self
@@ -201,11 +205,14 @@ class MaintenanceWindowClient:
                     "ssm",
                     region_name=self._region_name,
                     endpoint_url=self._endpoint_url,
-                    config=self._config,
+                    # Every request of this client passes ssm-mw's validation
+                    # (stricter than botocore's), so botocore's is switched off.
+                    config=self._config.merge(AioConfig(parameter_validation=False)),
                 )
             )
         except BotoCoreError as exc:
             raise TransportError(f"cannot create the SSM client: {exc}") from exc
+        install_fast_path(self._client)
         install_log_redaction()
         self._state = _State.OPENED
         return self
@@ -235,14 +242,16 @@ class MaintenanceWindowClient:
             raise ClientStateError("this MaintenanceWindowClient is closed")
         return self._client
 
-    async def _call(self, operation: str, method: str, params: dict[str, Any]) -> Any:
+    async def _call(self, op: Operation[T], params: dict[str, Any]) -> T:
+        """Validate, send and read one call; its response takes the fast path where it can."""
         client = self._open_client()
+        operation = op.name
         validate_request(operation, params)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s", operation, redact_request(operation, params))
         try:
-            with redacting(operation, params):
-                return await getattr(client, method)(**params)
+            with redacting(operation, params), taking(op):
+                response = await getattr(client, op.method)(**params)
         except ClientError as exc:
             raise service_error(operation, exc) from exc
         except ParamValidationError as exc:
@@ -251,6 +260,7 @@ class MaintenanceWindowClient:
             raise ValidationError.single("", f"botocore rejected the {operation} request") from exc
         except BotoCoreError as exc:
             raise TransportError(f"{operation}: {exc}") from exc
+        return read_result(op, response)
 
     # -- operations --------------------------------------------------------
 
@@ -268,10 +278,7 @@ class MaintenanceWindowClient:
         ``TaskType``; ``max_results`` from 10 to 100.
         """
         params = describe_request(window_id, filters, max_results, next_token)
-        response = await self._call(
-            "DescribeMaintenanceWindowTasks", "describe_maintenance_window_tasks", params
-        )
-        return from_botocore(response, TaskPage)
+        return await self._call(DESCRIBE, params)
 
     def paginate_maintenance_window_tasks(
         self,
@@ -322,12 +329,7 @@ class MaintenanceWindowClient:
         self, window_id: str, window_task_id: str
     ) -> MaintenanceWindowTaskDetails:
         """One task in full, invocation parameters included (GetMaintenanceWindowTask)."""
-        response = await self._call(
-            "GetMaintenanceWindowTask",
-            "get_maintenance_window_task",
-            get_request(window_id, window_task_id),
-        )
-        return from_botocore(response, MaintenanceWindowTaskDetails)
+        return await self._call(GET, get_request(window_id, window_task_id))
 
     async def register_task_with_maintenance_window(
         self,
@@ -342,12 +344,7 @@ class MaintenanceWindowClient:
         retry of it, so a retry never registers the task twice.
         """
         token = client_token if client_token is not None else str(uuid.uuid4())
-        response = await self._call(
-            "RegisterTaskWithMaintenanceWindow",
-            "register_task_with_maintenance_window",
-            register_request(window_id, definition, token),
-        )
-        return parse_register_response(response)
+        return await self._call(REGISTER, register_request(window_id, definition, token))
 
     async def update_maintenance_window_task(
         self,
@@ -363,9 +360,4 @@ class MaintenanceWindowClient:
         ``replace=True`` members left unset are cleared, and ``update`` must
         hold everything register requires.
         """
-        response = await self._call(
-            "UpdateMaintenanceWindowTask",
-            "update_maintenance_window_task",
-            update_request(window_id, window_task_id, update, replace),
-        )
-        return from_botocore(response, MaintenanceWindowTaskDetails)
+        return await self._call(UPDATE, update_request(window_id, window_task_id, update, replace))
