@@ -1,0 +1,88 @@
+"""B9, a register end to end: ``register_task_with_maintenance_window`` against a raw register.
+
+The request is a full ``TaskDefinition`` (RunCommand, 10 parameters, every
+member set); the response (``{"WindowTaskId": ...}``) comes from memory at
+aiobotocore's HTTP layer (``before-send``, on the session). Ours converts and
+validates the definition (its validation replaces botocore's on its own
+client) and returns the new id; the baseline, a plain client of the same
+session with the same config, is given the botocore request dict ready-made
+(botocore validates and serializes it, as for any raw call). Target: <= 1.0x
+(aim 0.9x).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from contextlib import AsyncExitStack
+
+from aiobotocore.config import AioConfig
+
+from ssm_mw import MaintenanceWindowClient
+from ssm_mw._converter import register_request
+
+from ._canned import CannedReply, canned_session
+from ._fixtures import CLIENT_TOKEN, WINDOW_ID, WINDOW_TASK_ID, full_task_definition
+from ._harness import Result, interleave_async, median
+
+__all__ = ["run"]
+
+_CLIENT = {"region_name": "us-east-1", "endpoint_url": "https://ssm.us-east-1.amazonaws.com"}
+
+
+async def _measure(*, calls: int, rounds: int) -> tuple[list[float], list[float]]:
+    reply = CannedReply(json.dumps({"WindowTaskId": WINDOW_TASK_ID}).encode())
+    session = canned_session({"RegisterTaskWithMaintenanceWindow": reply})
+    config = AioConfig(retries={"mode": "standard"}, max_pool_connections=32)
+    definition = full_task_definition()
+    params = register_request(WINDOW_ID, definition, CLIENT_TOKEN)
+    async with AsyncExitStack() as stack:
+        mw = await stack.enter_async_context(MaintenanceWindowClient(session=session, **_CLIENT))
+        raw = await stack.enter_async_context(
+            session.create_client("ssm", config=config, **_CLIENT)
+        )
+
+        async def ours() -> float:
+            start = time.perf_counter()
+            for _ in range(calls):
+                task_id = await mw.register_task_with_maintenance_window(
+                    WINDOW_ID, definition, client_token=CLIENT_TOKEN
+                )
+            elapsed = time.perf_counter() - start
+            assert task_id == WINDOW_TASK_ID
+            return elapsed / calls
+
+        async def baseline() -> float:
+            start = time.perf_counter()
+            for _ in range(calls):
+                response = await raw.register_task_with_maintenance_window(**params)
+            elapsed = time.perf_counter() - start
+            assert response["WindowTaskId"] == WINDOW_TASK_ID
+            return elapsed / calls
+
+        await ours()  # warm up both paths
+        await baseline()
+        return await interleave_async([ours, baseline], rounds)
+
+
+def run(*, smoke: bool) -> list[Result]:
+    """Time typed registers against raw registers, interleaved, per call."""
+    calls, rounds = (5, 2) if smoke else (300, 15)
+    ours_s, raw_s = asyncio.run(_measure(calls=calls, rounds=rounds))
+    return [
+        Result(
+            name="B9 register end to end",
+            description=(
+                "RegisterTaskWithMaintenanceWindow of a full definition, answered from memory at "
+                "aiobotocore's before-send: MaintenanceWindowClient vs a raw aiobotocore register"
+            ),
+            ours=median(ours_s),
+            baseline=median(raw_s),
+            unit="s",
+            target=1.0,
+            rounds=rounds,
+            ours_samples=ours_s,
+            baseline_samples=raw_s,
+        )
+    ]
