@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -597,3 +598,14 @@ def test_a_stubber_short_circuit_still_works(bench: Bench) -> None:
         window_id=WINDOW_ID, window_task_id=TASK_ID, priority=9
     )
     assert bench.server.requests == requests
+
+
+def test_botocore_s_debug_log_of_the_body_is_kept(
+    bench: Bench, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While botocore.parsers logs at DEBUG, responses take botocore's parse (its log unchanged)."""
+    body = json.dumps({"WindowId": WINDOW_ID, "WindowTaskId": TASK_ID, "Name": "visible"})
+    with caplog.at_level(logging.DEBUG, logger="botocore.parsers"):
+        assert not compare(bench, GET, reply(body.encode()))
+    assert any("visible" in r.getMessage() for r in caplog.records if "Response body" in r.msg)
+    assert compare(bench, GET, reply(body.encode()))
