@@ -234,8 +234,17 @@ def _same_members(definition: TaskDefinition, details: MaintenanceWindowTaskDeta
         *ALL_TYPES,
         TARGETLESS,
         attrs.evolve(AUTOMATION, targets=None, max_concurrency=None, max_errors=None),
+        attrs.evolve(AUTOMATION, targets=(), max_concurrency=None, max_errors=None),
     ],
-    ids=["run-command", "automation", "step-functions", "lambda", "targetless", "no-targets"],
+    ids=[
+        "run-command",
+        "automation",
+        "step-functions",
+        "lambda",
+        "targetless",
+        "no-targets",
+        "empty-targets",
+    ],
 )
 async def test_f6_get_reports_what_as_reported_says(
     mw_client: MaintenanceWindowClient, maintenance_window_id: str, definition: TaskDefinition
