@@ -30,8 +30,9 @@ signing and every other event are aiobotocore's as they were. A ``before-call``
 short-circuit (botocore's Stubber) never reaches the parser: its response is
 read with ``from_botocore``.
 
-The handler is registered last on the root ``before-parse`` event, so that
-every other handler, the caller's included, sees the body as it came.
+The handler is registered last (``register_last``) on the root
+``before-parse`` event, so that every handler registered the usual way, the
+caller's included, runs before it and sees the body as it came.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from ._models import MaintenanceWindowTaskDetails, TaskPage
 __all__ = [
     "DESCRIBE",
     "GET",
-    "OPERATIONS",
     "REGISTER",
     "UPDATE",
     "Operation",
@@ -76,19 +76,17 @@ def _json_register(data: dict[str, Any]) -> str:
 class Operation(Generic[T]):
     """One of the four operations: its names and how its result is read."""
 
-    __slots__ = ("_from_json", "_reader", "method", "model", "name")
+    __slots__ = ("_from_json", "_reader", "method", "name")
 
     def __init__(
         self,
         name: str,
         method: str,
-        model: type[Any] | None,
         reader: Callable[[Mapping[str, Any]], T],
         from_json: Callable[[], Callable[[dict[str, Any]], T]],
     ) -> None:
         self.name = name
         self.method = method
-        self.model = model
         self._reader = reader
         self._from_json = from_json
 
@@ -112,33 +110,27 @@ def _json_reader(cls: type[T]) -> Callable[[], Callable[[dict[str, Any]], T]]:
 DESCRIBE: Operation[TaskPage] = Operation(
     "DescribeMaintenanceWindowTasks",
     "describe_maintenance_window_tasks",
-    TaskPage,
     _model_reader(TaskPage),
     _json_reader(TaskPage),
 )
 GET: Operation[MaintenanceWindowTaskDetails] = Operation(
     "GetMaintenanceWindowTask",
     "get_maintenance_window_task",
-    MaintenanceWindowTaskDetails,
     _model_reader(MaintenanceWindowTaskDetails),
     _json_reader(MaintenanceWindowTaskDetails),
 )
 REGISTER: Operation[str] = Operation(
     "RegisterTaskWithMaintenanceWindow",
     "register_task_with_maintenance_window",
-    None,
     parse_register_response,
     lambda: _json_register,
 )
 UPDATE: Operation[MaintenanceWindowTaskDetails] = Operation(
     "UpdateMaintenanceWindowTask",
     "update_maintenance_window_task",
-    MaintenanceWindowTaskDetails,
     _model_reader(MaintenanceWindowTaskDetails),
     _json_reader(MaintenanceWindowTaskDetails),
 )
-#: The four operations by botocore name.
-OPERATIONS: Mapping[str, Operation[Any]] = {op.name: op for op in (DESCRIBE, GET, REGISTER, UPDATE)}
 
 
 _CURRENT: contextvars.ContextVar[Operation[Any] | None] = contextvars.ContextVar(
