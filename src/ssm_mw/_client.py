@@ -180,7 +180,13 @@ class MaintenanceWindowClient:
 
     @classmethod
     def from_client(cls, ssm_client: Any) -> MaintenanceWindowClient:
-        """Wrap an open aiobotocore SSM client; the caller keeps opening and closing it."""
+        """Wrap an open aiobotocore SSM client; the caller keeps opening and closing it.
+
+        It registers ssm-mw's fast-path handler (``before-parse``) on the
+        client's events, once; the handler acts only inside calls made through
+        a ``MaintenanceWindowClient``: the caller's own calls are parsed, and
+        validated, as before.
+        """
         self = cls()
         install_log_redaction()
         self._client = ssm_client
