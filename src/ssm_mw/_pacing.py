@@ -5,12 +5,14 @@ one :class:`Pacer`. It has a send rate per operation, which every attempt
 of that operation on the client waits for, botocore's own retries included:
 
 * no pacing until the service first throttles the operation;
-* on a throttled answer, the rate drops to 3/4 of the rate the service
-  accepted over the last second (at most once per half second: the answers
-  to requests sent before the drop say nothing new);
-* on each accepted answer it grows again, by 15% of itself per second, and
-  never beyond twice the accepted rate, so it keeps probing for the limit
-  and settles around it (additive increase, multiplicative decrease);
+* on a throttled answer, the rate drops to 4/5 of itself (the first time,
+  of the rate the service accepted so far, over up to the last second);
+  throttled answers to requests sent before that drop say nothing new and
+  are only counted;
+* on accepted answers it grows again along CUBIC's curve (TCP's, and
+  botocore's adaptive mode's): quickly back towards the rate that was
+  throttled, slowly around it, then faster beyond it, never beyond twice the
+  accepted rate; so it keeps probing for the limit and settles around it;
 * never below ``min_rate`` (0.5 a second, as botocore's adaptive mode).
 
 :meth:`Pacer.send` makes one call and, when it still fails with
@@ -33,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import contextvars
 import itertools
 import random
 import time
@@ -50,13 +53,18 @@ T = TypeVar("T")
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[Any]]
 
-_DECREASE = 0.75  # the share of the accepted rate kept after a throttled answer
-_GROWTH = 0.15  # the share of itself the rate grows by per second of accepted answers
-_COOLDOWN = 0.5  # seconds after a decrease in which throttled answers are not acted on
+_DECREASE = 0.8  # the share of the rate kept after a throttled answer
+_GROWTH = 0.4  # CUBIC's constant, as a share of the rate last throttled (per second cubed)
+_MIN_SPAN = 0.05  # seconds: the shortest time over which the accepted rate is measured
 _WINDOW = 1.0  # seconds over which the accepted rate is measured
 _MAX_SCALE = 2.0  # the rate never exceeds this multiple of the accepted rate
 _THROTTLING_CODES = frozenset(ThrottlingError.codes)
 _ids = itertools.count()
+#: When the current attempt was sent: set by the ``before-send`` hook, read by
+#: ``needs-retry``, which botocore runs in the same task for the same attempt.
+_SENT_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "ssm_mw_pacer_sent_at", default=None
+)
 
 
 class _Rate:
@@ -67,10 +75,12 @@ class _Rate:
         self._min_rate = min_rate
         self.rate: float | None = None
         self._next = 0.0  # the earliest time of the next send
+        self._first = clock()
         self._last_cut = -1e18
-        self._last_grow = clock()
+        self._w_max = 0.0  # the rate at which the service last throttled
+        self._k = 0.0  # seconds after a cut at which the rate is back at _w_max
         self._accepted: collections.deque[float] = collections.deque()
-        self.last_accepted = clock()  # (the run's start, before any answer)
+        self.last_accepted = self._first  # (the run's start, before any answer)
         self.throttled = 0
 
     def delay(self) -> float:
@@ -85,27 +95,29 @@ class _Rate:
     def _accepted_rate(self, now: float) -> float:
         while self._accepted and self._accepted[0] < now - _WINDOW:
             self._accepted.popleft()
-        return len(self._accepted) / _WINDOW
+        return len(self._accepted) / max(min(_WINDOW, now - self._first), _MIN_SPAN)
 
     def accepted(self) -> None:
         now = self._clock()
         self._accepted.append(now)
         self.last_accepted = now
         if self.rate is not None:
-            grown = self.rate * (1 + _GROWTH * max(0.0, now - self._last_grow))
+            t = now - self._last_cut - self._k
+            cubic = self._w_max * (1 + _GROWTH * t * t * t)
             cap = max(self._min_rate, _MAX_SCALE * self._accepted_rate(now))
-            self.rate = max(self._min_rate, min(grown, cap))
-        self._last_grow = now
+            self.rate = max(self._min_rate, min(cubic, cap))
 
-    def refused(self) -> None:
+    def refused(self, sent_at: float | None) -> None:
         now = self._clock()
         self.throttled += 1
-        if now - self._last_cut < _COOLDOWN:
-            return
-        measured = self._accepted_rate(now)
-        base = measured if self.rate is None else min(self.rate, measured or self.rate)
-        self.rate = max(self._min_rate, _DECREASE * base)
-        self._last_cut = self._last_grow = now
+        if sent_at is not None and sent_at < self._last_cut:
+            return  # sent before the last cut: it says nothing about the new rate
+        self._last_cut = now
+        # The rate that was throttled: the pacer's own, or (not paced yet) the accepted one.
+        base = self._accepted_rate(now) if self.rate is None else self.rate
+        self._w_max = max(self._min_rate, base)
+        self.rate = max(self._min_rate, _DECREASE * self._w_max)
+        self._k = ((1 - _DECREASE) / _GROWTH) ** (1 / 3)
         self._next = max(self._next, now)
 
 
@@ -167,13 +179,19 @@ class Pacer:
             wait = self._rate(operation).delay()
             if wait > 0:
                 await self._sleep(wait)
+        _SENT_AT.set(self._clock())
 
-    def answered(self, operation: str, code: str | None) -> None:
-        """Record an attempt's answer: ``code`` is its error code (``None``: no error)."""
+    def answered(self, operation: str, code: str | None, sent_at: float | None = None) -> None:
+        """Record an attempt's answer: ``code`` is its error code (``None``: no error).
+
+        ``sent_at`` is when the attempt was sent (by the pacer's clock): a
+        throttled answer to a request sent before the last decrease of the
+        rate does not decrease it again.
+        """
         if code is None:
             self._rate(operation).accepted()
         elif code in _THROTTLING_CODES:
-            self._rate(operation).refused()
+            self._rate(operation).refused(sent_at)
 
     @contextlib.contextmanager
     def attached(
@@ -193,7 +211,7 @@ class Pacer:
                     return
                 error = response[1].get("Error") if isinstance(response[1], dict) else None
                 code = error.get("Code") if isinstance(error, dict) else None
-                self.answered(_op, None if code is None else str(code))
+                self.answered(_op, None if code is None else str(code), _SENT_AT.get())
 
             hooks.append((f"before-send.ssm.{operation}", before_send, uid + "-send"))
             hooks.append((f"needs-retry.ssm.{operation}", needs_retry, uid + "-answer"))
