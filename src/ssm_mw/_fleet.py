@@ -142,6 +142,10 @@ class CutoffCancelledError(asyncio.CancelledError):
     changed, and no task was changed that is not there. Tasks not reached
     are not in it; ``windows_listed`` of ``windows_total`` windows were
     listed in full.
+
+    Catch it around the ``await set_cutoff_behavior(...)`` in the task that is
+    cancelled. (Python 3.11 and later also hand it to whoever awaits that
+    task; Python 3.10 gives them a new, plain ``CancelledError``.)
     """
 
     def __init__(self, report: CutoffReport, *, windows_listed: int, windows_total: int) -> None:
@@ -327,14 +331,19 @@ class _Run:
     async def worker(self, n: int) -> None:
         while not self.stopping:
             _, _, job = await self.queue.get()
-            self.current[n] = job
             try:
+                # A cancellation of the run that is on its way lands here,
+                # before this job sends anything.
+                await asyncio.sleep(0)
+                if self.stopping:
+                    return
+                self.current[n] = job
                 if isinstance(job, _ListJob):
                     await self.list_window(job.window)
                 else:
                     await self.update_task(job)
             finally:
-                del self.current[n]
+                self.current.pop(n, None)
                 self.queue.task_done()
             self.report()
 
