@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,3 +190,33 @@ def test_other_errors_default_to_no_token() -> None:
     """``client_token`` is None on an error that no registration raised."""
     error: Any = ServiceError(code="X", message="m", operation="GetMaintenanceWindowTask")
     assert error.client_token is None
+
+
+def usage_recovery_example() -> dict[str, Any]:
+    """The code block of docs/usage.md's recovery section, run: its namespace."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = text[text.index("### Recovering a registration whose answer was lost") :]
+    code = section[section.index("```python\n") + len("```python\n") :]
+    code = code[: code.index("```")]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/usage.md", "exec"), namespace)
+    return namespace
+
+
+async def test_the_recovery_pattern_of_the_usage_guide_registers_exactly_once(
+    ssm_server: EmbeddedSSMServer,
+) -> None:
+    """docs/usage.md's ``register_once``: four answers lost over two tries, one task, its id."""
+    register_once = usage_recovery_example()["register_once"]
+    async with client_for(ssm_server, retries=STANDARD) as mw:
+        window_id = ssm_server.create_maintenance_window()
+        ssm_server.inject_fault(
+            REGISTER, "InternalServerError", status=500, times=4, after_commit=True
+        )
+        task_id = await register_once(mw, window_id, DEFINITION)
+        count("tokens:lost_answers", 4)
+        assert await task_ids(mw, window_id) == [task_id]
+        assert ssm_server.request_count(REGISTER) == 5  # 3 lost, then 1 lost and 1 answered
+        with pytest.raises(ValidationError):
+            await register_once(mw, "mw-bad", DEFINITION)
+        assert ssm_server.request_count(REGISTER) == 5
