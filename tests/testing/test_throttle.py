@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -255,3 +256,11 @@ def test_the_command_line_refuses_a_bad_rate() -> None:
     assert result.returncode == 2
     assert "--throttle" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_example_of_docs_testing_md_runs(ssm_server: EmbeddedSSMServer) -> None:
+    """The rate-limit example of docs/testing.md runs as written."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text("utf-8")
+    section = text[text.index("## Rate limits") :]
+    code = section[section.index("```python\n") + len("```python\n") :]
+    exec(compile(code[: code.index("```")], "docs/testing.md", "exec"), {"server": ssm_server})
