@@ -158,3 +158,44 @@ def test_sigint_with_json_output_gives_the_exact_partial_report(
     changed = {c["window_task_id"] for c in report["changes"] if c["outcome"] == "changed"}
     assert changed == _cancelled_on_server(ssm_server, ids)
     assert report["failed"] == 0
+    assert report["complete"] is False
+
+
+def test_set_cutoff_under_a_rate_limit_fails_nothing_and_counts_the_throttled(
+    ssm_server: EmbeddedSSMServer, tmp_path: Path
+) -> None:
+    """Updates limited to 20/s (burst 2): exit 0, every task changed, the retries on stderr."""
+    ids = _fleet(ssm_server)
+    ssm_server.throttle(20, burst=2, operation=UPDATE)
+    try:
+        result = subprocess.run(
+            [
+                str(SCRIPT),
+                "--endpoint-url",
+                ssm_server.endpoint_url,
+                "--region",
+                ssm_server.region_name,
+                "set-cutoff",
+                "CANCEL_TASK",
+                *ids,
+                "--concurrency",
+                "16",
+                "-o",
+                "json",
+            ],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        refused = ssm_server.throttled_count(UPDATE)
+    finally:
+        ssm_server.throttle(None, operation=UPDATE)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["changed"], report["failed"], report["complete"]) == (WINDOWS * TASKS, 0, True)
+    assert refused > 0
+    assert report["throttled_retries"] == refused
+    assert f"throttled: {refused} requests were sent again" in result.stderr
+    assert len(_cancelled_on_server(ssm_server, ids)) == WINDOWS * TASKS
