@@ -23,6 +23,7 @@ waits cancels those updates too; their tasks are then left out of the report
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import functools
 import itertools
@@ -322,8 +323,11 @@ class _Run:
         for n, worker in enumerate(workers):
             if not isinstance(self.current.get(n), _UpdateJob):
                 worker.cancel()
-        # A second cancellation here cancels the updates too (gather passes it on).
-        await asyncio.gather(*workers, return_exceptions=True)
+        # Cancelled again, gather cancels the updates in flight and raises once
+        # every worker has ended. Their tasks stay out of the report; the run
+        # still ends with what it knows.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*workers, return_exceptions=True)
 
     def changes(self) -> tuple[CutoffChange, ...]:
         return tuple(self.results[key] for key in sorted(self.results))
@@ -335,7 +339,7 @@ class _Run:
                 # A cancellation of the run that is on its way lands here,
                 # before this job sends anything.
                 await asyncio.sleep(0)
-                if self.stopping:
+                if not self.going():
                     return
                 self.current[n] = job
                 if isinstance(job, _ListJob):

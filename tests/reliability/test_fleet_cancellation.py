@@ -83,7 +83,7 @@ async def cancelled_run(
             fired = True
             run.cancel()
             if twice:
-                asyncio.get_running_loop().call_later(0.05, run.cancel)
+                asyncio.get_running_loop().call_later(0.3, run.cancel)
 
     caught: list[CutoffCancelledError] = []
 
@@ -176,12 +176,19 @@ async def test_cancelled_twice_the_updates_in_flight_are_cancelled_too(
     async with client_for(ssm_server) as mw:
         window_ids = await fleet(ssm_server, mw)
         ssm_server.inject_latency(1.0, operation=UPDATE)
-        error = await cancelled_run(mw, window_ids, 4, lambda p: p.windows_listed == 1, twice=True)
+        in_flight_before = ssm_server.request_count(UPDATE)
+        error = await cancelled_run(mw, window_ids, 4, lambda p: p.tasks_done == 4, twice=True)
+        in_flight = ssm_server.request_count(UPDATE) - in_flight_before - len(error.report.changed)
         ssm_server.inject_latency(0, operation=UPDATE)
+        # The second cancellation came while updates were in flight (1 s each, 0.3 s in).
+        assert in_flight > 0, "updates were cut off in flight"
+        assert len(error.report.changed) >= 4
         await asyncio.sleep(1.2)  # the cancelled requests still commit on the server's side
         state = await on_server(mw, window_ids)
         changed = {c.window_task_id for c in error.report.changed}
-        assert changed <= {t for t, b in state.items() if b is CANCEL}
+        on = {t for t, b in state.items() if b is CANCEL}
+        assert changed <= on
+        assert len(on - changed) == in_flight, "only the updates cut off are unreported"
         # After the cancellation the client still works.
         assert len(state) == WINDOWS * TASKS
 
