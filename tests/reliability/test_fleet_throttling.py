@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from ssm_mw import (
+    ClientStateError,
     CutoffBehavior,
     LambdaParameters,
     MaintenanceWindowClient,
@@ -220,3 +221,12 @@ async def test_the_pacer_gives_up_only_when_nothing_is_accepted_for_a_minute() -
     pacer = Pacer(clock=clock, sleep=sleep, pace=False, give_up_after=1e9)
     assert await pacer.send(UPDATE, flaky) == "ok"
     assert pacer.throttled_retries == 99
+
+
+async def test_an_unopened_client_raises_before_any_request(ssm_server: EmbeddedSSMServer) -> None:
+    """A client that is not open: ClientStateError at once, and nothing is sent."""
+    window_id = ssm_server.create_maintenance_window()
+    before = ssm_server.request_count()
+    with pytest.raises(ClientStateError):
+        await set_cutoff_behavior(client_for(ssm_server), [window_id], CANCEL)
+    assert ssm_server.request_count() == before
