@@ -140,12 +140,10 @@ class SimulatedClock:
 def test_the_pacer_settles_at_the_limit_of_a_token_bucket(
     limit: float, burst: float, at_least: float, refused_at_most: float
 ) -> None:
-    """Saturated sender, simulated clock: the pacer gets most of a token bucket's rate.
-
-    The pacer and the backend's token bucket share one simulated clock, and
-    every request's answer arrives 20 ms after it is sent (16 in flight at
-    most): the run is the same on any machine.
-    """
+    """Saturated sender, simulated clock: the pacer gets most of a token bucket's rate."""
+    # The pacer and the backend's token bucket share one simulated clock, and
+    # every request's answer arrives 20 ms after it is sent (16 in flight at
+    # most): the run is the same on any machine.
     clock = SimulatedClock()
     pacer = Pacer(clock=clock)
     bucket = TokenBucket(limit, burst, clock)
