@@ -104,7 +104,7 @@ async def _measure(
 
 def run(*, smoke: bool) -> list[Result]:
     """Run the throttled fleet change with both ways of adapting, interleaved."""
-    windows, tasks, limit, rounds = (2, 5, 20.0, 1) if smoke else (50, 20, 50.0, 3)
+    windows, tasks, limit, rounds = (2, 5, 5.0, 1) if smoke else (50, 20, 50.0, 3)
     updates = windows * tasks
     with RemoteServer() as server:
         server.set_max_tasks_per_window(tasks)
