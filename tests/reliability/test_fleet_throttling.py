@@ -69,10 +69,10 @@ async def behaviors(mw: MaintenanceWindowClient, window_ids: list[str]) -> list[
 async def test_a_throttled_sweep_changes_every_task_and_counts_every_throttled_request(
     ssm_server: EmbeddedSSMServer,
 ) -> None:
-    """16 workers against updates limited to 40/s: 0 failures; each refusal counted and retried."""
+    """16 workers against updates limited to 25/s: 0 failures; each refusal counted and retried."""
     async with client_for(ssm_server) as mw:
         window_ids = await fleet(ssm_server, mw, 10, 10)
-        ssm_server.throttle(40, burst=5, operation=UPDATE)
+        ssm_server.throttle(25, burst=2, operation=UPDATE)
         report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=16)
         refused = ssm_server.throttled_count(UPDATE)
         ssm_server.throttle(None, operation=UPDATE)
