@@ -22,6 +22,7 @@ from ._errors import (
     Violation,
 )
 from ._fleet import (
+    CutoffCancelledError,
     CutoffChange,
     CutoffOutcome,
     CutoffProgress,
@@ -61,6 +62,7 @@ __all__ = [
     "ClientStateError",
     "CloudWatchOutputConfig",
     "CutoffBehavior",
+    "CutoffCancelledError",
     "CutoffChange",
     "CutoffOutcome",
     "CutoffProgress",
