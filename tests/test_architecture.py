@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "_validation": 2,
     "_logredact": 2,
     "_paginator": 3,
+    "_config": 3,
     "_client": 3,
     "_fleet": 3,
     "": 4,  # ssm_mw/__init__.py: the public namespace over the layers below

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 import enum
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession, get_session
+from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
-from botocore.loaders import Loader
 
+from ._config import resolve_options
 from ._converter import (
     describe_request,
     from_botocore,
@@ -27,15 +26,10 @@ from ._converter import (
 )
 from ._errors import (
     ClientStateError,
-    DoesNotExistError,
-    FeatureNotAvailableError,
-    IdempotentParameterMismatchError,
-    InternalServerError,
-    ResourceLimitExceededError,
     ServiceError,
-    ThrottlingError,
     TransportError,
     ValidationError,
+    from_client_error,
 )
 from ._logredact import install as install_log_redaction
 from ._logredact import redacting
@@ -47,51 +41,16 @@ from ._models import (
     TaskUpdate,
 )
 from ._paginator import TaskPaginator
-from ._shapes import DATA_PATH
 from ._validation import redact_request, validate_request
+
+if TYPE_CHECKING:
+    # The ecosystem's stubs (types-aiobotocore-ssm): real types for those who
+    # install them, ``Any`` for everyone else.
+    from types_aiobotocore_ssm import SSMClient
 
 __all__ = ["MaintenanceWindowClient"]
 
 logger = logging.getLogger("ssm_mw")
-
-_ERROR_CLASSES: Mapping[str, type[ServiceError]] = {
-    code: cls
-    for cls in (
-        DoesNotExistError,
-        ResourceLimitExceededError,
-        IdempotentParameterMismatchError,
-        FeatureNotAvailableError,
-        InternalServerError,
-        ThrottlingError,
-    )
-    for code in cls.codes
-}
-
-_DEFAULT_RETRIES = {"mode": "standard"}
-#: botocore keeps 10 connections by default, fewer than set_cutoff_behavior's
-#: workers at higher concurrency: requests beyond the pool would queue.
-_DEFAULT_POOL_CONNECTIONS = 32
-
-
-def _client_config(config: AioConfig | None) -> AioConfig:
-    """This client's own config: retry mode ``"standard"`` and a pool of 32 connections,
-    unless ``config`` says otherwise.
-
-    botocore completes the ``retries`` dict of the config it is given in place
-    (e.g. with ``total_max_attempts`` from ``AWS_MAX_ATTEMPTS``), so each client
-    gets a ``retries`` dict of its own: neither a shared default nor the
-    caller's config is changed, and one client's environment never leaks into
-    the next client's retry budget.
-    """
-    merged = AioConfig(
-        retries=dict(_DEFAULT_RETRIES), max_pool_connections=_DEFAULT_POOL_CONNECTIONS
-    )
-    if config is not None:
-        merged = merged.merge(config)
-    retries: Any = getattr(merged, "retries", None)
-    if isinstance(retries, dict):
-        merged = merged.merge(AioConfig(retries=copy.deepcopy(retries)))
-    return merged
 
 
 class _State(enum.Enum):
@@ -100,37 +59,9 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
-def _own_session() -> AioSession:
-    """A new session whose data loader finds ssm-mw's trimmed SSM model.
-
-    The trimmed model (``ssm_mw/_data``, see :mod:`ssm_mw._shapes`) holds the
-    four task operations exactly as botocore's own model has them; creating
-    the client skips parsing botocore's full model (~150 operations). Its
-    directory goes just before
-    botocore's own data directory, so models a user put in ``AWS_DATA_PATH``
-    or ``~/.aws/models`` still win. Only sessions made here are changed: a
-    session passed in by the caller is used as it is.
-    """
-    session = get_session()
-    paths: list[str] = session.get_component("data_loader").search_paths
-    builtin = Loader.BUILTIN_DATA_PATH
-    paths.insert(paths.index(builtin) if builtin in paths else len(paths), str(DATA_PATH))
-    return session
-
-
 def service_error(operation: str, exc: ClientError) -> ServiceError:
     """The typed :class:`ServiceError` for a botocore ``ClientError``."""
-    error = exc.response.get("Error", {})
-    metadata = exc.response.get("ResponseMetadata", {})
-    code = str(error.get("Code", "Unknown"))
-    cls = _ERROR_CLASSES.get(code, ServiceError)
-    return cls(
-        code=code,
-        message=str(error.get("Message", "")),
-        operation=operation,
-        request_id=metadata.get("RequestId"),
-        http_status=metadata.get("HTTPStatusCode"),
-    )
+    return from_client_error(operation, exc)
 
 
 class MaintenanceWindowClient:
@@ -138,15 +69,27 @@ class MaintenanceWindowClient:
 
     Open it with ``async with``; it creates its own aiobotocore SSM client
     with the standard AWS credential and Region resolution, retry mode
-    ``"standard"`` and up to 32 pooled connections (unless ``config`` says
-    otherwise)::
+    ``"standard"`` and up to 32 pooled connections (unless told otherwise)::
 
         async with MaintenanceWindowClient(region_name="eu-west-1") as mw:
-            async for task in mw.paginate_maintenance_window_tasks("mw-0c50858d01EXAMPLE"):
+            async for task in mw.paginate_maintenance_window_tasks("mw-0123456789abcdef0"):
                 print(task.window_task_id, task.cutoff_behavior)
 
+    The options are boto3's: ``region_name``, ``endpoint_url``,
+    ``aws_access_key_id``, ``aws_secret_access_key``, ``aws_session_token``
+    (as ``boto3.client``), ``profile_name`` (as ``boto3.Session``), and the
+    common botocore ``Config`` settings as keywords: ``max_attempts`` (total
+    attempts, the first included, as ``AWS_MAX_ATTEMPTS``), ``retry_mode``,
+    ``connect_timeout``, ``read_timeout`` (seconds) and
+    ``max_pool_connections``. ``config`` takes any other ``AioConfig``
+    setting; a keyword given explicitly wins over ``config``. ``session`` is
+    an aiobotocore session to use as it is. Bad options raise
+    :class:`~ssm_mw.ValidationError` here, naming the keyword.
+
     :meth:`from_client` wraps an aiobotocore client that the caller opens and
-    closes. A client cannot be reopened once closed.
+    closes; :attr:`aiobotocore_client` is the open aiobotocore client, for the
+    SSM operations this client does not wrap. A client cannot be reopened once
+    closed.
 
     Without ``session``, the client's own session loads a copy of botocore's
     SSM model trimmed to the four task operations (faster to create, the same
@@ -163,20 +106,41 @@ class MaintenanceWindowClient:
         *,
         region_name: str | None = None,
         endpoint_url: str | None = None,
+        profile_name: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
         session: AioSession | None = None,
         config: AioConfig | None = None,
+        max_attempts: int | None = None,
+        retry_mode: Literal["legacy", "standard", "adaptive"] | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        max_pool_connections: int | None = None,
     ) -> None:
-        self._region_name = region_name
-        self._endpoint_url = endpoint_url
-        self._session = session
-        self._config = _client_config(config)
+        self._options = resolve_options(
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            profile_name=profile_name,
+            aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key,
+            aws_session_token=aws_session_token,
+            session=session,
+            config=config,
+            max_attempts=max_attempts,
+            retry_mode=retry_mode,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_pool_connections=max_pool_connections,
+        )
+        self._config = self._options.config
         self._state = _State.UNOPENED
         self._owned = True
         self._client: Any = None
         self._exit_stack = AsyncExitStack()
 
     @classmethod
-    def from_client(cls, ssm_client: Any) -> MaintenanceWindowClient:
+    def from_client(cls, ssm_client: SSMClient) -> MaintenanceWindowClient:
         """Wrap an open aiobotocore SSM client; the caller keeps opening and closing it."""
         self = cls()
         install_log_redaction()
@@ -184,6 +148,18 @@ class MaintenanceWindowClient:
         self._owned = False
         self._state = _State.OPENED
         return self
+
+    @property
+    def aiobotocore_client(self) -> SSMClient:
+        """The open aiobotocore SSM client underneath, for the operations not wrapped here.
+
+        E.g. ``await mw.aiobotocore_client.deregister_task_from_maintenance_window(...)``.
+        Calls through it are plain aiobotocore calls: no validation, typed
+        models or :class:`~ssm_mw.ServiceError` (botocore's ``ClientError``
+        instead). Raises :class:`~ssm_mw.ClientStateError` unless the client is open.
+        """
+        client: SSMClient = self._open_client()
+        return client
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -194,13 +170,17 @@ class MaintenanceWindowClient:
             if self._owned:
                 raise ClientStateError("this MaintenanceWindowClient is already open")
             return self
-        session = self._session if self._session is not None else _own_session()
+        options = self._options
         try:
+            session = options.make_session()
             self._client = await self._exit_stack.enter_async_context(
                 session.create_client(
                     "ssm",
-                    region_name=self._region_name,
-                    endpoint_url=self._endpoint_url,
+                    region_name=options.region_name,
+                    endpoint_url=options.endpoint_url,
+                    aws_access_key_id=options.aws_access_key_id,
+                    aws_secret_access_key=options.aws_secret_access_key,
+                    aws_session_token=options.aws_session_token,
                     config=self._config,
                 )
             )

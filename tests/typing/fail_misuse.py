@@ -14,7 +14,7 @@ from ssm_mw import (
 
 
 async def misuse(mw: MaintenanceWindowClient, task: MaintenanceWindowTask) -> None:
-    TaskDefinition(task_arn="x", cutoff_behavior="CANCEL_TASK")  # E: a str is not the enum
+    TaskDefinition(task_arn="x", cutoff_behavior="STOP")  # E: not one of the values
     TaskDefinition("AWS-RunShellScript")  # E: keyword-only
     d = TaskDefinition(task_arn="x", cutoff_behavior=CutoffBehavior.CANCEL_TASK)
     d.priority = 3  # E: frozen
