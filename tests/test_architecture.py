@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "_enums": 0,
     "_errors": 0,
     "_redact": 0,
+    "_public": 0,
     "_invocation": 1,
     "_models": 1,
     "_converter": 2,

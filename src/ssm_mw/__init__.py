@@ -53,6 +53,7 @@ from ._models import (
     TaskUpdate,
 )
 from ._paginator import TaskPaginator
+from ._public import publish as _publish
 from ._version import __version__
 
 __all__ = [
@@ -105,3 +106,5 @@ __all__ = [
     "set_cutoff_behavior",
     "to_botocore",
 ]
+
+_publish(__name__, globals(), __all__)

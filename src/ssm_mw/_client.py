@@ -14,6 +14,7 @@ import attrs
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.loaders import create_loader
 
 from ._config import resolve_options
 from ._converter import (
@@ -64,6 +65,11 @@ def service_error(operation: str, exc: ClientError) -> ServiceError:
     return from_client_error(operation, exc)
 
 
+def _data_path(session: AioSession) -> str | None:
+    path = session.get_config_variable("data_path")
+    return path if isinstance(path, str) else None
+
+
 class MaintenanceWindowClient:
     """An async client for maintenance-window tasks, on aiobotocore.
 
@@ -87,8 +93,8 @@ class MaintenanceWindowClient:
     :class:`~ssm_mw.ValidationError` here, naming the keyword.
 
     :meth:`from_client` wraps an aiobotocore client that the caller opens and
-    closes; :attr:`aiobotocore_client` is the open aiobotocore client, for the
-    SSM operations this client does not wrap. A client cannot be reopened once
+    closes; :meth:`aiobotocore_client` hands out an open aiobotocore client, for
+    the SSM operations this client does not wrap. A client cannot be reopened once
     closed.
 
     Without ``session``, the client's own session loads a copy of botocore's
@@ -137,6 +143,8 @@ class MaintenanceWindowClient:
         self._state = _State.UNOPENED
         self._owned = True
         self._client: Any = None
+        self._own_session: AioSession | None = None  # made here, with the trimmed model
+        self._full_client: Any = None
         self._exit_stack = AsyncExitStack()
 
     @classmethod
@@ -149,17 +157,48 @@ class MaintenanceWindowClient:
         self._state = _State.OPENED
         return self
 
-    @property
-    def aiobotocore_client(self) -> SSMClient:
-        """The open aiobotocore SSM client underneath, for the operations not wrapped here.
+    async def aiobotocore_client(self) -> SSMClient:
+        """The open aiobotocore SSM client, for the SSM operations not wrapped here.
 
-        E.g. ``await mw.aiobotocore_client.deregister_task_from_maintenance_window(...)``.
-        Calls through it are plain aiobotocore calls: no validation, typed
-        models or :class:`~ssm_mw.ServiceError` (botocore's ``ClientError``
-        instead). Raises :class:`~ssm_mw.ClientStateError` unless the client is open.
+        ``ssm = await mw.aiobotocore_client()``, then e.g.
+        ``await ssm.deregister_task_from_maintenance_window(...)``. It is the
+        client underneath when that one has the full SSM model (a ``session``
+        given, or :meth:`from_client`). With the client's own session, whose
+        model is trimmed to the four task operations, the first call opens a
+        client with the full model on the same session, options and
+        credentials; it is closed with this client. Calls through it are plain
+        aiobotocore calls: no validation, typed models or
+        :class:`~ssm_mw.ServiceError` (botocore's ``ClientError`` instead).
+        Raises :class:`~ssm_mw.ClientStateError` unless the client is open.
         """
         client: SSMClient = self._open_client()
-        return client
+        if self._full_client is not None:
+            opened: SSMClient = self._full_client
+            return opened
+        session = self._own_session
+        if session is None:
+            return client
+        trimmed = session.get_component("data_loader")
+        session.register_component("data_loader", create_loader(_data_path(session)))
+        try:
+            options = self._options
+            full: SSMClient = await self._exit_stack.enter_async_context(
+                session.create_client(
+                    "ssm",
+                    region_name=options.region_name,
+                    endpoint_url=options.endpoint_url,
+                    aws_access_key_id=options.aws_access_key_id,
+                    aws_secret_access_key=options.aws_secret_access_key,
+                    aws_session_token=options.aws_session_token,
+                    config=self._config,
+                )
+            )
+        except BotoCoreError as exc:
+            raise TransportError(f"cannot create the SSM client: {exc}") from exc
+        finally:
+            session.register_component("data_loader", trimmed)
+        self._full_client = full
+        return full
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -173,6 +212,8 @@ class MaintenanceWindowClient:
         options = self._options
         try:
             session = options.make_session()
+            if options.session is None:
+                self._own_session = session
             self._client = await self._exit_stack.enter_async_context(
                 session.create_client(
                     "ssm",
@@ -204,6 +245,7 @@ class MaintenanceWindowClient:
             return
         self._state = _State.CLOSED
         self._client = None
+        self._full_client = None
         await self._exit_stack.aclose()
 
     def _open_client(self) -> Any:

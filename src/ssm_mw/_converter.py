@@ -473,14 +473,42 @@ def make_converter() -> cattrs.Converter:
 _CONVERTER = make_converter()
 
 
-def to_botocore(obj: Any) -> dict[str, Any]:
+def to_botocore(
+    obj: Target
+    | TaskFilter
+    | TaskParameterValueExpression
+    | LoggingInfo
+    | Alarm
+    | AlarmConfiguration
+    | CloudWatchOutputConfig
+    | NotificationConfig
+    | RunCommandParameters
+    | AutomationParameters
+    | StepFunctionsParameters
+    | LambdaParameters
+    | TaskDefinition
+    | TaskUpdate
+    | MaintenanceWindowTask
+    | MaintenanceWindowTaskDetails
+    | TaskPage,
+) -> dict[str, Any]:
     """Convert a model to the botocore dict it stands for; unset members are left out.
 
     >>> to_botocore(TaskUpdate(priority=1))
     {'Priority': 1}
+
+    Anything but one of the library's models raises ``TypeError``.
     """
+    if not isinstance(obj, _MODEL_CLASSES):
+        raise TypeError(
+            "to_botocore() takes one of the ssm_mw models (e.g. TaskUpdate), "
+            f"not {type(obj).__name__}"
+        )
     data: dict[str, Any] = _CONVERTER.unstructure(obj)
     return data
+
+
+_MODEL_CLASSES = tuple(BOTOCORE_SHAPES)
 
 
 def from_botocore(data: Mapping[str, Any], cls: type[T]) -> T:
