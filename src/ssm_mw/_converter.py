@@ -22,7 +22,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._enums import OpenEnum
+from ._enums import MEMBER_CONVERTERS, OpenEnum
 from ._errors import ResponseError, ValidationError
 from ._invocation import (
     AnyInvocationParameters,
@@ -314,7 +314,9 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
 
     Only for a class whose attrs-generated ``__init__`` does nothing but set
     each field's slot (``_setattr('name', name)``: no validator, converter,
-    factory or hook; checked on its source). The function sets each slot
+    factory or hook; checked on its source), or passes an enum member through
+    its converter (:data:`~ssm_mw._enums.MEMBER_CONVERTERS`, which leaves the
+    members that the structure code makes unchanged). The function sets each slot
     through its descriptor, as that ``__init__`` does, minus a generic
     attribute lookup per field. ``None`` for any other class.
     """
@@ -328,7 +330,13 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
     body = [line.strip() for line in lines[:end] if line.strip()]
     expected = [
         "_setattr = _cached_setattr_get(self)",
-        *(f"_setattr({a.name!r}, {a.alias})" for a in fields),
+        *(
+            # An enum member's converter keeps the members the structure code makes: skip it.
+            f"_setattr({a.name!r}, __attr_converter_{a.name}({a.alias}))"
+            if a.converter in MEMBER_CONVERTERS
+            else f"_setattr({a.name!r}, {a.alias})"
+            for a in fields
+        ),
     ]
     if body != expected or inspect.getattr_static(cls, "__new__") is not _OBJECT_NEW:
         return None

@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar, cast
 from ._errors import ValidationError
 
 __all__ = [
+    "MEMBER_CONVERTERS",
     "CutoffBehavior",
     "DocumentHashType",
     "NotificationEvent",
@@ -194,3 +195,16 @@ def to_notification_events(
     return tuple(
         member(NotificationEvent, v, f"notification_events[{i}]") for i, v in enumerate(items)
     )
+
+
+#: The converters above: each returns a member it is given unchanged (see ``_converter``).
+MEMBER_CONVERTERS: frozenset[object] = frozenset(
+    {
+        to_task_type,
+        to_optional_task_type,
+        to_cutoff_behavior,
+        to_document_hash_type,
+        to_notification_type,
+        to_notification_events,
+    }
+)
