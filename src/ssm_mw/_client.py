@@ -225,7 +225,8 @@ class MaintenanceWindowClient:
                     config=self._config,
                 )
             )
-        except BotoCoreError as exc:
+        except (BotoCoreError, ValueError) as exc:
+            # ValueError: botocore's "Invalid endpoint" for AWS_ENDPOINT_URL or the config file.
             raise TransportError(f"cannot create the SSM client: {exc}") from exc
         install_log_redaction()
         self._state = _State.OPENED

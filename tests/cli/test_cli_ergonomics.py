@@ -152,3 +152,12 @@ def test_max_attempts_sets_the_retry_budget(
 def test_bad_timeouts_and_attempts_are_usage_errors(run: Run, option: str, value: str) -> None:
     """Out-of-range numbers: exit 2 naming the option."""
     assert_error_line(run(option, value, "tasks", "list", "mw-0123456789abcdef0"), 2, option)
+
+
+def test_a_malformed_endpoint_from_the_environment_is_one_line(run: Run) -> None:
+    """AWS_ENDPOINT_URL=notaurl (read by botocore, not an option): one line, exit 1."""
+    result = run(
+        "--region", "us-east-1", "tasks", "list", "mw-0123456789abcdef0",
+        env={"AWS_ENDPOINT_URL": "notaurl"}, server=False,
+    )  # fmt: skip
+    assert_error_line(result, 1, "cannot create the SSM client", "notaurl")
