@@ -6,6 +6,7 @@ that never answers, or a loopback server that answers an HTML page.
 
 from __future__ import annotations
 
+import asyncio
 import pickle
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,14 @@ def test_a_secret_given_as_an_option_never_appears_in_the_error() -> None:
     with pytest.raises(ValidationError) as caught:
         MaintenanceWindowClient(aws_secret_access_key="s3cr3t-value", max_attempts=0)
     assert "s3cr3t-value" not in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        MaintenanceWindowClient(
+            aws_access_key_id="AKID",
+            aws_secret_access_key=b"s3cr3t-bytes",  # type: ignore[arg-type]
+        )
+    assert caught.value.paths == ("aws_secret_access_key",)
+    assert "s3cr3t" not in str(caught.value)
+    assert "bytes" in str(caught.value)
 
 
 # -- the escape hatch ---------------------------------------------------------------
@@ -274,8 +283,10 @@ async def test_the_own_sessions_escape_hatch_has_the_full_model(
         max_attempts=1,
     ) as mw:
         task_id = await mw.register_task_with_maintenance_window(maintenance_window_id, AUTOMATION)
+        first, second = await asyncio.gather(mw.aiobotocore_client(), mw.aiobotocore_client())
+        assert first is second  # two first calls at once open one client
         ssm = await mw.aiobotocore_client()
-        assert await mw.aiobotocore_client() is ssm
+        assert ssm is first
         assert ssm.meta.config.retries is not None
         assert ssm.meta.config.retries["total_max_attempts"] == 1
         windows = await ssm.describe_maintenance_windows()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import uuid
@@ -145,6 +146,7 @@ class MaintenanceWindowClient:
         self._client: Any = None
         self._own_session: AioSession | None = None  # made here, with the trimmed model
         self._full_client: Any = None
+        self._full_client_lock = asyncio.Lock()
         self._exit_stack = AsyncExitStack()
 
     @classmethod
@@ -172,12 +174,20 @@ class MaintenanceWindowClient:
         Raises :class:`~ssm_mw.ClientStateError` unless the client is open.
         """
         client: SSMClient = self._open_client()
-        if self._full_client is not None:
-            opened: SSMClient = self._full_client
-            return opened
-        session = self._own_session
-        if session is None:
+        if self._own_session is None:
             return client
+        async with self._full_client_lock:  # two first calls at once open one client
+            if self._full_client is None:
+                full = await self._open_full_client(self._own_session)
+                if self._state is _State.CLOSED:  # closed while it opened: close it too
+                    await self._exit_stack.aclose()
+                    raise ClientStateError("this MaintenanceWindowClient is closed")
+                self._full_client = full
+        opened: SSMClient = self._full_client
+        return opened
+
+    async def _open_full_client(self, session: AioSession) -> SSMClient:
+        """A client with botocore's full SSM model on ``session`` (ours), closed with this one."""
         trimmed = session.get_component("data_loader")
         session.register_component("data_loader", create_loader(_data_path(session)))
         try:
@@ -197,7 +207,6 @@ class MaintenanceWindowClient:
             raise TransportError(f"cannot create the SSM client: {exc}") from exc
         finally:
             session.register_component("data_loader", trimmed)
-        self._full_client = full
         return full
 
     # -- lifecycle ---------------------------------------------------------

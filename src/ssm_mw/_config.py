@@ -185,7 +185,9 @@ def resolve_options(
     }
     for name, value in strings.items():
         if value is not None and (not isinstance(value, str) or not value):
-            add(Violation(path=name, message=f"expected a non-empty string, got {value!r}"))
+            # Never the value itself: it may be a secret.
+            got = "an empty string" if value == "" else _kind(value)
+            add(Violation(path=name, message=f"expected a non-empty string, got {got}"))
     if (aws_access_key_id is None) != (aws_secret_access_key is None):
         pair = ("aws_access_key_id", "aws_secret_access_key")
         missing, other = pair if aws_access_key_id is None else pair[::-1]

@@ -130,6 +130,8 @@ def _reject_repeats(command: click.Command, ctx: click.Context, args: Sequence[s
     registers ``b.yaml``); here it is an error, before anything is done.
     Options declared ``multiple`` (``--filter``) and flags may repeat.
     """
+    if ctx.resilient_parsing:  # shell completion: never an error
+        return
     _, _, order = command.make_parser(ctx).parse_args(args=list(args))
     seen: dict[str, int] = {}
     for param in order:
