@@ -7,7 +7,7 @@ import enum
 import logging
 import uuid
 from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -15,7 +15,6 @@ import attrs
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
-from botocore.loaders import create_loader
 
 from ._config import resolve_options
 from ._converter import (
@@ -64,11 +63,6 @@ class _State(enum.Enum):
 def service_error(operation: str, exc: ClientError) -> ServiceError:
     """The typed :class:`ServiceError` for a botocore ``ClientError``."""
     return from_client_error(operation, exc)
-
-
-def _data_path(session: AioSession) -> str | None:
-    path = session.get_config_variable("data_path")
-    return path if isinstance(path, str) else None
 
 
 class MaintenanceWindowClient:
@@ -178,36 +172,13 @@ class MaintenanceWindowClient:
             return client
         async with self._full_client_lock:  # two first calls at once open one client
             if self._full_client is None:
-                full = await self._open_full_client(self._own_session)
+                full = await self._enter(self._options.full_model_client(self._own_session))
                 if self._state is _State.CLOSED:  # closed while it opened: close it too
                     await self._exit_stack.aclose()
                     raise ClientStateError("this MaintenanceWindowClient is closed")
                 self._full_client = full
         opened: SSMClient = self._full_client
         return opened
-
-    async def _open_full_client(self, session: AioSession) -> SSMClient:
-        """A client with botocore's full SSM model on ``session`` (ours), closed with this one."""
-        trimmed = session.get_component("data_loader")
-        session.register_component("data_loader", create_loader(_data_path(session)))
-        try:
-            options = self._options
-            full: SSMClient = await self._exit_stack.enter_async_context(
-                session.create_client(
-                    "ssm",
-                    region_name=options.region_name,
-                    endpoint_url=options.endpoint_url,
-                    aws_access_key_id=options.aws_access_key_id,
-                    aws_secret_access_key=options.aws_secret_access_key,
-                    aws_session_token=options.aws_session_token,
-                    config=self._config,
-                )
-            )
-        except BotoCoreError as exc:
-            raise TransportError(f"cannot create the SSM client: {exc}") from exc
-        finally:
-            session.register_component("data_loader", trimmed)
-        return full
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -223,23 +194,21 @@ class MaintenanceWindowClient:
             session = options.make_session()
             if options.session is None:
                 self._own_session = session
-            self._client = await self._exit_stack.enter_async_context(
-                session.create_client(
-                    "ssm",
-                    region_name=options.region_name,
-                    endpoint_url=options.endpoint_url,
-                    aws_access_key_id=options.aws_access_key_id,
-                    aws_secret_access_key=options.aws_secret_access_key,
-                    aws_session_token=options.aws_session_token,
-                    config=self._config,
-                )
-            )
-        except (BotoCoreError, ValueError) as exc:
-            # ValueError: botocore's "Invalid endpoint" for AWS_ENDPOINT_URL or the config file.
+        except BotoCoreError as exc:
             raise TransportError(f"cannot create the SSM client: {exc}") from exc
+        self._client = await self._enter(options.create_client(session))
         install_log_redaction()
         self._state = _State.OPENED
         return self
+
+    async def _enter(self, context: AbstractAsyncContextManager[SSMClient]) -> SSMClient:
+        """Open an aiobotocore client, to be closed with this one."""
+        try:
+            client: SSMClient = await self._exit_stack.enter_async_context(context)
+        except (BotoCoreError, ValueError) as exc:
+            # ValueError: botocore's "Invalid endpoint" for AWS_ENDPOINT_URL or the config file.
+            raise TransportError(f"cannot create the SSM client: {exc}") from exc
+        return client
 
     async def __aexit__(
         self,

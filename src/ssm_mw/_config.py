@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore.config import Config
 from botocore.exceptions import InvalidRegionError
-from botocore.loaders import Loader
+from botocore.loaders import Loader, create_loader
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url, validate_region_name
 
 from ._errors import ValidationError, Violation
 from ._shapes import DATA_PATH
+
+if TYPE_CHECKING:
+    from types_aiobotocore_ssm import SSMClient
 
 __all__ = ["RETRY_MODES", "ClientOptions", "client_config", "own_session", "resolve_options"]
 
@@ -56,6 +60,40 @@ class ClientOptions:
     def make_session(self) -> AioSession:
         """The session to create the client with: the one given, or a new one of ours."""
         return self.session if self.session is not None else own_session(self.profile_name)
+
+    def create_client(self, session: AioSession) -> AbstractAsyncContextManager[SSMClient]:
+        """``session.create_client("ssm", ...)`` with these options."""
+        return session.create_client(
+            "ssm",
+            region_name=self.region_name,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.aws_access_key_id,
+            aws_secret_access_key=self.aws_secret_access_key,
+            aws_session_token=self.aws_session_token,
+            config=self.config,
+        )
+
+    @asynccontextmanager
+    async def full_model_client(self, session: AioSession) -> AsyncGenerator[SSMClient, None]:
+        """An SSM client with botocore's full model, on ``session`` (one of :func:`own_session`).
+
+        Its data loader finds the trimmed model first; while the client is
+        created it has botocore's usual loader instead (``AWS_DATA_PATH`` honoured).
+        """
+        trimmed = session.get_component("data_loader")
+        path = session.get_config_variable("data_path")
+        session.register_component(
+            "data_loader", create_loader(path if isinstance(path, str) else None)
+        )
+        context = self.create_client(session)
+        try:
+            client = await context.__aenter__()
+        finally:
+            session.register_component("data_loader", trimmed)
+        try:
+            yield client
+        finally:
+            await context.__aexit__(None, None, None)
 
 
 def own_session(profile_name: str | None = None) -> AioSession:
