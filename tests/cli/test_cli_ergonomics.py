@@ -161,3 +161,10 @@ def test_a_malformed_endpoint_from_the_environment_is_one_line(run: Run) -> None
         env={"AWS_ENDPOINT_URL": "notaurl"}, server=False,
     )  # fmt: skip
     assert_error_line(result, 1, "cannot create the SSM client", "notaurl")
+
+
+def test_a_malformed_region_is_a_usage_error(run: Run, ssm_server: EmbeddedSSMServer) -> None:
+    """The client checks its options when it is made: --region 'eu west' names the option."""
+    result = run("--region", "eu west", "tasks", "list", "mw-0123456789abcdef0", server=False)
+    assert_error_line(result, 2, "--region", "'eu west'")
+    assert ssm_server.request_count() == 0
