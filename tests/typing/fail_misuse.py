@@ -8,6 +8,7 @@ from ssm_mw import (
     MaintenanceWindowTask,
     NotificationConfig,
     RunCommandParameters,
+    Target,
     TaskDefinition,
     TaskFilter,
     TaskUpdate,
@@ -30,6 +31,8 @@ async def misuse(mw: MaintenanceWindowClient, task: MaintenanceWindowTask) -> No
     )
     print(task.task_type.value)  # E: task_type may be None
     TaskUpdate(priority="1")  # E: priority is an int
+    Target(key="tag:Env", values=("prod",))  # E: a window task takes no tag targets (F1)
+    Target.tag("Env", "prod")  # E: no such constructor: a window task takes no tag targets
 
 
 async def misuse_of_the_new_surface(
