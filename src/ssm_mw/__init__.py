@@ -15,6 +15,7 @@ from ._errors import (
     ResourceLimitExceededError,
     ResponseError,
     ServiceError,
+    ServiceValidationError,
     SsmMwError,
     ThrottlingError,
     TransportError,
@@ -53,6 +54,7 @@ from ._models import (
     TaskUpdate,
 )
 from ._paginator import TaskPaginator
+from ._public import publish as _publish
 from ._version import __version__
 
 __all__ = [
@@ -84,6 +86,7 @@ __all__ = [
     "ResponseError",
     "RunCommandParameters",
     "ServiceError",
+    "ServiceValidationError",
     "SsmMwError",
     "StepFunctionsParameters",
     "Target",
@@ -105,3 +108,5 @@ __all__ = [
     "set_cutoff_behavior",
     "to_botocore",
 ]
+
+_publish(__name__, globals(), __all__)

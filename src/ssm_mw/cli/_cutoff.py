@@ -22,7 +22,15 @@ from .._client import MaintenanceWindowClient
 from .._converter import describe_request
 from .._enums import CutoffBehavior, TaskType
 from .._fleet import CutoffCancelledError, CutoffProgress, CutoffReport, set_cutoff_behavior
-from ._app import EnumChoice, Settings, check_request, global_options, open_client, run_async
+from ._app import (
+    EnumChoice,
+    Settings,
+    SingleValueCommand,
+    check_request,
+    global_options,
+    open_client,
+    run_async,
+)
 from ._render import console, cutoff_report_json, cutoff_report_table, echo_json, error_text
 
 __all__ = ["apply_cutoff", "set_cutoff"]
@@ -165,7 +173,7 @@ def _cancel_on_sigint(task: asyncio.Task[object] | None, flag: list[bool]) -> Ge
         loop.remove_signal_handler(signal.SIGINT)
 
 
-@click.command("set-cutoff")
+@click.command("set-cutoff", cls=SingleValueCommand)
 @click.argument(
     "behavior",
     type=EnumChoice([b.value for b in CutoffBehavior]),

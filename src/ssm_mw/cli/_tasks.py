@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .._converter import call_members, describe_request, get_request, wire_names
+from .._converter import CALL_MEMBERS, call_members, describe_request, get_request, wire_names
 from .._enums import CutoffBehavior, TaskType
 from .._models import (
     MaintenanceWindowTask,
@@ -21,6 +21,7 @@ from ._app import (
     CliUsageError,
     EnumChoice,
     Settings,
+    SingleValueGroup,
     argument_path,
     check_request,
     global_options,
@@ -64,7 +65,7 @@ def _filters(
     return tuple(_parse_filter(v) for v in value)
 
 
-@click.group()
+@click.group(cls=SingleValueGroup)
 def tasks() -> None:
     """List, show, register and update the tasks of a maintenance window."""
 
@@ -151,9 +152,19 @@ _FILE_HELP = "A JSON or YAML file in the botocore request shape (without the ids
     metavar="TOKEN",
     help="Idempotency token: registering again with it returns the same task.",
 )
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help='table: the new task id alone; json: {"WindowTaskId": ...}, as the API answers.',
+)
 @global_options
 @click.pass_obj
-def register_task(settings: Settings, window_id: str, path: str, client_token: str | None) -> None:
+def register_task(
+    settings: Settings, window_id: str, path: str, client_token: str | None, output: str
+) -> None:
     """Register a task from a definition file; print its new WindowTaskId.
 
     \b
@@ -179,7 +190,11 @@ def register_task(settings: Settings, window_id: str, path: str, client_token: s
                 window_id, definition, client_token=client_token
             )
 
-    click.echo(run_async(register()))
+    task_id = run_async(register())
+    if output == "json":
+        echo_json({CALL_MEMBERS["window_task_id"]: task_id})
+    else:
+        click.echo(task_id)
 
 
 #: The wire name of each member of an update, by the parameter of its ``tasks update`` option.
