@@ -222,7 +222,7 @@ def set_cutoff(
 
     \b
     Example:
-      ssm-mw set-cutoff CANCEL_TASK mw-0c50858d01EXAMPLE mw-0a1b2c3d4e5fEXAMPLE --dry-run
+      ssm-mw set-cutoff CANCEL_TASK mw-0123456789abcdef0 mw-0a1b2c3d4e5f6a7b8 --dry-run
     """
     settings = ctx.find_object(Settings) or Settings()
     for window_id in window_ids:  # before any client is made: bad input first

@@ -171,7 +171,7 @@ def register_task(
     Example definition (YAML):
       TaskArn: AWS-RunShellScript
       TaskType: RUN_COMMAND
-      Targets: [{Key: WindowTargetIds, Values: [e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE]}]
+      Targets: [{Key: WindowTargetIds, Values: [e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3]}]
       MaxConcurrency: "2"
       MaxErrors: "1"
       CutoffBehavior: CANCEL_TASK
@@ -247,9 +247,9 @@ def update_task(
 
     \b
     Examples:
-      ssm-mw tasks update mw-0c50858d01EXAMPLE 4f7ca192-7e9a-40fe-9192-5cb15EXAMPLE \\
+      ssm-mw tasks update mw-0123456789abcdef0 4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d \\
           --cutoff-behavior CANCEL_TASK --priority 1
-      ssm-mw tasks update mw-0c50858d01EXAMPLE 4f7ca192-7e9a-40fe-9192-5cb15EXAMPLE -f task.yaml
+      ssm-mw tasks update mw-0123456789abcdef0 4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d -f task.yaml
     """
     source: DefinitionFile | None = load_definition(path) if path is not None else None
     data: dict[str, Any] = dict(source.data) if source is not None else {}
