@@ -20,4 +20,5 @@ BENCHMARKS: dict[str, str] = {
     "B7": "benchmarks.b7_fleet",
     "B8": "benchmarks.b8_get",
     "B9": "benchmarks.b9_register",
+    "B10": "benchmarks.b10_throttled",
 }

@@ -46,7 +46,14 @@ async def _measure(
     definition = full_task_definition()
     params = register_request(WINDOW_ID, definition, CLIENT_TOKEN)
     async with AsyncExitStack() as stack:
-        mw = await stack.enter_async_context(MaintenanceWindowClient(session=session, **_CLIENT))
+        # Ours with its own session, as a user makes it: its client skips botocore's
+        # validation (ssm-mw's ran). The canned reply goes on that client's events.
+        mw = await stack.enter_async_context(
+            MaintenanceWindowClient(
+                aws_access_key_id="testing", aws_secret_access_key="testing", **_CLIENT
+            )
+        )
+        mw._client.meta.events.register("before-send.ssm.RegisterTaskWithMaintenanceWindow", reply)
         raw = await stack.enter_async_context(
             session.create_client("ssm", config=config, **_CLIENT)
         )

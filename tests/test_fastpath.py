@@ -579,10 +579,28 @@ def test_a_caller_s_own_calls_on_a_wrapped_client_are_unchanged(bench: Bench) ->
 
 
 def test_own_clients_skip_botocore_validation_only(bench: Bench) -> None:
-    """ssm-mw's own client has botocore's validation off (ours ran); a plain client keeps it."""
+    """The client of ssm-mw's own session skips botocore's validation (ours ran); others keep it.
+
+    A client of a session the caller gave is handed out by aiobotocore_client(),
+    so it keeps botocore's validation, as does the full-model client that
+    aiobotocore_client() opens next to the own session's.
+    """
     # botocore wraps the serializer of a validating client in its ParamValidationDecorator.
-    assert not isinstance(bench.mw._client._serializer, ParamValidationDecorator)
     assert isinstance(bench.raw._serializer, ParamValidationDecorator)
+    assert isinstance(bench.mw._client._serializer, ParamValidationDecorator)
+
+    async def own() -> tuple[Any, Any]:
+        async with MaintenanceWindowClient(
+            region_name="us-east-1",
+            endpoint_url=bench.server.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        ) as mw:
+            return mw._client._serializer, (await mw.aiobotocore_client())._serializer
+
+    serializer, handed_out = bench.run(own())
+    assert not isinstance(serializer, ParamValidationDecorator)
+    assert isinstance(handed_out, ParamValidationDecorator)
 
 
 def test_a_stubber_short_circuit_still_works(bench: Bench) -> None:
