@@ -1,0 +1,87 @@
+"""Reading the live tasks of many windows, concurrently and bounded (private).
+
+Plan, apply (its staleness check) and export all read the same way: describe
+every window, then get each listed task that is wanted in full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails
+from ._pool import Job, JobPool
+
+if TYPE_CHECKING:
+    from ._client import MaintenanceWindowClient
+
+__all__ = ["LiveWindow", "read_windows"]
+
+_PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
+_LIST, _GET = 0, 1
+
+
+@attrs.frozen(kw_only=True)
+class LiveWindow:
+    """One window as read: every task describe lists, and the wanted ones in full."""
+
+    window_id: str
+    listed: tuple[MaintenanceWindowTask, ...]
+    details: Mapping[str, MaintenanceWindowTaskDetails]
+
+    def named(self, name: str) -> tuple[MaintenanceWindowTask, ...]:
+        """The listed tasks with this name."""
+        return tuple(t for t in self.listed if t.name == name)
+
+
+#: Which names of a window are wanted in full (a mapping: its keys; a callable: its answer).
+Wanted = Mapping[str, Mapping[str, object]] | Callable[[MaintenanceWindowTask], bool]
+
+
+def _is_wanted(wanted: Wanted, task: MaintenanceWindowTask) -> bool:
+    if callable(wanted):
+        return wanted(task)
+    return task.name is not None and task.name in wanted.get(task.window_id, {})
+
+
+async def read_windows(
+    client: MaintenanceWindowClient,
+    window_ids: tuple[str, ...],
+    wanted: Wanted,
+    concurrency: int,
+) -> tuple[LiveWindow, ...]:
+    """Read the windows (in the order given); the first failed read raises its error."""
+    listed: dict[str, list[MaintenanceWindowTask]] = {w: [] for w in window_ids}
+    details: dict[str, dict[str, MaintenanceWindowTaskDetails]] = {w: {} for w in window_ids}
+    pool = JobPool()
+
+    def get_job(task: MaintenanceWindowTask) -> Job:
+        async def get() -> None:
+            found = await client.get_maintenance_window_task(task.window_id, task.window_task_id)
+            details[task.window_id][task.window_task_id] = found
+
+        return get
+
+    def list_job(window_id: str) -> Job:
+        async def list_window() -> None:
+            paginator = client.paginate_maintenance_window_tasks(
+                window_id, page_size=_PAGE_SIZE, prefetch=False
+            )
+            async with contextlib.aclosing(paginator.pages()) as pages:
+                async for page in pages:
+                    for task in page.tasks:
+                        listed[window_id].append(task)
+                        if _is_wanted(wanted, task):
+                            pool.put(get_job(task), priority=_GET)
+
+        return list_window
+
+    for window_id in window_ids:
+        pool.put(list_job(window_id), priority=_LIST)
+    await pool.run(concurrency)
+    return tuple(
+        LiveWindow(window_id=w, listed=tuple(listed[w]), details=details[w]) for w in window_ids
+    )
