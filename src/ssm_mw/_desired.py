@@ -147,6 +147,9 @@ def _walk_members(
 def diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> tuple[MemberChange, ...]:
     """The members in which ``live`` and ``desired`` (botocore form) differ, in model order."""
     out: list[MemberChange] = []
+    # The name is the task's identity (its key), never a change.
+    live = {k: v for k, v in live.items() if k != _NAME}
+    desired = {k: v for k, v in desired.items() if k != _NAME}
     _walk_members(operation_input_shape(_REGISTER), live, desired, "", out)
     return tuple(out)
 

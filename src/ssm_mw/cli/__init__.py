@@ -12,6 +12,7 @@ from typing import NoReturn
 from ._app import cli
 from ._cutoff import set_cutoff
 from ._demo import demo, serve
+from ._plan import apply_command, export_command, plan_command
 from ._tasks import tasks
 
 __all__ = ["cli", "main"]
@@ -20,6 +21,9 @@ cli.add_command(demo)
 cli.add_command(tasks)
 cli.add_command(set_cutoff)
 cli.add_command(serve)
+cli.add_command(plan_command)
+cli.add_command(apply_command)
+cli.add_command(export_command)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
