@@ -32,7 +32,15 @@ from ._converter import (
 from ._errors import ResponseError, ValidationError, Violation
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
 from ._redact import REDACTED
-from ._shapes import Shape, is_sensitive_path, members, operation_input_shape, sensitive_paths
+from ._shapes import (
+    Shape,
+    is_sensitive,
+    is_sensitive_path,
+    list_member,
+    map_value,
+    members,
+    operation_input_shape,
+)
 from ._validation import violations
 
 __all__ = [
@@ -86,7 +94,8 @@ class MemberChange:
     ``TaskInvocationParameters.RunCommand.TimeoutSeconds``; ``before`` and
     ``after`` are botocore-shaped values, ``None`` when not set. For a
     sensitive member (``sensitive``), ``before`` and ``after`` are ``"***"``
-    when set: the plan never holds the values.
+    when set, and so is every sensitive part of a structure that is added or
+    removed whole: a plan never holds a sensitive value.
     """
 
     member: str
@@ -95,38 +104,44 @@ class MemberChange:
     sensitive: bool = False
 
 
-def _encloses_sensitive(path: str) -> bool:
-    if is_sensitive_path(_REGISTER, path):
-        return True
-    return any(p.startswith(f"{path}.") for p in sensitive_paths(_REGISTER))
-
-
-def _shown(value: Any, sensitive: bool) -> Any:
-    if value is None or not sensitive:
-        return value
-    return REDACTED
-
-
-def _change(path: str, before: Any, after: Any, sensitive: bool | None = None) -> MemberChange:
-    hidden = _encloses_sensitive(path) if sensitive is None else sensitive
-    return MemberChange(
-        member=path, before=_shown(before, hidden), after=_shown(after, hidden), sensitive=hidden
-    )
+def _hidden(shape: Shape | None, value: Any) -> Any:
+    """``value`` with every sensitive part (and every part the model does not know) as ``***``."""
+    if value is None:
+        return None
+    if shape is None or is_sensitive(shape):
+        return REDACTED
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, Mapping):
+        known = members(shape)
+        items = cast("Mapping[str, Any]", value).items()
+        return {k: _hidden(known.get(k), v) for k, v in items}
+    if kind == "list" and isinstance(value, (list, tuple)):
+        return [_hidden(list_member(shape), v) for v in cast("list[Any]", value)]
+    if kind == "map" and isinstance(value, Mapping):
+        items = cast("Mapping[str, Any]", value).items()
+        return {k: _hidden(map_value(shape), v) for k, v in items}
+    return value
 
 
 def _walk(shape: Shape | None, before: Any, after: Any, path: str, out: list[MemberChange]) -> None:
     if before == after:
         return
-    if shape is None:  # a member this version does not know: never show its value
-        out.append(_change(path, before, after, sensitive=True))
-        return
-    structures = all(isinstance(v, Mapping) or v is None for v in (before, after))
-    if shape.type_name == "structure" and structures:
+    structures = isinstance(before, Mapping) and isinstance(after, Mapping)
+    if shape is not None and shape.type_name == "structure" and structures:
         found = len(out)
-        _walk_members(shape, before or {}, after or {}, path, out)
+        old, new = cast("Mapping[str, Any]", before), cast("Mapping[str, Any]", after)
+        _walk_members(shape, old, new, path, out)
         if len(out) > found:
             return
-    out.append(_change(path, before, after))
+    sensitive = shape is None or is_sensitive_path(_REGISTER, path)
+    out.append(
+        MemberChange(
+            member=path,
+            before=_hidden(shape, before),
+            after=_hidden(shape, after),
+            sensitive=sensitive,
+        )
+    )
 
 
 def _walk_members(
