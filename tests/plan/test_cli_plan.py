@@ -392,3 +392,19 @@ def test_no_secret_in_any_cli_output(
     for text in outputs:
         for secret in (*SECRETS.values(), *LIVE_SECRETS.values()):
             assert secret not in text
+
+
+def test_the_demo_shows_a_plan_and_an_apply() -> None:
+    """`ssm-mw demo` exports its window, plans a change, applies it, and plans again in sync."""
+    from click.testing import CliRunner
+
+    from ssm_mw.cli import cli
+
+    result = CliRunner().invoke(cli, ["demo"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "~ Priority: 1 → 5" in out
+    assert "+ create     notify-team" in out
+    assert "Plan: 1 to create, 1 to update, 3 unchanged, 0 unmanaged." in out
+    assert "Apply: 1 created, 1 updated, 0 failed; 3 unchanged, 0 unmanaged." in out
+    assert "Plan: 0 to create, 0 to update, 5 unchanged, 0 unmanaged." in out
