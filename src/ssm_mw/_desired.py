@@ -32,6 +32,7 @@ from ._converter import (
 from ._errors import ResponseError, ValidationError, Violation
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
 from ._redact import REDACTED
+from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
 from ._shapes import (
     Shape,
     is_sensitive,
@@ -53,6 +54,7 @@ __all__ = [
     "replacement",
     "reported",
     "reported_members",
+    "unreported",
 ]
 
 _REGISTER = "RegisterTaskWithMaintenanceWindow"
@@ -63,6 +65,7 @@ _NAME = _WIRE["name"]
 #: The members of a definition in botocore form: what the plan compares.
 _DEFINITION_MEMBERS = frozenset(_WIRE.values())
 _UPDATE_FIELDS = tuple(a.name for a in attrs.fields(TaskUpdate))
+_BACKEND_IS_LITERAL = True
 
 
 # -- the one normalisation -------------------------------------------------------------
@@ -70,7 +73,21 @@ _UPDATE_FIELDS = tuple(a.name for a in attrs.fields(TaskUpdate))
 
 def reported(definition: TaskDefinition) -> TaskDefinition:
     """The definition as the service reports it after register or replace (the fidelity rules)."""
-    return definition
+    # TODO(merge): ``return as_reported(definition)`` once the embedded backend stores the
+    # targetless placeholders (fidelity F6) on main; until then it reports what was sent.
+    return definition if _BACKEND_IS_LITERAL else as_reported(definition)
+
+
+def unreported(live: TaskDefinition) -> TaskDefinition:
+    """A definition that the service reports as ``live``: :func:`reported` undone (for export).
+
+    A targetless task reports the placeholder limits (fidelity F6) but may not
+    be given them (F5): they are left out.
+    """
+    placeholders = (TARGETLESS_PLACEHOLDER, TARGETLESS_PLACEHOLDER)
+    if is_targetless(live.targets) and (live.max_concurrency, live.max_errors) == placeholders:
+        return attrs.evolve(live, max_concurrency=None, max_errors=None)
+    return live
 
 
 def reported_members(definition: TaskDefinition) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._converter import from_botocore
-from ._desired import DesiredState, live_members
+from ._converter import from_botocore, to_botocore
+from ._desired import DesiredState, live_members, reported, unreported
 from ._errors import ResponseError, ValidationError
 from ._live import LiveWindow, read_windows
 from ._models import MaintenanceWindowTask, TaskDefinition
@@ -67,8 +67,13 @@ def _window(window: LiveWindow, skipped: list[SkippedTask]) -> dict[str, TaskDef
         if details is None:  # pragma: no cover - every named task is read
             continue
         try:
-            definition = from_botocore(live_members(details), TaskDefinition)
+            definition = unreported(from_botocore(live_members(details), TaskDefinition))
             DesiredState({window.window_id: {task.name: definition}})
+            if to_botocore(reported(definition)) != live_members(details):
+                skipped.append(
+                    _skip(task, "this version cannot write it so that it plans unchanged")
+                )
+                continue
         except (ValidationError, ResponseError) as exc:
             skipped.append(_skip(task, f"cannot be written as a definition: {exc}"))
             continue

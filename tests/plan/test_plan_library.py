@@ -70,8 +70,8 @@ DRIFT: dict[str, dict[str, Any]] = {
     },
     "restart-targetless": {
         "Targets": [{"Key": "InstanceIds", "Values": [INSTANCE]}],
-        "MaxConcurrency": "1",
-        "MaxErrors": "1",
+        "MaxConcurrency": "3",
+        "MaxErrors": "2",
     },
     "lambda-minimal": {"Priority": 9, "Description": LIVE_SECRETS["Description"]},
 }
