@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import pty
+import select
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import attrs
@@ -408,3 +414,70 @@ def test_the_demo_shows_a_plan_and_an_apply() -> None:
     assert "Plan: 1 to create, 1 to update, 3 unchanged, 0 unmanaged." in out
     assert "Apply: 1 created, 1 updated, 0 failed; 3 unchanged, 0 unmanaged." in out
     assert "Plan: 0 to create, 0 to update, 5 unchanged, 0 unmanaged." in out
+
+
+def _read_until(fd: int, process: subprocess.Popen[bytes], needle: bytes | None) -> bytes:
+    """Read the pty until ``needle`` shows (or, for ``None``, until the process ends)."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # the pty closes when the child exits
+                break
+            if not data:
+                break
+            chunks.append(data)
+            if needle is not None and needle in b"".join(chunks):
+                break
+        elif process.poll() is not None:
+            break
+    return b"".join(chunks)
+
+
+def _on_a_terminal(
+    server: EmbeddedSSMServer, path: str, answer: bytes, tmp_path: Path
+) -> tuple[int, str]:
+    leader, follower = pty.openpty()
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+        "COLUMNS": "200",
+    }
+    env.pop("NO_COLOR", None)
+    argv = [sys.executable, "-m", "ssm_mw.cli", "--endpoint-url", server.endpoint_url,
+            "--region", server.region_name, "apply", path, "--concurrency", "1"]  # fmt: skip
+    process = subprocess.Popen(argv, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    try:
+        output = _read_until(leader, process, b"Apply this plan?")
+        os.write(leader, answer)
+        output += _read_until(leader, process, None)
+    finally:
+        os.close(leader)
+        process.wait(timeout=30)
+    return process.returncode, output.decode("utf-8", "replace")
+
+
+def test_on_a_terminal_apply_colours_the_plan_asks_and_shows_progress(
+    ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+) -> None:
+    """A coloured plan, a question; "n" changes nothing, "y" applies with a progress bar."""
+    w = maintenance_window_id
+    path = _file(tmp_path, w, TWO_TASKS)
+    code, output = _on_a_terminal(ssm_server, path, b"n\n", tmp_path)
+    assert code == 1, output
+    assert "\x1b[" in output  # colours on a terminal
+    assert "apply cancelled; nothing was changed" in output
+    assert _writes(ssm_server) == 0
+    ssm_server.inject_latency(0.3, operation=REGISTER)
+    code, output = _on_a_terminal(ssm_server, path, b"y\n", tmp_path)
+    assert code == 0, output
+    assert "applying" in output  # the progress bar, on stderr
+    assert "2 created" in output
+    assert sorted(live_names(ssm_server, w)) == ["nightly-patch", "notify"]  # type: ignore[type-var]

@@ -25,7 +25,6 @@ from .._models import TaskDefinition
 from .._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from .._validation import violations
 from ._app import (
-    EXIT_USAGE,
     CliError,
     CliUsageError,
     Settings,
@@ -383,8 +382,7 @@ def _confirm(yes: bool, err: Console) -> None:
     if not sys.stdin.isatty():
         raise CliUsageError("refusing to apply: stdin is not a terminal; pass --yes to apply")
     if not click.confirm("Apply this plan?", default=False, err=True):
-        err.print("Nothing applied.")
-        raise click.exceptions.Exit(EXIT_USAGE)
+        raise CliError("apply cancelled; nothing was changed")
 
 
 @click.command("apply")
