@@ -481,3 +481,37 @@ def test_on_a_terminal_apply_colours_the_plan_asks_and_shows_progress(
     assert "applying" in output  # the progress bar, on stderr
     assert "2 created" in output
     assert sorted(live_names(ssm_server, w)) == ["nightly-patch", "notify"]  # type: ignore[type-var]
+
+
+def test_a_window_that_does_not_exist_is_one_error_line(
+    run: Run, ssm_server: EmbeddedSSMServer, tmp_path: Path
+) -> None:
+    """A service error while reading: exit 1, one line naming the window; nothing changed."""
+    missing = "mw-00000000000000000"
+    result = run("plan", _file(tmp_path, missing, TWO_TASKS))
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ")
+    assert missing in line
+    assert _writes(ssm_server) == 0
+
+
+def test_plan_refuses_a_saved_plan_and_export_checks_ids_first(
+    run: Run, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+) -> None:
+    """`plan PLANFILE` and `export BAD_ID` are usage errors (exit 2), before any request."""
+    planfile = tmp_path / "tasks.plan"
+    assert (
+        run(
+            "plan", _file(tmp_path, maintenance_window_id, TWO_TASKS), "--out", str(planfile)
+        ).exit_code
+        == 0
+    )
+    before = ssm_server.request_count()
+    result = run("plan", str(planfile))
+    assert result.exit_code == 2
+    assert "is a saved plan" in result.stderr
+    result = run("export", "mw-0c50858d01EXAMPLE")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: WINDOW_ID: ")
+    assert ssm_server.request_count() == before
