@@ -100,6 +100,10 @@ async def drift(
         }
         for path, value in changes.items():
             _set(members, path, value)
+        if not members.get("Targets"):  # get reports placeholder limits a replace may not send
+            for limit in ("MaxConcurrency", "MaxErrors"):
+                if limit not in changes:
+                    members.pop(limit, None)
         await ssm.update_maintenance_window_task(**members, Replace=True)
 
 
