@@ -259,8 +259,7 @@ def _checked(
         return None
     named = attrs.evolve(definition, name=name)
     for v in violations(_REGISTER, register_request(window_id, named, "0")):
-        prefix = "name" if v.path == "name" else v.path
-        out.append(Violation(path=f"{where}.{prefix}" if prefix else where, message=v.message))
+        out.append(Violation(path=f"{where}.{v.path}" if v.path else where, message=v.message))
     return named
 
 
@@ -270,9 +269,8 @@ def _windows(value: object) -> dict[str, dict[str, TaskDefinition]]:
     out: list[Violation] = []
     windows: dict[str, dict[str, TaskDefinition]] = {}
     for window_id, tasks in cast("Mapping[object, object]", value).items():
-        if not _check_window_id(window_id, out):
+        if not _check_window_id(window_id, out) or not isinstance(window_id, str):
             continue
-        assert isinstance(window_id, str)
         if not isinstance(tasks, Mapping):
             message = f"expected a mapping of task names, got {type(tasks).__name__}"
             out.append(Violation(path=_key_path(window_id), message=message))
@@ -333,6 +331,11 @@ class DesiredState:
             if not _check_window_id(window_id, out):
                 continue
             built[window_id] = {}
+            if tasks is not None and not isinstance(tasks, Mapping):
+                kind = type(cast(object, tasks)).__name__
+                message = f"expected a mapping of task names, got {kind}"
+                out.append(Violation(path=_key_path(window_id), message=message))
+                continue
             for name, members_ in cast("Mapping[str, Any]", tasks or {}).items():
                 where = _key_path(window_id, str(name))
                 if not isinstance(members_, Mapping):
