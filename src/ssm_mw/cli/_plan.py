@@ -405,23 +405,20 @@ def apply_command(settings: Settings, path: str, yes: bool, concurrency: int, ou
     out, err = console(), console(stderr=True)
     shown = err if output == "json" else out
 
-    async def run() -> ApplyReport | None:
+    async def run() -> ApplyReport:
         async with _client(settings, concurrency) as mw:
             plan = loaded
             if isinstance(plan, DesiredState):
                 plan = await plan_tasks(mw, plan, concurrency=concurrency)
             show_plan(plan, shown)
-            if not plan.has_changes:
-                return None
-            _confirm(yes, err)
+            if plan.has_changes:
+                _confirm(yes, err)
+            # Without changes this sends nothing: every task is unchanged or unmanaged.
             return await run_apply(mw, plan, concurrency=concurrency, err=err)
 
     report = run_async(run())
-    if report is None:
-        if output == "json":
-            echo_json({"tasks": [], "summary": {o.value: 0 for o in ApplyOutcome}})
-        else:
-            out.print("Nothing to do: every task is as desired.")
+    if output == "table" and not report.plan.has_changes:
+        out.print("Nothing to do: every task is as desired.")
         return 0
     if output == "json":
         echo_json(report_json(report))
