@@ -21,10 +21,13 @@ from ._models import Target, TaskDefinition
 
 __all__ = [
     "INSTANCE_IDS",
+    "INSTANCE_ID_PATTERN",
     "MAX_TARGET_VALUES",
     "TARGETLESS_PLACEHOLDER",
     "TARGET_KEYS",
+    "TARGET_VALUE_PATTERNS",
     "WINDOW_TARGET_IDS",
+    "WINDOW_TARGET_ID_PATTERN",
     "as_reported",
     "is_targetless",
 ]
@@ -38,6 +41,18 @@ WINDOW_TARGET_IDS = "WindowTargetIds"
 TARGET_KEYS: tuple[str, ...] = (INSTANCE_IDS, WINDOW_TARGET_IDS)
 #: How many values each target key takes at most; every key takes at least one (F2).
 MAX_TARGET_VALUES: Mapping[str, int] = {INSTANCE_IDS: 50, WINDOW_TARGET_IDS: 10}
+#: A managed-node id, the service model's ``InstanceId`` shape (F3), for ``re.fullmatch``
+#: (ASCII ``\w``, as in the model's Java pattern ``(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)``).
+INSTANCE_ID_PATTERN = r"i-([A-Za-z0-9_]{8}|[A-Za-z0-9_]{17})|mi-[A-Za-z0-9_]{17}"
+#: A window-target id, the service model's ``MaintenanceWindowTargetId`` shape (F3): a UUID.
+WINDOW_TARGET_ID_PATTERN = (
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+#: The pattern each target key's values match (F3).
+TARGET_VALUE_PATTERNS: Mapping[str, str] = {
+    INSTANCE_IDS: INSTANCE_ID_PATTERN,
+    WINDOW_TARGET_IDS: WINDOW_TARGET_ID_PATTERN,
+}
 #: What the service reports as ``max_concurrency`` and ``max_errors`` of a task
 #: without targets, which may not carry either (F5, F6).
 TARGETLESS_PLACEHOLDER = "1"
