@@ -65,7 +65,6 @@ _NAME = _WIRE["name"]
 #: The members of a definition in botocore form: what the plan compares.
 _DEFINITION_MEMBERS = frozenset(_WIRE.values())
 _UPDATE_FIELDS = tuple(a.name for a in attrs.fields(TaskUpdate))
-_BACKEND_IS_LITERAL = True
 
 
 # -- the one normalisation -------------------------------------------------------------
@@ -73,9 +72,7 @@ _BACKEND_IS_LITERAL = True
 
 def reported(definition: TaskDefinition) -> TaskDefinition:
     """The definition as the service reports it after register or replace (the fidelity rules)."""
-    # TODO(merge): ``return as_reported(definition)`` once the embedded backend stores the
-    # targetless placeholders (fidelity F6) on main; until then it reports what was sent.
-    return definition if _BACKEND_IS_LITERAL else as_reported(definition)
+    return as_reported(definition)
 
 
 def unreported(live: TaskDefinition) -> TaskDefinition:
