@@ -283,7 +283,7 @@ def _windows(value: object) -> dict[str, dict[str, TaskDefinition]]:
     return windows
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class DesiredState:
     """The tasks each window should have, by name: window id -> name -> :class:`TaskDefinition`.
 
@@ -294,7 +294,7 @@ class DesiredState:
     unmanaged. Build it in Python, or from the desired-state file's mapping
     with :meth:`from_botocore`::
 
-        DesiredState({
+        DesiredState(windows={
             "mw-0123456789abcdef0": {
                 "nightly-patch": TaskDefinition(task_arn="AWS-RunPatchBaseline", ...),
             },
@@ -359,7 +359,7 @@ class DesiredState:
                     out.append(Violation(path=where, message=str(exc)))
         if out:
             raise ValidationError(out)
-        return cls(built)
+        return cls(windows=built)
 
     def to_botocore(self) -> dict[str, Any]:
         """The desired-state file's mapping (the inverse of :meth:`from_botocore`)."""

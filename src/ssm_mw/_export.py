@@ -68,7 +68,7 @@ def _window(window: LiveWindow, skipped: list[SkippedTask]) -> dict[str, TaskDef
             continue
         try:
             definition = unreported(from_botocore(live_members(details), TaskDefinition))
-            DesiredState({window.window_id: {task.name: definition}})
+            DesiredState(windows={window.window_id: {task.name: definition}})
             if to_botocore(reported(definition)) != live_members(details):
                 skipped.append(
                     _skip(task, "this version cannot write it so that it plans unchanged")
@@ -97,4 +97,4 @@ async def export_tasks(
     live = await read_windows(client, windows, lambda task: task.name is not None, workers)
     skipped: list[SkippedTask] = []
     state = {w.window_id: _window(w, skipped) for w in live}
-    return ExportReport(desired=DesiredState(state), skipped=tuple(skipped))
+    return ExportReport(desired=DesiredState(windows=state), skipped=tuple(skipped))

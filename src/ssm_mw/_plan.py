@@ -299,7 +299,7 @@ async def plan_tasks(
 
     Example::
 
-        plan = await plan_tasks(mw, DesiredState({"mw-0123456789abcdef0": {...}}))
+        plan = await plan_tasks(mw, DesiredState(windows={"mw-0123456789abcdef0": {...}}))
         for task in plan.with_action(PlanAction.UPDATE):
             print(task.label, task.members)
     """

@@ -172,7 +172,7 @@ ALL_TASKS: dict[str, Callable[[], TaskDefinition]] = {
 def desired(window_id: str, names: list[str] | None = None) -> DesiredState:
     """The desired state of one window holding the named tasks (default: all of them)."""
     chosen = names if names is not None else list(ALL_TASKS)
-    return DesiredState({window_id: {n: ALL_TASKS[n]() for n in chosen}})
+    return DesiredState(windows={window_id: {n: ALL_TASKS[n]() for n in chosen}})
 
 
 def actions(plan: Plan) -> dict[str | None, PlanAction]:

@@ -42,7 +42,7 @@ async def _half_applied(mw: MaintenanceWindowClient, window_id: str) -> DesiredS
     state = desired(window_id)
     names = list(ALL_TASKS)
     await apply_plan(
-        mw, DesiredState({window_id: {n: state.windows[window_id][n] for n in names[:3]}})
+        mw, DesiredState(windows={window_id: {n: state.windows[window_id][n] for n in names[:3]}})
     )
     plan = await plan_tasks(mw, state)
     for task in plan.tasks[:2]:
@@ -190,7 +190,7 @@ async def test_a_plan_with_nothing_to_change_is_never_stale(
 def test_a_saved_plan_that_is_not_one_is_refused() -> None:
     """Not JSON, another format or version, a task outside its desired state: ValidationError."""
     w = "mw-0123456789abcdef0"
-    good = Plan(desired=DesiredState({w: {"lambda-minimal": lambda_minimal()}}), tasks=())
+    good = Plan(desired=DesiredState(windows={w: {"lambda-minimal": lambda_minimal()}}), tasks=())
     data = json.loads(good.dumps())
     task = {"window_id": w, "name": "other", "action": "create", "window_task_id": None}
     for text, needle in [

@@ -267,7 +267,7 @@ async def test_a_type_change_is_an_error(
     await mw_client.register_task_with_maintenance_window(
         w, attrs.evolve(lambda_minimal(), name="lambda-minimal")
     )
-    state = DesiredState({w: {"lambda-minimal": automation_targetless()}})
+    state = DesiredState(windows={w: {"lambda-minimal": automation_targetless()}})
     with pytest.raises(PlanError, match="cannot change the task type"):
         await plan_tasks(mw_client, state)
 
@@ -278,7 +278,7 @@ async def test_reads_are_bounded_and_all_windows_are_read(
     """plan describes each window once per page and gets only the managed live tasks."""
     windows = [ssm_server.create_maintenance_window(name=f"w{i}") for i in range(3)]
     state = DesiredState(
-        {w: {n: ALL_TASKS[n]() for n in ("lambda-minimal", "drain-queue")} for w in windows}
+        windows={w: {n: ALL_TASKS[n]() for n in ("lambda-minimal", "drain-queue")} for w in windows}
     )
     await apply_plan(mw_client, state, concurrency=2)
     for w in windows:  # plus one unmanaged task per window: listed, never read in full
@@ -311,7 +311,7 @@ async def test_concurrency_is_bounded(ssm_server: EmbeddedSSMServer, concurrency
     """At most ``concurrency`` requests are in flight, in plan and in apply."""
     windows = [ssm_server.create_maintenance_window(name=f"w{i}") for i in range(4)]
     state = DesiredState(
-        {w: {n: ALL_TASKS[n]() for n in ("lambda-minimal", "drain-queue")} for w in windows}
+        windows={w: {n: ALL_TASKS[n]() for n in ("lambda-minimal", "drain-queue")} for w in windows}
     )
     ssm_server.inject_latency(0.02)
     _CountingClient.in_flight = _CountingClient.most = 0
@@ -348,15 +348,17 @@ def test_desired_state_checks_every_definition() -> None:
     w = "mw-0123456789abcdef0"
     bad = attrs.evolve(run_command_full(), max_errors=None)  # targets need MaxErrors
     with pytest.raises(ValidationError) as caught:
-        DesiredState({w: {"patch-linux": bad, "ab": lambda_minimal()}})
+        DesiredState(windows={w: {"patch-linux": bad, "ab": lambda_minimal()}})
     paths = caught.value.paths
     assert f"windows['{w}']['patch-linux'].max_errors" in paths
     assert any(p.startswith(f"windows['{w}']['ab'].name") for p in paths)
     with pytest.raises(ValidationError, match="window id"):
-        DesiredState({"mw-0c50858d01EXAMPLE": {}})
+        DesiredState(windows={"mw-0c50858d01EXAMPLE": {}})
     with pytest.raises(ValidationError, match="is not its key"):
-        DesiredState({w: {"lambda-minimal": attrs.evolve(lambda_minimal(), name="other-name")}})
-    state = DesiredState({w: {"lambda-minimal": lambda_minimal()}})
+        DesiredState(
+            windows={w: {"lambda-minimal": attrs.evolve(lambda_minimal(), name="other-name")}}
+        )
+    state = DesiredState(windows={w: {"lambda-minimal": lambda_minimal()}})
     assert state.windows[w]["lambda-minimal"].name == "lambda-minimal"
     assert list(state.tasks()) == [(w, "lambda-minimal", state.windows[w]["lambda-minimal"])]
 

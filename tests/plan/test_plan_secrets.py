@@ -45,7 +45,7 @@ def _leaks(text: str, secrets: dict[str, str]) -> list[str]:
 
 def _state(window_id: str, secrets: dict[str, str]) -> DesiredState:
     return DesiredState(
-        {
+        windows={
             window_id: {
                 "patch-linux": run_command_full(secrets),
                 "drain-queue": step_functions_full(secrets),

@@ -167,13 +167,13 @@ async def _declare(
         task_invocation_parameters=LambdaParameters(payload=b'{"channel": "ops"}'),
         priority=9,
     )
-    plan = await plan_tasks(mw, DesiredState({window_id: tasks}))
+    plan = await plan_tasks(mw, DesiredState(windows={window_id: tasks}))
     show_plan(plan, out)
 
     _step(out, "9. Apply it (the code path of `ssm-mw apply --yes`), then plan again")
     applied = await run_apply(mw, plan, concurrency=4, err=err)
     show_report(applied, out)
-    again = await plan_tasks(mw, DesiredState({window_id: tasks}))
+    again = await plan_tasks(mw, DesiredState(windows={window_id: tasks}))
     out.print(summary_line(again), markup=False)
     if not applied.ok or again.has_changes:
         raise CliError("the demo did not end as expected (the plan did not converge)")

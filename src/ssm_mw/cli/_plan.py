@@ -133,7 +133,7 @@ def load_desired(name: str, text: str) -> DesiredState:
             str(n): _task(source, window_id, n, m)
             for n, m in cast("dict[object, object]", tasks).items()
         }
-    return DesiredState(built)
+    return DesiredState(windows=built)
 
 
 def _load(path: str) -> Plan | DesiredState:
