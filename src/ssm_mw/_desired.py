@@ -260,11 +260,14 @@ def _checked(
     return named
 
 
-def _windows(value: object) -> dict[str, dict[str, TaskDefinition]]:
+def _windows(
+    windows: Mapping[str, Mapping[str, TaskDefinition]],
+) -> dict[str, dict[str, TaskDefinition]]:
+    value = cast(object, windows)  # checked at run time too: callers may not be typed
     if not isinstance(value, Mapping):
         raise ValidationError.single("windows", f"expected a mapping, got {type(value).__name__}")
     out: list[Violation] = []
-    windows: dict[str, dict[str, TaskDefinition]] = {}
+    built: dict[str, dict[str, TaskDefinition]] = {}
     for window_id, tasks in cast("Mapping[object, object]", value).items():
         if not _check_window_id(window_id, out) or not isinstance(window_id, str):
             continue
@@ -277,10 +280,10 @@ def _windows(value: object) -> dict[str, dict[str, TaskDefinition]]:
             task = _checked(window_id, name, definition, out)
             if task is not None and task.name is not None:
                 checked[task.name] = task
-        windows[window_id] = checked
+        built[window_id] = checked
     if out:
         raise ValidationError(out)
-    return windows
+    return built
 
 
 @attrs.frozen(kw_only=True)
