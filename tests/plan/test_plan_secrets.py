@@ -27,7 +27,8 @@ from ssm_mw import (
     export_tasks,
     plan_tasks,
 )
-from ssm_mw.cli._plan import plan_json, report_json, show_plan, show_report
+from ssm_mw.cli._apply import report_json, show_report
+from ssm_mw.cli._plan import plan_json, show_plan
 
 _SENSITIVE_MEMBERS = set(SECRETS)
 

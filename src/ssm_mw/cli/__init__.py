@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ._app import cli
+from ._apply import apply_command
 from ._cutoff import set_cutoff
 from ._demo import demo, serve
-from ._plan import apply_command, export_command, plan_command
+from ._export import export_command
+from ._plan import plan_command
 from ._tasks import tasks
 
 __all__ = ["cli", "main"]

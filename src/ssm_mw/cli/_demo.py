@@ -27,8 +27,9 @@ from .._invocation import (
 from .._models import MaintenanceWindowTask, Target, TaskDefinition
 from .._plan import plan_tasks
 from ._app import CliError, Settings, run_async
+from ._apply import run_apply, show_report
 from ._cutoff import apply_cutoff
-from ._plan import run_apply, show_plan, show_report, summary_line
+from ._plan import show_plan, summary_line
 from ._render import console, task_details_table, tasks_table
 
 if TYPE_CHECKING:

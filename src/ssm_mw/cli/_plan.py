@@ -1,26 +1,21 @@
-"""``ssm-mw plan``, ``apply`` and ``export``: declarative task sets (see ``docs/plan.md``)."""
+"""``ssm-mw plan``: the desired-state file, and plans for people and programs (``docs/plan.md``)."""
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import click
-import yaml
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.text import Text
 
-from .._apply import ApplyOutcome, ApplyProgress, ApplyReport, apply_plan
 from .._client import MaintenanceWindowClient
 from .._converter import CALL_MEMBERS, call_members, wire_names
 from .._desired import DesiredState, MemberChange
-from .._export import ExportReport, export_tasks
 from .._models import TaskDefinition
 from .._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from .._validation import violations
@@ -40,9 +35,20 @@ from ._files import (
     to_model,
     unknown_key,
 )
-from ._render import console, echo_json, error_text
+from ._render import console, echo_json
 
-__all__ = ["apply_command", "export_command", "load_desired", "plan_command", "show_plan"]
+__all__ = [
+    "CONCURRENCY_OPTION",
+    "EXIT_CHANGES",
+    "OUTPUT_OPTION",
+    "load_desired",
+    "load_input",
+    "plan_client",
+    "plan_command",
+    "plan_json",
+    "show_plan",
+    "summary_line",
+]
 
 #: ``plan --check``: the exit status when applying would change something.
 EXIT_CHANGES = 3
@@ -136,7 +142,7 @@ def load_desired(name: str, text: str) -> DesiredState:
     return DesiredState(windows=built)
 
 
-def _load(path: str) -> Plan | DesiredState:
+def load_input(path: str) -> Plan | DesiredState:
     """A saved plan (JSON with its format marker) or a desired-state file."""
     name, text = read_text(path)
     if text.lstrip().startswith("{"):
@@ -238,7 +244,7 @@ def _write_private(path: str, text: str) -> None:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-_CONCURRENCY = click.option(
+CONCURRENCY_OPTION = click.option(
     "--concurrency",
     type=click.IntRange(min=1),
     default=8,
@@ -246,7 +252,7 @@ _CONCURRENCY = click.option(
     metavar="N",
     help="Requests in flight at once, across all windows.",
 )
-_OUTPUT = click.option(
+OUTPUT_OPTION = click.option(
     "--output",
     "-o",
     type=click.Choice(["table", "json"]),
@@ -256,13 +262,13 @@ _OUTPUT = click.option(
 )
 
 
-def _client(settings: Settings, concurrency: int) -> MaintenanceWindowClient:
+def plan_client(settings: Settings, concurrency: int) -> MaintenanceWindowClient:
     return open_client(settings, pool=concurrency)
 
 
 @click.command("plan")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
-@_OUTPUT
+@OUTPUT_OPTION
 @click.option("--check", is_flag=True, help="Exit 3 when anything would change, 0 when in sync.")
 @click.option(
     "--out",
@@ -271,7 +277,7 @@ def _client(settings: Settings, concurrency: int) -> MaintenanceWindowClient:
     type=click.Path(dir_okay=False),
     help="Save the plan, for `ssm-mw apply PLANFILE` (holds the file's sensitive values).",
 )
-@_CONCURRENCY
+@CONCURRENCY_OPTION
 @global_options
 @click.pass_obj
 def plan_command(
@@ -288,12 +294,12 @@ def plan_command(
     Example:
       ssm-mw plan tasks.yaml --check     # exit 3 if anything would change
     """
-    desired = _load(path)
+    desired = load_input(path)
     if isinstance(desired, Plan):
         raise CliUsageError(f"{path}: is a saved plan; plan takes a desired-state file")
 
     async def run() -> Plan:
-        async with _client(settings, concurrency) as mw:
+        async with plan_client(settings, concurrency) as mw:
             return await plan_tasks(mw, desired, concurrency=concurrency)
 
     plan = run_async(run())
@@ -308,202 +314,3 @@ def plan_command(
                 f"Saved the plan to {out_path}; apply it with `ssm-mw apply {out_path}`."
             )
     return EXIT_CHANGES if check and plan.has_changes else 0
-
-
-# -- apply ------------------------------------------------------------------------------
-
-_RESULT_STYLE = {
-    ApplyOutcome.CREATED: "green",
-    ApplyOutcome.UPDATED: "yellow",
-    ApplyOutcome.UNCHANGED: "dim",
-    ApplyOutcome.UNMANAGED: "dim",
-    ApplyOutcome.FAILED: "bold red",
-}
-
-
-def report_json(report: ApplyReport) -> dict[str, Any]:
-    """The apply report for programs."""
-    return {
-        "tasks": [
-            {
-                "window_id": r.window_id,
-                "name": r.name,
-                "action": r.action.value,
-                "window_task_id": r.window_task_id,
-                "outcome": r.outcome.value,
-                "error": None if r.error is None else error_text(r.error),
-            }
-            for r in report.results
-        ],
-        "summary": {o.value: len(report.with_outcome(o)) for o in ApplyOutcome},
-    }
-
-
-def show_report(report: ApplyReport, out: Console) -> None:
-    """One line per task that was sent, then the totals."""
-    for r in report.results:
-        if r.outcome in (ApplyOutcome.UNCHANGED, ApplyOutcome.UNMANAGED):
-            continue
-        line = Text(f"  {r.outcome.value:<8}", style=_RESULT_STYLE[r.outcome])
-        line.append(f"  {r.label}")
-        if r.window_task_id is not None:
-            line.append(f"  {r.window_task_id}", style="dim")
-        out.print(line)
-    counts = {o: len(report.with_outcome(o)) for o in ApplyOutcome}
-    out.print(
-        Text(
-            f"Apply: {counts[ApplyOutcome.CREATED]} created, {counts[ApplyOutcome.UPDATED]} "
-            f"updated, {counts[ApplyOutcome.FAILED]} failed; {counts[ApplyOutcome.UNCHANGED]} "
-            f"unchanged, {counts[ApplyOutcome.UNMANAGED]} unmanaged.",
-            style="bold",
-        )
-    )
-
-
-async def run_apply(
-    client: MaintenanceWindowClient, plan: Plan, *, concurrency: int, err: Console
-) -> ApplyReport:
-    """:func:`apply_plan` with a progress bar on a terminal (``apply`` and the demo share it)."""
-    if not err.is_terminal:
-        return await apply_plan(client, plan, concurrency=concurrency)
-    columns = (SpinnerColumn(), TextColumn("applying"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        job = bar.add_task("apply", total=None)
-
-        def show(p: ApplyProgress) -> None:
-            bar.update(job, total=p.total, completed=p.done)
-
-        return await apply_plan(client, plan, concurrency=concurrency, progress=show)
-
-
-def _confirm(yes: bool, err: Console) -> None:
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise CliUsageError("refusing to apply: stdin is not a terminal; pass --yes to apply")
-    if not click.confirm("Apply this plan?", default=False, err=True):
-        raise CliError("apply cancelled; nothing was changed")
-
-
-@click.command("apply")
-@click.argument("path", metavar="FILE|PLANFILE", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
-@_CONCURRENCY
-@_OUTPUT
-@global_options
-@click.pass_obj
-def apply_command(settings: Settings, path: str, yes: bool, concurrency: int, output: str) -> int:
-    """Converge the live tasks to FILE (or to a saved PLANFILE); never deletes.
-
-    Shows the plan and asks first (on a terminal; elsewhere pass --yes). A
-    saved plan is refused, naming the tasks, if any task it would change has
-    changed since. Creates register with a client token derived from window,
-    name and definition (a re-run never makes a second task); updates replace
-    the whole task. Exits 1 if any task failed, each failure on stderr.
-    """
-    loaded = _load(path)
-    out, err = console(), console(stderr=True)
-    shown = err if output == "json" else out
-
-    async def run() -> ApplyReport:
-        async with _client(settings, concurrency) as mw:
-            plan = loaded
-            if isinstance(plan, DesiredState):
-                plan = await plan_tasks(mw, plan, concurrency=concurrency)
-            show_plan(plan, shown)
-            if plan.has_changes:
-                _confirm(yes, err)
-            # Without changes this sends nothing: every task is unchanged or unmanaged.
-            return await run_apply(mw, plan, concurrency=concurrency, err=err)
-
-    report = run_async(run())
-    if output == "table" and not report.plan.has_changes:
-        out.print("Nothing to do: every task is as desired.")
-        return 0
-    if output == "json":
-        echo_json(report_json(report))
-    else:
-        show_report(report, out)
-    for r in report.failed:
-        err.print(f"failed: {r.label}: {error_text(r.error)}", markup=False, highlight=False)
-    return 1 if report.failed else 0
-
-
-# -- export -----------------------------------------------------------------------------
-
-
-def _text_blobs(value: Any, keep_bytes: bool, where: str) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        try:
-            return bytes(value).decode("utf-8")
-        except UnicodeDecodeError:
-            if keep_bytes:
-                return bytes(value)
-            raise CliError(f"{where}: a payload is not UTF-8 text; use --format yaml") from None
-    if isinstance(value, dict):
-        return {
-            k: _text_blobs(v, keep_bytes, where) for k, v in cast("dict[str, Any]", value).items()
-        }
-    if isinstance(value, list):
-        return [_text_blobs(v, keep_bytes, where) for v in value]
-    return value
-
-
-def export_text(report: ExportReport, fmt: str) -> str:
-    """The desired-state file of an export, as YAML or JSON."""
-    data = report.desired.to_botocore()
-    windows = cast("dict[str, dict[str, Any]]", data[_WINDOWS])
-    for window_id, tasks in windows.items():
-        for name in list(tasks):
-            tasks[name] = _text_blobs(tasks[name], fmt == "yaml", f"{window_id}/{name}")
-    if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-
-
-@click.command("export")
-@click.argument("window_ids", nargs=-1, required=True, metavar="WINDOW_ID...")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["yaml", "json"]),
-    default="yaml",
-    show_default=True,
-    help="The file's format.",
-)
-@_CONCURRENCY
-@global_options
-@click.pass_obj
-def export_command(
-    settings: Settings, window_ids: tuple[str, ...], fmt: str, concurrency: int
-) -> None:
-    """Write the desired-state file of the windows' named tasks to stdout.
-
-    Every member is as the service reports it, so `ssm-mw plan` of the file
-    shows every task unchanged. Tasks without a name are not exported (listed
-    on stderr). The file holds sensitive values: keep it safe.
-
-    \b
-    Example:
-      ssm-mw export mw-0123456789abcdef0 > tasks.yaml
-    """
-    for window_id in window_ids:
-        for v in violations(_DESCRIBE, call_members(window_id)):
-            raise CliUsageError(f"WINDOW_ID: {v.message}")
-
-    async def run() -> ExportReport:
-        async with _client(settings, concurrency) as mw:
-            return await export_tasks(mw, window_ids, concurrency=concurrency)
-
-    report = run_async(run())
-    text = export_text(report, fmt)
-    err = console(stderr=True)
-    for skipped in report.skipped:
-        err.print(f"not exported: {skipped}", markup=False, highlight=False)
-    click.echo(text, nl=False)
-    err.print(
-        f"note: the file holds the tasks' sensitive values ({len(report.desired)} tasks); "
-        "keep it as safe as the tasks themselves",
-        markup=False,
-        highlight=False,
-    )
