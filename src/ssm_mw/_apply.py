@@ -22,8 +22,8 @@ import attrs
 
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
 from ._errors import SsmMwError, ValidationError
-from ._live import LiveWindow, read_windows
-from ._plan import Plan, PlanAction, TaskPlan, check_concurrency, plan_tasks
+from ._live import LiveWindow, check_concurrency, read_windows
+from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
 
 if TYPE_CHECKING:

@@ -15,9 +15,8 @@ import attrs
 from ._converter import from_botocore, to_botocore
 from ._desired import DesiredState, live_members, reported, unreported
 from ._errors import ResponseError, ValidationError
-from ._live import LiveWindow, read_windows
+from ._live import LiveWindow, check_concurrency, check_window_ids, read_windows
 from ._models import MaintenanceWindowTask, TaskDefinition
-from ._plan import check_concurrency, check_window_ids
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient

@@ -7,18 +7,21 @@ every window, then get each listed task that is wanted in full.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
+from ._converter import describe_request
+from ._errors import ValidationError, Violation
 from ._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails
 from ._pool import Job, JobPool
+from ._validation import violations
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
 
-__all__ = ["LiveWindow", "read_windows"]
+__all__ = ["LiveWindow", "check_concurrency", "check_window_ids", "read_windows"]
 
 _PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
 _LIST, _GET = 0, 1
@@ -35,6 +38,40 @@ class LiveWindow:
     def named(self, name: str) -> tuple[MaintenanceWindowTask, ...]:
         """The listed tasks with this name."""
         return tuple(t for t in self.listed if t.name == name)
+
+
+def check_concurrency(value: object) -> int:
+    """``concurrency`` as given, or :class:`~ssm_mw.ValidationError`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError.single(
+            "concurrency", f"expected an integer, got {type(value).__name__}"
+        )
+    if value < 1:
+        raise ValidationError.single("concurrency", f"{value} is below the minimum 1")
+    return value
+
+
+def check_window_ids(value: object) -> tuple[str, ...]:
+    """The window ids given (duplicates dropped), or :class:`~ssm_mw.ValidationError`."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValidationError.single(
+            "window_ids", f"expected a sequence of window ids, got {type(value).__name__}"
+        )
+    ids = tuple(cast("Iterable[object]", value))
+    if not ids:
+        raise ValidationError.single("window_ids", "needs at least one window id")
+    found: list[Violation] = []
+    for i, window_id in enumerate(ids):
+        if not isinstance(window_id, str):
+            found.append(Violation(path=f"window_ids[{i}]", message="expected a string"))
+            continue
+        for v in violations(
+            "DescribeMaintenanceWindowTasks", describe_request(window_id, (), None, None)
+        ):
+            found.append(Violation(path=f"window_ids[{i}]", message=v.message))
+    if found:
+        raise ValidationError(found)
+    return tuple(dict.fromkeys(cast("tuple[str, ...]", ids)))
 
 
 #: Which names of a window are wanted in full (a mapping: its keys; a callable: its answer).

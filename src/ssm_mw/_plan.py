@@ -12,18 +12,16 @@ from __future__ import annotations
 import base64
 import enum
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from ._converter import describe_request
 from ._desired import DesiredState, MemberChange, diff, fingerprint, live_members, reported_members
 from ._enums import TaskType
-from ._errors import SsmMwError, ValidationError, Violation
-from ._live import LiveWindow, read_windows
+from ._errors import SsmMwError, ValidationError
+from ._live import LiveWindow, check_concurrency, read_windows
 from ._models import TaskDefinition
-from ._validation import violations
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -35,8 +33,6 @@ __all__ = [
     "PlanConflict",
     "PlanError",
     "TaskPlan",
-    "check_concurrency",
-    "check_window_ids",
     "plan_tasks",
 ]
 
@@ -204,40 +200,6 @@ def _conflicts(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> list[
 
 
 # -- planning ---------------------------------------------------------------------------
-
-
-def check_concurrency(value: object) -> int:
-    """``concurrency`` as given, or :class:`~ssm_mw.ValidationError`."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError.single(
-            "concurrency", f"expected an integer, got {type(value).__name__}"
-        )
-    if value < 1:
-        raise ValidationError.single("concurrency", f"{value} is below the minimum 1")
-    return value
-
-
-def check_window_ids(value: object) -> tuple[str, ...]:
-    """The window ids given (duplicates dropped), or :class:`~ssm_mw.ValidationError`."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise ValidationError.single(
-            "window_ids", f"expected a sequence of window ids, got {type(value).__name__}"
-        )
-    ids = tuple(cast("Iterable[object]", value))
-    if not ids:
-        raise ValidationError.single("window_ids", "needs at least one window id")
-    found: list[Violation] = []
-    for i, window_id in enumerate(ids):
-        if not isinstance(window_id, str):
-            found.append(Violation(path=f"window_ids[{i}]", message="expected a string"))
-            continue
-        for v in violations(
-            "DescribeMaintenanceWindowTasks", describe_request(window_id, (), None, None)
-        ):
-            found.append(Violation(path=f"window_ids[{i}]", message=v.message))
-    if found:
-        raise ValidationError(found)
-    return tuple(dict.fromkeys(cast("tuple[str, ...]", ids)))
 
 
 def _window_plan(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> list[TaskPlan]:
