@@ -18,4 +18,5 @@ BENCHMARKS: dict[str, str] = {
     "B5": "benchmarks.b5_memory",
     "B6": "benchmarks.b6_cold_start",
     "B7": "benchmarks.b7_fleet",
+    "B10": "benchmarks.b10_throttled",
 }

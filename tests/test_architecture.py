@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "_paginator": 3,
     "_client": 3,
     "_fleet": 3,
+    "_pacing": 3,
     "_pool": 3,
     "_live": 3,
     "_desired": 3,

@@ -33,6 +33,7 @@ from ._errors import (
 )
 from ._export import ExportReport, SkippedTask, export_tasks
 from ._fleet import (
+    CutoffCancelledError,
     CutoffChange,
     CutoffOutcome,
     CutoffProgress,
@@ -76,6 +77,7 @@ __all__ = [
     "ClientStateError",
     "CloudWatchOutputConfig",
     "CutoffBehavior",
+    "CutoffCancelledError",
     "CutoffChange",
     "CutoffOutcome",
     "CutoffProgress",

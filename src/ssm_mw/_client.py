@@ -32,6 +32,7 @@ from ._errors import (
     IdempotentParameterMismatchError,
     InternalServerError,
     ResourceLimitExceededError,
+    ResponseError,
     ServiceError,
     ThrottlingError,
     TransportError,
@@ -340,14 +341,27 @@ class MaintenanceWindowClient:
 
         Without ``client_token`` one is made for this call and reused on every
         retry of it, so a retry never registers the task twice.
+
+        Every error raised once the request was sent (:class:`ServiceError`,
+        :class:`TransportError`, :class:`ResponseError`) carries the token as
+        ``error.client_token``: the task may exist even though the call failed
+        (an attempt's answer was lost). Calling again with
+        ``client_token=error.client_token`` returns that task's id, or
+        registers the task once. A :class:`ValidationError` carries none:
+        nothing was sent.
         """
         token = client_token if client_token is not None else str(uuid.uuid4())
-        response = await self._call(
-            "RegisterTaskWithMaintenanceWindow",
-            "register_task_with_maintenance_window",
-            register_request(window_id, definition, token),
-        )
-        return parse_register_response(response)
+        request = register_request(window_id, definition, token)
+        try:
+            response = await self._call(
+                "RegisterTaskWithMaintenanceWindow",
+                "register_task_with_maintenance_window",
+                request,
+            )
+            return parse_register_response(response)
+        except (ServiceError, TransportError, ResponseError) as exc:
+            exc.client_token = token
+            raise
 
     async def update_maintenance_window_task(
         self,

@@ -45,6 +45,12 @@ __all__ = [
 class SsmMwError(Exception):
     """Base class of every exception that ssm-mw raises."""
 
+    #: The ``ClientToken`` of the registration that raised this error after its
+    #: request was sent (``register_task_with_maintenance_window``); ``None``
+    #: otherwise. Registering again with it returns the task if an attempt
+    #: whose answer was lost created it, and creates it once otherwise.
+    client_token: str | None = None
+
 
 @attrs.frozen(kw_only=True)
 class Violation:
