@@ -4,8 +4,9 @@
 and the definition (a re-run after a crash gets the task already made, never
 a second one); ``update`` replaces the task with the whole definition
 (``replace=True``: members the definition leaves out are cleared). At most
-``concurrency`` requests are in flight; each task gets an outcome, and one
-failure does not stop the others.
+``concurrency`` requests are in flight, paced like ``set_cutoff_behavior``'s
+when the service throttles (a throttled task is sent again, not failed); each
+task gets an outcome, and one failure does not stop the others.
 
 A plan made earlier (e.g. read back from a saved plan) is checked first:
 every task it would change is read again, and if any changed since the plan
@@ -23,6 +24,7 @@ import attrs
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
 from ._errors import SsmMwError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
+from ._pacing import Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
 
@@ -168,6 +170,8 @@ async def _check_fresh(client: MaintenanceWindowClient, plan: Plan, concurrency:
 
 
 ProgressCallback = Callable[[ApplyProgress], None]
+_REGISTER = "RegisterTaskWithMaintenanceWindow"
+_UPDATE = "UpdateMaintenanceWindowTask"
 
 
 async def apply_plan(
@@ -218,10 +222,12 @@ async def apply_plan(
         if progress is not None:
             progress(ApplyProgress(total=len(changing), done=done))
 
+    pacer = Pacer()  # throttled answers slow the run down rather than fail tasks
+
     def job(index: int, task: TaskPlan) -> Job:
         async def run() -> None:
             nonlocal done
-            results[index] = await _converge(client, task)
+            results[index] = await _converge(client, task, pacer)
             done += 1
             report()
 
@@ -231,7 +237,8 @@ async def apply_plan(
     for index, task in changing:
         pool.put(job(index, task))
     report()
-    await pool.run(workers)
+    with pacer.attached(client, (_REGISTER, _UPDATE)):
+        await pool.run(workers)
     for index, task in enumerate(plan.tasks):
         if index not in results:
             outcome = (
@@ -249,7 +256,7 @@ async def apply_plan(
     return ApplyReport(plan=plan, results=tuple(results[i] for i in range(len(plan.tasks))))
 
 
-async def _converge(client: MaintenanceWindowClient, task: TaskPlan) -> TaskResult:
+async def _converge(client: MaintenanceWindowClient, task: TaskPlan, pacer: Pacer) -> TaskResult:
     definition, name = task.definition, task.name
     if definition is None or name is None:  # pragma: no cover - plans make both for changes
         raise ValidationError.single("plan", f"{task.label}: a change without a definition")
@@ -269,14 +276,21 @@ async def _converge(client: MaintenanceWindowClient, task: TaskPlan) -> TaskResu
     try:
         if task.action is PlanAction.CREATE:
             token = client_token(task.window_id, name, definition)
-            task_id = await client.register_task_with_maintenance_window(
-                task.window_id, definition, client_token=token
+            task_id = await pacer.send(
+                _REGISTER,
+                lambda: client.register_task_with_maintenance_window(
+                    task.window_id, definition, client_token=token
+                ),
             )
             return result(ApplyOutcome.CREATED, task_id)
         if task.window_task_id is None:  # pragma: no cover - an update has its task's id
             raise ValidationError.single("plan", f"{task.label}: an update without a task id")
-        await client.update_maintenance_window_task(
-            task.window_id, task.window_task_id, replacement(definition), replace=True
+        task_id = task.window_task_id
+        await pacer.send(
+            _UPDATE,
+            lambda: client.update_maintenance_window_task(
+                task.window_id, task_id, replacement(definition), replace=True
+            ),
         )
         return result(ApplyOutcome.UPDATED, task.window_task_id)
     except Exception as exc:

@@ -1,12 +1,14 @@
 """Reading the live tasks of many windows, concurrently and bounded (private).
 
 Plan, apply (its staleness check) and export all read the same way: describe
-every window, then get each listed task that is wanted in full.
+every window, then get each listed task that is wanted in full. Requests go
+through a :class:`~ssm_mw._pacing.Pacer`, as in ``set_cutoff_behavior``: a
+throttled read is paced and sent again, not failed.
 """
 
 from __future__ import annotations
 
-import contextlib
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, cast
 
@@ -15,6 +17,7 @@ import attrs
 from ._converter import describe_request
 from ._errors import ValidationError, Violation
 from ._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails
+from ._pacing import Pacer
 from ._pool import Job, JobPool
 from ._validation import violations
 
@@ -25,6 +28,8 @@ __all__ = ["LiveWindow", "check_concurrency", "check_window_ids", "read_windows"
 
 _PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
 _LIST, _GET = 0, 1
+_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_GET_TASK = "GetMaintenanceWindowTask"
 
 
 @attrs.frozen(kw_only=True)
@@ -95,30 +100,45 @@ async def read_windows(
     details: dict[str, dict[str, MaintenanceWindowTaskDetails]] = {w: {} for w in window_ids}
     pool = JobPool()
 
+    pacer = Pacer()  # throttled answers slow the run down rather than fail it
+
     def get_job(task: MaintenanceWindowTask) -> Job:
         async def get() -> None:
-            found = await client.get_maintenance_window_task(task.window_id, task.window_task_id)
+            found = await pacer.send(
+                _GET_TASK,
+                lambda: client.get_maintenance_window_task(task.window_id, task.window_task_id),
+            )
             details[task.window_id][task.window_task_id] = found
 
         return get
 
     def list_job(window_id: str) -> Job:
         async def list_window() -> None:
-            paginator = client.paginate_maintenance_window_tasks(
-                window_id, page_size=_PAGE_SIZE, prefetch=False
-            )
-            async with contextlib.aclosing(paginator.pages()) as pages:
-                async for page in pages:
-                    for task in page.tasks:
-                        listed[window_id].append(task)
-                        if _is_wanted(wanted, task):
-                            pool.put(get_job(task), priority=_GET)
+            token: str | None = None
+            while True:
+                page = await pacer.send(
+                    _DESCRIBE,
+                    functools.partial(
+                        client.describe_maintenance_window_tasks,
+                        window_id,
+                        max_results=_PAGE_SIZE,
+                        next_token=token,
+                    ),
+                )
+                for task in page.tasks:
+                    listed[window_id].append(task)
+                    if _is_wanted(wanted, task):
+                        pool.put(get_job(task), priority=_GET)
+                token = page.next_token
+                if not token:
+                    break
 
         return list_window
 
     for window_id in window_ids:
         pool.put(list_job(window_id), priority=_LIST)
-    await pool.run(concurrency)
+    with pacer.attached(client, (_DESCRIBE, _GET_TASK)):
+        await pool.run(concurrency)
     return tuple(
         LiveWindow(window_id=w, listed=tuple(listed[w]), details=details[w]) for w in window_ids
     )

@@ -10,6 +10,7 @@ import attrs
 import pytest
 from plan_support import (
     ALL_TASKS,
+    GET,
     REGISTER,
     UPDATE,
     actions,
@@ -66,7 +67,7 @@ async def test_every_failure_is_reported_and_a_rerun_converges(
     ssm_server.inject_fault(
         REGISTER, "InternalServerError", status=500, times=None, after_commit=True
     )
-    ssm_server.inject_fault(UPDATE, "ThrottlingException", status=400, times=None)
+    ssm_server.inject_fault(UPDATE, "ValidationException", status=400, times=None)
     report = await apply_plan(mw_client, plan)
     assert not report.ok
     failed = {r.name: r for r in report.failed}
@@ -112,6 +113,21 @@ async def test_random_faults_everywhere_still_converge_without_duplicates(
     ssm_server.clear_faults()
     assert await _names(mw_client, w) == Counter(list(ALL_TASKS))
     assert set(actions(await plan_tasks(mw_client, state)).values()) == {PlanAction.UNCHANGED}
+
+
+async def test_throttling_is_paced_not_failed(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """Throttled reads and writes, more than botocore retries: apply slows down and succeeds."""
+    w = maintenance_window_id
+    state = desired(w, ["lambda-minimal", "drain-queue", "notify-team"])
+    ssm_server.inject_fault(REGISTER, "ThrottlingException", status=400, times=8)
+    report = await apply_plan(mw_client, state, concurrency=3)
+    assert report.ok, [r.error for r in report.failed]
+    assert await _names(mw_client, w) == Counter(["lambda-minimal", "drain-queue", "notify-team"])
+    ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=6)
+    plan = await plan_tasks(mw_client, state)
+    assert {t.action for t in plan.tasks} == {PlanAction.UNCHANGED}
 
 
 async def test_two_applies_at_once_create_one_task(
