@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "_enums": 0,
     "_errors": 0,
     "_redact": 0,
+    "_public": 0,
     "_invocation": 1,
     "_models": 1,
     "_rules": 1,  # the real service's rules on models (fidelity ledger), for plan/apply
@@ -37,6 +38,7 @@ LAYERS: dict[str, int] = {
     "_validation": 2,
     "_logredact": 2,
     "_paginator": 3,
+    "_config": 3,
     "_client": 3,
     "_fleet": 3,
     "_pacing": 3,

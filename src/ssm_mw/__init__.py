@@ -25,6 +25,7 @@ from ._errors import (
     ResourceLimitExceededError,
     ResponseError,
     ServiceError,
+    ServiceValidationError,
     SsmMwError,
     ThrottlingError,
     TransportError,
@@ -65,6 +66,7 @@ from ._models import (
 )
 from ._paginator import TaskPaginator
 from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
+from ._public import publish as _publish
 from ._version import __version__
 
 __all__ = [
@@ -106,6 +108,7 @@ __all__ = [
     "ResponseError",
     "RunCommandParameters",
     "ServiceError",
+    "ServiceValidationError",
     "SkippedTask",
     "SsmMwError",
     "StalePlanError",
@@ -135,3 +138,5 @@ __all__ = [
     "set_cutoff_behavior",
     "to_botocore",
 ]
+
+_publish(__name__, globals(), __all__)

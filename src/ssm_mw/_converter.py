@@ -22,7 +22,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._enums import OpenEnum
+from ._enums import MEMBER_CONVERTERS, OpenEnum
 from ._errors import ResponseError, ValidationError
 from ._invocation import (
     AnyInvocationParameters,
@@ -314,7 +314,9 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
 
     Only for a class whose attrs-generated ``__init__`` does nothing but set
     each field's slot (``_setattr('name', name)``: no validator, converter,
-    factory or hook; checked on its source). The function sets each slot
+    factory or hook; checked on its source), or passes an enum member through
+    its converter (:data:`~ssm_mw._enums.MEMBER_CONVERTERS`, which leaves the
+    members that the structure code makes unchanged). The function sets each slot
     through its descriptor, as that ``__init__`` does, minus a generic
     attribute lookup per field. ``None`` for any other class.
     """
@@ -328,7 +330,13 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
     body = [line.strip() for line in lines[:end] if line.strip()]
     expected = [
         "_setattr = _cached_setattr_get(self)",
-        *(f"_setattr({a.name!r}, {a.alias})" for a in fields),
+        *(
+            # An enum member's converter keeps the members the structure code makes: skip it.
+            f"_setattr({a.name!r}, __attr_converter_{a.name}({a.alias}))"
+            if a.converter in MEMBER_CONVERTERS
+            else f"_setattr({a.name!r}, {a.alias})"
+            for a in fields
+        ),
     ]
     if body != expected or inspect.getattr_static(cls, "__new__") is not _OBJECT_NEW:
         return None
@@ -473,14 +481,42 @@ def make_converter() -> cattrs.Converter:
 _CONVERTER = make_converter()
 
 
-def to_botocore(obj: Any) -> dict[str, Any]:
+def to_botocore(
+    obj: Target
+    | TaskFilter
+    | TaskParameterValueExpression
+    | LoggingInfo
+    | Alarm
+    | AlarmConfiguration
+    | CloudWatchOutputConfig
+    | NotificationConfig
+    | RunCommandParameters
+    | AutomationParameters
+    | StepFunctionsParameters
+    | LambdaParameters
+    | TaskDefinition
+    | TaskUpdate
+    | MaintenanceWindowTask
+    | MaintenanceWindowTaskDetails
+    | TaskPage,
+) -> dict[str, Any]:
     """Convert a model to the botocore dict it stands for; unset members are left out.
 
     >>> to_botocore(TaskUpdate(priority=1))
     {'Priority': 1}
+
+    Anything but one of the library's models raises ``TypeError``.
     """
+    if not isinstance(obj, _MODEL_CLASSES):
+        raise TypeError(
+            "to_botocore() takes one of the ssm_mw models (e.g. TaskUpdate), "
+            f"not {type(obj).__name__}"
+        )
     data: dict[str, Any] = _CONVERTER.unstructure(obj)
     return data
+
+
+_MODEL_CLASSES = tuple(BOTOCORE_SHAPES)
 
 
 def from_botocore(data: Mapping[str, Any], cls: type[T]) -> T:

@@ -477,7 +477,7 @@ async def set_cutoff_behavior(
 
     Example::
 
-        report = await set_cutoff_behavior(mw, ["mw-0c50858d01EXAMPLE"], "CANCEL_TASK")
+        report = await set_cutoff_behavior(mw, ["mw-0123456789abcdef0"], "CANCEL_TASK")
         for change in report.failed:
             print(change.window_id, change.window_task_id, change.error)
     """

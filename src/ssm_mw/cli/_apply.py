@@ -14,7 +14,7 @@ from .._apply import ApplyOutcome, ApplyProgress, ApplyReport, apply_plan
 from .._client import MaintenanceWindowClient
 from .._desired import DesiredState
 from .._plan import Plan, plan_tasks
-from ._app import CliError, CliUsageError, Settings, global_options, run_async
+from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
 from ._plan import CONCURRENCY_OPTION, OUTPUT_OPTION, load_input, plan_client, show_plan
 from ._render import console, echo_json, error_text
 
@@ -93,7 +93,7 @@ def _confirm(yes: bool, err: Console) -> None:
         raise CliError("apply cancelled; nothing was changed")
 
 
-@click.command("apply")
+@click.command("apply", cls=SingleValueCommand)
 @click.argument("path", metavar="FILE|PLANFILE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @CONCURRENCY_OPTION

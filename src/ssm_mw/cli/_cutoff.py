@@ -22,7 +22,15 @@ from .._client import MaintenanceWindowClient
 from .._converter import describe_request
 from .._enums import CutoffBehavior, TaskType
 from .._fleet import CutoffCancelledError, CutoffProgress, CutoffReport, set_cutoff_behavior
-from ._app import EnumChoice, Settings, check_request, global_options, open_client, run_async
+from ._app import (
+    EnumChoice,
+    Settings,
+    SingleValueCommand,
+    check_request,
+    global_options,
+    open_client,
+    run_async,
+)
 from ._render import console, cutoff_report_json, cutoff_report_table, echo_json, error_text
 
 __all__ = ["apply_cutoff", "set_cutoff"]
@@ -165,7 +173,7 @@ def _cancel_on_sigint(task: asyncio.Task[object] | None, flag: list[bool]) -> Ge
         loop.remove_signal_handler(signal.SIGINT)
 
 
-@click.command("set-cutoff")
+@click.command("set-cutoff", cls=SingleValueCommand)
 @click.argument(
     "behavior",
     type=EnumChoice([b.value for b in CutoffBehavior]),
@@ -214,7 +222,7 @@ def set_cutoff(
 
     \b
     Example:
-      ssm-mw set-cutoff CANCEL_TASK mw-0c50858d01EXAMPLE mw-0a1b2c3d4e5fEXAMPLE --dry-run
+      ssm-mw set-cutoff CANCEL_TASK mw-0123456789abcdef0 mw-0a1b2c3d4e5f6a7b8 --dry-run
     """
     settings = ctx.find_object(Settings) or Settings()
     for window_id in window_ids:  # before any client is made: bad input first

@@ -11,7 +11,7 @@ import yaml
 from .._converter import call_members
 from .._export import ExportReport, export_tasks
 from .._validation import violations
-from ._app import CliError, CliUsageError, Settings, global_options, run_async
+from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
 from ._plan import CONCURRENCY_OPTION, plan_client
 from ._render import console
 
@@ -50,7 +50,7 @@ def export_text(report: ExportReport, fmt: str) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
-@click.command("export")
+@click.command("export", cls=SingleValueCommand)
 @click.argument("window_ids", nargs=-1, required=True, metavar="WINDOW_ID...")
 @click.option(
     "--format",

@@ -21,6 +21,7 @@ import yaml
 
 from .._converter import CALL_MEMBERS, from_botocore, to_botocore
 from .._errors import ResponseError, ValidationError, Violation
+from .._models import TaskDefinition, TaskUpdate
 from .._shapes import (
     Shape,
     list_member,
@@ -42,7 +43,8 @@ __all__ = [
     "unknown_key",
 ]
 
-T = TypeVar("T")
+#: The request models a definition file becomes.
+T = TypeVar("T", TaskDefinition, TaskUpdate)
 
 Key = str | int
 _Position = tuple[int, int]

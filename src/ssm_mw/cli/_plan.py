@@ -23,6 +23,7 @@ from ._app import (
     CliError,
     CliUsageError,
     Settings,
+    SingleValueCommand,
     global_options,
     open_client,
     run_async,
@@ -266,7 +267,7 @@ def plan_client(settings: Settings, concurrency: int) -> MaintenanceWindowClient
     return open_client(settings, pool=concurrency)
 
 
-@click.command("plan")
+@click.command("plan", cls=SingleValueCommand)
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
 @OUTPUT_OPTION
 @click.option("--check", is_flag=True, help="Exit 3 when anything would change, 0 when in sync.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 import math
 import os
@@ -11,7 +10,7 @@ import threading
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._backend import (
     DEFAULT_MAX_TASKS_PER_WINDOW,
@@ -38,10 +37,6 @@ if TYPE_CHECKING:
     from ._moto_server import WrappedMotoServer
 
 __all__ = ["EmbeddedSSMServer"]
-
-
-class _Default(enum.Enum):
-    TIMES = "times"
 
 
 class EmbeddedSSMServer:
@@ -327,7 +322,7 @@ class EmbeddedSSMServer:
         code: str,
         *,
         status: int = 400,
-        times: int | _Default | None = _Default.TIMES,
+        times: int | Literal["default"] | None = "default",
         probability: float | None = None,
         after_commit: bool = False,
         message: str | None = None,
@@ -336,14 +331,14 @@ class EmbeddedSSMServer:
 
         ``operation`` is an SSM operation name, or ``None``/``"*"`` for any.
         ``times`` is how many requests fail (``None``: no limit; ``0`` clears
-        the fault of that operation); it defaults to 1, or to no limit when
-        ``probability`` is given. With ``probability``, each matching request
+        the fault of that operation); ``"default"`` (the default) is 1, or no
+        limit when ``probability`` is given. With ``probability``, each matching request
         fails with that chance (see :meth:`reseed`). With ``after_commit``, the
         operation takes effect and then the error is returned instead of its
         response. Setting a fault replaces the operation's previous one.
         """
         key = ANY_OPERATION if operation in (None, ANY_OPERATION) else _check_operation(operation)
-        if isinstance(times, _Default):
+        if times == "default":
             times = None if probability is not None else 1
         validate_fault_args(status, times, probability)
         _check_code(code)
