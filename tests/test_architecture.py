@@ -43,6 +43,12 @@ LAYERS: dict[str, int] = {
     "_client": 3,
     "_fleet": 3,
     "_pacing": 3,
+    "_pool": 3,
+    "_live": 3,
+    "_desired": 3,
+    "_plan": 3,
+    "_apply": 3,
+    "_export": 3,
     "": 4,  # ssm_mw/__init__.py: the public namespace over the layers below
     "cli": 5,
     "testing": 2,  # the embedded backend: the wire layer's helpers, nothing above

@@ -205,3 +205,16 @@ def test_public_signatures_name_public_types_only() -> None:
                         wrong.append(f"{path}{where}({param}): {cls.__module__}.{cls.__name__}")
     assert checked > 100
     assert wrong == []
+
+
+def test_the_declarative_task_set_api_is_public() -> None:
+    """plan, apply and export, and the values they take and return, are in the flat namespace."""
+    names = {
+        "ApplyOutcome", "ApplyProgress", "ApplyReport", "DesiredState", "ExportReport",
+        "MemberChange", "Plan", "PlanAction", "PlanConflict", "PlanError", "SkippedTask",
+        "StalePlanError", "StaleTask", "TaskPlan", "TaskResult", "apply_plan", "export_tasks",
+        "plan_tasks",
+    }  # fmt: skip
+    assert names <= set(ssm_mw.__all__)
+    assert issubclass(ssm_mw.PlanError, ssm_mw.SsmMwError)
+    assert issubclass(ssm_mw.StalePlanError, ssm_mw.SsmMwError)

@@ -3,8 +3,18 @@
 Everything public is importable from here; the modules behind it are private.
 """
 
+from ._apply import (
+    ApplyOutcome,
+    ApplyProgress,
+    ApplyReport,
+    StalePlanError,
+    StaleTask,
+    TaskResult,
+    apply_plan,
+)
 from ._client import MaintenanceWindowClient
 from ._converter import from_botocore, to_botocore
+from ._desired import DesiredState, MemberChange
 from ._enums import CutoffBehavior, DocumentHashType, NotificationEvent, NotificationType, TaskType
 from ._errors import (
     ClientStateError,
@@ -22,6 +32,7 @@ from ._errors import (
     ValidationError,
     Violation,
 )
+from ._export import ExportReport, SkippedTask, export_tasks
 from ._fleet import (
     CutoffCancelledError,
     CutoffChange,
@@ -54,12 +65,16 @@ from ._models import (
     TaskUpdate,
 )
 from ._paginator import TaskPaginator
+from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
 from ._public import publish as _publish
 from ._version import __version__
 
 __all__ = [
     "Alarm",
     "AlarmConfiguration",
+    "ApplyOutcome",
+    "ApplyProgress",
+    "ApplyReport",
     "AutomationParameters",
     "ClientStateError",
     "CloudWatchOutputConfig",
@@ -69,8 +84,10 @@ __all__ = [
     "CutoffOutcome",
     "CutoffProgress",
     "CutoffReport",
+    "DesiredState",
     "DocumentHashType",
     "DoesNotExistError",
+    "ExportReport",
     "FeatureNotAvailableError",
     "IdempotentParameterMismatchError",
     "InternalServerError",
@@ -79,15 +96,23 @@ __all__ = [
     "MaintenanceWindowClient",
     "MaintenanceWindowTask",
     "MaintenanceWindowTaskDetails",
+    "MemberChange",
     "NotificationConfig",
     "NotificationEvent",
     "NotificationType",
+    "Plan",
+    "PlanAction",
+    "PlanConflict",
+    "PlanError",
     "ResourceLimitExceededError",
     "ResponseError",
     "RunCommandParameters",
     "ServiceError",
     "ServiceValidationError",
+    "SkippedTask",
     "SsmMwError",
+    "StalePlanError",
+    "StaleTask",
     "StepFunctionsParameters",
     "Target",
     "TaskDefinition",
@@ -96,6 +121,8 @@ __all__ = [
     "TaskPage",
     "TaskPaginator",
     "TaskParameterValueExpression",
+    "TaskPlan",
+    "TaskResult",
     "TaskType",
     "TaskUpdate",
     "ThrottlingError",
@@ -104,7 +131,10 @@ __all__ = [
     "ValidationError",
     "Violation",
     "__version__",
+    "apply_plan",
+    "export_tasks",
     "from_botocore",
+    "plan_tasks",
     "set_cutoff_behavior",
     "to_botocore",
 ]

@@ -10,8 +10,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ._app import cli
+from ._apply import apply_command
 from ._cutoff import set_cutoff
 from ._demo import demo, serve
+from ._export import export_command
+from ._plan import plan_command
 from ._tasks import tasks
 
 __all__ = ["cli", "main"]
@@ -20,6 +23,9 @@ cli.add_command(demo)
 cli.add_command(tasks)
 cli.add_command(set_cutoff)
 cli.add_command(serve)
+cli.add_command(plan_command)
+cli.add_command(apply_command)
+cli.add_command(export_command)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -10,11 +10,14 @@ import threading
 from types import FrameType
 from typing import TYPE_CHECKING
 
+import attrs
 import click
 from rich.console import Console
 
 from .._client import MaintenanceWindowClient
+from .._desired import DesiredState
 from .._enums import CutoffBehavior
+from .._export import export_tasks
 from .._invocation import (
     AutomationParameters,
     LambdaParameters,
@@ -22,8 +25,11 @@ from .._invocation import (
     StepFunctionsParameters,
 )
 from .._models import MaintenanceWindowTask, Target, TaskDefinition
+from .._plan import plan_tasks
 from ._app import CliError, Settings, SingleValueCommand, run_async
+from ._apply import run_apply, show_report
 from ._cutoff import apply_cutoff
+from ._plan import show_plan, summary_line
 from ._render import console, task_details_table, tasks_table
 
 if TYPE_CHECKING:
@@ -138,13 +144,42 @@ async def _run_demo(server: EmbeddedSSMServer, out: Console, err: Console) -> No
         _step(out, "6. List them again")
         after = [t async for t in mw.paginate_maintenance_window_tasks(window_id)]
         out.print(tasks_table(after, f"After: tasks of {window_id}", out))
-    wrong = [t.window_task_id for t in after if t.cutoff_behavior != target]
-    if not report.ok or wrong or len(after) != len(before):
-        raise CliError(f"the demo did not end as expected (tasks not switched: {wrong})")
+        wrong = [t.window_task_id for t in after if t.cutoff_behavior != target]
+        if not report.ok or wrong or len(after) != len(before):
+            raise CliError(f"the demo did not end as expected (tasks not switched: {wrong})")
+        await _declare(mw, window_id, server.region_name, out, err)
     out.print(
-        f"Done: {len(report.changed)} changed, {len(report.unchanged)} already set, "
-        f"0 failed. Next: `ssm-mw serve` runs this backend for your own commands."
+        f"Done: {len(report.changed)} changed by set-cutoff, then a plan applied. "
+        "Next: `ssm-mw serve` runs this backend for your own commands."
     )
+
+
+async def _declare(
+    mw: MaintenanceWindowClient, window_id: str, region: str, out: Console, err: Console
+) -> None:
+    """Steps 7 to 9: export the window, change the desired state, plan, apply, plan again."""
+    _step(out, "7. Export the window as a desired state (the code path of `ssm-mw export`)")
+    exported = await export_tasks(mw, [window_id])
+    tasks = dict(exported.desired.windows[window_id])
+    out.print(f"  {len(tasks)} named tasks: {', '.join(tasks)}", markup=False)
+
+    _step(out, "8. Change it (a priority, a new task) and plan (the code path of `ssm-mw plan`)")
+    tasks["patch-linux"] = attrs.evolve(tasks["patch-linux"], priority=5)
+    tasks["notify-team"] = TaskDefinition(
+        task_arn=f"arn:aws:lambda:{region}:{_ACCOUNT}:function:notify-team",
+        task_invocation_parameters=LambdaParameters(payload=b'{"channel": "ops"}'),
+        priority=9,
+    )
+    plan = await plan_tasks(mw, DesiredState(windows={window_id: tasks}))
+    show_plan(plan, out)
+
+    _step(out, "9. Apply it (the code path of `ssm-mw apply --yes`), then plan again")
+    applied = await run_apply(mw, plan, concurrency=4, err=err)
+    show_report(applied, out)
+    again = await plan_tasks(mw, DesiredState(windows={window_id: tasks}))
+    out.print(summary_line(again), markup=False)
+    if not applied.ok or again.has_changes:
+        raise CliError("the demo did not end as expected (the plan did not converge)")
 
 
 @click.command(cls=SingleValueCommand)
@@ -154,7 +189,9 @@ def demo() -> None:
     Creates a window, registers one task of each type with mixed
     CutoffBehavior, lists them page by page, gets one, switches CutoffBehavior
     on all of them (the code path of set-cutoff), and prints tables from before
-    and after. Global options are not used.
+    and after. Then exports the window, changes the desired state, shows the
+    plan and applies it (the code paths of export, plan and apply). Global
+    options are not used.
     """
     from ..testing import EmbeddedSSMServer
 

@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -33,7 +33,15 @@ from .._shapes import (
 from .._validation import violations
 from ._app import CliUsageError, argument_path
 
-__all__ = ["DefinitionFile", "check_definition", "load_definition", "to_model"]
+__all__ = [
+    "DefinitionFile",
+    "check_definition",
+    "load_definition",
+    "parse_definition",
+    "read_text",
+    "to_model",
+    "unknown_key",
+]
 
 #: The request models a definition file becomes.
 T = TypeVar("T", TaskDefinition, TaskUpdate)
@@ -56,11 +64,25 @@ class DefinitionFile:
     name: str
     data: dict[str, Any]
     positions: Mapping[tuple[Key, ...], _Position] = attrs.field(factory=dict)
+    #: Where ``data`` sits in the file: ``()`` for a whole file, else the path of its key
+    #: (a task of a desired-state file: ``("windows", WINDOW_ID, NAME)``).
+    base: tuple[Key, ...] = ()
 
     def where(self, path: Sequence[Key] = ()) -> str:
-        """``name:line:col`` of the key at ``path`` if known, else ``name``."""
-        position = self.positions.get(tuple(path))
+        """``name:line:col`` of the key at ``path`` (below ``base``) if known, else ``name``."""
+        position = self.positions.get((*self.base, *path))
         return f"{self.name}:{position[0]}:{position[1]}" if position else self.name
+
+    def field(self, path: Sequence[Key] = ()) -> str:
+        """The dotted path of ``path`` (below ``base``) in the file."""
+        return _path_text((*self.base, *path))
+
+    def part(self, *path: Key) -> DefinitionFile:
+        """The same file, with ``data`` the mapping at ``path`` below ``base``."""
+        data: Any = self.data
+        for key in path:
+            data = data[key]
+        return attrs.evolve(self, data=data, base=(*self.base, *path))
 
 
 def _usage(message: str) -> CliUsageError:
@@ -161,19 +183,34 @@ def _positions(name: str, text: str) -> dict[tuple[Key, ...], _Position]:
     return out
 
 
-def load_definition(path: str) -> DefinitionFile:
-    """Read and parse a definition file (``-``: stdin); raise a usage :class:`CliError`."""
+def load_definition(path: str, *, what: str = "a mapping of request members") -> DefinitionFile:
+    """Read and parse a definition file (``-``: stdin); raise a usage :class:`CliError`.
+
+    Duplicate keys are refused, with their place. ``what`` says what the top
+    level must be, in the error for a file that is empty or not a mapping.
+    """
     name, text = _read(path)
+    return parse_definition(name, text, what=what)
+
+
+def parse_definition(
+    name: str, text: str, *, what: str = "a mapping of request members"
+) -> DefinitionFile:
+    """Parse the text of a definition file named ``name`` (see :func:`load_definition`)."""
     kind = _kind_of(name, text)
-    data = _parse_json(name, text) if kind == "JSON" else _parse_yaml(name, text)
+    # Keys first: a duplicate key is named with its place (YAML loaders keep the last one).
     positions = _positions(name, text)
+    data = _parse_json(name, text) if kind == "JSON" else _parse_yaml(name, text)
     if data is None:
-        raise _usage(f"{name}: the file is empty; expected a mapping of request members")
+        raise _usage(f"{name}: the file is empty; expected {what}")
     if not isinstance(data, dict):
-        raise _usage(
-            f"{name}: expected a mapping of request members at the top level, got {_kind(data)}"
-        )
+        raise _usage(f"{name}: expected {what} at the top level, got {_kind(data)}")
     return DefinitionFile(name=name, data=cast("dict[str, Any]", data), positions=positions)
+
+
+def read_text(path: str) -> tuple[str, str]:
+    """The name and text of a file (``-``: stdin); raise a usage :class:`CliError`."""
+    return _read(path)
 
 
 def _kind(value: object) -> str:
@@ -197,6 +234,13 @@ def _path_text(path: Sequence[Key]) -> str:
     return out
 
 
+def unknown_key(key: object, known: Iterable[str]) -> str:
+    """``unknown key 'x'``, with ``(did you mean 'y'?)`` when a known key is close."""
+    close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key {str(key)!r}{hint}"
+
+
 def _unknown_keys(
     shape: Shape, value: Any, path: tuple[Key, ...], out: list[tuple[tuple[Key, ...], str]]
 ) -> None:
@@ -207,9 +251,7 @@ def _unknown_keys(
             if key in known:
                 _unknown_keys(known[key], item, (*path, key), out)
                 continue
-            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.75)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            out.append(((*path, key), f"unknown key {str(key)!r}{hint}"))
+            out.append(((*path, key), unknown_key(key, known)))
     elif kind == "list" and isinstance(value, list):
         for i, item in enumerate(value):
             _unknown_keys(list_member(shape), item, (*path, i), out)
@@ -289,9 +331,10 @@ def _describe(
         return f"{_FROM_COMMAND_LINE[top]}: {message}"
     if isinstance(top, str) and top in options:
         return f"{options[top]}: {message}"
-    field = _path_text(path)
     if source is None:
+        field = _path_text(path)
         return f"{field}: {message}" if field else message
+    field = source.field(path)
     return f"{source.where(path)}: {field}: {message}" if field else f"{source.name}: {message}"
 
 
@@ -314,7 +357,7 @@ def check_definition(
         for key in source.data:
             if key in _FROM_COMMAND_LINE:
                 raise _usage(
-                    f"{source.where((key,))}: {key}: not allowed in the file; "
+                    f"{source.where((key,))}: {source.field((key,))}: not allowed in the file; "
                     f"it comes from the command line ({_FROM_COMMAND_LINE[key]})"
                 )
         unknown: list[tuple[tuple[Key, ...], str]] = []
@@ -322,7 +365,7 @@ def check_definition(
         if unknown:
             raise _usage(
                 "; ".join(
-                    f"{source.where(path)}: {_path_text(path)}: {message}"
+                    f"{source.where(path)}: {source.field(path)}: {message}"
                     for path, message in unknown
                 )
             )
@@ -369,5 +412,6 @@ def to_model(
     if lost is not None:
         where = source.where(lost) if source is not None else ""
         prefix = f"{where}: " if where else ""
-        raise _usage(f"{prefix}{_path_text(lost)}: not supported by this version of ssm-mw")
+        field = source.field(lost) if source is not None else _path_text(lost)
+        raise _usage(f"{prefix}{field}: not supported by this version of ssm-mw")
     return model

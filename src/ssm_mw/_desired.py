@@ -1,0 +1,384 @@
+"""The desired state of task sets, and what "the same" means (private).
+
+:class:`DesiredState` maps window id -> task name -> :class:`TaskDefinition`.
+
+Everything the plan compares goes through one place, :func:`reported`: a
+desired definition is turned into what the service would report after a
+register or replace, and only then compared to the live task. So a plan made
+right after an apply (or an export) has nothing to change, whatever the
+service fills in. Members are compared in their botocore form (maps by key,
+not by order); the diff walks the service model, so it names members by
+their wire paths (``TaskInvocationParameters.RunCommand.TimeoutSeconds``) and
+knows which are sensitive.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+
+import attrs
+
+from ._converter import (
+    call_members,
+    from_botocore,
+    register_request,
+    to_botocore,
+    wire_names,
+)
+from ._errors import ResponseError, ValidationError, Violation
+from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
+from ._redact import REDACTED
+from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
+from ._shapes import (
+    Shape,
+    is_sensitive,
+    is_sensitive_path,
+    list_member,
+    map_value,
+    members,
+    operation_input_shape,
+)
+from ._validation import violations
+
+__all__ = [
+    "DesiredState",
+    "MemberChange",
+    "client_token",
+    "diff",
+    "fingerprint",
+    "live_members",
+    "replacement",
+    "reported",
+    "reported_members",
+    "unreported",
+]
+
+_REGISTER = "RegisterTaskWithMaintenanceWindow"
+_DESCRIBE = "DescribeMaintenanceWindowTasks"
+#: The botocore name of each definition member (``name`` -> its wire name), once.
+_WIRE = wire_names(TaskDefinition)
+_NAME = _WIRE["name"]
+#: The members of a definition in botocore form: what the plan compares.
+_DEFINITION_MEMBERS = frozenset(_WIRE.values())
+_UPDATE_FIELDS = tuple(a.name for a in attrs.fields(TaskUpdate))
+
+
+# -- the one normalisation -------------------------------------------------------------
+
+
+def reported(definition: TaskDefinition) -> TaskDefinition:
+    """The definition as the service reports it after register or replace (the fidelity rules)."""
+    return as_reported(definition)
+
+
+def unreported(live: TaskDefinition) -> TaskDefinition:
+    """A definition that the service reports as ``live``: :func:`reported` undone (for export).
+
+    A targetless task reports the placeholder limits (fidelity F6) but may not
+    be given them (F5): they are left out.
+    """
+    placeholders = (TARGETLESS_PLACEHOLDER, TARGETLESS_PLACEHOLDER)
+    if is_targetless(live.targets) and (live.max_concurrency, live.max_errors) == placeholders:
+        return attrs.evolve(live, max_concurrency=None, max_errors=None)
+    return live
+
+
+def reported_members(definition: TaskDefinition) -> dict[str, Any]:
+    """The botocore members that a live task registered from ``definition`` has."""
+    return to_botocore(reported(definition))
+
+
+def live_members(details: MaintenanceWindowTaskDetails) -> dict[str, Any]:
+    """The botocore members of a live task that a definition can set (no ids)."""
+    return {k: v for k, v in to_botocore(details).items() if k in _DEFINITION_MEMBERS}
+
+
+# -- the diff --------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class MemberChange:
+    """One member that a plan would change: its wire path, the value before and after.
+
+    ``member`` is a dotted botocore path such as ``Priority`` or
+    ``TaskInvocationParameters.RunCommand.TimeoutSeconds``; ``before`` and
+    ``after`` are botocore-shaped values, ``None`` when not set. For a
+    sensitive member (``sensitive``), ``before`` and ``after`` are ``"***"``
+    when set, and so is every sensitive part of a structure that is added or
+    removed whole: a plan never holds a sensitive value.
+    """
+
+    member: str
+    before: Any
+    after: Any
+    sensitive: bool = False
+
+
+def _hidden(shape: Shape | None, value: Any) -> Any:
+    """``value`` with every sensitive part (and every part the model does not know) as ``***``."""
+    if value is None:
+        return None
+    if shape is None or is_sensitive(shape):
+        return REDACTED
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, Mapping):
+        known = members(shape)
+        items = cast("Mapping[str, Any]", value).items()
+        return {k: _hidden(known.get(k), v) for k, v in items}
+    if kind == "list" and isinstance(value, (list, tuple)):
+        return [_hidden(list_member(shape), v) for v in cast("list[Any]", value)]
+    if kind == "map" and isinstance(value, Mapping):
+        items = cast("Mapping[str, Any]", value).items()
+        return {k: _hidden(map_value(shape), v) for k, v in items}
+    return value
+
+
+def _walk(shape: Shape | None, before: Any, after: Any, path: str, out: list[MemberChange]) -> None:
+    if before == after:
+        return
+    structures = isinstance(before, Mapping) and isinstance(after, Mapping)
+    if shape is not None and shape.type_name == "structure" and structures:
+        found = len(out)
+        old, new = cast("Mapping[str, Any]", before), cast("Mapping[str, Any]", after)
+        _walk_members(shape, old, new, path, out)
+        if len(out) > found:
+            return
+    sensitive = shape is None or is_sensitive_path(_REGISTER, path)
+    out.append(
+        MemberChange(
+            member=path,
+            before=_hidden(shape, before),
+            after=_hidden(shape, after),
+            sensitive=sensitive,
+        )
+    )
+
+
+def _walk_members(
+    shape: Shape,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    path: str,
+    out: list[MemberChange],
+) -> None:
+    known = members(shape)
+    keys = [k for k in known if k in before or k in after]
+    keys += [k for k in dict.fromkeys((*before, *after)) if k not in known]
+    for key in keys:
+        child = f"{path}.{key}" if path else key
+        _walk(known.get(key), before.get(key), after.get(key), child, out)
+
+
+def diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> tuple[MemberChange, ...]:
+    """The members in which ``live`` and ``desired`` (botocore form) differ, in model order."""
+    out: list[MemberChange] = []
+    # The name is the task's identity (its key), never a change.
+    live = {k: v for k, v in live.items() if k != _NAME}
+    desired = {k: v for k, v in desired.items() if k != _NAME}
+    _walk_members(operation_input_shape(_REGISTER), live, desired, "", out)
+    return tuple(out)
+
+
+# -- identities ------------------------------------------------------------------------
+
+
+def _canonical(value: Any) -> bytes:
+    def default(item: object) -> str:
+        if isinstance(item, (bytes, bytearray, memoryview)):
+            return base64.b64encode(bytes(item)).decode("ascii")
+        raise TypeError(type(item).__name__)
+
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=default)
+    return text.encode("utf-8")
+
+
+def fingerprint(window_task_id: str, live: Mapping[str, Any]) -> str:
+    """A digest of a live task (its id and every member): equal exactly when nothing changed."""
+    digest = hashlib.sha256(b"ssm-mw task v1\0" + _canonical([window_task_id, live])).hexdigest()
+    return f"sha256:{digest}"
+
+
+def client_token(window_id: str, name: str, definition: TaskDefinition) -> str:
+    """The register ``ClientToken`` of a named task: a digest of window, name and definition.
+
+    A re-run of the same register (after a crash, or a lost answer) sends the
+    same token, so the service hands back the task it already made.
+    """
+    body = _canonical([window_id, name, to_botocore(definition)])
+    return hashlib.sha256(b"ssm-mw register v1\0" + body).hexdigest()
+
+
+def replacement(definition: TaskDefinition) -> TaskUpdate:
+    """The whole definition as an update with ``replace=True`` (members left out are cleared)."""
+    return TaskUpdate(**{f: getattr(definition, f) for f in _UPDATE_FIELDS})
+
+
+# -- the desired state -----------------------------------------------------------------
+
+
+def _key_path(window_id: str, name: str | None = None) -> str:
+    path = f"windows[{window_id!r}]"
+    return path if name is None else f"{path}[{name!r}]"
+
+
+def _check_window_id(window_id: object, out: list[Violation]) -> bool:
+    if not isinstance(window_id, str):
+        out.append(
+            Violation(path="windows", message=f"a window id must be a string: {window_id!r}")
+        )
+        return False
+    found = violations(_DESCRIBE, call_members(window_id))
+    for v in found:
+        out.append(Violation(path=_key_path(window_id), message=f"window id {v.message}"))
+    return not found
+
+
+def _checked(
+    window_id: str, name: object, definition: object, out: list[Violation]
+) -> TaskDefinition | None:
+    if not isinstance(name, str):
+        out.append(
+            Violation(path=_key_path(window_id), message=f"a task name must be a string: {name!r}")
+        )
+        return None
+    where = _key_path(window_id, name)
+    if not isinstance(definition, TaskDefinition):
+        kind = type(definition).__name__
+        out.append(Violation(path=where, message=f"expected a TaskDefinition, got {kind}"))
+        return None
+    if definition.name is not None and definition.name != name:
+        message = f"the definition's name {definition.name!r} is not its key {name!r}"
+        out.append(Violation(path=f"{where}.name", message=message))
+        return None
+    named = attrs.evolve(definition, name=name)
+    for v in violations(_REGISTER, register_request(window_id, named, "0")):
+        out.append(Violation(path=f"{where}.{v.path}" if v.path else where, message=v.message))
+    return named
+
+
+def _windows(
+    windows: Mapping[str, Mapping[str, TaskDefinition]],
+) -> dict[str, dict[str, TaskDefinition]]:
+    value = cast(object, windows)  # checked at run time too: callers may not be typed
+    if not isinstance(value, Mapping):
+        raise ValidationError.single("windows", f"expected a mapping, got {type(value).__name__}")
+    out: list[Violation] = []
+    built: dict[str, dict[str, TaskDefinition]] = {}
+    for window_id, tasks in cast("Mapping[object, object]", value).items():
+        if not _check_window_id(window_id, out) or not isinstance(window_id, str):
+            continue
+        if not isinstance(tasks, Mapping):
+            message = f"expected a mapping of task names, got {type(tasks).__name__}"
+            out.append(Violation(path=_key_path(window_id), message=message))
+            continue
+        checked: dict[str, TaskDefinition] = {}
+        for name, definition in cast("Mapping[object, object]", tasks).items():
+            task = _checked(window_id, name, definition, out)
+            if task is not None and task.name is not None:
+                checked[task.name] = task
+        built[window_id] = checked
+    if out:
+        raise ValidationError(out)
+    return built
+
+
+@attrs.frozen(kw_only=True)
+class DesiredState:
+    """The tasks each window should have, by name: window id -> name -> :class:`TaskDefinition`.
+
+    Every definition is checked when the state is made, with the rules a
+    register request must meet (so an invalid task fails here, before any
+    request); its ``name`` is set to its key (a ``name`` that differs is an
+    error). A window with no tasks is allowed: all its live tasks are then
+    unmanaged. Build it in Python, or from the desired-state file's mapping
+    with :meth:`from_botocore`::
+
+        DesiredState(windows={
+            "mw-0123456789abcdef0": {
+                "nightly-patch": TaskDefinition(task_arn="AWS-RunPatchBaseline", ...),
+            },
+        })
+    """
+
+    windows: Mapping[str, Mapping[str, TaskDefinition]] = attrs.field(converter=_windows)
+
+    @classmethod
+    def from_botocore(cls, data: Mapping[str, Any]) -> DesiredState:
+        """Read the desired-state file's mapping: ``{"windows": {id: {name: members}}}``.
+
+        Each task is what a register request holds, in botocore form, without
+        the window id, the client token and ``Name`` (its key is its name).
+        Raises :class:`~ssm_mw.ValidationError` naming every problem.
+        """
+        given = cast(object, data)
+        if not isinstance(given, Mapping):
+            raise ValidationError.single("", f"expected a mapping, got {type(given).__name__}")
+        extra = sorted(str(k) for k in cast("Mapping[object, object]", given) if k != "windows")
+        if extra:
+            raise ValidationError.single(extra[0], "unknown key: expected only 'windows'")
+        windows = data.get("windows") or {}
+        if not isinstance(windows, Mapping):
+            raise ValidationError.single(
+                "windows", f"expected a mapping, got {type(windows).__name__}"
+            )
+        out: list[Violation] = []
+        built: dict[str, dict[str, TaskDefinition]] = {}
+        for window_id, tasks in cast("Mapping[str, Any]", windows).items():
+            if not _check_window_id(window_id, out):
+                continue
+            built[window_id] = {}
+            if tasks is not None and not isinstance(tasks, Mapping):
+                kind = type(cast(object, tasks)).__name__
+                message = f"expected a mapping of task names, got {kind}"
+                out.append(Violation(path=_key_path(window_id), message=message))
+                continue
+            for name, members_ in cast("Mapping[str, Any]", tasks or {}).items():
+                where = _key_path(window_id, str(name))
+                if not isinstance(members_, Mapping):
+                    kind = type(members_).__name__
+                    out.append(Violation(path=where, message=f"expected a mapping, got {kind}"))
+                    continue
+                members_ = cast("Mapping[str, Any]", members_)
+                if _NAME in members_:
+                    message = "not allowed in a task: its key is its name"
+                    out.append(Violation(path=f"{where}.{_NAME}", message=message))
+                    continue
+                request = {**members_, _NAME: name, **call_members(window_id, client_token="0")}
+                found = violations(_REGISTER, request)
+                if found:
+                    out.extend(
+                        Violation(path=f"{where}.{v.path}", message=v.message) for v in found
+                    )
+                    continue
+                try:
+                    built[window_id][str(name)] = from_botocore(
+                        {**members_, _NAME: name}, TaskDefinition
+                    )
+                except (ValidationError, ResponseError) as exc:
+                    out.append(Violation(path=where, message=str(exc)))
+        if out:
+            raise ValidationError(out)
+        return cls(windows=built)
+
+    def to_botocore(self) -> dict[str, Any]:
+        """The desired-state file's mapping (the inverse of :meth:`from_botocore`)."""
+        windows: dict[str, Any] = {}
+        for window_id, tasks in self.windows.items():
+            windows[window_id] = {
+                name: {k: v for k, v in to_botocore(d).items() if k != _NAME}
+                for name, d in tasks.items()
+            }
+        return {"windows": windows}
+
+    def tasks(self) -> Iterator[tuple[str, str, TaskDefinition]]:
+        """Every ``(window_id, name, definition)``, in order."""
+        for window_id, tasks in self.windows.items():
+            for name, definition in tasks.items():
+                yield window_id, name, definition
+
+    def __len__(self) -> int:
+        return sum(len(tasks) for tasks in self.windows.values())

@@ -1,0 +1,396 @@
+"""Plans: the difference between a :class:`DesiredState` and what is live (private).
+
+:func:`plan_tasks` reads every window the desired state names (describe, then
+get for each live task whose name the state manages; at most ``concurrency``
+requests in flight) and returns a :class:`Plan`: one :class:`TaskPlan` per
+desired task and per live task the state does not name. A plan can be saved
+(:meth:`Plan.dumps`) and read back (:meth:`Plan.loads`) to be applied later.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+
+from ._desired import DesiredState, MemberChange, diff, fingerprint, live_members, reported_members
+from ._enums import TaskType
+from ._errors import SsmMwError, ValidationError
+from ._live import LiveWindow, check_concurrency, read_windows
+from ._models import TaskDefinition
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._client import MaintenanceWindowClient
+
+__all__ = [
+    "Plan",
+    "PlanAction",
+    "PlanConflict",
+    "PlanError",
+    "TaskPlan",
+    "plan_tasks",
+]
+
+_FORMAT = "ssm-mw plan"
+_VERSION = 1
+
+
+class PlanAction(enum.Enum):
+    """What a plan does with one task."""
+
+    #: No live task has the name: it will be registered.
+    CREATE = "create"
+    #: The live task differs: it will be updated (replaced) to the definition.
+    UPDATE = "update"
+    #: The live task is as desired: nothing is sent.
+    UNCHANGED = "unchanged"
+    #: A live task the desired state does not name (or one without a name): left alone.
+    UNMANAGED = "unmanaged"
+
+
+@attrs.frozen(kw_only=True)
+class TaskPlan:
+    """One task of a :class:`Plan`.
+
+    ``window_task_id`` is ``None`` for :attr:`PlanAction.CREATE`; ``name`` is
+    ``None`` only for an unmanaged task without a name. ``changes`` lists the
+    members an update changes (empty otherwise); ``members`` their wire paths.
+    ``definition`` is the desired definition (``None`` for unmanaged tasks);
+    ``fingerprint`` is a digest of the live task (``None`` for create), used
+    to refuse a stale plan.
+    """
+
+    window_id: str
+    name: str | None
+    action: PlanAction
+    window_task_id: str | None = None
+    task_type: TaskType | None = None
+    changes: tuple[MemberChange, ...] = ()
+    definition: TaskDefinition | None = attrs.field(default=None, repr=False)
+    fingerprint: str | None = attrs.field(default=None, repr=False)
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """The wire paths of the members that differ (``("Priority", ...)``)."""
+        return tuple(c.member for c in self.changes)
+
+    @property
+    def label(self) -> str:
+        """``WINDOW/NAME`` (or ``WINDOW/TASK_ID`` for a task without a name)."""
+        return f"{self.window_id}/{self.name if self.name is not None else self.window_task_id}"
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """What :func:`apply_plan` would do: a :class:`TaskPlan` per task, grouped by window.
+
+    Within a window, the desired tasks come first (in the desired state's
+    order), then the unmanaged ones (in listing order).
+    """
+
+    desired: DesiredState
+    tasks: tuple[TaskPlan, ...]
+
+    def with_action(self, *actions: PlanAction) -> tuple[TaskPlan, ...]:
+        """The tasks whose action is one of ``actions``."""
+        return tuple(t for t in self.tasks if t.action in actions)
+
+    @property
+    def summary(self) -> dict[PlanAction, int]:
+        """How many tasks of each action (every action present, zeros included)."""
+        return {a: sum(1 for t in self.tasks if t.action is a) for a in PlanAction}
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying would create or update anything."""
+        return bool(self.with_action(PlanAction.CREATE, PlanAction.UPDATE))
+
+    def dumps(self) -> str:
+        """The saved-plan file (JSON): the desired state, and a fingerprint per live task.
+
+        The desired state is stored as it is, sensitive values included (the
+        desired-state file holds them too: keep a saved plan as safe as it).
+        Of the live tasks, only a digest and the changed members are stored,
+        sensitive ones as ``"***"``.
+        """
+        data = {
+            "format": _FORMAT,
+            "version": _VERSION,
+            "ssm_mw_version": __version__,
+            "desired": _encode_bytes(self.desired.to_botocore()),
+            "tasks": [_task_json(t) for t in self.tasks],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def loads(cls, text: str) -> Plan:
+        """Read a saved plan made by :meth:`dumps`; raise :class:`~ssm_mw.ValidationError`."""
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValidationError.single("plan", f"not a saved plan: {exc}") from None
+        return _plan_from_json(data)
+
+    @staticmethod
+    def is_saved_plan(data: object) -> bool:
+        """Whether a parsed JSON value is a saved plan (rather than a desired-state file)."""
+        return (
+            isinstance(data, Mapping) and cast("Mapping[str, Any]", data).get("format") == _FORMAT
+        )
+
+
+# -- conflicts --------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PlanConflict:
+    """A live state the plan cannot converge: two tasks of one name, or a type change."""
+
+    window_id: str
+    name: str
+    window_task_ids: tuple[str, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.window_id}/{self.name}: {self.message}"
+
+
+class PlanError(SsmMwError):
+    """The live state conflicts with the desired state; ``conflicts`` says where.
+
+    Raised for a window holding two or more live tasks with a name the state
+    manages (every id is named), and for a task whose type would change (an
+    update cannot change ``TaskType``). Nothing was sent but reads.
+    """
+
+    def __init__(self, conflicts: Sequence[PlanConflict]) -> None:
+        self.conflicts = tuple(conflicts)
+        super().__init__("; ".join(str(c) for c in self.conflicts))
+
+
+def _conflicts(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> list[PlanConflict]:
+    out: list[PlanConflict] = []
+    for name, definition in tasks.items():
+        found = window.named(name)
+        ids = tuple(t.window_task_id for t in found)
+        if len(found) > 1:
+            message = f"{len(found)} live tasks have this name ({', '.join(ids)}); keep one"
+            out.append(
+                PlanConflict(
+                    window_id=window.window_id, name=name, window_task_ids=ids, message=message
+                )
+            )
+        elif found and found[0].task_type not in (None, definition.task_type):
+            live_type = found[0].task_type
+            message = (
+                f"task {ids[0]} is {live_type.value}, the definition {definition.task_type.value}: "
+                "an update cannot change the task type (deregister it, or use another name)"
+            )
+            out.append(
+                PlanConflict(
+                    window_id=window.window_id, name=name, window_task_ids=ids, message=message
+                )
+            )
+    return out
+
+
+# -- planning ---------------------------------------------------------------------------
+
+
+def _window_plan(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> list[TaskPlan]:
+    out: list[TaskPlan] = []
+    for name, definition in tasks.items():
+        found = window.named(name)
+        if not found:
+            out.append(
+                TaskPlan(
+                    window_id=window.window_id,
+                    name=name,
+                    action=PlanAction.CREATE,
+                    task_type=definition.task_type,
+                    changes=diff({}, reported_members(definition)),
+                    definition=definition,
+                )
+            )
+            continue
+        task_id = found[0].window_task_id
+        live = live_members(window.details[task_id])
+        changes = diff(live, reported_members(definition))
+        out.append(
+            TaskPlan(
+                window_id=window.window_id,
+                name=name,
+                action=PlanAction.UPDATE if changes else PlanAction.UNCHANGED,
+                window_task_id=task_id,
+                task_type=definition.task_type,
+                changes=changes,
+                definition=definition,
+                fingerprint=fingerprint(task_id, live),
+            )
+        )
+    for task in window.listed:
+        if task.name is None or task.name not in tasks:
+            out.append(
+                TaskPlan(
+                    window_id=window.window_id,
+                    name=task.name,
+                    action=PlanAction.UNMANAGED,
+                    window_task_id=task.window_task_id,
+                    task_type=task.task_type,
+                )
+            )
+    return out
+
+
+async def plan_tasks(
+    client: MaintenanceWindowClient, desired: DesiredState, *, concurrency: int = 8
+) -> Plan:
+    """What it takes to make the live windows match ``desired``: a :class:`Plan`.
+
+    ``client`` is an open :class:`~ssm_mw.MaintenanceWindowClient`. Each window
+    of ``desired`` is described, and each live task whose name it manages is
+    read in full; at most ``concurrency`` requests are in flight. A read that
+    fails raises its error. A window with two live tasks of one managed name,
+    or a task whose type would change, raises :class:`PlanError`. Nothing is
+    changed.
+
+    Example::
+
+        plan = await plan_tasks(mw, DesiredState(windows={"mw-0123456789abcdef0": {...}}))
+        for task in plan.with_action(PlanAction.UPDATE):
+            print(task.label, task.members)
+    """
+    workers = check_concurrency(concurrency)
+    given = cast(object, desired)
+    if not isinstance(given, DesiredState):
+        raise ValidationError.single(
+            "desired", f"expected a DesiredState, got {type(given).__name__}"
+        )
+    live = await read_windows(client, tuple(desired.windows), desired.windows, workers)
+    conflicts = [c for w in live for c in _conflicts(w, desired.windows[w.window_id])]
+    if conflicts:
+        raise PlanError(conflicts)
+    tasks = [t for w in live for t in _window_plan(w, desired.windows[w.window_id])]
+    return Plan(desired=desired, tasks=tuple(tasks))
+
+
+# -- the saved-plan file ----------------------------------------------------------------
+
+_BYTES = "$base64"
+
+
+def _encode_bytes(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        return {_BYTES: base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, Mapping):
+        return {k: _encode_bytes(v) for k, v in cast("Mapping[str, Any]", value).items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode_bytes(v) for v in cast("Sequence[Any]", value)]
+    return value
+
+
+def _decode_bytes(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        mapping = cast("Mapping[str, Any]", value)
+        if set(mapping) == {_BYTES} and isinstance(mapping[_BYTES], str):
+            return base64.b64decode(mapping[_BYTES], validate=True)
+        return {k: _decode_bytes(v) for k, v in mapping.items()}
+    if isinstance(value, list):
+        return [_decode_bytes(v) for v in value]
+    return value
+
+
+def _task_json(task: TaskPlan) -> dict[str, Any]:
+    return {
+        "window_id": task.window_id,
+        "name": task.name,
+        "action": task.action.value,
+        "window_task_id": task.window_task_id,
+        "task_type": None if task.task_type is None else task.task_type.value,
+        "fingerprint": task.fingerprint,
+        "changes": [
+            {"member": c.member, "before": c.before, "after": c.after, "sensitive": c.sensitive}
+            for c in task.changes
+        ],
+    }
+
+
+def _bad(message: str) -> ValidationError:
+    return ValidationError.single("plan", message)
+
+
+def _opt_str(entry: Mapping[str, Any], key: str) -> str | None:
+    value = entry.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _bad(f"tasks: {key} must be a string or null")
+    return value
+
+
+def _task_from_json(entry: object, desired: DesiredState) -> TaskPlan:
+    if not isinstance(entry, Mapping):
+        raise _bad("tasks: each entry must be an object")
+    item = cast("Mapping[str, Any]", entry)
+    window_id, name = _opt_str(item, "window_id"), _opt_str(item, "name")
+    try:
+        action = PlanAction(item.get("action"))
+    except ValueError:
+        raise _bad(f"tasks: unknown action {item.get('action')!r}") from None
+    if window_id is None or window_id not in desired.windows:
+        raise _bad(f"tasks: window {window_id!r} is not in the plan's desired state")
+    definition = desired.windows[window_id].get(name) if name is not None else None
+    if action is not PlanAction.UNMANAGED and definition is None:
+        raise _bad(f"tasks: {window_id}/{name} is not in the plan's desired state")
+    task_id, print_ = _opt_str(item, "window_task_id"), _opt_str(item, "fingerprint")
+    if action in (PlanAction.UPDATE, PlanAction.UNCHANGED) and (task_id is None or print_ is None):
+        raise _bad(f"tasks: {window_id}/{name} lacks its window_task_id or fingerprint")
+    kind = _opt_str(item, "task_type")
+    changes = [
+        MemberChange(
+            member=str(c["member"]),
+            before=c.get("before"),
+            after=c.get("after"),
+            sensitive=bool(c.get("sensitive")),
+        )
+        for c in cast("list[Mapping[str, Any]]", item.get("changes") or [])
+    ]
+    return TaskPlan(
+        window_id=window_id,
+        name=name,
+        action=action,
+        window_task_id=task_id,
+        task_type=None if kind is None else TaskType(kind),
+        changes=tuple(changes),
+        definition=definition,
+        fingerprint=print_,
+    )
+
+
+def _plan_from_json(data: object) -> Plan:
+    if not Plan.is_saved_plan(data):
+        raise _bad(f'not a saved plan (no "format": "{_FORMAT}")')
+    item = cast("Mapping[str, Any]", data)
+    if item.get("version") != _VERSION:
+        raise _bad(
+            f"saved-plan version {item.get('version')!r} is not supported (expected {_VERSION})"
+        )
+    try:
+        desired = DesiredState.from_botocore(_decode_bytes(item.get("desired")))
+    except ValidationError as exc:
+        raise _bad(f"its desired state is invalid: {exc}") from None
+    except ValueError as exc:
+        raise _bad(f"its desired state cannot be read: {exc}") from None
+    entries = item.get("tasks")
+    if not isinstance(entries, list):
+        raise _bad("tasks must be a list")
+    try:
+        tasks = tuple(_task_from_json(e, desired) for e in cast("list[object]", entries))
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, ValidationError):
+            raise
+        raise _bad(f"tasks: cannot be read ({exc})") from None
+    return Plan(desired=desired, tasks=tasks)

@@ -1,0 +1,137 @@
+"""``ssm-mw apply``: converge the windows to a desired-state file or a saved plan."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.text import Text
+
+from .._apply import ApplyOutcome, ApplyProgress, ApplyReport, apply_plan
+from .._client import MaintenanceWindowClient
+from .._desired import DesiredState
+from .._plan import Plan, plan_tasks
+from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
+from ._plan import CONCURRENCY_OPTION, OUTPUT_OPTION, load_input, plan_client, show_plan
+from ._render import console, echo_json, error_text
+
+__all__ = ["apply_command", "report_json", "run_apply", "show_report"]
+
+_RESULT_STYLE = {
+    ApplyOutcome.CREATED: "green",
+    ApplyOutcome.UPDATED: "yellow",
+    ApplyOutcome.UNCHANGED: "dim",
+    ApplyOutcome.UNMANAGED: "dim",
+    ApplyOutcome.FAILED: "bold red",
+}
+
+
+def report_json(report: ApplyReport) -> dict[str, Any]:
+    """The apply report for programs."""
+    return {
+        "tasks": [
+            {
+                "window_id": r.window_id,
+                "name": r.name,
+                "action": r.action.value,
+                "window_task_id": r.window_task_id,
+                "outcome": r.outcome.value,
+                "error": None if r.error is None else error_text(r.error),
+            }
+            for r in report.results
+        ],
+        "summary": {o.value: len(report.with_outcome(o)) for o in ApplyOutcome},
+    }
+
+
+def show_report(report: ApplyReport, out: Console) -> None:
+    """One line per task that was sent, then the totals."""
+    for r in report.results:
+        if r.outcome in (ApplyOutcome.UNCHANGED, ApplyOutcome.UNMANAGED):
+            continue
+        line = Text(f"  {r.outcome.value:<8}", style=_RESULT_STYLE[r.outcome])
+        line.append(f"  {r.label}")
+        if r.window_task_id is not None:
+            line.append(f"  {r.window_task_id}", style="dim")
+        out.print(line)
+    counts = {o: len(report.with_outcome(o)) for o in ApplyOutcome}
+    out.print(
+        Text(
+            f"Apply: {counts[ApplyOutcome.CREATED]} created, {counts[ApplyOutcome.UPDATED]} "
+            f"updated, {counts[ApplyOutcome.FAILED]} failed; {counts[ApplyOutcome.UNCHANGED]} "
+            f"unchanged, {counts[ApplyOutcome.UNMANAGED]} unmanaged.",
+            style="bold",
+        )
+    )
+
+
+async def run_apply(
+    client: MaintenanceWindowClient, plan: Plan, *, concurrency: int, err: Console
+) -> ApplyReport:
+    """:func:`apply_plan` with a progress bar on a terminal (``apply`` and the demo share it)."""
+    if not err.is_terminal:
+        return await apply_plan(client, plan, concurrency=concurrency)
+    columns = (SpinnerColumn(), TextColumn("applying"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        job = bar.add_task("apply", total=None)
+
+        def show(p: ApplyProgress) -> None:
+            bar.update(job, total=p.total, completed=p.done)
+
+        return await apply_plan(client, plan, concurrency=concurrency, progress=show)
+
+
+def _confirm(yes: bool, err: Console) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CliUsageError("refusing to apply: stdin is not a terminal; pass --yes to apply")
+    if not click.confirm("Apply this plan?", default=False, err=True):
+        raise CliError("apply cancelled; nothing was changed")
+
+
+@click.command("apply", cls=SingleValueCommand)
+@click.argument("path", metavar="FILE|PLANFILE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
+@CONCURRENCY_OPTION
+@OUTPUT_OPTION
+@global_options
+@click.pass_obj
+def apply_command(settings: Settings, path: str, yes: bool, concurrency: int, output: str) -> int:
+    """Converge the live tasks to FILE (or to a saved PLANFILE); never deletes.
+
+    Shows the plan and asks first (on a terminal; elsewhere pass --yes). A
+    saved plan is refused, naming the tasks, if any task it would change has
+    changed since. Creates register with a client token derived from window,
+    name and definition (a re-run never makes a second task); updates replace
+    the whole task. Exits 1 if any task failed, each failure on stderr.
+    """
+    loaded = load_input(path)
+    out, err = console(), console(stderr=True)
+    shown = err if output == "json" else out
+
+    async def run() -> ApplyReport:
+        async with plan_client(settings, concurrency) as mw:
+            plan = loaded
+            if isinstance(plan, DesiredState):
+                plan = await plan_tasks(mw, plan, concurrency=concurrency)
+            show_plan(plan, shown)
+            if plan.has_changes:
+                _confirm(yes, err)
+            # Without changes this sends nothing: every task is unchanged or unmanaged.
+            return await run_apply(mw, plan, concurrency=concurrency, err=err)
+
+    report = run_async(run())
+    if output == "table" and not report.plan.has_changes:
+        out.print("Nothing to do: every task is as desired.")
+        return 0
+    if output == "json":
+        echo_json(report_json(report))
+    else:
+        show_report(report, out)
+    for r in report.failed:
+        err.print(f"failed: {r.label}: {error_text(r.error)}", markup=False, highlight=False)
+    return 1 if report.failed else 0

@@ -1,0 +1,98 @@
+"""``ssm-mw export``: the desired-state file of what is live."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+import click
+import yaml
+
+from .._converter import call_members
+from .._export import ExportReport, export_tasks
+from .._validation import violations
+from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
+from ._plan import CONCURRENCY_OPTION, plan_client
+from ._render import console
+
+__all__ = ["export_command", "export_text"]
+
+_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_WINDOWS = "windows"
+
+
+def _text_blobs(value: Any, keep_bytes: bool, where: str) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            if keep_bytes:
+                return bytes(value)
+            raise CliError(f"{where}: a payload is not UTF-8 text; use --format yaml") from None
+    if isinstance(value, dict):
+        return {
+            k: _text_blobs(v, keep_bytes, where) for k, v in cast("dict[str, Any]", value).items()
+        }
+    if isinstance(value, list):
+        return [_text_blobs(v, keep_bytes, where) for v in value]
+    return value
+
+
+def export_text(report: ExportReport, fmt: str) -> str:
+    """The desired-state file of an export, as YAML or JSON."""
+    data = report.desired.to_botocore()
+    windows = cast("dict[str, dict[str, Any]]", data[_WINDOWS])
+    for window_id, tasks in windows.items():
+        for name in list(tasks):
+            tasks[name] = _text_blobs(tasks[name], fmt == "yaml", f"{window_id}/{name}")
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+@click.command("export", cls=SingleValueCommand)
+@click.argument("window_ids", nargs=-1, required=True, metavar="WINDOW_ID...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="The file's format.",
+)
+@CONCURRENCY_OPTION
+@global_options
+@click.pass_obj
+def export_command(
+    settings: Settings, window_ids: tuple[str, ...], fmt: str, concurrency: int
+) -> None:
+    """Write the desired-state file of the windows' named tasks to stdout.
+
+    Every member is as the service reports it, so `ssm-mw plan` of the file
+    shows every task unchanged. Tasks without a name are not exported (listed
+    on stderr). The file holds sensitive values: keep it safe.
+
+    \b
+    Example:
+      ssm-mw export mw-0123456789abcdef0 > tasks.yaml
+    """
+    for window_id in window_ids:
+        for v in violations(_DESCRIBE, call_members(window_id)):
+            raise CliUsageError(f"WINDOW_ID: {v.message}")
+
+    async def run() -> ExportReport:
+        async with plan_client(settings, concurrency) as mw:
+            return await export_tasks(mw, window_ids, concurrency=concurrency)
+
+    report = run_async(run())
+    text = export_text(report, fmt)
+    err = console(stderr=True)
+    for skipped in report.skipped:
+        err.print(f"not exported: {skipped}", markup=False, highlight=False)
+    click.echo(text, nl=False)
+    err.print(
+        f"note: the file holds the tasks' sensitive values ({len(report.desired)} tasks); "
+        "keep it as safe as the tasks themselves",
+        markup=False,
+        highlight=False,
+    )

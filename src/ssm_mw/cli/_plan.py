@@ -1,0 +1,317 @@
+"""``ssm-mw plan``: the desired-state file, and plans for people and programs (``docs/plan.md``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from .._client import MaintenanceWindowClient
+from .._converter import CALL_MEMBERS, call_members, wire_names
+from .._desired import DesiredState, MemberChange
+from .._models import TaskDefinition
+from .._plan import Plan, PlanAction, TaskPlan, plan_tasks
+from .._validation import violations
+from ._app import (
+    CliError,
+    CliUsageError,
+    Settings,
+    SingleValueCommand,
+    global_options,
+    open_client,
+    run_async,
+)
+from ._files import (
+    DefinitionFile,
+    check_definition,
+    parse_definition,
+    read_text,
+    to_model,
+    unknown_key,
+)
+from ._render import console, echo_json
+
+__all__ = [
+    "CONCURRENCY_OPTION",
+    "EXIT_CHANGES",
+    "OUTPUT_OPTION",
+    "load_desired",
+    "load_input",
+    "plan_client",
+    "plan_command",
+    "plan_json",
+    "show_plan",
+    "summary_line",
+]
+
+#: ``plan --check``: the exit status when applying would change something.
+EXIT_CHANGES = 3
+
+_REGISTER = "RegisterTaskWithMaintenanceWindow"
+_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_NAME = wire_names(TaskDefinition)["name"]
+_WINDOWS = "windows"
+#: Request members a task of a desired-state file never holds, and where each comes from.
+_NOT_IN_A_TASK: Mapping[str, str] = {
+    CALL_MEMBERS["window_id"]: "the task's window is its key under 'windows'",
+    CALL_MEMBERS["window_task_id"]: "apply finds the live task by its name",
+    CALL_MEMBERS["client_token"]: "apply derives it from the window, the name and the definition",
+    CALL_MEMBERS["replace"]: "apply always replaces the whole task",
+    _NAME: "the task's name is its key",
+}
+_SYMBOL = {
+    PlanAction.CREATE: ("+", "green"),
+    PlanAction.UPDATE: ("~", "yellow"),
+    PlanAction.UNCHANGED: ("=", "dim"),
+    PlanAction.UNMANAGED: ("?", "dim"),
+}
+_SENSITIVE = "(sensitive value)"
+_NOT_SET = "(not set)"
+
+
+# -- the desired-state file -------------------------------------------------------------
+
+
+def _kind(value: object) -> str:
+    return "a list" if isinstance(value, list) else type(value).__name__
+
+
+def _task(source: DefinitionFile, window_id: str, name: object, members: object) -> TaskDefinition:
+    if not isinstance(name, str):
+        where = source.part(_WINDOWS, window_id)
+        raise CliUsageError(f"{where.where()}: {where.field()}: task name {name!r} is not a string")
+    part = source.part(_WINDOWS, window_id, name)
+    if not isinstance(members, dict):
+        raise CliUsageError(
+            f"{part.where()}: {part.field()}: expected a mapping of request members, "
+            f"got {_kind(members)}"
+        )
+    data = cast("dict[str, Any]", members)
+    for key in data:
+        if key in _NOT_IN_A_TASK:
+            raise CliUsageError(
+                f"{part.where((key,))}: {part.field((key,))}: not allowed in a task "
+                f"({_NOT_IN_A_TASK[key]})"
+            )
+    fixed = {**call_members(window_id), _NAME: name}
+    task_name = f"{part.where()}: {part.field()}: task name"
+    check_definition(_REGISTER, part, data, fixed, {_NAME: task_name})
+    return to_model(_REGISTER, {**data, _NAME: name}, TaskDefinition, part)
+
+
+def load_desired(name: str, text: str) -> DesiredState:
+    """Parse and check a desired-state file; raise a usage error naming the key and its place.
+
+    Every task is checked like a ``tasks register`` file (unknown keys, every
+    model constraint and rule), before anything is sent.
+    """
+    source = parse_definition(name, text, what=f"a mapping with the key {_WINDOWS!r}")
+    for key in source.data:
+        if key != _WINDOWS:
+            raise CliUsageError(
+                f"{source.where((key,))}: {key}: {unknown_key(key, [_WINDOWS])}; "
+                f"expected only {_WINDOWS!r}"
+            )
+    windows = source.data.get(_WINDOWS)
+    if not isinstance(windows, dict):
+        got = "nothing" if windows is None else _kind(windows)
+        raise CliUsageError(
+            f"{source.where((_WINDOWS,))}: {_WINDOWS}: expected a mapping of window ids, got {got}"
+        )
+    built: dict[str, dict[str, TaskDefinition]] = {}
+    for window_id, tasks in cast("dict[object, object]", windows).items():
+        where = f"{source.where((_WINDOWS, cast(str, window_id)))}: {_WINDOWS}.{window_id}"
+        if not isinstance(window_id, str):
+            raise CliUsageError(f"{where}: a window id must be a string")
+        for v in violations(_DESCRIBE, call_members(window_id)):
+            raise CliUsageError(f"{where}: window id {v.message}")
+        if tasks is None:
+            tasks = {}
+        if not isinstance(tasks, dict):
+            raise CliUsageError(f"{where}: expected a mapping of task names, got {_kind(tasks)}")
+        built[window_id] = {
+            str(n): _task(source, window_id, n, m)
+            for n, m in cast("dict[object, object]", tasks).items()
+        }
+    return DesiredState(windows=built)
+
+
+def load_input(path: str) -> Plan | DesiredState:
+    """A saved plan (JSON with its format marker) or a desired-state file."""
+    name, text = read_text(path)
+    if text.lstrip().startswith("{"):
+        try:
+            data: object = json.loads(text)
+        except ValueError:
+            data = None
+        if Plan.is_saved_plan(data):
+            return Plan.loads(text)
+    return load_desired(name, text)
+
+
+# -- showing a plan ---------------------------------------------------------------------
+
+
+def _value(value: Any, sensitive: bool) -> str:
+    if value is None:
+        return _NOT_SET
+    if sensitive:
+        return _SENSITIVE
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _change_line(action: PlanAction, change: MemberChange) -> Text:
+    after = _value(change.after, change.sensitive)
+    if action is PlanAction.CREATE:
+        return Text(f"      + {change.member} = {after}", style="green")
+    before = _value(change.before, change.sensitive)
+    return Text(f"      ~ {change.member}: {before} → {after}", style="yellow")
+
+
+def _task_line(task: TaskPlan) -> Text:
+    symbol, style = _SYMBOL[task.action]
+    line = Text(f"  {symbol} ", style=style)
+    line.append(f"{task.action.value:<9}", style=style)
+    line.append(f"  {task.name if task.name is not None else '(no name)'}")
+    if task.window_task_id is not None:
+        line.append(f"  {task.window_task_id}", style="dim")
+    if task.task_type is not None:
+        line.append(f"  {task.task_type.value}", style="dim")
+    return line
+
+
+def summary_line(plan: Plan) -> str:
+    """``Plan: 1 to create, 2 to update, 3 unchanged, 0 unmanaged.``"""
+    counts = plan.summary
+    return (
+        f"Plan: {counts[PlanAction.CREATE]} to create, {counts[PlanAction.UPDATE]} to update, "
+        f"{counts[PlanAction.UNCHANGED]} unchanged, {counts[PlanAction.UNMANAGED]} unmanaged."
+    )
+
+
+def show_plan(plan: Plan, out: Console) -> None:
+    """The plan for people: grouped by window, each changed member as ``before → after``."""
+    window: str | None = None
+    for task in plan.tasks:
+        if task.window_id != window:
+            window = task.window_id
+            out.print(Text(window, style="bold"))
+        out.print(_task_line(task))
+        if task.action in (PlanAction.CREATE, PlanAction.UPDATE):
+            for change in task.changes:
+                out.print(_change_line(task.action, change))
+    if not plan.tasks:
+        out.print("No tasks.")
+    out.print(Text(summary_line(plan), style="bold"))
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan for programs, in the documented shape (members by their wire names)."""
+    return {
+        "tasks": [
+            {
+                "window_id": t.window_id,
+                "name": t.name,
+                "action": t.action.value,
+                "window_task_id": t.window_task_id,
+                "members": list(t.members),
+            }
+            for t in plan.tasks
+        ],
+        "summary": {a.value: n for a, n in plan.summary.items()},
+    }
+
+
+def _write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all, readable by its owner only."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+CONCURRENCY_OPTION = click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    metavar="N",
+    help="Requests in flight at once, across all windows.",
+)
+OUTPUT_OPTION = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people; json: for programs.",
+)
+
+
+def plan_client(settings: Settings, concurrency: int) -> MaintenanceWindowClient:
+    return open_client(settings, pool=concurrency)
+
+
+@click.command("plan", cls=SingleValueCommand)
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
+@OUTPUT_OPTION
+@click.option("--check", is_flag=True, help="Exit 3 when anything would change, 0 when in sync.")
+@click.option(
+    "--out",
+    "out_path",
+    metavar="PLANFILE",
+    type=click.Path(dir_okay=False),
+    help="Save the plan, for `ssm-mw apply PLANFILE` (holds the file's sensitive values).",
+)
+@CONCURRENCY_OPTION
+@global_options
+@click.pass_obj
+def plan_command(
+    settings: Settings, path: str, output: str, check: bool, out_path: str | None, concurrency: int
+) -> int:
+    """Show what `apply FILE` would change: each task to create, update, leave unchanged.
+
+    FILE (YAML or JSON, - for stdin) maps window ids to task names to tasks in
+    the shape `tasks register --file` takes, without Name (the key is the
+    name). Live tasks the file does not name are listed as unmanaged; apply
+    never deletes them.
+
+    \b
+    Example:
+      ssm-mw plan tasks.yaml --check     # exit 3 if anything would change
+    """
+    desired = load_input(path)
+    if isinstance(desired, Plan):
+        raise CliUsageError(f"{path}: is a saved plan; plan takes a desired-state file")
+
+    async def run() -> Plan:
+        async with plan_client(settings, concurrency) as mw:
+            return await plan_tasks(mw, desired, concurrency=concurrency)
+
+    plan = run_async(run())
+    if out_path is not None:
+        _write_private(out_path, plan.dumps())
+    if output == "json":
+        echo_json(plan_json(plan))
+    else:
+        show_plan(plan, console())
+        if out_path is not None:
+            console().print(
+                f"Saved the plan to {out_path}; apply it with `ssm-mw apply {out_path}`."
+            )
+    return EXIT_CHANGES if check and plan.has_changes else 0

@@ -1,0 +1,201 @@
+"""Definitions and helpers of the plan tests: every task type, every member set, secrets planted."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from ssm_mw import (
+    Alarm,
+    AlarmConfiguration,
+    AutomationParameters,
+    CloudWatchOutputConfig,
+    CutoffBehavior,
+    DesiredState,
+    DocumentHashType,
+    LambdaParameters,
+    LoggingInfo,
+    MaintenanceWindowClient,
+    NotificationConfig,
+    NotificationEvent,
+    NotificationType,
+    Plan,
+    PlanAction,
+    RunCommandParameters,
+    StepFunctionsParameters,
+    Target,
+    TaskDefinition,
+    TaskParameterValueExpression,
+)
+from ssm_mw.testing import EmbeddedSSMServer
+
+REGISTER = "RegisterTaskWithMaintenanceWindow"
+UPDATE = "UpdateMaintenanceWindowTask"
+DESCRIBE = "DescribeMaintenanceWindowTasks"
+GET = "GetMaintenanceWindowTask"
+ROLE = "arn:aws:iam::123456789012:role/MaintenanceWindowRole"
+WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
+INSTANCE = "i-0123456789abcdef0"
+ALARMS = AlarmConfiguration(alarms=(Alarm(name="cpu-high"),), ignore_poll_alarm_failure=True)
+
+#: One secret per sensitive member, planted in the desired definitions.
+SECRETS = {
+    "Description": "zq-secret-description-1",
+    "TaskParameters": "zq-secret-task-parameter-2",
+    "TaskInvocationParameters.RunCommand.Parameters": "zq-secret-run-command-3",
+    "TaskInvocationParameters.StepFunctions.Input": "zq-secret-step-input-4",
+    "TaskInvocationParameters.Lambda.Payload": "zq-secret-lambda-payload-5",
+}
+#: Secrets that only the live tasks hold (planted by drift): never in a plan, a saved plan included.
+LIVE_SECRETS = {key: value.replace("zq-secret", "zq-live") for key, value in SECRETS.items()}
+
+
+def run_command_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
+    """A RUN_COMMAND task with every member and every Run Command parameter set."""
+    return TaskDefinition(
+        task_arn="AWS-RunShellScript",
+        task_invocation_parameters=RunCommandParameters(
+            comment="patch the fleet",
+            cloud_watch_output_config=CloudWatchOutputConfig(
+                cloud_watch_log_group_name="/mw/patch", cloud_watch_output_enabled=True
+            ),
+            document_hash="a" * 64,
+            document_hash_type=DocumentHashType.SHA256,
+            document_version="$LATEST",
+            notification_config=NotificationConfig(
+                notification_arn="arn:aws:sns:us-east-1:123456789012:mw",
+                notification_events=(NotificationEvent.FAILED, NotificationEvent.TIMED_OUT),
+                notification_type=NotificationType.COMMAND,
+            ),
+            output_s3_bucket_name="mw-output",
+            output_s3_key_prefix="patch/",
+            parameters={
+                "commands": (secret["TaskInvocationParameters.RunCommand.Parameters"], "reboot")
+            },
+            service_role_arn=ROLE,
+            timeout_seconds=600,
+        ),
+        targets=(Target.window_targets(WINDOW_TARGET),),
+        service_role_arn=ROLE,
+        task_parameters={"level": TaskParameterValueExpression(values=(secret["TaskParameters"],))},
+        priority=1,
+        max_concurrency="10%",
+        max_errors="1",
+        logging_info=LoggingInfo(
+            s3_bucket_name="mw-logs", s3_region="us-east-1", s3_key_prefix="x/"
+        ),
+        description=secret["Description"],
+        cutoff_behavior=CutoffBehavior.CANCEL_TASK,
+        alarm_configuration=ALARMS,
+    )
+
+
+def automation_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
+    """An AUTOMATION task on instances, every member set."""
+    return TaskDefinition(
+        task_arn="AWS-RestartEC2Instance",
+        task_invocation_parameters=AutomationParameters(
+            document_version="$DEFAULT", parameters={"InstanceId": ("{{RESOURCE_ID}}",)}
+        ),
+        targets=(Target.instances(INSTANCE),),
+        service_role_arn=ROLE,
+        priority=2,
+        max_concurrency="2",
+        max_errors="0",
+        description=secret["Description"],
+        cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+        alarm_configuration=ALARMS,
+    )
+
+
+def step_functions_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
+    """A targetless STEP_FUNCTIONS task, every member it can have set."""
+    return TaskDefinition(
+        task_arn="arn:aws:states:us-east-1:123456789012:stateMachine:drain",
+        task_invocation_parameters=StepFunctionsParameters(
+            input=f'{{"drain": "{secret["TaskInvocationParameters.StepFunctions.Input"]}"}}',
+            name="drain-run",
+        ),
+        service_role_arn=ROLE,
+        priority=3,
+        description=secret["Description"],
+        cutoff_behavior=CutoffBehavior.CANCEL_TASK,
+        alarm_configuration=ALARMS,
+    )
+
+
+def lambda_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
+    """A targetless LAMBDA task, every member it can have set."""
+    payload = f'{{"notify": "{secret["TaskInvocationParameters.Lambda.Payload"]}"}}'
+    return TaskDefinition(
+        task_arn="arn:aws:lambda:us-east-1:123456789012:function:notify",
+        task_invocation_parameters=LambdaParameters(
+            client_context="eyJjdXN0b20iOnt9fQ==", qualifier="$LATEST", payload=payload.encode()
+        ),
+        service_role_arn=ROLE,
+        priority=4,
+        description=secret["Description"],
+        cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+        alarm_configuration=ALARMS,
+    )
+
+
+def automation_targetless() -> TaskDefinition:
+    """A targetless AUTOMATION task with as little as possible set."""
+    return TaskDefinition(
+        task_arn="AWS-RestartEC2Instance",
+        task_invocation_parameters=AutomationParameters(document_version="$DEFAULT"),
+    )
+
+
+def lambda_minimal() -> TaskDefinition:
+    """A targetless LAMBDA task with only its ARN and type."""
+    return TaskDefinition(
+        task_arn="arn:aws:lambda:us-east-1:123456789012:function:minimal",
+        task_type=LambdaParameters.task_type,
+    )
+
+
+#: name -> definition: the four types, full, and targetless ones with little set.
+ALL_TASKS: dict[str, Callable[[], TaskDefinition]] = {
+    "patch-linux": run_command_full,
+    "restart-nodes": automation_full,
+    "drain-queue": step_functions_full,
+    "notify-team": lambda_full,
+    "restart-targetless": automation_targetless,
+    "lambda-minimal": lambda_minimal,
+}
+
+
+def desired(window_id: str, names: list[str] | None = None) -> DesiredState:
+    """The desired state of one window holding the named tasks (default: all of them)."""
+    chosen = names if names is not None else list(ALL_TASKS)
+    return DesiredState(windows={window_id: {n: ALL_TASKS[n]() for n in chosen}})
+
+
+def actions(plan: Plan) -> dict[str | None, PlanAction]:
+    """Each task's action, by name."""
+    return {t.name: t.action for t in plan.tasks}
+
+
+@asynccontextmanager
+async def raw_ssm(server: EmbeddedSSMServer) -> AsyncIterator[Any]:
+    """A plain aiobotocore SSM client on the server (for drift made behind ssm-mw's back)."""
+    async with server.aio_session().create_client("ssm", **server.client_kwargs()) as client:
+        yield client
+
+
+def live_names(server: EmbeddedSSMServer, window_id: str) -> list[str | None]:
+    """The names of the window's live tasks (from synchronous code)."""
+
+    async def main() -> list[str | None]:
+        async with MaintenanceWindowClient(
+            region_name=server.region_name,
+            endpoint_url=server.endpoint_url,
+            session=server.aio_session(),
+        ) as mw:
+            return [t.name async for t in mw.paginate_maintenance_window_tasks(window_id)]
+
+    return asyncio.run(main())
