@@ -291,40 +291,38 @@ async def test_reads_are_bounded_and_all_windows_are_read(
     assert [t.window_id for t in plan.tasks] == [w for w in windows for _ in range(3)]
 
 
-class _CountingClient(MaintenanceWindowClient):
-    """The real client, counting the calls in flight at once (never replacing any)."""
-
-    in_flight = 0
-    most = 0
-
-    async def _call(self, operation: str, method: str, params: dict[str, Any]) -> Any:
-        type(self).in_flight += 1
-        type(self).most = max(type(self).most, type(self).in_flight)
-        try:
-            return await super()._call(operation, method, params)
-        finally:
-            type(self).in_flight -= 1
-
-
 @pytest.mark.parametrize("concurrency", [1, 3])
 async def test_concurrency_is_bounded(ssm_server: EmbeddedSSMServer, concurrency: int) -> None:
-    """At most ``concurrency`` requests are in flight, in plan and in apply."""
+    """At most ``concurrency`` requests are in flight, in plan and in apply.
+
+    The requests in flight are counted by aiobotocore's own events on the real
+    client (``before-call`` / ``after-call``), nothing of ssm-mw replaced.
+    """
     windows = [ssm_server.create_maintenance_window(name=f"w{i}") for i in range(4)]
     state = DesiredState(
         windows={w: {n: ALL_TASKS[n]() for n in ("lambda-minimal", "drain-queue")} for w in windows}
     )
     ssm_server.inject_latency(0.02)
-    _CountingClient.in_flight = _CountingClient.most = 0
-    async with _CountingClient(
-        region_name=ssm_server.region_name,
-        endpoint_url=ssm_server.endpoint_url,
-        session=ssm_server.aio_session(),
-    ) as mw:
+    counts = [0, 0]  # in flight, peak
+
+    def started(**_: Any) -> None:
+        counts[0] += 1
+        counts[1] = max(counts[1], counts[0])
+
+    def ended(**_: Any) -> None:
+        counts[0] -= 1
+
+    session = ssm_server.aio_session()
+    async with session.create_client("ssm", **ssm_server.client_kwargs()) as client:
+        client.meta.events.register("before-call.ssm", started)
+        client.meta.events.register("after-call.ssm", ended)
+        client.meta.events.register("after-call-error.ssm", ended)
+        mw = MaintenanceWindowClient.from_client(client)
         report = await apply_plan(mw, state, concurrency=concurrency)
         assert report.ok
         plan = await plan_tasks(mw, state, concurrency=concurrency)
     assert plan.summary[PlanAction.UNCHANGED] == 8
-    assert 1 <= _CountingClient.most <= concurrency
+    assert counts[1] == concurrency
 
 
 async def test_arguments_are_checked_before_any_request(
