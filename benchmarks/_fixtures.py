@@ -49,7 +49,7 @@ def full_get_response() -> dict[str, Any]:
         "WindowTaskId": WINDOW_TASK_ID,
         "Targets": [
             {"Key": "WindowTargetIds", "Values": ["e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"]},
-            {"Key": "tag:Env", "Values": ["prod", "staging"]},
+            {"Key": "InstanceIds", "Values": ["i-0123456789abcdef0", "i-0fedcba9876543210"]},
         ],
         "TaskArn": "AWS-RunPatchBaseline",
         "ServiceRoleArn": "arn:aws:iam::111122223333:role/MaintenanceWindowsRole",
@@ -132,7 +132,7 @@ def full_task_definition() -> TaskDefinition:
         ),
         targets=(
             Target.window_targets("e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"),
-            Target.tag("Env", "prod", "staging"),
+            Target.instances("i-0123456789abcdef0", "i-0fedcba9876543210"),
         ),
         service_role_arn="arn:aws:iam::111122223333:role/MaintenanceWindowsRole",
         task_parameters={

@@ -45,7 +45,11 @@ RUN_COMMAND = TaskDefinition(
         service_role_arn=ROLE,
         timeout_seconds=600,
     ),
-    targets=(Target.tag("Patch", "weekly", "daily"),),
+    targets=(
+        Target.window_targets(
+            "3d0a5b3c-8f1e-4c2a-9b7d-0e6f5a4b3c2d", "7b1c9e2f-4a6d-4e8b-a3c5-1f2e3d4c5b6a"
+        ),
+    ),
     service_role_arn=ROLE,
     task_parameters={"level": TaskParameterValueExpression(values=("full",))},
     priority=1,

@@ -12,8 +12,11 @@ Two families:
   enums, required members) and the cross-member rules of the API reference
   (the invocation-parameters variant matches the task type; a Run Command task
   has targets; tasks with targets have ``MaxConcurrency`` and ``MaxErrors``;
-  ``Replace`` needs what register needs). Lengths reach the model's boundaries
-  (exactly ``min`` and exactly ``max``) without making every example big.
+  ``Replace`` needs what register needs) and the real service's rules of
+  ``docs/fidelity.md`` (targets are ``InstanceIds`` or ``WindowTargetIds`` with
+  1 to 50 or 1 to 10 ids; a task without targets carries neither limit).
+  Lengths reach the model's boundaries (exactly ``min`` and exactly ``max``)
+  without making every example big.
   ``full=True`` sets every optional member and makes every collection
   non-empty (but small), so every member path of the shape exists in the example.
 * **Response dicts** generated from the botocore *output* shapes
@@ -70,6 +73,7 @@ __all__ = [
     "client_tokens",
     "cloud_watch_output_configs",
     "document_versions",
+    "instance_ids",
     "invocation_parameters",
     "json_values",
     "lambda_parameters",
@@ -87,7 +91,6 @@ __all__ = [
     "sized_text",
     "step_functions_parameters",
     "strip_unknown",
-    "target_keys",
     "targets",
     "task_definitions",
     "task_filters",
@@ -98,6 +101,7 @@ __all__ = [
     "task_updates",
     "text",
     "window_ids",
+    "window_target_ids",
     "window_task_ids",
 ]
 
@@ -226,22 +230,20 @@ def document_versions() -> Any:
     return st.one_of(st.sampled_from(["$LATEST", "$DEFAULT"]), st.integers(1, 10**12).map(str))
 
 
-_TARGET_KEY_CHARS = st.characters(
-    categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Zs"),
-    include_characters="_.:/=-@",
-    codec="utf-8",
-)
+#: A managed-node id: the service model's ``InstanceId`` pattern (fidelity F3).
+_INSTANCE_ID = r"i-([A-Za-z0-9_]{8}|[A-Za-z0-9_]{17})|mi-[A-Za-z0-9_]{17}"
 
 
 @functools.cache
-def target_keys() -> Any:
-    """``TargetKey``: 1 to 163 letters, numbers, separators and ``_.:/=-@``."""
-    return st.one_of(
-        st.sampled_from(
-            ["InstanceIds", "WindowTargetIds", "tag:Env", "tag-key", "resource-groups:Name"]
-        ),
-        sized_text(1, 163, alphabet=_TARGET_KEY_CHARS),
-    )
+def instance_ids() -> Any:
+    """A managed-node id such as ``i-0123456789abcdef0`` (``InstanceId``)."""
+    return _regex(_INSTANCE_ID)
+
+
+@functools.cache
+def window_target_ids() -> Any:
+    """A window-target id (``MaintenanceWindowTargetId``): a UUID in either case."""
+    return window_task_ids()
 
 
 _LINE_BREAKS = "\n\r\x85\u2028\u2029"
@@ -287,11 +289,25 @@ def _dicts(
 
 @functools.cache
 def targets(full: bool = False) -> Any:
-    """``Target``: a key and 0 to 50 values."""
-    return st.builds(
-        Target,
-        key=_maybe(target_keys(), full),
-        values=_maybe(_tuples(text(), 0, 50, full), full),
+    """``Target``: what a window task accepts (docs/fidelity.md, F1 to F3).
+
+    ``InstanceIds`` with 1 to 50 managed-node ids, or ``WindowTargetIds`` with 1 to
+    10 window-target ids. Earlier this drew any key the model's ``TargetKey``
+    pattern allows (``tag:Env``, ``resource-groups:Name``, none at all) and 0 to 50
+    arbitrary values: that relied on the model alone, and the real service refuses
+    such targets for a window task, so a valid model never has one.
+    """
+    return st.one_of(
+        st.builds(
+            Target,
+            key=st.just("InstanceIds"),
+            values=_tuples(instance_ids(), 1, 50, full),
+        ),
+        st.builds(
+            Target,
+            key=st.just("WindowTargetIds"),
+            values=_tuples(window_target_ids(), 1, 10, full),
+        ),
     )
 
 
@@ -484,8 +500,9 @@ def _task_definitions(draw: Any, variant: type | None, full: bool) -> TaskDefini
         service_role_arn=draw(_maybe(text(), full)),
         task_parameters=draw(_maybe(task_parameters(full), full)),
         priority=draw(_maybe(st.integers(0, 2**31 - 1), full)),
-        max_concurrency=draw(_maybe(max_concurrencies(), full or has_targets)),
-        max_errors=draw(_maybe(max_errors(), full or has_targets)),
+        # With targets both limits are required; without, neither is allowed (F5, F7).
+        max_concurrency=draw(max_concurrencies()) if has_targets else None,
+        max_errors=draw(max_errors()) if has_targets else None,
         logging_info=draw(_maybe(logging_infos(full), full)),
         name=draw(_maybe(task_names(), full)),
         description=draw(_maybe(sized_text(1, 128), full)),
@@ -519,6 +536,9 @@ def _task_updates(
         _maybe(_tuples(targets(full), 1 if needs_target else 0, 5, full), full or needs_target)
     )
     needs_limits = replace and bool(chosen)
+    # A replace without targets, or an update that clears them, leaves the task
+    # targetless: then neither limit may be given (F5).
+    no_limits = (replace and not chosen) or chosen == ()
     update = TaskUpdate(
         targets=chosen,
         task_arn=draw(_maybe(sized_text(1, 1600), full or replace)),
@@ -526,8 +546,10 @@ def _task_updates(
         task_parameters=draw(_maybe(task_parameters(full), full)),
         task_invocation_parameters=params,
         priority=draw(_maybe(st.integers(0, 2**31 - 1), full)),
-        max_concurrency=draw(_maybe(max_concurrencies(), full or needs_limits)),
-        max_errors=draw(_maybe(max_errors(), full or needs_limits)),
+        max_concurrency=None
+        if no_limits
+        else draw(_maybe(max_concurrencies(), full or needs_limits)),
+        max_errors=None if no_limits else draw(_maybe(max_errors(), full or needs_limits)),
         logging_info=draw(_maybe(logging_infos(full), full)),
         name=draw(_maybe(task_names(), full)),
         description=draw(_maybe(sized_text(1, 128), full)),

@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "_redact": 0,
     "_invocation": 1,
     "_models": 1,
+    "_rules": 1,  # the real service's rules on models (fidelity ledger), for plan/apply
     "_converter": 2,
     "_shapes": 2,
     "_validation": 2,

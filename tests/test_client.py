@@ -31,6 +31,7 @@ from ssm_mw import (
     ValidationError,
     to_botocore,
 )
+from ssm_mw._rules import as_reported
 from ssm_mw.testing import EmbeddedSSMServer
 
 MISSING_WINDOW = "mw-00000000000000000"
@@ -40,8 +41,12 @@ DESCRIBE = "DescribeMaintenanceWindowTasks"
 
 
 def expected_details(window_id: str, task_id: str, d: TaskDefinition) -> dict[str, Any]:
-    """The get response a definition should come back as."""
-    return {"WindowId": window_id, "WindowTaskId": task_id, **to_botocore(d)}
+    """The get response a definition should come back as: as the service reports it.
+
+    That is ``as_reported(d)``, not ``d``: a task without targets comes back with the
+    service's placeholder "1" for both limits (docs/fidelity.md, F6).
+    """
+    return {"WindowId": window_id, "WindowTaskId": task_id, **to_botocore(as_reported(d))}
 
 
 def client_for(server: EmbeddedSSMServer, **config: Any) -> MaintenanceWindowClient:

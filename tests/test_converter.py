@@ -56,7 +56,15 @@ def test_run_command_definition_becomes_the_register_request_shape() -> None:
                 "TimeoutSeconds": 600,
             }
         },
-        "Targets": [{"Key": "tag:Patch", "Values": ["weekly", "daily"]}],
+        "Targets": [
+            {
+                "Key": "WindowTargetIds",
+                "Values": [
+                    "3d0a5b3c-8f1e-4c2a-9b7d-0e6f5a4b3c2d",
+                    "7b1c9e2f-4a6d-4e8b-a3c5-1f2e3d4c5b6a",
+                ],
+            }
+        ],
         "ServiceRoleArn": "arn:aws:iam::123456789012:role/MaintenanceWindowRole",
         "TaskParameters": {"level": {"Values": ["full"]}},
         "Priority": 1,

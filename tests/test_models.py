@@ -114,8 +114,12 @@ def test_target_constructors() -> None:
     """The Target constructors build the keys the service expects."""
     assert Target.instances("i-1", "i-2") == Target(key="InstanceIds", values=("i-1", "i-2"))
     assert Target.window_targets("t") == Target(key="WindowTargetIds", values=("t",))
-    assert Target.tag("Env", "prod") == Target(key="tag:Env", values=("prod",))
-    assert Target.resource_group("g") == Target(key="resource-groups:Name", values=("g",))
+
+
+def test_target_offers_only_what_a_window_task_accepts() -> None:
+    """A window task takes InstanceIds or WindowTargetIds only (fidelity F1): no tag helpers."""
+    constructors = {n for n, v in vars(Target).items() if isinstance(v, classmethod)}
+    assert constructors == {"instances", "window_targets"}
 
 
 def test_filter_constructors() -> None:

@@ -42,10 +42,12 @@ GET = "GetMaintenanceWindowTask"
 DESCRIBE = "DescribeMaintenanceWindowTasks"
 WINDOW_ID = "mw-0123456789abcdef0"
 TASK_ID = "e32eecb2-646c-4f4b-8ed1-205fbaabbccd"
+KEY_HELP = "use InstanceIds (Target.instances) or WindowTargetIds (Target.window_targets)"
+NO_LIMIT = "must not be given for a task without targets (the service refuses it and reports '1')"
 
 _COMMON: dict[str, Any] = {
     "WindowId": WINDOW_ID,
-    "Targets": [{"Key": "WindowTargetIds", "Values": ["e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE"]}],
+    "Targets": [{"Key": "WindowTargetIds", "Values": ["e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"]}],
     "ServiceRoleArn": "arn:aws:iam::123456789012:role/MaintenanceWindows",
     "TaskParameters": {"commands": {"Values": ["echo hello"]}},
     "Priority": 1,
@@ -213,7 +215,14 @@ def test_snake_case_agrees_with_botocore_on_every_ssm_member() -> None:
             REGISTER,
             {"WindowId": WINDOW_ID, "TaskArn": "AWS-RestartEC2Instance", "TaskType": "AUTOMATION"},
         ),
-        (REGISTER, changed(register(), "Targets.0.Values", ("i-1", "i-2"))),
+        (
+            REGISTER,
+            changed(
+                register(),
+                "Targets.0.Values",
+                ("e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3", "E32EECB2-646C-4F4B-8ED1-205FB0A1B2C3"),
+            ),
+        ),
         (
             REGISTER,
             changed(register("LAMBDA"), "TaskInvocationParameters.Lambda.Payload", bytearray(4096)),
@@ -326,13 +335,13 @@ CASES: list[tuple[str, str, Any, list[str]]] = [
     (
         REGISTER,
         "Targets",
-        [{"Key": "InstanceIds"}] * 6,
+        [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}] * 6,
         ["targets: has 6 items, above the maximum 5"],
     ),
     (
         REGISTER,
         "Targets.0.Values",
-        ["i-1"] * 51,
+        ["e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"] * 51,
         ["targets[0].values: has 51 items, above the maximum 50"],
     ),
     (UPDATE, "AlarmConfiguration.Alarms", [], [f"{ALARM}: has 0 items, below the minimum 1"]),
@@ -361,7 +370,10 @@ CASES: list[tuple[str, str, Any, list[str]]] = [
         REGISTER,
         "Targets.0.Key",
         "tag:a!b",
-        [f"targets[0].key: 'tag:a!b' does not match the pattern {TARGET_KEY}"],
+        [
+            f"targets[0].key: 'tag:a!b' does not match the pattern {TARGET_KEY}",
+            f"targets[0].key: 'tag:a!b' is not a window task target: {KEY_HELP}",
+        ],
     ),
     (
         REGISTER,
@@ -574,7 +586,20 @@ def test_replace_needs_what_register_needs(params: dict[str, Any], expected: lis
             changed(register(), "Targets", []),
             ["targets: a RUN_COMMAND task needs a target"],
         ),
-        (REGISTER, changed(register("LAMBDA"), "Targets", DELETE), []),
+        (
+            REGISTER,
+            changed(register("LAMBDA"), "Targets", DELETE),
+            [f"max_concurrency: {NO_LIMIT}", f"max_errors: {NO_LIMIT}"],
+        ),
+        (
+            REGISTER,
+            changed(
+                changed(changed(register("LAMBDA"), "Targets", []), "MaxErrors", DELETE),
+                "MaxConcurrency",
+                DELETE,
+            ),
+            [],
+        ),
         (
             REGISTER,
             changed(register(), "MaxErrors", DELETE),
@@ -603,7 +628,7 @@ def test_every_violation_at_once_in_document_order() -> None:
     """All violations come in one error, in model member order, with library paths."""
     params = register()
     params.update(WindowId="mw-1", TaskType="LAMBDA", Priority=-5, Surprise=1)
-    params["Targets"][0]["Values"] = ["i-1", 2]
+    params["Targets"][0]["Values"] = ["e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3", 2]
     params["TaskParameters"] = {"commands": {"Values": ["ok", ""]}}
     params["TaskInvocationParameters"]["RunCommand"]["TimeoutSeconds"] = 10
     params["LoggingInfo"].pop("S3BucketName")
@@ -827,9 +852,15 @@ def test_document_version_pattern(value: str, ok: bool) -> None:
     ],
 )
 def test_target_key_unicode_classes(key: str, ok: bool) -> None:
-    """TargetKey's \\p{L}, \\p{Z}, \\p{N} classes follow the Unicode categories exactly."""
+    """TargetKey's \\p{L}, \\p{Z}, \\p{N} classes follow the Unicode categories exactly.
+
+    Only the model's pattern is checked here: a window task refuses every one of
+    these keys anyway (docs/fidelity.md, F1), which ``test_fidelity_client`` checks.
+    """
     params = changed(register(), "Targets.0.Key", key)
-    assert (messages(REGISTER, params) == []) is ok
+    found = messages(REGISTER, params)
+    assert (not any("does not match the pattern" in m for m in found)) is ok
+    assert f"targets[0].key: {key!r} is not a window task target: {KEY_HELP}" in found
 
 
 def test_category_table_matches_a_full_scan() -> None:

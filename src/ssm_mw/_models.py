@@ -34,11 +34,20 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class Target:
-    """Which managed nodes or resources a task runs on.
+    """Which managed nodes a maintenance-window task runs on.
 
-    Prefer the constructors: ``Target.instances("i-0123...")``,
-    ``Target.window_targets(...)``, ``Target.tag("Env", "prod")``,
-    ``Target.resource_group("my-group")``.
+    A window *task* accepts two kinds of target only, so there are two
+    constructors: ``Target.instances("i-0123456789abcdef0", ...)`` (1 to 50
+    managed-node ids) and ``Target.window_targets("3d0a5b3c-...", ...)`` (1 to 10
+    ids of targets registered with the window). To run a task on nodes by tag or
+    by resource group, register those as a *window target*
+    (``RegisterTargetWithMaintenanceWindow``) and target that window target's id.
+
+    ``Target(key=..., values=...)`` stays for the same two keys, ``"InstanceIds"``
+    and ``"WindowTargetIds"``; any other key (``"tag:Env"``,
+    ``"resource-groups:Name"``) is refused by validation before anything is sent,
+    as the service refuses it (see ``docs/fidelity.md``, F1 and F2). ``key`` is a
+    plain ``str`` because the same class holds what the service reports.
     """
 
     key: str | None = None
@@ -46,23 +55,13 @@ class Target:
 
     @classmethod
     def instances(cls, *instance_ids: str) -> Target:
-        """Target managed nodes by id (``InstanceIds``)."""
+        """Target managed nodes by id (``InstanceIds``): 1 to 50 ids, ``i-0123456789abcdef0``."""
         return cls(key="InstanceIds", values=instance_ids)
 
     @classmethod
     def window_targets(cls, *window_target_ids: str) -> Target:
-        """Target the window's registered targets by id (``WindowTargetIds``)."""
+        """Target the window's registered targets by id (``WindowTargetIds``): 1 to 10 ids."""
         return cls(key="WindowTargetIds", values=window_target_ids)
-
-    @classmethod
-    def tag(cls, key: str, *values: str) -> Target:
-        """Target nodes whose tag ``key`` has one of ``values`` (``tag:KEY``)."""
-        return cls(key=f"tag:{key}", values=values)
-
-    @classmethod
-    def resource_group(cls, name: str) -> Target:
-        """Target the members of a resource group (``resource-groups:Name``)."""
-        return cls(key="resource-groups:Name", values=(name,))
 
 
 @attrs.frozen(kw_only=True)
@@ -164,7 +163,7 @@ class TaskDefinition:
         TaskDefinition(
             task_arn="AWS-RunPatchBaseline",
             task_invocation_parameters=RunCommandParameters(timeout_seconds=600),
-            targets=(Target.window_targets("e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE"),),
+            targets=(Target.window_targets("e32eecb2-646c-4f4b-8ed1-205fb0c0ffee"),),
             max_concurrency="2",
             max_errors="1",
             cutoff_behavior=CutoffBehavior.CANCEL_TASK,

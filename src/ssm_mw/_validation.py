@@ -4,7 +4,8 @@
 passed to ``client.register_task_with_maintenance_window(**params)``) against
 the operation's input shape: required members, string lengths, integer ranges,
 list and map sizes, patterns, enums, blob sizes, types and unknown members;
-then the rules the API reference states across members (see ``_RULES``).
+then the rules the API reference states across members and the real service's
+rules beyond the model (see ``_RULES``; each has its entry in ``docs/fidelity.md``).
 
 Violation paths use the library's attribute names (``targets[0].values[1]``),
 with the level of the task-invocation-parameters variant dropped, because in
@@ -18,10 +19,18 @@ small closures, so a call does no reflection over the model.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from ._errors import ValidationError, Violation
+from ._rules import (
+    INSTANCE_IDS,
+    MAX_TARGET_VALUES,
+    TARGET_VALUE_PATTERNS,
+    TARGETLESS_PLACEHOLDER,
+    WINDOW_TARGET_IDS,
+)
 from ._shapes import (
     OPERATIONS,
     Shape,
@@ -357,22 +366,101 @@ def _one_variant(variants: list[str], out: list[Violation]) -> None:
         out.append(Violation(path=_TIP, message=message))
 
 
-def _targets_rules(params: Mapping[str, Any], run_command: bool, out: list[Violation]) -> None:
+def _targets_rules(
+    params: Mapping[str, Any], run_command: bool, out: list[Violation], *, whole: bool = True
+) -> None:
+    """The rules on targets and the two limits, for a request that says the whole task.
+
+    ``whole`` is true for register and a replace-update (members not sent are not
+    set); for any other update only an explicit empty ``Targets`` says the task
+    ends up without targets.
+    """
     targets = params.get("Targets", _MISSING)
     # (A Targets of the wrong type has its own violation already.)
     known = targets is _MISSING or isinstance(targets, (list, tuple))
     has_targets = known and targets is not _MISSING and len(targets) > 0
+    if not whole:
+        # Only "Targets: []" decides here: the task then has no targets (F5).
+        if known and targets is not _MISSING and not has_targets:
+            _no_limits(params, out)
+        return
     # Model docs, Targets: "One or more targets must be specified for maintenance
-    # window Run Command-type tasks."
+    # window Run Command-type tasks." (fidelity F4)
     if run_command and known and not has_targets:
         out.append(Violation(path="targets", message="a RUN_COMMAND task needs a target"))
     # Model docs, MaxConcurrency and MaxErrors: "a value can be omitted only when
     # you are registering or updating a targetless task. You must provide a value
-    # in all other cases."
+    # in all other cases." (fidelity F7)
     if has_targets:
-        for wire, path in (("MaxConcurrency", "max_concurrency"), ("MaxErrors", "max_errors")):
+        for wire, path in _LIMITS:
             if wire not in params:
                 out.append(Violation(path=path, message="is required when targets are given"))
+    elif known and not run_command:
+        _no_limits(params, out)
+
+
+_LIMITS = (("MaxConcurrency", "max_concurrency"), ("MaxErrors", "max_errors"))
+
+
+def _no_limits(params: Mapping[str, Any], out: list[Violation]) -> None:
+    # User guide, troubleshooting: "Maintenance window tasks without targets do
+    # not support MaxConcurrency values" (and MaxErrors); the service reports a
+    # placeholder of "1" for both instead. (fidelity F5, F6)
+    for wire, path in _LIMITS:
+        if params.get(wire) is not None:
+            message = (
+                "must not be given for a task without targets "
+                f"(the service refuses it and reports {TARGETLESS_PLACEHOLDER!r})"
+            )
+            out.append(Violation(path=path, message=message))
+
+
+# Window-task targets (fidelity F1 to F3): the key, the number of values, their form.
+_TARGET_VALUES: Mapping[str, tuple[int, Callable[[str], object], str]] = {
+    key: (MAX_TARGET_VALUES[key], re.compile(pattern).fullmatch, what)
+    for key, pattern, what in (
+        (INSTANCE_IDS, TARGET_VALUE_PATTERNS[INSTANCE_IDS], "a managed-node id (i-...)"),
+        (WINDOW_TARGET_IDS, TARGET_VALUE_PATTERNS[WINDOW_TARGET_IDS], "a window-target id"),
+    )
+}
+_MODEL_MAX_VALUES = 50  # TargetValues' own maximum, reported by the model check
+_KEY_HELP = "use InstanceIds (Target.instances) or WindowTargetIds (Target.window_targets)"
+
+
+def _window_task_targets(params: Mapping[str, Any], out: list[Violation]) -> None:
+    """A window task's targets: only the two keys, 1 to 50 or 1 to 10 ids of the right form."""
+    targets = params.get("Targets")
+    if not isinstance(targets, (list, tuple)):
+        return
+    for i, target in enumerate(cast("list[Any]", targets)):
+        if not isinstance(target, Mapping):
+            continue  # the model check reports it
+        target = cast("Mapping[str, Any]", target)
+        path = f"targets{_index(i)}"
+        key = target.get("Key")
+        rule = _TARGET_VALUES.get(key) if isinstance(key, str) else None
+        if rule is None:
+            shown = "is required" if key is None else f"{_show(key)} is not a window task target"
+            out.append(Violation(path=f"{path}.key", message=f"{shown}: {_KEY_HELP}"))
+            continue
+        high, matches, what = rule
+        values = target.get("Values")
+        if values is None:
+            message = f"is required: a {key} target takes 1 to {high} ids"
+            out.append(Violation(path=f"{path}.values", message=message))
+            continue
+        if not isinstance(values, (list, tuple)):
+            continue  # the model check reports it
+        values = cast("list[Any]", values)
+        n = len(values)
+        if n == 0 or high < n <= _MODEL_MAX_VALUES:
+            noun = "id" if n == 1 else "ids"
+            message = f"has {n} {noun}: a {key} target takes 1 to {high}"
+            out.append(Violation(path=f"{path}.values", message=message))
+        for j, value in enumerate(values):
+            if isinstance(value, str) and matches(value) is None:
+                message = f"{_show(value)} is not {what}"
+                out.append(Violation(path=f"{path}.values{_index(j)}", message=message))
 
 
 def _register_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
@@ -383,19 +471,22 @@ def _register_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
     if len(variants) == 1 and expected is not None and variants[0] != expected:
         message = f"{variants[0]} parameters do not match task_type {task_type!r}"
         out.append(Violation(path=_TIP, message=f"{message} (expected {expected})"))
+    _window_task_targets(params, out)
     _targets_rules(params, task_type == "RUN_COMMAND", out)
 
 
 def _update_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
     variants = _variants(params)
     _one_variant(variants, out)
+    _window_task_targets(params, out)
     # Reference, Replace: "If True, then all fields that are required by the
     # RegisterTaskWithMaintenanceWindow operation are also required for this API
-    # request." WindowId is required anyway and TaskType is no update member.
-    if params.get("Replace") is True:
-        if "TaskArn" not in params:
-            out.append(Violation(path="task_arn", message="is required when replace is True"))
-        _targets_rules(params, variants == ["RunCommand"], out)
+    # request." WindowId is required anyway and TaskType is no update member. (F8)
+    replace = params.get("Replace") is True
+    if replace and "TaskArn" not in params:
+        out.append(Violation(path="task_arn", message="is required when replace is True"))
+    # Without the task's type (no update member), a RunCommand block is the only hint.
+    _targets_rules(params, variants == ["RunCommand"], out, whole=replace)
 
 
 _RULES: Mapping[str, Rule] = {

@@ -25,7 +25,7 @@ from cli_support import (
     step_functions,
 )
 
-from ssm_mw import CutoffBehavior, Target, TaskType, to_botocore
+from ssm_mw import CutoffBehavior, TaskType, to_botocore
 from ssm_mw.testing import EmbeddedSSMServer
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
@@ -349,9 +349,13 @@ def test_a_register_the_service_refuses_is_a_service_error(
 def test_square_brackets_in_values_are_shown_literally(
     run: Run, ssm_server: EmbeddedSSMServer, window_id: str
 ) -> None:
-    """A target value like '[bold]x[/bold]' is printed as is, never read as rich markup."""
+    """A value like '[bold]x[/bold]' is printed as is, never read as rich markup.
+
+    The value is a task ARN (which has no pattern); it used to be a tag target's
+    value, but a window task takes no tag targets (docs/fidelity.md, F1).
+    """
     value = "[bold]x[/bold]"
-    definition = attrs.evolve(run_command(), targets=(Target.tag("Env", value),))
+    definition = attrs.evolve(run_command(), task_arn=value)
     (task_id,) = register(ssm_server, window_id, [definition])
     assert value in run("tasks", "list", window_id).stdout
     assert value in run("tasks", "get", window_id, task_id).stdout

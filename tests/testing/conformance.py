@@ -99,7 +99,7 @@ def run_command_task(window_id: str, **overrides: Any) -> dict[str, Any]:
         "Priority": 1,
         "MaxConcurrency": "2",
         "MaxErrors": "1",
-        "Targets": [{"Key": "WindowTargetIds", "Values": ["e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE"]}],
+        "Targets": [{"Key": "WindowTargetIds", "Values": ["e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"]}],
         "TaskInvocationParameters": {
             "RunCommand": {
                 "Comment": "hello",

@@ -89,7 +89,7 @@ async def test_replace_clears_members_not_sent(ssm: Any, maintenance_window_id: 
         CutoffBehavior="CANCEL_TASK",
         AlarmConfiguration={"Alarms": [{"Name": "alarm"}]},
     )
-    targets = [{"Key": "InstanceIds", "Values": ["i-0471e04240EXAMPLE"]}]
+    targets = [{"Key": "InstanceIds", "Values": ["i-0471e04240d5e6f70"]}]
     await ssm.update_maintenance_window_task(
         WindowId=maintenance_window_id,
         WindowTaskId=task_id,
@@ -121,7 +121,7 @@ async def test_replace_with_targets_needs_max_concurrency_and_errors(
             WindowTaskId=task_id,
             Replace=True,
             TaskArn="AWS-RunShellScript",
-            Targets=[{"Key": "InstanceIds", "Values": ["i-0471e04240EXAMPLE"]}],
+            Targets=[{"Key": "InstanceIds", "Values": ["i-0471e04240d5e6f70"]}],
             MaxErrors="1",
         )
     assert error_code(caught.value) == "ValidationException"

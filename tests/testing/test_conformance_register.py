@@ -15,7 +15,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 FULL_REQUEST: dict[str, Any] = {
     "TaskArn": "AWS-RunPatchBaseline",
     "TaskType": "RUN_COMMAND",
-    "Targets": [{"Key": "InstanceIds", "Values": ["i-02573cafcfEXAMPLE", "i-0471e04240EXAMPLE"]}],
+    "Targets": [{"Key": "InstanceIds", "Values": ["i-02573cafcf0a1b2c3", "i-0471e04240d5e6f70"]}],
     "ServiceRoleArn": "arn:aws:iam::111122223333:role/MaintenanceWindowRole",
     "TaskParameters": {"Operation": {"Values": ["Install"]}},
     "TaskInvocationParameters": {
@@ -192,7 +192,11 @@ async def test_target_rules(
 
 
 async def test_targetless_tasks_of_other_types(ssm: Any, maintenance_window_id: str) -> None:
-    """A LAMBDA task may have no targets, and then needs no MaxConcurrency or MaxErrors."""
+    """A LAMBDA task may have no targets, and then needs no MaxConcurrency or MaxErrors.
+
+    It used to assert that get reports no MaxConcurrency: the real service reports
+    its placeholder "1" for both limits of a targetless task (docs/fidelity.md, F6).
+    """
     task_id = await register(
         ssm,
         maintenance_window_id,
@@ -207,7 +211,7 @@ async def test_targetless_tasks_of_other_types(ssm: Any, maintenance_window_id: 
         WindowId=maintenance_window_id, WindowTaskId=task_id
     )
     assert "Targets" not in got
-    assert "MaxConcurrency" not in got
+    assert (got["MaxConcurrency"], got["MaxErrors"]) == ("1", "1")
 
 
 async def test_lambda_payload_round_trips_as_bytes(
