@@ -7,7 +7,7 @@ BUILD := build
 SMOKE_VENV := $(BUILD)/smoke-venv
 
 .PHONY: demo test lint typecheck pytest bench bench-smoke docs docs-build dist package-check \
-	matrix clean
+	matrix constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ package-check: dist
 ## matrix: the suite on Python 3.10-3.13 and at the lowest and newest dependencies (nox)
 matrix: $(STAMP)
 	$(BIN)/nox --noxfile noxfile.py
+
+## constraints: re-pin constraints.txt (one universal set for Python 3.10-3.13), newest first
+constraints: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --all-extras --group pyproject.toml:dev --universal \
+		--python-version 3.10 --no-annotate --upgrade -o constraints.txt
 
 clean:
 	rm -rf $(VENV) $(BUILD) dist .nox .pytest_cache .mypy_cache .ruff_cache
