@@ -10,8 +10,9 @@ dependency group, and runs the whole pytest suite:
   allows (uv's ``--resolution lowest-direct``): the published lower bounds.
 - ``newest``: Python 3.13 and the newest release of everything, no constraints.
 
-Interpreters come from pyenv (``$PYENV_ROOT/versions/3.X.*``, the newest patch
-release) or else from ``python3.X`` on ``PATH``; a missing one fails its
+Interpreters come from pyenv (``versions/3.X.*`` under ``$PYENV_ROOT``, the
+root of the ``pyenv`` on ``PATH`` or of its shims, or ``~/.pyenv``; the newest
+patch release), or else from ``python3.X`` on ``PATH``; a missing one fails its
 session, it is never skipped. Extra arguments after ``--`` go to pytest.
 """
 
@@ -34,13 +35,26 @@ PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 ENVS = ROOT / ".nox"
 
 
+def _pyenv_roots() -> list[Path]:
+    """Where pyenv keeps its versions: $PYENV_ROOT, next to ``pyenv`` or its shims, ~/.pyenv."""
+    roots = [Path(os.environ["PYENV_ROOT"])] if os.environ.get("PYENV_ROOT") else []
+    pyenv = shutil.which("pyenv")
+    if pyenv is not None:
+        roots.append(Path(pyenv).resolve().parent.parent)
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        if entry.endswith("shims"):
+            roots.append(Path(entry).parent)
+    roots.append(Path.home() / ".pyenv")
+    return [root for root in dict.fromkeys(roots) if (root / "versions").is_dir()]
+
+
 def find_python(version: str) -> str:
     """The path of the newest installed ``version`` (``"3.10"``) interpreter."""
-    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
     pattern = re.compile(rf"^{re.escape(version)}\.(\d+)$")
     found = sorted(
         (int(m.group(1)), path / "bin" / "python3")
-        for path in (pyenv_root / "versions").glob(f"{version}.*")
+        for root in _pyenv_roots()
+        for path in (root / "versions").glob(f"{version}.*")
         if (m := pattern.match(path.name)) and (path / "bin" / "python3").exists()
     )
     if found:
