@@ -8,13 +8,16 @@ request count stays unchanged. What the service fills in is what
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
 
+import strategies as S
 from examples import ALL_TYPES, AUTOMATION, LAMBDA, RUN_COMMAND, STEP_FUNCTIONS
+from reliability._support import LoopClient
 from ssm_mw import (
     AutomationParameters,
     MaintenanceWindowClient,
@@ -234,8 +237,17 @@ def _same_members(definition: TaskDefinition, details: MaintenanceWindowTaskDeta
         *ALL_TYPES,
         TARGETLESS,
         attrs.evolve(AUTOMATION, targets=None, max_concurrency=None, max_errors=None),
+        attrs.evolve(AUTOMATION, targets=(), max_concurrency=None, max_errors=None),
     ],
-    ids=["run-command", "automation", "step-functions", "lambda", "targetless", "no-targets"],
+    ids=[
+        "run-command",
+        "automation",
+        "step-functions",
+        "lambda",
+        "targetless",
+        "no-targets",
+        "empty-targets",
+    ],
 )
 async def test_f6_get_reports_what_as_reported_says(
     mw_client: MaintenanceWindowClient, maintenance_window_id: str, definition: TaskDefinition
@@ -300,3 +312,35 @@ async def test_f8_replace_needs_the_task_arn(
         ),
     )
     assert lines(error) == ["task_arn: is required when replace is True"]
+
+
+# -- the oracle for plan/apply: any valid definition comes back as as_reported says ----------
+
+
+@pytest.fixture(scope="module")
+def loop_client(ssm_server: EmbeddedSSMServer) -> Iterator[LoopClient]:
+    """An opened client on its own event loop, for the hypothesis test below."""
+    client = LoopClient(ssm_server)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+# Definitions reach the model's boundaries (some members have no maximum): aiohttp
+# warns about a body of over a megabyte, which is harmless on loopback.
+@pytest.mark.filterwarnings("ignore:Sending a large body directly:ResourceWarning")
+@given(definition=S.task_definitions())
+def test_any_valid_definition_is_reported_as_as_reported_says(
+    definition: TaskDefinition, loop_client: LoopClient, ssm_server: EmbeddedSSMServer
+) -> None:
+    """Register any valid definition: get reports ``as_reported(definition)``, member by member.
+
+    This is what plan/apply relies on to decide that a registered task is "the same"
+    as a definition. A fresh window per example keeps clear of the per-window limit.
+    """
+    window_id = ssm_server.create_maintenance_window(name="fidelity")
+    mw = loop_client.client
+    task_id = loop_client.run(mw.register_task_with_maintenance_window(window_id, definition))
+    details = loop_client.run(mw.get_maintenance_window_task(window_id, task_id))
+    _same_members(as_reported(definition), details)

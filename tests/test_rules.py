@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies as S
 from ssm_mw import AutomationParameters, RunCommandParameters, Target, TaskDefinition, TaskType
 from ssm_mw._rules import (
+    INSTANCE_ID_PATTERN,
     MAX_TARGET_VALUES,
     TARGET_KEYS,
     TARGETLESS_PLACEHOLDER,
+    WINDOW_TARGET_ID_PATTERN,
     as_reported,
     is_targetless,
 )
+from ssm_mw._shapes import compile_pattern, list_member, members, operation_input_shape
 
 
 def test_the_facts() -> None:
@@ -74,3 +80,63 @@ def test_every_type_that_may_omit_targets_gets_placeholders(task_type: TaskType)
     """F4: Automation, Lambda and Step Functions tasks may be targetless."""
     reported = as_reported(TaskDefinition(task_arn="arn", task_type=task_type))
     assert (reported.max_concurrency, reported.max_errors) == ("1", "1")
+
+
+def _full_model_pattern(shape: str) -> str:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("ssm")
+    return str(model.shape_for(shape).metadata["pattern"])
+
+
+@pytest.mark.parametrize(
+    ("rules_pattern", "shape", "samples"),
+    [
+        (
+            INSTANCE_ID_PATTERN,
+            "InstanceId",
+            [
+                "i-0123456789abcdef0",
+                "i-01234567",
+                "mi-0123456789abcdef0",
+                "i-0123456789",
+                "i-0123456789abcdef0\n",
+                "x-0123456789abcdef0",
+                "i-0123456789abcdéf0",
+                "i-_123456789abcdef0",
+                "mi-01234567",
+                "",
+            ],
+        ),
+        (
+            WINDOW_TARGET_ID_PATTERN,
+            "MaintenanceWindowTargetId",
+            [
+                "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3",
+                "E32EECB2-646C-4F4B-8ED1-205FB0A1B2C3",
+                "e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE",
+                "e32eecb2646c4f4b8ed1205fb0a1b2c3",
+                "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3\n",
+                "",
+            ],
+        ),
+    ],
+    ids=["InstanceId", "MaintenanceWindowTargetId"],
+)
+def test_the_id_patterns_are_the_service_models(
+    rules_pattern: str, shape: str, samples: list[str]
+) -> None:
+    """F3: the id patterns agree with the full SSM model's own shapes on every sample."""
+    model = compile_pattern(_full_model_pattern(shape))
+    for sample in samples:
+        assert (re.fullmatch(rules_pattern, sample) is not None) is (
+            model.search(sample) is not None
+        ), sample
+
+
+def test_the_instance_maximum_is_the_models() -> None:
+    """F2: 50 instance ids is also the model's own maximum of TargetValues."""
+    target = list_member(
+        members(operation_input_shape("RegisterTaskWithMaintenanceWindow"))["Targets"]
+    )
+    assert int(members(target)["Values"].metadata["max"]) == MAX_TARGET_VALUES["InstanceIds"]

@@ -8,7 +8,7 @@ tuple or dict. Use :func:`attrs.evolve` for "the same, but with ...".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -32,6 +32,16 @@ __all__ = [
 ]
 
 
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
+    #: The keys a window task's target may have (docs/fidelity.md, F1). Type checkers
+    #: see these two; at run time the field is a plain ``str`` (see :class:`Target`).
+    _TargetKey: TypeAlias = Literal["InstanceIds", "WindowTargetIds"]
+else:
+    _TargetKey = str
+
+
 @attrs.frozen(kw_only=True)
 class Target:
     """Which managed nodes a maintenance-window task runs on.
@@ -46,11 +56,12 @@ class Target:
     ``Target(key=..., values=...)`` stays for the same two keys, ``"InstanceIds"``
     and ``"WindowTargetIds"``; any other key (``"tag:Env"``,
     ``"resource-groups:Name"``) is refused by validation before anything is sent,
-    as the service refuses it (see ``docs/fidelity.md``, F1 and F2). ``key`` is a
-    plain ``str`` because the same class holds what the service reports.
+    as the service refuses it (see ``docs/fidelity.md``, F1 and F2). Type checkers
+    see ``key`` as one of those two literals, so ``Target(key="tag:Env")`` is a type
+    error; at run time it is a plain ``str`` (responses are never rejected for it).
     """
 
-    key: str | None = None
+    key: _TargetKey | None = None
     values: tuple[str, ...] | None = None
 
     @classmethod

@@ -375,3 +375,28 @@ async def test_no_other_member_is_filled_in(ssm: Any, maintenance_window_id: str
     assert "CutoffBehavior" not in got
     assert "Priority" not in got
     assert (got["MaxConcurrency"], got["MaxErrors"]) == ("2", "1")
+
+
+# -- F9: an unknown window, in the service's words ---------------------------------------
+
+
+async def test_f9_an_unknown_window_is_reported_in_the_services_words(ssm: Any) -> None:
+    """F9: "Maintenance window mw-... does not exist" (DoesNotExistException), every operation."""
+    missing = "mw-0000000000000000f"
+    calls = [
+        (ssm.register_task_with_maintenance_window, {"WindowId": missing, **automation()}),
+        (ssm.describe_maintenance_window_tasks, {"WindowId": missing}),
+        (
+            ssm.get_maintenance_window_task,
+            {"WindowId": missing, "WindowTaskId": "00000000-0000-4000-8000-000000000000"},
+        ),
+        (
+            ssm.update_maintenance_window_task,
+            {"WindowId": missing, "WindowTaskId": "00000000-0000-4000-8000-000000000000"},
+        ),
+    ]
+    for call, params in calls:
+        with pytest.raises(ClientError) as caught:
+            await call(**params)
+        assert error_code(caught.value) == "DoesNotExistException"
+        assert message(caught.value) == f"Maintenance window {missing} does not exist"

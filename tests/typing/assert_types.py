@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from typing_extensions import assert_type
@@ -42,6 +42,9 @@ def definitions() -> None:
     assert_type(d.task_invocation_parameters, TaskInvocationParameters | None)
     assert_type(d.cutoff_behavior, CutoffBehavior | None)
     assert_type(d.targets, tuple[Target, ...] | None)
+    # A window task takes only these two target keys (docs/fidelity.md, F1).
+    assert_type(Target.window_targets("id").key, Literal["InstanceIds", "WindowTargetIds"] | None)
+    Target(key="InstanceIds", values=("i-0123456789abcdef0",))
     assert_type(attrs.evolve(d, priority=3), TaskDefinition)
     assert_type(RunCommandParameters.task_type, TaskType)
     assert_type(LambdaParameters(payload=b"{}").payload, bytes | None)

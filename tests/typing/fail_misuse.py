@@ -7,6 +7,7 @@ from ssm_mw import (
     MaintenanceWindowClient,
     MaintenanceWindowTask,
     RunCommandParameters,
+    Target,
     TaskDefinition,
     TaskUpdate,
     UnknownInvocationParameters,
@@ -26,3 +27,5 @@ async def misuse(mw: MaintenanceWindowClient, task: MaintenanceWindowTask) -> No
     )
     print(task.task_type.value)  # E: task_type may be None
     TaskUpdate(priority="1")  # E: priority is an int
+    Target(key="tag:Env", values=("prod",))  # E: a window task takes no tag targets (F1)
+    Target.tag("Env", "prod")  # E: no such constructor: a window task takes no tag targets
