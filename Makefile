@@ -41,7 +41,7 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks --smoke
 
-## docs: serve the documentation site at http://127.0.0.1:8000 (rebuilds on change)
+## docs: serve the documentation site at http://127.0.0.1:8000/ssm-mw/ (rebuilds on change)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
