@@ -543,3 +543,14 @@ def test_output_matching_rules() -> None:
     assert not output_matches("first\nlast", "first\nmiddle\nlast")
     assert not output_matches("", "something")
     assert not output_matches("CANCEL_TASK", "CONTINUE_TASK")
+
+
+def test_readme_links_are_absolute() -> None:
+    """README.md is the PyPI page: a relative link there leads nowhere."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    relative = [
+        target
+        for target in re.findall(r"\]\(([^)\s]+)\)", text)
+        if not re.match(r"^(https?://|mailto:|#)", target)
+    ]
+    assert not relative, f"README.md: use absolute URLs (the docs site), not {relative}"
