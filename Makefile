@@ -66,9 +66,11 @@ package-check: dist
 		"$$(ls dist/ssm_mw-*.whl)[testing,cli]"
 	$(SMOKE_VENV)/bin/python tools/smoke_wheel.py dist
 
-## matrix: the suite on Python 3.10-3.13 and at the lowest and newest dependencies (nox)
+## matrix: the suite on Python 3.10-3.13 and at the lowest and newest dependencies (nox);
+## NOX_SESSIONS='lowest newest' runs some of them (`.venv/bin/nox -l` lists them)
+NOX_SESSIONS ?=
 matrix: $(STAMP)
-	$(BIN)/nox --noxfile noxfile.py
+	$(BIN)/nox --noxfile noxfile.py $(if $(NOX_SESSIONS),--sessions $(foreach s,$(NOX_SESSIONS),'$(s)'))
 
 ## constraints: re-pin constraints.txt (one universal set for Python 3.10-3.13), newest first
 constraints: $(STAMP)
