@@ -18,4 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "B5": "benchmarks.b5_memory",
     "B6": "benchmarks.b6_cold_start",
     "B7": "benchmarks.b7_fleet",
+    "B8": "benchmarks.b8_get",
+    "B9": "benchmarks.b9_register",
+    "B10": "benchmarks.b10_throttled",
 }

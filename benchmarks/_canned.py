@@ -19,7 +19,7 @@ from aiobotocore.awsrequest import AioAWSResponse
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
-__all__ = ["CannedPages", "canned_client"]
+__all__ = ["CannedPages", "CannedReply", "canned_client", "canned_session"]
 
 _HEADERS = {
     "Content-Type": "application/x-amz-json-1.1",
@@ -38,6 +38,8 @@ class _Body:
 
     def __init__(self, data: bytes) -> None:
         self._data = data
+        # aiobotocore 2.x reads the response headers from here.
+        self.raw_headers = [(k.encode(), v.encode()) for k, v in _HEADERS.items()]
 
     async def read(self) -> bytes:
         return self._data
@@ -89,3 +91,28 @@ async def canned_client(pages: CannedPages) -> AsyncIterator[Any]:
             "before-send.ssm.DescribeMaintenanceWindowTasks", pages, unique_id="ssm-mw-canned"
         )
         yield client
+
+
+class CannedReply:
+    """Answer every request of an operation with one body (``request_count`` counts them)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.request_count = 0
+
+    async def __call__(self, request: Any, **_: Any) -> AioAWSResponse:
+        self.request_count += 1
+        return AioAWSResponse(request.url, 200, dict(_HEADERS), _Body(self.body))
+
+
+def canned_session(replies: dict[str, CannedReply]) -> AioSession:
+    """A session whose clients get ``replies[operation]`` for those operations (no network).
+
+    The handlers are registered on the session, so every client it creates,
+    ssm-mw's own and a plain aiobotocore one, inherits them.
+    """
+    session = AioSession()
+    session.set_credentials("testing", "testing")
+    for operation, reply in replies.items():
+        session.register(f"before-send.ssm.{operation}", reply, unique_id=f"ssm-mw-{operation}")
+    return session

@@ -28,6 +28,7 @@ from ssm_mw import (
 __all__ = [
     "CLIENT_TOKEN",
     "WINDOW_ID",
+    "WINDOW_TASK_ID",
     "full_get_response",
     "full_get_response_body",
     "full_task_definition",

@@ -10,6 +10,8 @@ is one JSON line in, one JSON line out:
 ``{"op": "latency", "seconds": 0.02, "operation": null}`` injects latency;
 ``{"op": "max_tasks", "limit": 200}`` sets the per-window task limit;
 ``{"op": "count", "operation": null}`` answers the request count;
+``{"op": "throttle", "rate": 50, "burst": null, "operation": null}`` sets a rate limit;
+``{"op": "throttled", "operation": null}`` answers the throttled count;
 ``{"op": "quit"}`` stops the server and exits.
 The first line printed is ``{"endpoint_url": ..., "region_name": ...}``.
 """
@@ -49,6 +51,12 @@ def main() -> int:
                 server.max_tasks_per_window = command["limit"]
             elif op == "count":
                 answer = server.request_count(command.get("operation"))
+            elif op == "throttle":
+                server.throttle(
+                    command["rate"], burst=command.get("burst"), operation=command.get("operation")
+                )
+            elif op == "throttled":
+                answer = server.throttled_count(command.get("operation"))
             elif op == "quit":
                 print(json.dumps({"ok": None}), flush=True)
                 break
@@ -129,6 +137,16 @@ class RemoteServer:
     def request_count(self, operation: str | None = None) -> int:
         """Requests the server has seen."""
         return int(self._call(op="count", operation=operation))
+
+    def throttle(
+        self, rate: float | None, *, burst: float | None = None, operation: str | None = None
+    ) -> None:
+        """Rate-limit requests (a fresh, full token bucket); ``None`` removes the limit."""
+        self._call(op="throttle", rate=rate, burst=burst, operation=operation)
+
+    def throttled_count(self, operation: str | None = None) -> int:
+        """Requests the rate limit refused."""
+        return int(self._call(op="throttled", operation=operation))
 
     def cpu_seconds(self) -> float | None:
         """CPU time (user + system) the server process has used, where ``/proc`` tells."""

@@ -29,22 +29,28 @@ LAYERS: dict[str, int] = {
     "_enums": 0,
     "_errors": 0,
     "_redact": 0,
+    "_public": 0,
     "_invocation": 1,
     "_models": 1,
     "_rules": 1,  # the real service's rules on models (fidelity ledger), for plan/apply
     "_converter": 2,
+    "_fastpath": 2,
     "_shapes": 2,
     "_validation": 2,
     "_logredact": 2,
     "_paginator": 3,
+    "_config": 3,
     "_client": 3,
     "_fleet": 3,
+    "_pacing": 3,
     "": 4,  # ssm_mw/__init__.py: the public namespace over the layers below
     "cli": 5,
     "testing": 2,  # the embedded backend: the wire layer's helpers, nothing above
 }
 #: The layers whose modules may spell botocore member names.
-WIRE_LAYERS = frozenset({"_converter", "_shapes", "_validation", "_logredact", "testing"})
+WIRE_LAYERS = frozenset(
+    {"_converter", "_fastpath", "_shapes", "_validation", "_logredact", "testing"}
+)
 #: Strings that are member names but, where they appear, are values of the API itself:
 #: the keys of ``Target`` and ``TaskFilter`` (``TaskFilter(key="TaskArn", ...)``).
 VALUE_KEYWORDS = frozenset({"key"})

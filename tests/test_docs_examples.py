@@ -22,7 +22,7 @@ The rules (docs/index.md, "About the examples", says the same for readers):
   lines. A command exits 0, unless its shown output has an ``error:`` line.
   A server (``ssm-mw serve``, ``python -m ssm_mw.testing``) runs until the end
   of the page, as if in another terminal, and must then stop with status 0 on
-  SIGINT.
+  SIGINT (or 130, "interrupted").
 - ``sh`` blocks are commands that do not run here (installing, ``make``, the
   project's own benchmarks); they may not hold an ``ssm-mw`` or
   ``python -m ssm_mw...`` command: those are examples, and go in ``console``
@@ -382,7 +382,7 @@ class ConsoleRunner:
                 status = None
             if process.stdout is not None:
                 process.stdout.close()
-            if status != 0:
+            if status not in (0, 130):  # 130: the documented status of an interrupted command
                 failures.append(f"`{command.command}` ended with {status} on SIGINT")
         if failures:
             raise AssertionError(f"{block_where}: " + "; ".join(failures))

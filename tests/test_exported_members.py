@@ -5,8 +5,15 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+import traceback
+import typing
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
 
 import ssm_mw
+import ssm_mw.testing as ssm_mw_testing
 
 
 def test_all_is_sorted_and_unique() -> None:
@@ -90,3 +97,111 @@ def test_runtime_modules_do_not_import_optional_dependencies() -> None:
             ):
                 offenders.append(f"{path.name}: {stripped}")
     assert offenders == []
+
+
+# -- what users see: ssm_mw.X, and public types in every public signature ---------------
+
+#: The public namespaces and what they export.
+_NAMESPACES = {"ssm_mw": ssm_mw, "ssm_mw.testing": ssm_mw_testing}
+#: Modules whose types a public signature may name besides the package's own.
+_STANDARD = {"builtins", "typing", "typing_extensions", "types", "collections.abc"}
+
+
+def _public_objects() -> list[tuple[str, object]]:
+    found = []
+    for namespace, module in _NAMESPACES.items():
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                found.append((f"{namespace}.{name}", obj))
+    return found
+
+
+def test_public_classes_and_functions_show_as_their_public_path() -> None:
+    """`ssm_mw.TaskDefinition`, not `ssm_mw._models.TaskDefinition`: reprs, tracebacks, help()."""
+    wrong = [
+        f"{path}: {obj.__module__}"  # type: ignore[attr-defined]
+        for path, obj in _public_objects()
+        if f"{obj.__module__}.{obj.__qualname__}" != path  # type: ignore[attr-defined]
+    ]
+    assert wrong == []
+    assert repr(ssm_mw.RunCommandParameters) == "<class 'ssm_mw.RunCommandParameters'>"
+    error = ssm_mw.ValidationError.single("x", "y")
+    assert "".join(traceback.format_exception_only(type(error), error)).startswith(
+        "ssm_mw.ValidationError: "
+    )
+
+
+def _signatures(obj: object) -> Iterator[tuple[str, Callable[..., Any]]]:
+    """Every public callable a user calls: the function, or a class's __init__ and methods."""
+    if inspect.isfunction(obj):
+        yield "", obj
+        return
+    assert isinstance(obj, type)
+    if "__init__" in vars(obj) or attrs.has(obj):
+        yield ".__init__", obj.__init__
+    for name, member in vars(obj).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(member, (classmethod, staticmethod)):
+            yield f".{name}", member.__func__
+        elif isinstance(member, property) and member.fget is not None:
+            yield f".{name}", member.fget
+        elif inspect.isfunction(member):
+            yield f".{name}", member
+
+
+def _names_in(hint: object) -> Iterator[object]:
+    """Every class a type hint names (unions, generics and Literal values taken apart)."""
+    if typing.get_origin(hint) is typing.Literal:
+        return
+    if isinstance(hint, type) and not typing.get_args(hint):
+        yield hint
+    origin = typing.get_origin(hint)
+    if isinstance(origin, type):
+        yield origin
+    for arg in typing.get_args(hint):
+        if arg is not Ellipsis and not isinstance(arg, list):
+            yield from _names_in(arg)
+        elif isinstance(arg, list):  # Callable[[...], R]
+            for inner in arg:
+                yield from _names_in(inner)
+
+
+def _is_public(cls: type) -> bool:
+    module = cls.__module__
+    if module in _STANDARD:
+        return True
+    if module in _NAMESPACES:
+        return (
+            not cls.__name__.startswith("_") and getattr(_NAMESPACES[module], cls.__name__) is cls
+        )
+    # Another distribution's type (aiobotocore, botocore, the stubs): its own public name.
+    return not module.startswith("ssm_mw") and not cls.__name__.startswith("_")
+
+
+def test_public_signatures_name_public_types_only() -> None:
+    """No `_Default`, no `ssm_mw._invocation.X`: every type in a public signature is public."""
+    import collections.abc
+
+    from aiobotocore.config import AioConfig
+    from aiobotocore.session import AioSession
+    from types_aiobotocore_ssm import SSMClient
+
+    # The names an annotation may use that its function's globals lack (attrs' __init__,
+    # imports under TYPE_CHECKING).
+    standard = [(n, getattr(m, n)) for m in (typing, collections.abc) for n in m.__all__]
+    names: dict[str, Any] = {**dict(standard), **vars(ssm_mw), **vars(ssm_mw_testing)}
+    names.update(SSMClient=SSMClient, AioSession=AioSession, AioConfig=AioConfig)
+    wrong = []
+    checked = 0
+    for path, obj in _public_objects():
+        for where, func in _signatures(obj):
+            hints = typing.get_type_hints(func, localns=names)
+            for param, hint in hints.items():
+                checked += 1
+                for cls in _names_in(hint):
+                    if isinstance(cls, type) and not _is_public(cls):
+                        wrong.append(f"{path}{where}({param}): {cls.__module__}.{cls.__name__}")
+    assert checked > 100
+    assert wrong == []

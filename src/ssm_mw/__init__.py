@@ -15,6 +15,7 @@ from ._errors import (
     ResourceLimitExceededError,
     ResponseError,
     ServiceError,
+    ServiceValidationError,
     SsmMwError,
     ThrottlingError,
     TransportError,
@@ -22,6 +23,7 @@ from ._errors import (
     Violation,
 )
 from ._fleet import (
+    CutoffCancelledError,
     CutoffChange,
     CutoffOutcome,
     CutoffProgress,
@@ -52,6 +54,7 @@ from ._models import (
     TaskUpdate,
 )
 from ._paginator import TaskPaginator
+from ._public import publish as _publish
 from ._version import __version__
 
 __all__ = [
@@ -61,6 +64,7 @@ __all__ = [
     "ClientStateError",
     "CloudWatchOutputConfig",
     "CutoffBehavior",
+    "CutoffCancelledError",
     "CutoffChange",
     "CutoffOutcome",
     "CutoffProgress",
@@ -82,6 +86,7 @@ __all__ = [
     "ResponseError",
     "RunCommandParameters",
     "ServiceError",
+    "ServiceValidationError",
     "SsmMwError",
     "StepFunctionsParameters",
     "Target",
@@ -103,3 +108,5 @@ __all__ = [
     "set_cutoff_behavior",
     "to_botocore",
 ]
+
+_publish(__name__, globals(), __all__)

@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
-import copy
+import asyncio
 import enum
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
-from contextlib import AsyncExitStack
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession, get_session
+from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
-from botocore.loaders import Loader
 
+from ._config import resolve_options
 from ._converter import (
     describe_request,
-    from_botocore,
     get_request,
-    parse_register_response,
     register_request,
     update_request,
 )
 from ._errors import (
     ClientStateError,
-    DoesNotExistError,
-    FeatureNotAvailableError,
-    IdempotentParameterMismatchError,
-    InternalServerError,
-    ResourceLimitExceededError,
+    ResponseError,
     ServiceError,
-    ThrottlingError,
     TransportError,
     ValidationError,
+    from_client_error,
 )
+from ._fastpath import DESCRIBE, GET, REGISTER, UPDATE, Operation, taking
+from ._fastpath import install as install_fast_path
+from ._fastpath import read as read_result
 from ._logredact import install as install_log_redaction
 from ._logredact import redacting
 from ._models import (
@@ -47,51 +44,18 @@ from ._models import (
     TaskUpdate,
 )
 from ._paginator import TaskPaginator
-from ._shapes import DATA_PATH
 from ._validation import redact_request, validate_request
+
+if TYPE_CHECKING:
+    # The ecosystem's stubs (types-aiobotocore-ssm): real types for those who
+    # install them, ``Any`` for everyone else.
+    from types_aiobotocore_ssm import SSMClient
 
 __all__ = ["MaintenanceWindowClient"]
 
 logger = logging.getLogger("ssm_mw")
 
-_ERROR_CLASSES: Mapping[str, type[ServiceError]] = {
-    code: cls
-    for cls in (
-        DoesNotExistError,
-        ResourceLimitExceededError,
-        IdempotentParameterMismatchError,
-        FeatureNotAvailableError,
-        InternalServerError,
-        ThrottlingError,
-    )
-    for code in cls.codes
-}
-
-_DEFAULT_RETRIES = {"mode": "standard"}
-#: botocore keeps 10 connections by default, fewer than set_cutoff_behavior's
-#: workers at higher concurrency: requests beyond the pool would queue.
-_DEFAULT_POOL_CONNECTIONS = 32
-
-
-def _client_config(config: AioConfig | None) -> AioConfig:
-    """This client's own config: retry mode ``"standard"`` and a pool of 32 connections,
-    unless ``config`` says otherwise.
-
-    botocore completes the ``retries`` dict of the config it is given in place
-    (e.g. with ``total_max_attempts`` from ``AWS_MAX_ATTEMPTS``), so each client
-    gets a ``retries`` dict of its own: neither a shared default nor the
-    caller's config is changed, and one client's environment never leaks into
-    the next client's retry budget.
-    """
-    merged = AioConfig(
-        retries=dict(_DEFAULT_RETRIES), max_pool_connections=_DEFAULT_POOL_CONNECTIONS
-    )
-    if config is not None:
-        merged = merged.merge(config)
-    retries: Any = getattr(merged, "retries", None)
-    if isinstance(retries, dict):
-        merged = merged.merge(AioConfig(retries=copy.deepcopy(retries)))
-    return merged
+T = TypeVar("T")
 
 
 class _State(enum.Enum):
@@ -100,37 +64,9 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
-def _own_session() -> AioSession:
-    """A new session whose data loader finds ssm-mw's trimmed SSM model.
-
-    The trimmed model (``ssm_mw/_data``, see :mod:`ssm_mw._shapes`) holds the
-    four task operations exactly as botocore's own model has them; creating
-    the client skips parsing botocore's full model (~150 operations). Its
-    directory goes just before
-    botocore's own data directory, so models a user put in ``AWS_DATA_PATH``
-    or ``~/.aws/models`` still win. Only sessions made here are changed: a
-    session passed in by the caller is used as it is.
-    """
-    session = get_session()
-    paths: list[str] = session.get_component("data_loader").search_paths
-    builtin = Loader.BUILTIN_DATA_PATH
-    paths.insert(paths.index(builtin) if builtin in paths else len(paths), str(DATA_PATH))
-    return session
-
-
 def service_error(operation: str, exc: ClientError) -> ServiceError:
     """The typed :class:`ServiceError` for a botocore ``ClientError``."""
-    error = exc.response.get("Error", {})
-    metadata = exc.response.get("ResponseMetadata", {})
-    code = str(error.get("Code", "Unknown"))
-    cls = _ERROR_CLASSES.get(code, ServiceError)
-    return cls(
-        code=code,
-        message=str(error.get("Message", "")),
-        operation=operation,
-        request_id=metadata.get("RequestId"),
-        http_status=metadata.get("HTTPStatusCode"),
-    )
+    return from_client_error(operation, exc)
 
 
 class MaintenanceWindowClient:
@@ -138,15 +74,27 @@ class MaintenanceWindowClient:
 
     Open it with ``async with``; it creates its own aiobotocore SSM client
     with the standard AWS credential and Region resolution, retry mode
-    ``"standard"`` and up to 32 pooled connections (unless ``config`` says
-    otherwise)::
+    ``"standard"`` and up to 32 pooled connections (unless told otherwise)::
 
         async with MaintenanceWindowClient(region_name="eu-west-1") as mw:
-            async for task in mw.paginate_maintenance_window_tasks("mw-0c50858d01EXAMPLE"):
+            async for task in mw.paginate_maintenance_window_tasks("mw-0123456789abcdef0"):
                 print(task.window_task_id, task.cutoff_behavior)
 
+    The options are boto3's: ``region_name``, ``endpoint_url``,
+    ``aws_access_key_id``, ``aws_secret_access_key``, ``aws_session_token``
+    (as ``boto3.client``), ``profile_name`` (as ``boto3.Session``), and the
+    common botocore ``Config`` settings as keywords: ``max_attempts`` (total
+    attempts, the first included, as ``AWS_MAX_ATTEMPTS``), ``retry_mode``,
+    ``connect_timeout``, ``read_timeout`` (seconds) and
+    ``max_pool_connections``. ``config`` takes any other ``AioConfig``
+    setting; a keyword given explicitly wins over ``config``. ``session`` is
+    an aiobotocore session to use as it is. Bad options raise
+    :class:`~ssm_mw.ValidationError` here, naming the keyword.
+
     :meth:`from_client` wraps an aiobotocore client that the caller opens and
-    closes. A client cannot be reopened once closed.
+    closes; :meth:`aiobotocore_client` hands out an open aiobotocore client, for
+    the SSM operations this client does not wrap. A client cannot be reopened once
+    closed.
 
     Without ``session``, the client's own session loads a copy of botocore's
     SSM model trimmed to the four task operations (faster to create, the same
@@ -163,27 +111,85 @@ class MaintenanceWindowClient:
         *,
         region_name: str | None = None,
         endpoint_url: str | None = None,
+        profile_name: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
         session: AioSession | None = None,
         config: AioConfig | None = None,
+        max_attempts: int | None = None,
+        retry_mode: Literal["legacy", "standard", "adaptive"] | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        max_pool_connections: int | None = None,
     ) -> None:
-        self._region_name = region_name
-        self._endpoint_url = endpoint_url
-        self._session = session
-        self._config = _client_config(config)
+        self._options = resolve_options(
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            profile_name=profile_name,
+            aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key,
+            aws_session_token=aws_session_token,
+            session=session,
+            config=config,
+            max_attempts=max_attempts,
+            retry_mode=retry_mode,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_pool_connections=max_pool_connections,
+        )
+        self._config = self._options.config
         self._state = _State.UNOPENED
         self._owned = True
         self._client: Any = None
+        self._own_session: AioSession | None = None  # made here, with the trimmed model
+        self._full_client: Any = None
+        self._full_client_lock = asyncio.Lock()
         self._exit_stack = AsyncExitStack()
 
     @classmethod
-    def from_client(cls, ssm_client: Any) -> MaintenanceWindowClient:
-        """Wrap an open aiobotocore SSM client; the caller keeps opening and closing it."""
+    def from_client(cls, ssm_client: SSMClient) -> MaintenanceWindowClient:
+        """Wrap an open aiobotocore SSM client; the caller keeps opening and closing it.
+
+        It registers ssm-mw's fast-path handler (``before-parse``) on the
+        client's events, once; the handler acts only inside calls made through
+        a ``MaintenanceWindowClient``: the caller's own calls are parsed, and
+        validated, as before.
+        """
         self = cls()
         install_log_redaction()
         self._client = ssm_client
+        install_fast_path(ssm_client)
         self._owned = False
         self._state = _State.OPENED
         return self
+
+    async def aiobotocore_client(self) -> SSMClient:
+        """The open aiobotocore SSM client, for the SSM operations not wrapped here.
+
+        ``ssm = await mw.aiobotocore_client()``, then e.g.
+        ``await ssm.deregister_task_from_maintenance_window(...)``. It is the
+        client underneath when that one has the full SSM model (a ``session``
+        given, or :meth:`from_client`). With the client's own session, whose
+        model is trimmed to the four task operations, the first call opens a
+        client with the full model on the same session, options and
+        credentials; it is closed with this client. Calls through it are plain
+        aiobotocore calls: no validation, typed models or
+        :class:`~ssm_mw.ServiceError` (botocore's ``ClientError`` instead).
+        Raises :class:`~ssm_mw.ClientStateError` unless the client is open.
+        """
+        client: SSMClient = self._open_client()
+        if self._own_session is None:
+            return client
+        async with self._full_client_lock:  # two first calls at once open one client
+            if self._full_client is None:
+                full = await self._enter(self._options.full_model_client(self._own_session))
+                if self._state is _State.CLOSED:  # closed while it opened: close it too
+                    await self._exit_stack.aclose()
+                    raise ClientStateError("this MaintenanceWindowClient is closed")
+                self._full_client = full
+        opened: SSMClient = self._full_client
+        return opened
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -194,21 +200,33 @@ class MaintenanceWindowClient:
             if self._owned:
                 raise ClientStateError("this MaintenanceWindowClient is already open")
             return self
-        session = self._session if self._session is not None else _own_session()
+        options = self._options
         try:
-            self._client = await self._exit_stack.enter_async_context(
-                session.create_client(
-                    "ssm",
-                    region_name=self._region_name,
-                    endpoint_url=self._endpoint_url,
-                    config=self._config,
-                )
-            )
+            session = options.make_session()
+            if options.session is None:
+                self._own_session = session
         except BotoCoreError as exc:
             raise TransportError(f"cannot create the SSM client: {exc}") from exc
+        # The client of ssm-mw's own session is never handed out (aiobotocore_client()
+        # opens another one for that): every request it sends passes ssm-mw's
+        # validation, stricter than botocore's, so botocore's is switched off.
+        # A client of a session given is handed out, and keeps it.
+        self._client = await self._enter(
+            options.create_client(session, parameter_validation=options.session is not None)
+        )
+        install_fast_path(self._client)
         install_log_redaction()
         self._state = _State.OPENED
         return self
+
+    async def _enter(self, context: AbstractAsyncContextManager[SSMClient]) -> SSMClient:
+        """Open an aiobotocore client, to be closed with this one."""
+        try:
+            client: SSMClient = await self._exit_stack.enter_async_context(context)
+        except (BotoCoreError, ValueError) as exc:
+            # ValueError: botocore's "Invalid endpoint" for AWS_ENDPOINT_URL or the config file.
+            raise TransportError(f"cannot create the SSM client: {exc}") from exc
+        return client
 
     async def __aexit__(
         self,
@@ -224,6 +242,7 @@ class MaintenanceWindowClient:
             return
         self._state = _State.CLOSED
         self._client = None
+        self._full_client = None
         await self._exit_stack.aclose()
 
     def _open_client(self) -> Any:
@@ -235,14 +254,16 @@ class MaintenanceWindowClient:
             raise ClientStateError("this MaintenanceWindowClient is closed")
         return self._client
 
-    async def _call(self, operation: str, method: str, params: dict[str, Any]) -> Any:
+    async def _call(self, op: Operation[T], params: dict[str, Any]) -> T:
+        """Validate, send and read one call; its response takes the fast path where it can."""
         client = self._open_client()
+        operation = op.name
         validate_request(operation, params)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s", operation, redact_request(operation, params))
         try:
-            with redacting(operation, params):
-                return await getattr(client, method)(**params)
+            with redacting(operation, params), taking(op):
+                response = await getattr(client, op.method)(**params)
         except ClientError as exc:
             raise service_error(operation, exc) from exc
         except ParamValidationError as exc:
@@ -251,6 +272,7 @@ class MaintenanceWindowClient:
             raise ValidationError.single("", f"botocore rejected the {operation} request") from exc
         except BotoCoreError as exc:
             raise TransportError(f"{operation}: {exc}") from exc
+        return read_result(op, response)
 
     # -- operations --------------------------------------------------------
 
@@ -268,10 +290,7 @@ class MaintenanceWindowClient:
         ``TaskType``; ``max_results`` from 10 to 100.
         """
         params = describe_request(window_id, filters, max_results, next_token)
-        response = await self._call(
-            "DescribeMaintenanceWindowTasks", "describe_maintenance_window_tasks", params
-        )
-        return from_botocore(response, TaskPage)
+        return await self._call(DESCRIBE, params)
 
     def paginate_maintenance_window_tasks(
         self,
@@ -322,12 +341,7 @@ class MaintenanceWindowClient:
         self, window_id: str, window_task_id: str
     ) -> MaintenanceWindowTaskDetails:
         """One task in full, invocation parameters included (GetMaintenanceWindowTask)."""
-        response = await self._call(
-            "GetMaintenanceWindowTask",
-            "get_maintenance_window_task",
-            get_request(window_id, window_task_id),
-        )
-        return from_botocore(response, MaintenanceWindowTaskDetails)
+        return await self._call(GET, get_request(window_id, window_task_id))
 
     async def register_task_with_maintenance_window(
         self,
@@ -340,14 +354,22 @@ class MaintenanceWindowClient:
 
         Without ``client_token`` one is made for this call and reused on every
         retry of it, so a retry never registers the task twice.
+
+        Every error raised once the request was sent (:class:`ServiceError`,
+        :class:`TransportError`, :class:`ResponseError`) carries the token as
+        ``error.client_token``: the task may exist even though the call failed
+        (an attempt's answer was lost). Calling again with
+        ``client_token=error.client_token`` returns that task's id, or
+        registers the task once. A :class:`ValidationError` carries none:
+        nothing was sent.
         """
         token = client_token if client_token is not None else str(uuid.uuid4())
-        response = await self._call(
-            "RegisterTaskWithMaintenanceWindow",
-            "register_task_with_maintenance_window",
-            register_request(window_id, definition, token),
-        )
-        return parse_register_response(response)
+        request = register_request(window_id, definition, token)
+        try:
+            return await self._call(REGISTER, request)
+        except (ServiceError, TransportError, ResponseError) as exc:
+            exc.client_token = token
+            raise
 
     async def update_maintenance_window_task(
         self,
@@ -363,9 +385,4 @@ class MaintenanceWindowClient:
         ``replace=True`` members left unset are cleared, and ``update`` must
         hold everything register requires.
         """
-        response = await self._call(
-            "UpdateMaintenanceWindowTask",
-            "update_maintenance_window_task",
-            update_request(window_id, window_task_id, update, replace),
-        )
-        return from_botocore(response, MaintenanceWindowTaskDetails)
+        return await self._call(UPDATE, update_request(window_id, window_task_id, update, replace))

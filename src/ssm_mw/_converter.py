@@ -3,10 +3,17 @@
 This is the only module that knows the botocore wire names (PascalCase).
 A wire name is the PascalCase of the attribute name, with one exception:
 describe's ``Type`` is ``task_type``.
+
+Nothing is built at import: cattrs is imported and the converter made on the
+first conversion that needs them, and every generated function is generated
+on its first use. :func:`json_structure_fn` structures a response's raw JSON
+(as ``json.loads`` gives it) the way botocore's parse followed by
+:func:`from_botocore` would, without cattrs (the fast path, :mod:`ssm_mw._fastpath`).
 """
 
 from __future__ import annotations
 
+import base64
 import enum
 import functools
 import inspect
@@ -16,13 +23,11 @@ import types
 import typing
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._enums import OpenEnum
+from ._enums import MEMBER_CONVERTERS, OpenEnum
 from ._errors import ResponseError, ValidationError
 from ._invocation import (
     AnyInvocationParameters,
@@ -49,6 +54,9 @@ from ._models import (
     TaskUpdate,
 )
 
+if TYPE_CHECKING:
+    import cattrs
+
 __all__ = [
     "BOTOCORE_SHAPES",
     "CALL_MEMBERS",
@@ -57,6 +65,7 @@ __all__ = [
     "from_botocore",
     "get_request",
     "invocation_key",
+    "json_structure_fn",
     "make_converter",
     "parse_register_response",
     "register_request",
@@ -124,6 +133,8 @@ def wire_names(cls: type) -> dict[str, str]:
 
 def _cattrs_structure_fn(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
     """cattrs' own generated structure function (for inputs that are not plain dicts)."""
+    from cattrs.gen import make_dict_structure_fn, override
+
     overrides: dict[str, Any] = {n: override(rename=w) for n, w in wire_names(cls).items()}
     return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=False, **overrides)
 
@@ -186,24 +197,55 @@ def _is_leaf(t: Any) -> bool:
     )
 
 
+class _Fallback(Exception):
+    """A JSON function met a value where botocore's parse might not agree with it."""
+
+
+def _fallback() -> NoReturn:
+    raise _Fallback
+
+
 class _StructureCode:
     """Writes the expressions that structure values, and collects the names they use.
 
     A member holding another model class is built inline (no call of that
     class's structure function) when it is a plain dict, and by that class's
     structure function otherwise.
+
+    Without a converter it writes the *JSON* form (:func:`json_structure_fn`):
+    the input is raw JSON, and each expression gives what the converter gives
+    for botocore's parse of it. botocore's JSON parser passes scalars through
+    as they are, so those conversions are the converter's own (``str(v)``,
+    ``int(v)``, an enum lookup...); what differs is that a ``null`` member of a
+    structure counts as absent (botocore drops it), a blob is base64-decoded
+    (botocore's default blob parser), and wherever botocore's walk could fail
+    or change a container (a structure that is not a dict, a ``null`` item,
+    an invocation block that is not one variant) the code raises
+    :class:`_Fallback` so that the caller parses botocore's way instead.
     """
 
-    def __init__(self, converter: cattrs.Converter) -> None:
+    def __init__(self, converter: cattrs.Converter | None) -> None:
         self.converter = converter
         self.names: dict[str, Any] = {}
+        self._refs: dict[int, str] = {}
         self._temps = itertools.count(1)
         self._inlining: list[type] = []
 
+    @property
+    def json(self) -> bool:
+        return self.converter is None
+
     def ref(self, value: Any) -> str:
-        name = f"_r{len(self.names)}"
-        self.names[name] = value
+        name = self._refs.get(id(value))
+        if name is None or self.names[name] is not value:
+            name = f"_r{len(self.names)}"
+            self.names[name] = value
+            self._refs[id(value)] = name
         return name
+
+    def fallback(self) -> str:
+        """An expression that raises :class:`_Fallback` (JSON form only)."""
+        return f"{self.ref(_fallback)}()"
 
     def temp(self) -> str:
         return f"_v{next(self._temps)}"
@@ -217,9 +259,15 @@ class _StructureCode:
 
     def _plain_call(self, t: Any) -> str | None:
         """A callable doing what cattrs does for ``t`` when its hook is just ``t(value)``."""
-        plain = self.converter._structure_call  # pyright: ignore[reportPrivateUsage]
-        if self.converter.get_structure_hook(t) != plain:
-            return None
+        if self.converter is None:
+            # The JSON form: the hooks make_converter() leaves plain (checked by the tests).
+            is_enum = isinstance(t, type) and issubclass(t, OpenEnum)
+            if not (is_enum or t in (str, int, bool, float)):
+                return None
+        else:
+            plain = self.converter._structure_call  # pyright: ignore[reportPrivateUsage]
+            if self.converter.get_structure_hook(t) != plain:
+                return None
         if isinstance(t, type) and issubclass(t, enum.Enum):
             return f"{self.ref(_enum_lookup(t))}.__getitem__"
         return t.__name__ if t in (str, int, bool, float) else self.ref(t)
@@ -231,7 +279,14 @@ class _StructureCode:
             value, bound = self.bind(src)
             rest = [a for a in args if a is not type(None)]
             # A union of several types and None: the converter's hook, never called with None.
-            inner = self.expr(rest[0], value) if len(rest) == 1 else self._hook_call(t, value)
+            if len(rest) == 1:
+                inner = self.expr(rest[0], value)
+            elif not self.json:
+                inner = self._hook_call(t, value)
+            elif t == _RESPONSE_UNION:
+                inner = f"{self.ref(_json_invocation)}({value})"
+            else:
+                inner = self.fallback()
             return f"(None if {bound} is None else {inner})"
         origin, targs = typing.get_origin(t), typing.get_args(t)
         if origin is tuple and len(targs) == 2 and targs[1] is Ellipsis:
@@ -256,6 +311,10 @@ class _StructureCode:
             # An empty dict (describe sends TaskParameters: {}) needs no comprehension.
             return f"({{}} if {bound}.__class__ is dict and not {value} else {each})"
         if attrs.has(t) and t not in self._inlining:
+            if self.converter is None:
+                value, bound = self.bind(src)
+                built = self.build(t, value, f"{value}.get")
+                return f"({built} if {bound}.__class__ is dict else {self.fallback()})"
             hook = self.converter.get_structure_hook(t)
             if hook in _GENERATED:  # not a hook registered for this class by hand
                 value, bound = self.bind(src)
@@ -263,7 +322,11 @@ class _StructureCode:
                 return f"({built} if {bound}.__class__ is dict else {self._hook_call(t, value)})"
         call = self._plain_call(t)
         if call is None:
-            return self._hook_call(t, src)
+            if not self.json:
+                return self._hook_call(t, src)
+            if t is bytes:  # botocore's default blob parser, then bytes as they are
+                return f"{self.ref(base64.b64decode)}({src})"
+            return self.fallback()
         if isinstance(t, type) and issubclass(t, enum.Enum):
             return f"{self.ref(_enum_lookup(t))}[{src}]"  # a subscript is cheaper than a call
         return f"{call}({src})"
@@ -287,14 +350,19 @@ class _StructureCode:
                 continue
             key = repr(wires.get(a.name, a.name))
             if a.default is attrs.NOTHING:
-                values.append(self.expr(a.type, f"{o}[{key}]"))
+                src = f"{o}[{key}]"
+                if self.json:  # botocore drops a null member: then it is missing
+                    v = self.temp()
+                    src = f"({v} if ({v} := {src}) is not None else {self.fallback()})"
+                values.append(self.expr(a.type, src))
                 keywords.append(f"{a.alias}={values[-1]}")
             elif a.default is None and type(None) in (_union_args(a.type) or ()):
                 values.append(self.expr(a.type, f"{get}({key})"))
                 keywords.append(f"{a.alias}={values[-1]}")
             else:
                 value = self.expr(a.type, f"{o}[{key}]")
-                keywords.append(f"**({{{a.alias!r}: {value}}} if {key} in {o} else {{}})")
+                given = f"{get}({key}) is not None" if self.json else f"{key} in {o}"
+                keywords.append(f"**({{{a.alias!r}: {value}}} if {given} else {{}})")
         self._inlining.pop()
         fast = _constructor(cls)
         if fast is not None and len(values) == len(keywords):
@@ -302,6 +370,7 @@ class _StructureCode:
         return f"{self.ref(cls)}({', '.join(keywords)})"
 
     def _hook_call(self, t: Any, src: str) -> str:
+        assert self.converter is not None
         return f"{self.ref(self.converter.get_structure_hook(t))}({src}, {self.ref(t)})"
 
 
@@ -314,7 +383,9 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
 
     Only for a class whose attrs-generated ``__init__`` does nothing but set
     each field's slot (``_setattr('name', name)``: no validator, converter,
-    factory or hook; checked on its source). The function sets each slot
+    factory or hook; checked on its source), or passes an enum member through
+    its converter (:data:`~ssm_mw._enums.MEMBER_CONVERTERS`, which leaves the
+    members that the structure code makes unchanged). The function sets each slot
     through its descriptor, as that ``__init__`` does, minus a generic
     attribute lookup per field. ``None`` for any other class.
     """
@@ -328,7 +399,13 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
     body = [line.strip() for line in lines[:end] if line.strip()]
     expected = [
         "_setattr = _cached_setattr_get(self)",
-        *(f"_setattr({a.name!r}, {a.alias})" for a in fields),
+        *(
+            # An enum member's converter keeps the members the structure code makes: skip it.
+            f"_setattr({a.name!r}, __attr_converter_{a.name}({a.alias}))"
+            if a.converter in MEMBER_CONVERTERS
+            else f"_setattr({a.name!r}, {a.alias})"
+            for a in fields
+        ),
     ]
     if body != expected or inspect.getattr_static(cls, "__new__") is not _OBJECT_NEW:
         return None
@@ -376,11 +453,71 @@ def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any,
     return function
 
 
+#: The functions :func:`json_structure_fn` generated, by class.
+_JSON_FUNCTIONS: dict[type, Callable[[Any], Any]] = {}
+
+
+def json_structure_fn(cls: type[T]) -> Callable[[Any], T]:
+    """A function building ``cls`` from a response's raw JSON (generated on first use).
+
+    For a body that ``json.loads`` made, it returns what ``from_botocore`` of
+    botocore's JSON parse of that body returns, or raises: wherever the two
+    might not agree, or the body lacks a member the model needs, it raises
+    (an exception of its own, or whatever the conversion raised), and the
+    caller parses the body botocore's way instead. It never uses cattrs.
+    """
+    function = _JSON_FUNCTIONS.get(cls)
+    if function is None:
+        function = _JSON_FUNCTIONS[cls] = _json_function(cls)
+    return function
+
+
+def _json_function(cls: type) -> Callable[[Any], Any]:
+    code = _StructureCode(None)
+    name = f"json_{cls.__name__}"
+    script = (
+        f"def {name}(o):\n"
+        "  if o.__class__ is not dict:\n"
+        f"    {code.fallback()}\n"
+        "  g = o.get\n"
+        f"  return {code.build(cls, 'o', 'g')}\n"
+    )
+    filename = f"<ssm-mw json {cls.__module__}.{cls.__qualname__}>"
+    linecache.cache[filename] = (len(script), None, script.splitlines(True), filename)
+    exec(compile(script, filename, "exec"), code.names)
+    function: Callable[[Any], Any] = code.names[name]
+    return function
+
+
+def _json_invocation(block: Any) -> AnyInvocationParameters:
+    """The invocation parameters of a raw JSON block, as from botocore's parse of it.
+
+    botocore keeps the four variants' members that are not ``null``, so a
+    block with exactly one of them is that variant, and one with none of them
+    is an empty :class:`UnknownInvocationParameters`. A block with several is
+    left to botocore's parse (its ``raw`` is botocore's parse).
+    """
+    if block.__class__ is not dict:
+        _fallback()
+    found: str | None = None
+    for key, inner in block.items():
+        if inner is not None and key in _VARIANTS:
+            if found is not None:
+                _fallback()
+            found = key
+    if found is None:
+        return UnknownInvocationParameters(botocore_key=None, raw={})
+    params: TaskInvocationParameters = json_structure_fn(_VARIANTS[found])(block[found])
+    return params
+
+
 def _none_or(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else hook(value)
 
 
 def _unstructure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any], Any]:
+    from cattrs.gen import make_dict_unstructure_fn, override
+
     wires = wire_names(cls)
     overrides: dict[str, Any] = {n: override(rename=w) for n, w in wires.items()}
     if cls is TaskDefinition:
@@ -449,6 +586,8 @@ def _unstructure_invocation(converter: cattrs.Converter) -> Callable[[Any], Any]
 
 def make_converter() -> cattrs.Converter:
     """A converter that knows the wire names of every model class."""
+    import cattrs
+
     converter = cattrs.Converter(
         detailed_validation=False,
         unstruct_collection_overrides={tuple: list, Sequence: list},
@@ -470,17 +609,48 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-_CONVERTER = make_converter()
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter of :func:`to_botocore` and :func:`from_botocore`, made on first use."""
+    return make_converter()
 
 
-def to_botocore(obj: Any) -> dict[str, Any]:
+def to_botocore(
+    obj: Target
+    | TaskFilter
+    | TaskParameterValueExpression
+    | LoggingInfo
+    | Alarm
+    | AlarmConfiguration
+    | CloudWatchOutputConfig
+    | NotificationConfig
+    | RunCommandParameters
+    | AutomationParameters
+    | StepFunctionsParameters
+    | LambdaParameters
+    | TaskDefinition
+    | TaskUpdate
+    | MaintenanceWindowTask
+    | MaintenanceWindowTaskDetails
+    | TaskPage,
+) -> dict[str, Any]:
     """Convert a model to the botocore dict it stands for; unset members are left out.
 
     >>> to_botocore(TaskUpdate(priority=1))
     {'Priority': 1}
+
+    Anything but one of the library's models raises ``TypeError``.
     """
-    data: dict[str, Any] = _CONVERTER.unstructure(obj)
+    if not isinstance(obj, _MODEL_CLASSES):
+        raise TypeError(
+            "to_botocore() takes one of the ssm_mw models (e.g. TaskUpdate), "
+            f"not {type(obj).__name__}"
+        )
+    data: dict[str, Any] = _converter().unstructure(obj)
     return data
+
+
+_MODEL_CLASSES = tuple(BOTOCORE_SHAPES)
 
 
 def from_botocore(data: Mapping[str, Any], cls: type[T]) -> T:
@@ -492,7 +662,7 @@ def from_botocore(data: Mapping[str, Any], cls: type[T]) -> T:
     checked at construction.
     """
     try:
-        return _CONVERTER.structure(data, cls)
+        return _converter().structure(data, cls)
     except ValidationError:
         raise
     except KeyError as exc:

@@ -8,6 +8,16 @@ updates start while other windows are still being listed.
 
 Every task found appears in the report, and so does every window whose
 listing failed: nothing is skipped silently.
+
+Every request goes through one :class:`~ssm_mw._pacing.Pacer`: under a rate
+limit the run slows to the rate the service accepts, and a throttled request
+is sent again rather than failing its task.
+
+Cancelled, the run stops taking jobs: listings in flight are cancelled (they
+change nothing), updates in flight are waited for, so the report is exact,
+and :class:`CutoffCancelledError` carries it. A second cancellation while it
+waits cancels those updates too; their tasks are then left out of the report
+(whether the service applied them is not known).
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import itertools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -24,13 +35,15 @@ import attrs
 from ._converter import describe_request
 from ._enums import CutoffBehavior, TaskType
 from ._errors import ValidationError, Violation
-from ._models import MaintenanceWindowTask, TaskFilter, TaskUpdate
+from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
+from ._pacing import Pacer
 from ._validation import violations
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
 
 __all__ = [
+    "CutoffCancelledError",
     "CutoffChange",
     "CutoffOutcome",
     "CutoffProgress",
@@ -39,6 +52,8 @@ __all__ = [
 ]
 
 _PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
+_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_UPDATE = "UpdateMaintenanceWindowTask"
 
 
 class CutoffOutcome(enum.Enum):
@@ -84,11 +99,17 @@ class CutoffReport:
 
     ``changes`` is in the order of the window ids given, and within a window
     in listing order; a window's listing failure comes after its tasks.
+    ``throttled_retries`` counts the requests that the service throttled and
+    that were sent again (botocore's retries and the run's own). In the
+    report of a cancelled run (:class:`CutoffCancelledError`), ``complete`` is
+    ``False`` and ``changes`` holds the tasks done before it stopped.
     """
 
     behavior: CutoffBehavior
     dry_run: bool
     changes: tuple[CutoffChange, ...]
+    throttled_retries: int = 0
+    complete: bool = True
 
     def _with(self, outcome: CutoffOutcome) -> tuple[CutoffChange, ...]:
         return tuple(c for c in self.changes if c.outcome is outcome)
@@ -112,6 +133,31 @@ class CutoffReport:
     def ok(self) -> bool:
         """Whether nothing failed."""
         return not self.failed
+
+
+class CutoffCancelledError(asyncio.CancelledError):
+    """:func:`set_cutoff_behavior` was cancelled; ``report`` says what it did before it stopped.
+
+    A :class:`asyncio.CancelledError`, so cancellation goes on as usual.
+    ``report.changes`` holds every task done: each ``CHANGED`` one was
+    changed, and no task was changed that is not there. Tasks not reached
+    are not in it; ``windows_listed`` of ``windows_total`` windows were
+    listed in full.
+
+    Catch it around the ``await set_cutoff_behavior(...)`` in the task that is
+    cancelled. (Python 3.11 and later also hand it to whoever awaits that
+    task; Python 3.10 gives them a new, plain ``CancelledError``.)
+    """
+
+    def __init__(self, report: CutoffReport, *, windows_listed: int, windows_total: int) -> None:
+        self.report = report
+        self.windows_listed = windows_listed
+        self.windows_total = windows_total
+        changed = len(report.changed)
+        super().__init__(
+            f"set_cutoff_behavior was cancelled after {len(report.changes)} tasks "
+            f"({changed} changed); {windows_listed} of {windows_total} windows listed"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -201,6 +247,10 @@ _LIST_FIRST, _UPDATE_NEXT = 0, 1
 _AFTER_TASKS = 1 << 62  # the sequence number of a listing failure: after the window's tasks
 
 
+class _Interrupted(Exception):
+    """The run was cancelled; what it did is in ``_Run.results``."""
+
+
 class _Run:
     def __init__(
         self,
@@ -210,8 +260,10 @@ class _Run:
         task_type: TaskType | None,
         dry_run: bool,
         progress: ProgressCallback | None,
+        pacer: Pacer,
     ) -> None:
         self.client = client
+        self.pacer = pacer
         self.windows = windows
         self.behavior = behavior
         self.filters = () if task_type is None else (TaskFilter.task_type(task_type),)
@@ -223,6 +275,8 @@ class _Run:
         self.windows_listed = 0
         self.tasks_total = 0
         self.tasks_done = 0
+        self.stopping = False
+        self.current: dict[int, _Job] = {}  # worker -> the job it is doing
 
     def put(self, priority: int, job: _Job) -> None:
         self.queue.put_nowait((priority, next(self.counter), job))
@@ -242,45 +296,78 @@ class _Run:
         for i in range(len(self.windows)):
             self.put(_LIST_FIRST, _ListJob(i))
         self.report()
-        all_done = asyncio.ensure_future(self.queue.join())
-        workers = [asyncio.ensure_future(self.worker()) for _ in range(concurrency)]
-        try:
-            # Workers never return; one that ends has crashed (e.g. the progress
-            # callback raised): re-raise its exception rather than wait forever.
-            done, _ = await asyncio.wait([all_done, *workers], return_when=asyncio.FIRST_COMPLETED)
-            for worker in workers:
-                if worker in done:
-                    worker.result()
-        finally:
-            for pending in (all_done, *workers):
-                pending.cancel()
-            await asyncio.gather(all_done, *workers, return_exceptions=True)
+        with self.pacer.attached(self.client, (_DESCRIBE, _UPDATE)):
+            all_done = asyncio.ensure_future(self.queue.join())
+            workers = [asyncio.ensure_future(self.worker(n)) for n in range(concurrency)]
+            try:
+                # Workers never return; one that ends has crashed (e.g. the progress
+                # callback raised): re-raise its exception rather than wait forever.
+                done, _ = await asyncio.wait(
+                    [all_done, *workers], return_when=asyncio.FIRST_COMPLETED
+                )
+                for worker in workers:
+                    if worker in done:
+                        worker.result()
+            except asyncio.CancelledError:
+                await self.stop(workers)
+                raise _Interrupted from None
+            finally:
+                for pending in (all_done, *workers):
+                    pending.cancel()
+                await asyncio.gather(all_done, *workers, return_exceptions=True)
+        return self.changes()
+
+    async def stop(self, workers: list[asyncio.Task[None]]) -> None:
+        """Take no more jobs; cancel listings and idle workers; let updates in flight end."""
+        self.stopping = True
+        for n, worker in enumerate(workers):
+            if not isinstance(self.current.get(n), _UpdateJob):
+                worker.cancel()
+        # Cancelled again, gather cancels the updates in flight and raises once
+        # every worker has ended. Their tasks stay out of the report; the run
+        # still ends with what it knows.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    def changes(self) -> tuple[CutoffChange, ...]:
         return tuple(self.results[key] for key in sorted(self.results))
 
-    async def worker(self) -> None:
-        while True:
+    async def worker(self, n: int) -> None:
+        while not self.stopping:
             _, _, job = await self.queue.get()
             try:
+                # A cancellation of the run that is on its way lands here,
+                # before this job sends anything.
+                await asyncio.sleep(0)
+                if not self.going():
+                    return
+                self.current[n] = job
                 if isinstance(job, _ListJob):
                     await self.list_window(job.window)
                 else:
                     await self.update_task(job)
             finally:
+                self.current.pop(n, None)
                 self.queue.task_done()
             self.report()
 
     async def list_window(self, window: int) -> None:
         window_id = self.windows[window]
         seq = 0
+        token: str | None = None
         try:
-            paginator = self.client.paginate_maintenance_window_tasks(
-                window_id, filters=self.filters, page_size=_PAGE_SIZE, prefetch=False
-            )
-            async with contextlib.aclosing(paginator.pages()) as pages:
-                async for page in pages:
-                    for task in page.tasks:
-                        self.found(window, seq, task)
-                        seq += 1
+            while True:
+                page = await self.pacer.send(
+                    _DESCRIBE,
+                    functools.partial(self.describe, window_id, token),
+                    keep_going=self.going,
+                )
+                for task in page.tasks:
+                    self.found(window, seq, task)
+                    seq += 1
+                token = page.next_token
+                if not token:
+                    break
         except Exception as exc:
             self.results[(window, _AFTER_TASKS)] = CutoffChange(
                 window_id=window_id,
@@ -289,6 +376,14 @@ class _Run:
                 error=exc,
             )
         self.windows_listed += 1
+
+    async def describe(self, window_id: str, token: str | None) -> TaskPage:
+        return await self.client.describe_maintenance_window_tasks(
+            window_id, filters=self.filters, max_results=_PAGE_SIZE, next_token=token
+        )
+
+    def going(self) -> bool:
+        return not self.stopping
 
     def found(self, window: int, seq: int, task: MaintenanceWindowTask) -> None:
         self.tasks_total += 1
@@ -301,9 +396,14 @@ class _Run:
 
     async def update_task(self, job: _UpdateJob) -> None:
         task = job.task
+        update = TaskUpdate(cutoff_behavior=self.behavior)
         try:
-            details = await self.client.update_maintenance_window_task(
-                task.window_id, task.window_task_id, TaskUpdate(cutoff_behavior=self.behavior)
+            details = await self.pacer.send(
+                _UPDATE,
+                lambda: self.client.update_maintenance_window_task(
+                    task.window_id, task.window_task_id, update
+                ),
+                keep_going=self.going,
             )
         except Exception as exc:
             self.record(job.window, job.seq, task, CutoffOutcome.FAILED, error=exc)
@@ -343,6 +443,7 @@ async def set_cutoff_behavior(
     concurrency: int = 8,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    adapt_to_throttling: bool = True,
 ) -> CutoffReport:
     """Set ``CutoffBehavior`` on every task (of ``task_type``, if given) in the windows.
 
@@ -360,9 +461,23 @@ async def set_cutoff_behavior(
     any request. ``progress``, if given, is called with a
     :class:`CutoffProgress` after each window is listed and each task is done.
 
+    Throttling does not fail tasks: requests are paced to the rate the
+    service accepts (learned from its throttled answers, per operation, shared
+    by all the workers), and a request still throttled after the client's
+    retries is sent again. A task fails for throttling only when the service
+    accepted none of its operation's requests for 60 seconds.
+    ``report.throttled_retries`` counts the throttled requests sent again.
+    With ``adapt_to_throttling=False`` the rate is left to the client's own
+    retry mode (e.g. botocore's ``"adaptive"``); throttled updates are still
+    sent again, after a backoff.
+
+    Cancelling the call stops it: no new request is sent, updates in flight
+    are waited for, and :class:`CutoffCancelledError` is raised with the
+    partial report as ``report``.
+
     Example::
 
-        report = await set_cutoff_behavior(mw, ["mw-0c50858d01EXAMPLE"], "CANCEL_TASK")
+        report = await set_cutoff_behavior(mw, ["mw-0123456789abcdef0"], "CANCEL_TASK")
         for change in report.failed:
             print(change.window_id, change.window_task_id, change.error)
     """
@@ -370,6 +485,24 @@ async def set_cutoff_behavior(
     kind = _task_type(task_type)
     workers = _concurrency(concurrency)
     windows = _window_ids(window_ids)
-    run = _Run(client, windows, target, kind, dry_run, progress)
-    changes = await run.execute(workers)
-    return CutoffReport(behavior=target, dry_run=dry_run, changes=changes)
+    pacer = Pacer(pace=adapt_to_throttling)
+    run = _Run(client, windows, target, kind, dry_run, progress, pacer)
+    try:
+        changes = await run.execute(workers)
+    except _Interrupted:
+        partial = CutoffReport(
+            behavior=target,
+            dry_run=dry_run,
+            changes=run.changes(),
+            throttled_retries=pacer.throttled_retries,
+            complete=False,
+        )
+        raise CutoffCancelledError(
+            partial, windows_listed=run.windows_listed, windows_total=len(windows)
+        ) from None
+    return CutoffReport(
+        behavior=target,
+        dry_run=dry_run,
+        changes=changes,
+        throttled_retries=pacer.throttled_retries,
+    )

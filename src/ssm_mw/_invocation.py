@@ -12,7 +12,15 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
-from ._enums import DocumentHashType, NotificationEvent, NotificationType, TaskType
+from ._enums import (
+    DocumentHashType,
+    NotificationEvent,
+    NotificationType,
+    TaskType,
+    to_document_hash_type,
+    to_notification_events,
+    to_notification_type,
+)
 from ._redact import redacted_repr
 
 __all__ = [
@@ -40,8 +48,12 @@ class NotificationConfig:
     """Amazon SNS notifications about command status changes."""
 
     notification_arn: str | None = None
-    notification_events: tuple[NotificationEvent, ...] | None = None
-    notification_type: NotificationType | None = None
+    notification_events: tuple[NotificationEvent, ...] | None = attrs.field(
+        default=None, converter=to_notification_events
+    )
+    notification_type: NotificationType | None = attrs.field(
+        default=None, converter=to_notification_type
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -59,7 +71,9 @@ class RunCommandParameters:
     comment: str | None = None
     cloud_watch_output_config: CloudWatchOutputConfig | None = None
     document_hash: str | None = None
-    document_hash_type: DocumentHashType | None = None
+    document_hash_type: DocumentHashType | None = attrs.field(
+        default=None, converter=to_document_hash_type
+    )
     document_version: str | None = None
     notification_config: NotificationConfig | None = None
     output_s3_bucket_name: str | None = None

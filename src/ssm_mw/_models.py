@@ -8,11 +8,18 @@ tuple or dict. Use :func:`attrs.evolve` for "the same, but with ...".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from ._enums import CutoffBehavior, TaskType
+from ._enums import (
+    CutoffBehavior,
+    TaskType,
+    member,
+    to_cutoff_behavior,
+    to_optional_task_type,
+    to_task_type,
+)
 from ._errors import ValidationError
 from ._invocation import AnyInvocationParameters, TaskInvocationParameters
 from ._redact import redacted_repr
@@ -103,9 +110,15 @@ class TaskFilter:
         return cls(key="Priority", values=tuple(str(p) for p in priorities))
 
     @classmethod
-    def task_type(cls, *task_types: TaskType) -> TaskFilter:
-        """Tasks of one of these types."""
-        return cls(key="TaskType", values=tuple(t.value for t in task_types))
+    def task_type(
+        cls,
+        *task_types: TaskType | Literal["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"],
+    ) -> TaskFilter:
+        """Tasks of one of these types (members, or their values such as ``"LAMBDA"``)."""
+        values = tuple(
+            member(TaskType, t, f"task_types[{i}]").value for i, t in enumerate(task_types)
+        )
+        return cls(key="TaskType", values=values)
 
 
 @attrs.frozen(kw_only=True)
@@ -185,6 +198,7 @@ class TaskDefinition:
     task_invocation_parameters: TaskInvocationParameters | None = None
     task_type: TaskType = attrs.field(
         default=attrs.Factory(_task_type_from_parameters, takes_self=True),
+        converter=to_task_type,
         validator=_task_type_agrees,
     )
     targets: tuple[Target, ...] | None = None
@@ -198,7 +212,7 @@ class TaskDefinition:
     logging_info: LoggingInfo | None = None
     name: str | None = None
     description: str | None = attrs.field(default=None, repr=redacted_repr)
-    cutoff_behavior: CutoffBehavior | None = None
+    cutoff_behavior: CutoffBehavior | None = attrs.field(default=None, converter=to_cutoff_behavior)
     alarm_configuration: AlarmConfiguration | None = None
 
 
@@ -225,7 +239,7 @@ class TaskUpdate:
     logging_info: LoggingInfo | None = None
     name: str | None = None
     description: str | None = attrs.field(default=None, repr=redacted_repr)
-    cutoff_behavior: CutoffBehavior | None = None
+    cutoff_behavior: CutoffBehavior | None = attrs.field(default=None, converter=to_cutoff_behavior)
     alarm_configuration: AlarmConfiguration | None = None
 
 
@@ -239,7 +253,7 @@ class MaintenanceWindowTask:
     window_id: str
     window_task_id: str
     task_arn: str | None = None
-    task_type: TaskType | None = None
+    task_type: TaskType | None = attrs.field(default=None, converter=to_optional_task_type)
     targets: tuple[Target, ...] | None = None
     task_parameters: dict[str, TaskParameterValueExpression] | None = attrs.field(
         default=None, repr=redacted_repr
@@ -251,7 +265,7 @@ class MaintenanceWindowTask:
     max_errors: str | None = None
     name: str | None = None
     description: str | None = attrs.field(default=None, repr=redacted_repr)
-    cutoff_behavior: CutoffBehavior | None = None
+    cutoff_behavior: CutoffBehavior | None = attrs.field(default=None, converter=to_cutoff_behavior)
     alarm_configuration: AlarmConfiguration | None = None
 
 
@@ -267,7 +281,7 @@ class MaintenanceWindowTaskDetails:
     targets: tuple[Target, ...] | None = None
     task_arn: str | None = None
     service_role_arn: str | None = None
-    task_type: TaskType | None = None
+    task_type: TaskType | None = attrs.field(default=None, converter=to_optional_task_type)
     task_parameters: dict[str, TaskParameterValueExpression] | None = attrs.field(
         default=None, repr=redacted_repr
     )
@@ -278,7 +292,7 @@ class MaintenanceWindowTaskDetails:
     logging_info: LoggingInfo | None = None
     name: str | None = None
     description: str | None = attrs.field(default=None, repr=redacted_repr)
-    cutoff_behavior: CutoffBehavior | None = None
+    cutoff_behavior: CutoffBehavior | None = attrs.field(default=None, converter=to_cutoff_behavior)
     alarm_configuration: AlarmConfiguration | None = None
 
 

@@ -87,7 +87,10 @@ def _read_until(process: subprocess.Popen[str], pattern: str, timeout: float = 3
 def test_serve_prints_its_endpoint_serves_and_stops_on_sigint(
     run: Run, aws_env: dict[str, str]
 ) -> None:
-    """`serve` prints endpoint, Region and a window id, answers commands, exits 0 on SIGINT."""
+    """`serve` prints endpoint, Region and a window id, answers commands, exits 130 on SIGINT.
+
+    130 is the documented status of an interrupted command (Ctrl+C).
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "ssm_mw.cli", "--region", "eu-west-1", "serve", "--windows", "2"],
         stdout=subprocess.PIPE,
@@ -113,8 +116,26 @@ def test_serve_prints_its_endpoint_serves_and_stops_on_sigint(
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
+    assert process.returncode == 130, err
     assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "Stopped (interrupted)."
+
+
+def test_serve_stops_cleanly_on_sigterm() -> None:
+    """SIGTERM (a supervisor's stop) is a clean stop: exit 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssm_mw.cli", "serve", "--windows", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _read_until(process, r"^try:")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert err.strip().splitlines()[-1] == "Stopped."
 
 
 def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:

@@ -57,8 +57,9 @@ def test_an_unknown_profile_is_one_line(run: Run, window_id: str) -> None:
 def test_an_unreachable_endpoint_is_one_line(run: Run, window_id: str) -> None:
     """An endpoint nobody listens on: one line saying so, exit 1."""
     result = run(
-        "--endpoint-url", "http://127.0.0.1:1", "tasks", "list", window_id,
-        env={"AWS_MAX_ATTEMPTS": "1"},
+        "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1",
+        "tasks", "list", window_id,
+        env={"AWS_MAX_ATTEMPTS": "1"}, server=False,
     )  # fmt: skip
     assert_error_line(result, 1, "cannot reach the endpoint", "http://127.0.0.1:1")
 

@@ -26,6 +26,7 @@ from cli_support import (
 )
 
 from ssm_mw import CutoffBehavior, TaskType, to_botocore
+from ssm_mw.cli._tasks import register_task
 from ssm_mw.testing import EmbeddedSSMServer
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
@@ -183,6 +184,22 @@ def test_register_from_yaml_prints_the_new_id(
     assert to_botocore(task)["TaskInvocationParameters"] == {
         "RunCommand": {"TimeoutSeconds": 600, "Parameters": {"commands": ["uptime"]}}
     }
+
+
+def test_the_register_help_example_registers(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str, tmp_path: Path
+) -> None:
+    """The example definition in `tasks register --help` is valid and registers as shown."""
+    doc = register_task.help or ""
+    example = doc.split("Example definition (YAML):", 1)[1]
+    lines = [line[2:] for line in example.splitlines() if line.startswith("  ")]
+    path = tmp_path / "help.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    result = run("tasks", "register", window_id, "--file", str(path))
+    assert result.exit_code == 0, result.stderr
+    task = get_task(ssm_server, window_id, result.stdout.strip())
+    assert task.task_type == TaskType.RUN_COMMAND
+    assert task.cutoff_behavior == CANCEL
 
 
 def test_register_from_json_on_stdin(

@@ -1,18 +1,23 @@
-"""Soak: 500 registrations from 50 concurrent coroutines while 20% of requests fail.
+"""Soak: 500 registrations from 50 concurrent coroutines, 20% of requests failing, rate-limited.
 
 The faults change every 100 registrations among throttling (400), internal
 errors (500), unavailability (503) and lost responses (500 after the
 registration committed), two kinds at a time, drawn with the backend's
-``probability`` option so that one request in five fails. Each call
-registers a task with a name of its own, so the server's state can be
-reconciled with what the calls returned:
+``probability`` option so that one request in five fails; on top, the
+backend's token bucket limits registrations to 100 a second (``Rate
+exceeded``). Each call registers a task with a name of its own, so the
+server's state can be reconciled with what the calls returned:
 
-* every call returned a task id or raised one of ssm-mw's typed errors;
+* every call returned a task id or raised one of ssm-mw's typed errors,
+  carrying the call's ``client_token``;
 * no two calls got the same id, and no name is registered twice;
 * each successful call's task is on the server, once;
 * the server holds exactly the successful calls' tasks, plus those of failed
   calls whose last response was lost after the task committed ("orphans",
   which only a lost response can make);
+* every failed call is then registered again with its error's token: an
+  orphan's call gets the orphan's id, any other registers its task once; and
+  afterwards the server holds exactly one task per call: 0 unaccounted for;
 * every request the server saw is one the client made (faults counted on
   both sides).
 
@@ -51,6 +56,8 @@ FAILURE_RATE = 0.2
 #: Two fault slots (the operation's own, and "any operation") fail independently.
 SLOT_PROBABILITY = 1 - (1 - FAILURE_RATE) ** 0.5
 PHASE_LENGTH = 100
+RATE_LIMIT = 100.0  # registrations a second
+RATE_BURST = 20.0
 
 KINDS: dict[str, dict[str, Any]] = {
     "throttling": {"code": "ThrottlingException", "status": 400},
@@ -84,6 +91,7 @@ class Attempts:
 
     total: int = 0
     faults: Counter[str] = field(default_factory=Counter)
+    rate_limited: int = 0
 
     def __call__(self, response: Any = None, **_: Any) -> None:
         self.total += 1
@@ -91,6 +99,8 @@ class Attempts:
         message = str(parsed.get("Error", {}).get("Message", ""))
         if message.startswith("soak:"):
             self.faults[message.removeprefix("soak:")] += 1
+        elif message == "Rate exceeded":
+            self.rate_limited += 1
 
 
 def set_phase(server: EmbeddedSSMServer, phase: int) -> None:
@@ -116,6 +126,7 @@ async def test_soak_registers_each_successful_call_exactly_once(
         ssm.meta.events.register(f"needs-retry.ssm.{REGISTER}", attempts)
         mw = MaintenanceWindowClient.from_client(ssm)
         ssm_server.reseed(seed)
+        ssm_server.throttle(RATE_LIMIT, burst=RATE_BURST, operation=REGISTER)
         set_phase(ssm_server, 0)
         jobs = iter(range(REGISTRATIONS))
         done = itertools.count(1)
@@ -134,9 +145,19 @@ async def test_soak_registers_each_successful_call_exactly_once(
 
         await asyncio.gather(*(worker() for _ in range(WORKERS)))
         ssm_server.clear_faults()
-        on_server: dict[str, list[MaintenanceWindowTask]] = {}
-        for window in windows:
-            on_server[window] = [t async for t in mw.paginate_maintenance_window_tasks(window)]
+        ssm_server.throttle(None, operation=REGISTER)
+        requests_of_the_storm = ssm_server.request_count(REGISTER)
+        on_server = await tasks_on(mw, windows)
+
+        # Every failed call again, with its error's token.
+        recovered: dict[int, str] = {}
+        for i, error in outcomes.items():
+            if isinstance(error, SsmMwError):
+                assert error.client_token is not None, f"call {i}: {error!r} carries no token"
+                recovered[i] = await mw.register_task_with_maintenance_window(
+                    windows[i % WINDOWS], definition(i), client_token=error.client_token
+                )
+        after_recovery = await tasks_on(mw, windows)
 
     assert sorted(outcomes) == list(range(REGISTRATIONS))
     succeeded = {i: o for i, o in outcomes.items() if isinstance(o, str)}
@@ -156,10 +177,29 @@ async def test_soak_registers_each_successful_call_exactly_once(
     if orphans:
         assert attempts.faults["lost-response"] > 0, "only a lost response leaves an orphan"
 
-    assert ssm_server.request_count(REGISTER) == attempts.total, "every request was ours"
+    # The tokens: an orphan's call gets the orphan; any other call's task is made now, once.
+    assert sorted(recovered) == sorted(failed)
+    for i in orphans:
+        assert recovered[i] == where[f"soak-{i:04d}"][1], f"call {i}: the token finds its orphan"
+    registered_on_recovery = set(failed) - orphans
+    names_after = Counter(t.name for tasks in after_recovery.values() for t in tasks)
+    duplicates = [n for n, c in names_after.items() if c > 1]
+    assert duplicates == [], "no registration is duplicated, recovery included"
+    where_after = {
+        t.name: (w, t.window_task_id) for w, tasks in after_recovery.items() for t in tasks
+    }
+    returned = {**succeeded, **recovered}
+    unaccounted = set(where_after) ^ {f"soak-{i:04d}" for i in returned}
+    assert unaccounted == set(), "every task on the server is a call's, and every call has one"
+    for i, task_id in returned.items():
+        assert where_after[f"soak-{i:04d}"] == (windows[i % WINDOWS], task_id)
+
+    assert requests_of_the_storm == attempts.total - len(recovered), "every request was ours"
     faults = sum(attempts.faults.values())
     assert set(attempts.faults) == set(KINDS), "every kind of fault happened"
-    assert 0.12 < faults / attempts.total < 0.28, (faults, attempts.total)
+    drawn = attempts.total - len(recovered) - attempts.rate_limited  # reached the fault slots
+    assert 0.12 < faults / drawn < 0.28, (faults, drawn)
+    assert attempts.rate_limited == ssm_server.throttled_count(REGISTER)
 
     count("soak:rounds")
     count("soak:registrations", REGISTRATIONS)
@@ -171,3 +211,21 @@ async def test_soak_registers_each_successful_call_exactly_once(
     count("soak:calls_failed_typed", len(failed))
     count("soak:tasks_reconciled", sum(names.values()))
     count("soak:orphans_of_lost_responses", len(orphans))
+    count("soak:rate_limited", attempts.rate_limited)
+    count("soak:failed_calls_with_token", len(failed))
+    count("soak:tokens_reconciled", len(recovered))
+    count("soak:orphans_found_by_token", len(orphans))
+    count("soak:registered_on_recovery", len(registered_on_recovery))
+    count("soak:tasks_after_recovery", sum(names_after.values()))
+    count("soak:tasks_unaccounted_for", len(unaccounted))
+    count("soak:duplicates", len(duplicates))
+
+
+async def tasks_on(
+    mw: MaintenanceWindowClient, windows: list[str]
+) -> dict[str, list[MaintenanceWindowTask]]:
+    """Every task of every window, by window."""
+    found: dict[str, list[MaintenanceWindowTask]] = {}
+    for window in windows:
+        found[window] = [t async for t in mw.paginate_maintenance_window_tasks(window)]
+    return found

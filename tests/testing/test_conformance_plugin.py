@@ -22,8 +22,8 @@ TESTS = """
 import pytest
 from aiobotocore.config import AioConfig
 
-from ssm_mw import MaintenanceWindowClient
-from ssm_mw.testing import EmbeddedSSMServer
+from ssm_mw import MaintenanceWindowClient, ThrottlingError, TransportError
+from ssm_mw.testing import EmbeddedSSMServer, MaintenanceWindowClientFactory
 
 WINDOWS = []
 
@@ -52,6 +52,28 @@ async def test_mw_client(mw_client, ssm_server, maintenance_window_id):
     assert isinstance(mw_client, MaintenanceWindowClient)
     await mw_client.describe_maintenance_window_tasks(maintenance_window_id)
     assert ssm_server.request_count("DescribeMaintenanceWindowTasks") == 1
+
+
+async def test_mw_client_factory_without_retries(
+    mw_client_factory, ssm_server, maintenance_window_id
+):
+    assert isinstance(mw_client_factory, MaintenanceWindowClientFactory)
+    ssm_server.inject_fault("DescribeMaintenanceWindowTasks", "ThrottlingException", times=None)
+    async with mw_client_factory(max_attempts=1) as mw:
+        with pytest.raises(ThrottlingError):
+            await mw.describe_maintenance_window_tasks(maintenance_window_id)
+    assert ssm_server.request_count("DescribeMaintenanceWindowTasks") == 1
+    async with mw_client_factory(max_attempts=3) as mw:
+        with pytest.raises(ThrottlingError):
+            await mw.describe_maintenance_window_tasks(maintenance_window_id)
+    assert ssm_server.request_count("DescribeMaintenanceWindowTasks") == 4
+
+
+async def test_mw_client_factory_read_timeout(mw_client_factory, ssm_server, maintenance_window_id):
+    ssm_server.inject_latency(2.0, operation="DescribeMaintenanceWindowTasks")
+    async with mw_client_factory(read_timeout=0.3, max_attempts=1) as mw:
+        with pytest.raises(TransportError, match="Read timeout"):
+            await mw.describe_maintenance_window_tasks(maintenance_window_id)
 """
 
 INI = """
@@ -63,7 +85,8 @@ filterwarnings = error
 
 
 def test_plugin_end_to_end(tmp_path: Path) -> None:
-    """The opt-in plugin gives a shared server, fresh windows, mw_client and a reset per test."""
+    """The opt-in plugin gives a shared server, fresh windows, mw_client, mw_client_factory
+    and a reset per test."""
     (tmp_path / "conftest.py").write_text(textwrap.dedent(CONFTEST))
     (tmp_path / "test_with_plugin.py").write_text(textwrap.dedent(TESTS))
     (tmp_path / "pytest.ini").write_text(INI)
@@ -75,7 +98,7 @@ def test_plugin_end_to_end(tmp_path: Path) -> None:
         timeout=100,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "5 passed" in result.stdout
 
 
 NO_ASYNCIO_CONFTEST = """

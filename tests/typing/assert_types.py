@@ -5,17 +5,25 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import attrs
+from aiobotocore.session import AioSession
+from botocore.exceptions import ClientError
+from types_aiobotocore_ssm import SSMClient
 from typing_extensions import assert_type
 
 from ssm_mw import (
     AutomationParameters,
     CutoffBehavior,
+    DocumentHashType,
     LambdaParameters,
     MaintenanceWindowClient,
     MaintenanceWindowTask,
     MaintenanceWindowTaskDetails,
+    NotificationConfig,
+    NotificationEvent,
+    NotificationType,
     RunCommandParameters,
     ServiceError,
+    ServiceValidationError,
     Target,
     TaskDefinition,
     TaskFilter,
@@ -29,6 +37,7 @@ from ssm_mw import (
     from_botocore,
     to_botocore,
 )
+from ssm_mw.testing import EmbeddedSSMServer, MaintenanceWindowClientFactory
 
 
 def definitions() -> None:
@@ -90,3 +99,52 @@ def errors(exc: ServiceError, bad: ValidationError) -> None:
     assert_type(exc.code, str)
     assert_type(exc.http_status, int | None)
     assert_type(bad.paths, tuple[str, ...])
+
+
+def enum_strings() -> None:
+    """The service's string values are accepted wherever an enum is, and read back as members."""
+    d = TaskDefinition(task_arn="x", task_type="LAMBDA", cutoff_behavior="CANCEL_TASK")
+    assert_type(d.task_type, TaskType)
+    assert_type(d.cutoff_behavior, CutoffBehavior | None)
+    assert_type(TaskUpdate(cutoff_behavior="CONTINUE_TASK").cutoff_behavior, CutoffBehavior | None)
+    assert_type(TaskFilter.task_type("LAMBDA", TaskType.AUTOMATION), TaskFilter)
+    params = RunCommandParameters(
+        document_hash_type="Sha256",
+        notification_config=NotificationConfig(
+            notification_events=("Failed", NotificationEvent.TIMED_OUT), notification_type="Command"
+        ),
+    )
+    assert_type(params.document_hash_type, DocumentHashType | None)
+    config = params.notification_config
+    if config is not None:
+        assert_type(config.notification_events, tuple[NotificationEvent, ...] | None)
+        assert_type(config.notification_type, NotificationType | None)
+
+
+async def options_and_stubs(ssm: SSMClient, server: EmbeddedSSMServer) -> None:
+    """boto3-style options; the client typed against types-aiobotocore-ssm."""
+    mw = MaintenanceWindowClient(
+        profile_name="ops",
+        region_name="eu-west-1",
+        max_attempts=1,
+        retry_mode="standard",
+        connect_timeout=2,
+        read_timeout=1.5,
+        max_pool_connections=16,
+    )
+    MaintenanceWindowClient(aws_access_key_id="a", aws_secret_access_key="b", aws_session_token="c")
+    MaintenanceWindowClient(session=server.aio_session(), endpoint_url=server.endpoint_url)
+    assert_type(server.aio_session(), AioSession)
+    assert_type(MaintenanceWindowClient.from_client(ssm), MaintenanceWindowClient)
+    assert_type(await mw.aiobotocore_client(), SSMClient)
+    factory = MaintenanceWindowClientFactory(server)
+    assert_type(factory(max_attempts=1, read_timeout=0.5), MaintenanceWindowClient)
+    server.inject_fault("GetMaintenanceWindowTask", "ThrottlingException", times="default")
+    server.inject_fault(None, "ThrottlingException", times=None, probability=0.5)
+
+
+def service_errors(exc: ServiceError, invalid: ServiceValidationError) -> None:
+    """A ServiceError is a botocore ClientError too."""
+    as_botocore: ClientError = exc
+    assert_type(as_botocore.operation_name, str)
+    assert_type(invalid.code, str)

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
-from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession
 from botocore.exceptions import (
     EndpointConnectionError,
     NoCredentialsError,
@@ -23,6 +21,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
     ProfileNotFound,
 )
+from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
 from .._client import MaintenanceWindowClient
 from .._errors import ServiceError, SsmMwError, TransportError, ValidationError, Violation
@@ -37,6 +36,8 @@ __all__ = [
     "CliUsageError",
     "EnumChoice",
     "Settings",
+    "SingleValueCommand",
+    "SingleValueGroup",
     "argument_path",
     "check_request",
     "cli",
@@ -68,6 +69,12 @@ _ARGUMENT_NAMES: Mapping[str, str] = {
     "max_errors": "--max-errors",
     "name": "--name",
     "description": "--description",
+    "region_name": "--region",
+    "profile_name": "--profile",
+    "endpoint_url": "--endpoint-url",
+    "max_attempts": "--max-attempts",
+    "connect_timeout": "--connect-timeout",
+    "read_timeout": "--read-timeout",
 }
 _WINDOW_IDS = re.compile(r"^window_ids\[\d+\]")
 _FILTERS = re.compile(r"^filters\[\d+\]")
@@ -79,8 +86,8 @@ class CliError(click.ClickException):
     exit_code = EXIT_FAILURE
 
     def show(self, file: Any = None) -> None:
-        """Print the one line on stderr."""
-        click.echo(f"error: {self.format_message()}", err=True)
+        """Print the one line on stderr (a message of several lines is joined into one)."""
+        click.echo(f"error: {' '.join(self.format_message().split())}", err=True)
 
 
 class CliUsageError(CliError):
@@ -116,6 +123,49 @@ class EnumChoice(_Choice):
         return super().convert(value.upper() if isinstance(value, str) else value, param, ctx)
 
 
+def _reject_repeats(command: click.Command, ctx: click.Context, args: Sequence[str]) -> None:
+    """Raise a usage error if an option that takes one value is given more than once.
+
+    click keeps the last value silently (``--file a.json --file b.yaml``
+    registers ``b.yaml``); here it is an error, before anything is done.
+    Options declared ``multiple`` (``--filter``) and flags may repeat.
+    """
+    if ctx.resilient_parsing:  # shell completion: never an error
+        return
+    _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+    seen: dict[str, int] = {}
+    for param in order:
+        if not isinstance(param, click.Option) or param.multiple or param.count or param.is_flag:
+            continue
+        seen[param.name or ""] = seen.get(param.name or "", 0) + 1
+        if seen[param.name or ""] == 2:
+            names = "/".join(param.opts)
+            raise click.UsageError(f"{names} may be given only once", ctx)
+
+
+class SingleValueCommand(click.Command):
+    """A command whose single-value options are rejected when repeated (exit 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Check for repeated options, then parse as click does."""
+        if args:
+            _reject_repeats(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
+class SingleValueGroup(click.Group):
+    """A group whose own single-value options, and whose commands', may not repeat."""
+
+    command_class = SingleValueCommand
+    group_class = type
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Check the group's own options for repeats, then parse as click does."""
+        if args:
+            _reject_repeats(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """The global options, handed to every command as the context object."""
@@ -123,6 +173,9 @@ class Settings:
     region: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
+    max_attempts: int | None = None
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
     debug: bool = False
 
 
@@ -186,7 +239,7 @@ def _one_line_usage(exc: click.UsageError) -> CliError:
     return cli_error(message, exc.exit_code)
 
 
-class App(click.Group):
+class App(SingleValueGroup):
     """The ``ssm-mw`` group: every error ends as one line on stderr and an exit status.
 
     ``main`` is the single top-level handler: click's usage errors exit 2,
@@ -295,10 +348,14 @@ def open_client(settings: Settings, *, pool: int | None = None) -> MaintenanceWi
     ``pool`` raises the HTTP connection pool to at least that many connections.
     """
     region = settings.region or os.environ.get("AWS_REGION") or None
-    session = AioSession(profile=settings.profile) if settings.profile else None
-    config = AioConfig(max_pool_connections=pool) if pool is not None and pool > 10 else None
     return MaintenanceWindowClient(
-        region_name=region, endpoint_url=settings.endpoint_url, session=session, config=config
+        region_name=region,
+        endpoint_url=settings.endpoint_url,
+        profile_name=settings.profile or None,
+        max_attempts=settings.max_attempts,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        max_pool_connections=pool if pool is not None and pool > 10 else None,
     )
 
 
@@ -323,10 +380,40 @@ def _enable_debug(ctx: click.Context) -> None:
     ctx.find_root().call_on_close(undo)
 
 
+def _endpoint_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--endpoint-url`` as botocore will (a usage error, not a failure later)."""
+    if value is not None and not (
+        is_valid_endpoint_url(value) or is_valid_ipv6_endpoint_url(value)
+    ):
+        raise click.BadParameter(
+            f"{value!r} is not a valid URL (e.g. http://127.0.0.1:5000)", ctx, param
+        )
+    return value
+
+
+#: The checks of the global options, by parameter name (they run before and after a command).
+_GLOBAL_CHECKS: Mapping[str, Callable[[click.Context, click.Parameter, Any], Any]] = {
+    "endpoint_url": _endpoint_url,
+}
+
+#: The types of the global options that are numbers.
+_ATTEMPTS = click.IntRange(min=1)
+_SECONDS = click.FloatRange(min=0, min_open=True)
+_HELP = {
+    "max_attempts": "Total attempts per request, the first included (default: 3, or "
+    "AWS_MAX_ATTEMPTS); 1 turns retries off.",
+    "connect_timeout": "Seconds to wait for a connection (default 60).",
+    "read_timeout": "Seconds to wait for data on a connection (default 60).",
+}
+
+
 def _set_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     """Callback of a global option given after a command: it wins over the one before."""
     if value is None or value is False:
         return
+    check = _GLOBAL_CHECKS.get(param.name or "")
+    if check is not None:
+        value = check(ctx, param, value)
     settings = ctx.find_object(Settings) or Settings()
     ctx.obj = attrs.evolve(settings, **{param.name: value})
     if param.name == "debug":
@@ -346,6 +433,9 @@ def global_options(command: F) -> F:
         late("--region", metavar="REGION", help="AWS Region (may also precede the command)."),
         late("--profile", metavar="NAME", help="Named profile (may also precede the command)."),
         late("--endpoint-url", metavar="URL", help="SSM endpoint (may also precede the command)."),
+        late("--max-attempts", type=_ATTEMPTS, metavar="N", help=_HELP["max_attempts"]),
+        late("--connect-timeout", type=_SECONDS, metavar="S", help=_HELP["connect_timeout"]),
+        late("--read-timeout", type=_SECONDS, metavar="S", help=_HELP["read_timeout"]),
         late("--debug", is_flag=True, help="Log requests and show tracebacks."),
     )
     for option in reversed(options):
@@ -386,8 +476,12 @@ class _StderrHandler(logging.Handler):
 @click.option(
     "--endpoint-url",
     metavar="URL",
+    callback=_endpoint_url,
     help="SSM endpoint, e.g. the one `ssm-mw serve` prints (default: AWS_ENDPOINT_URL).",
 )
+@click.option("--max-attempts", type=_ATTEMPTS, metavar="N", help=_HELP["max_attempts"])
+@click.option("--connect-timeout", type=_SECONDS, metavar="S", help=_HELP["connect_timeout"])
+@click.option("--read-timeout", type=_SECONDS, metavar="S", help=_HELP["read_timeout"])
 @click.option(
     "--debug",
     is_flag=True,
@@ -401,12 +495,23 @@ def cli(
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
+    max_attempts: int | None,
+    connect_timeout: float | None,
+    read_timeout: float | None,
     debug: bool,
 ) -> None:
     """ssm-mw: see and change AWS SSM maintenance-window tasks.
 
     Try it without an AWS account: `ssm-mw demo`.
     """
-    ctx.obj = Settings(region=region, profile=profile, endpoint_url=endpoint_url, debug=debug)
+    ctx.obj = Settings(
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        max_attempts=max_attempts,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        debug=debug,
+    )
     if debug:
         _enable_debug(ctx)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import signal
+from collections.abc import Callable, Generator, Sequence
+from contextlib import contextmanager
 
 import click
 from rich.console import Console
@@ -18,11 +21,22 @@ from rich.progress import (
 from .._client import MaintenanceWindowClient
 from .._converter import describe_request
 from .._enums import CutoffBehavior, TaskType
-from .._fleet import CutoffProgress, CutoffReport, set_cutoff_behavior
-from ._app import EnumChoice, Settings, check_request, global_options, open_client, run_async
+from .._fleet import CutoffCancelledError, CutoffProgress, CutoffReport, set_cutoff_behavior
+from ._app import (
+    EnumChoice,
+    Settings,
+    SingleValueCommand,
+    check_request,
+    global_options,
+    open_client,
+    run_async,
+)
 from ._render import console, cutoff_report_json, cutoff_report_table, echo_json, error_text
 
 __all__ = ["apply_cutoff", "set_cutoff"]
+
+#: The exit status of an interrupted command (128 + SIGINT), as shells report Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 async def apply_cutoff(
@@ -40,7 +54,9 @@ async def apply_cutoff(
     """Run :func:`set_cutoff_behavior`, with a progress bar on a terminal, and print the report.
 
     The ``set-cutoff`` command and the demo share this path. Every failure is
-    also written to ``err``, one line each.
+    also written to ``err``, one line each. Cancelled, it prints the partial
+    report the same way, says so on ``err``, and re-raises the
+    :class:`CutoffCancelledError`.
     """
 
     async def run(progress: Callable[[CutoffProgress], None] | None) -> CutoffReport:
@@ -75,9 +91,36 @@ async def apply_cutoff(
                 total = None if listing and p.tasks_total == 0 else p.tasks_total
                 bar.update(job, description=description, total=total, completed=p.tasks_done)
 
-            report = await run(show)
+            try:
+                report = await run(show)
+            except CutoffCancelledError as exc:
+                interrupted: CutoffCancelledError | None = exc
+                report = exc.report
+            else:
+                interrupted = None
     else:
-        report = await run(None)
+        try:
+            report = await run(None)
+        except CutoffCancelledError as exc:
+            interrupted, report = exc, exc.report
+        else:
+            interrupted = None
+    _print_report(report, out, err, output)
+    if interrupted is not None:
+        err.print(
+            f"interrupted: stopped after {len(report.changes)} tasks "
+            f"({len(report.changed)} changed, {len(report.failed)} failed); "
+            f"{interrupted.windows_listed} of {interrupted.windows_total} windows listed. "
+            "Tasks not in the table were not changed; run the command again to finish.",
+            markup=False,
+            highlight=False,
+            style="yellow",
+        )
+        raise interrupted
+    return report
+
+
+def _print_report(report: CutoffReport, out: Console, err: Console, output: str) -> None:
     if output == "json":
         echo_json(cutoff_report_json(report))
     else:
@@ -94,10 +137,43 @@ async def apply_cutoff(
             highlight=False,
             style="red",
         )
-    return report
+    if report.throttled_retries:
+        err.print(
+            f"throttled: {report.throttled_retries} requests were sent again",
+            markup=False,
+            highlight=False,
+        )
 
 
-@click.command("set-cutoff")
+@contextmanager
+def _cancel_on_sigint(task: asyncio.Task[object] | None, flag: list[bool]) -> Generator[None]:
+    """While the block runs, SIGINT (Ctrl-C) cancels ``task`` and sets ``flag[0]``.
+
+    Through the event loop, so that it behaves the same on Python 3.10 to
+    3.13: the run sees a cancellation (its in-flight updates end, its partial
+    report is printed), never a ``KeyboardInterrupt`` raised at random.
+    Where the loop cannot handle signals (Windows, another thread), Ctrl-C
+    stays Python's ``KeyboardInterrupt``.
+    """
+    loop = asyncio.get_running_loop()
+
+    def interrupt() -> None:
+        flag[0] = True
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, interrupt)
+    except (NotImplementedError, RuntimeError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+@click.command("set-cutoff", cls=SingleValueCommand)
 @click.argument(
     "behavior",
     type=EnumChoice([b.value for b in CutoffBehavior]),
@@ -146,7 +222,7 @@ def set_cutoff(
 
     \b
     Example:
-      ssm-mw set-cutoff CANCEL_TASK mw-0c50858d01EXAMPLE mw-0a1b2c3d4e5fEXAMPLE --dry-run
+      ssm-mw set-cutoff CANCEL_TASK mw-0123456789abcdef0 mw-0a1b2c3d4e5f6a7b8 --dry-run
     """
     settings = ctx.find_object(Settings) or Settings()
     for window_id in window_ids:  # before any client is made: bad input first
@@ -154,20 +230,35 @@ def set_cutoff(
     chosen = CutoffBehavior(behavior.upper())
     kind = TaskType(task_type.upper()) if task_type is not None else None
 
-    async def run() -> CutoffReport:
-        async with open_client(settings, pool=concurrency) as mw:
-            return await apply_cutoff(
-                mw,
-                window_ids,
-                chosen,
-                task_type=kind,
-                concurrency=concurrency,
-                dry_run=dry_run,
-                out=console(),
-                err=console(stderr=True),
-                output=output,
-            )
+    async def run() -> CutoffReport | None:
+        interrupted = [False]
+        task = asyncio.current_task()
+        try:
+            with _cancel_on_sigint(task, interrupted):
+                async with open_client(settings, pool=concurrency) as mw:
+                    return await apply_cutoff(
+                        mw,
+                        window_ids,
+                        chosen,
+                        task_type=kind,
+                        concurrency=concurrency,
+                        dry_run=dry_run,
+                        out=console(),
+                        err=console(stderr=True),
+                        output=output,
+                    )
+        except asyncio.CancelledError as exc:
+            if not interrupted[0]:
+                raise
+            if not isinstance(exc, CutoffCancelledError):  # before the run began, or after
+                console(stderr=True).print("error: interrupted", markup=False, highlight=False)
+            uncancel = getattr(task, "uncancel", None)  # Python 3.11+
+            if uncancel is not None:
+                uncancel()
+            return None  # the partial report is printed; Ctrl-C before the run: nothing
 
     report = run_async(run())
+    if report is None:
+        ctx.exit(EXIT_INTERRUPTED)
     if not report.ok:
         ctx.exit(1)

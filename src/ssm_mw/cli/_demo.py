@@ -22,7 +22,7 @@ from .._invocation import (
     StepFunctionsParameters,
 )
 from .._models import MaintenanceWindowTask, Target, TaskDefinition
-from ._app import CliError, Settings, run_async
+from ._app import CliError, Settings, SingleValueCommand, run_async
 from ._cutoff import apply_cutoff
 from ._render import console, task_details_table, tasks_table
 
@@ -33,6 +33,8 @@ __all__ = ["demo", "serve"]
 
 _DEMO_PAGE_SIZE = 10  # the smallest page DescribeMaintenanceWindowTasks allows
 _ACCOUNT = "123456789012"
+#: The exit status of an interrupted command (128 + SIGINT), as in ``App.main``.
+_EXIT_INTERRUPTED = 130
 
 
 def _definitions(region: str) -> list[TaskDefinition]:
@@ -145,7 +147,7 @@ async def _run_demo(server: EmbeddedSSMServer, out: Console, err: Console) -> No
     )
 
 
-@click.command()
+@click.command(cls=SingleValueCommand)
 def demo() -> None:
     """Show the library at work on the embedded backend; needs no AWS account.
 
@@ -161,7 +163,7 @@ def demo() -> None:
         run_async(_run_demo(server, out, err))
 
 
-@click.command()
+@click.command(cls=SingleValueCommand)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -184,14 +186,17 @@ def serve(settings: Settings, port: int, host: str, windows: int) -> None:
 
     Prints its endpoint (and the ids of the windows it created): point any
     command at it with --endpoint-url and --region, with any credentials.
-    The Region is --region (default us-east-1).
+    The Region is --region (default us-east-1). Exits 130 after Ctrl+C
+    (SIGINT), as every interrupted command does, and 0 after SIGTERM.
     """
     from ..testing import EmbeddedSSMServer
 
     region = settings.region or "us-east-1"
     stop = threading.Event()
+    received: list[int] = []
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
         stop.set()
 
     server = EmbeddedSSMServer(region_name=region, host=host, port=port)
@@ -218,3 +223,7 @@ def serve(settings: Settings, port: int, host: str, windows: int) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         server.stop()
+    if received and received[0] == signal.SIGINT:
+        click.echo("Stopped (interrupted).", err=True)
+        raise click.exceptions.Exit(_EXIT_INTERRUPTED)
+    click.echo("Stopped.", err=True)

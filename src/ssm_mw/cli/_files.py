@@ -21,6 +21,7 @@ import yaml
 
 from .._converter import CALL_MEMBERS, from_botocore, to_botocore
 from .._errors import ResponseError, ValidationError, Violation
+from .._models import TaskDefinition, TaskUpdate
 from .._shapes import (
     Shape,
     list_member,
@@ -34,7 +35,8 @@ from ._app import CliUsageError, argument_path
 
 __all__ = ["DefinitionFile", "check_definition", "load_definition", "to_model"]
 
-T = TypeVar("T")
+#: The request models a definition file becomes.
+T = TypeVar("T", TaskDefinition, TaskUpdate)
 
 Key = str | int
 _Position = tuple[int, int]

@@ -285,6 +285,8 @@ def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
         "changed": len(report.changed),
         "unchanged": len(report.unchanged),
         "failed": len(report.failed),
+        "throttled_retries": report.throttled_retries,
+        "complete": report.complete,
         "changes": [
             {
                 "window_id": c.window_id,

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .._converter import call_members, describe_request, get_request, wire_names
+from .._converter import CALL_MEMBERS, call_members, describe_request, get_request, wire_names
 from .._enums import CutoffBehavior, TaskType
 from .._models import (
     MaintenanceWindowTask,
@@ -21,6 +21,7 @@ from ._app import (
     CliUsageError,
     EnumChoice,
     Settings,
+    SingleValueGroup,
     argument_path,
     check_request,
     global_options,
@@ -64,7 +65,7 @@ def _filters(
     return tuple(_parse_filter(v) for v in value)
 
 
-@click.group()
+@click.group(cls=SingleValueGroup)
 def tasks() -> None:
     """List, show, register and update the tasks of a maintenance window."""
 
@@ -151,16 +152,26 @@ _FILE_HELP = "A JSON or YAML file in the botocore request shape (without the ids
     metavar="TOKEN",
     help="Idempotency token: registering again with it returns the same task.",
 )
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help='table: the new task id alone; json: {"WindowTaskId": ...}, as the API answers.',
+)
 @global_options
 @click.pass_obj
-def register_task(settings: Settings, window_id: str, path: str, client_token: str | None) -> None:
+def register_task(
+    settings: Settings, window_id: str, path: str, client_token: str | None, output: str
+) -> None:
     """Register a task from a definition file; print its new WindowTaskId.
 
     \b
     Example definition (YAML):
       TaskArn: AWS-RunShellScript
       TaskType: RUN_COMMAND
-      Targets: [{Key: WindowTargetIds, Values: [e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE]}]
+      Targets: [{Key: WindowTargetIds, Values: [e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3]}]
       MaxConcurrency: "2"
       MaxErrors: "1"
       CutoffBehavior: CANCEL_TASK
@@ -179,7 +190,11 @@ def register_task(settings: Settings, window_id: str, path: str, client_token: s
                 window_id, definition, client_token=client_token
             )
 
-    click.echo(run_async(register()))
+    task_id = run_async(register())
+    if output == "json":
+        echo_json({CALL_MEMBERS["window_task_id"]: task_id})
+    else:
+        click.echo(task_id)
 
 
 #: The wire name of each member of an update, by the parameter of its ``tasks update`` option.
@@ -232,9 +247,9 @@ def update_task(
 
     \b
     Examples:
-      ssm-mw tasks update mw-0c50858d01EXAMPLE 4f7ca192-7e9a-40fe-9192-5cb15EXAMPLE \\
+      ssm-mw tasks update mw-0123456789abcdef0 4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d \\
           --cutoff-behavior CANCEL_TASK --priority 1
-      ssm-mw tasks update mw-0c50858d01EXAMPLE 4f7ca192-7e9a-40fe-9192-5cb15EXAMPLE -f task.yaml
+      ssm-mw tasks update mw-0123456789abcdef0 4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d -f task.yaml
     """
     source: DefinitionFile | None = load_definition(path) if path is not None else None
     data: dict[str, Any] = dict(source.data) if source is not None else {}

@@ -9,7 +9,16 @@ moto is imported only when a server starts (or :func:`install` runs), so
 importing this package is cheap. Install the ``testing`` extra to use it.
 """
 
+from .._public import publish as _publish
 from ._backend import DEFAULT_MAX_TASKS_PER_WINDOW, install
+from ._factory import MaintenanceWindowClientFactory
 from ._server import EmbeddedSSMServer
 
-__all__ = ["DEFAULT_MAX_TASKS_PER_WINDOW", "EmbeddedSSMServer", "install"]
+__all__ = [
+    "DEFAULT_MAX_TASKS_PER_WINDOW",
+    "EmbeddedSSMServer",
+    "MaintenanceWindowClientFactory",
+    "install",
+]
+
+_publish(__name__, globals(), __all__)

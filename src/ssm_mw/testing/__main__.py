@@ -1,12 +1,15 @@
 """Run the embedded SSM backend on its own: ``python -m ssm_mw.testing --port N``.
 
-Prints the endpoint URL on one line, then serves until SIGINT or SIGTERM and
-exits 0.
+``--throttle RATE`` rate-limits requests (a token bucket, requests a second;
+see :meth:`EmbeddedSSMServer.throttle`), for all operations or, with
+``--throttle-operation``, one. Prints the endpoint URL on one line, then
+serves until SIGINT or SIGTERM and exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -31,13 +34,46 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_TASKS_PER_WINDOW,
         help=f"task limit per window (default {DEFAULT_MAX_TASKS_PER_WINDOW})",
     )
+    parser.add_argument(
+        "--throttle",
+        type=_positive,
+        default=None,
+        metavar="RATE",
+        help="refuse requests beyond RATE a second with ThrottlingException (default: no limit)",
+    )
+    parser.add_argument(
+        "--throttle-burst",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="requests the limit lets through at once (default: one second's worth)",
+    )
+    parser.add_argument(
+        "--throttle-operation",
+        default=None,
+        metavar="OPERATION",
+        help="limit only this operation, e.g. UpdateMaintenanceWindowTask (default: all)",
+    )
     parser.add_argument("--log-requests", action="store_true", help="log each request to stderr")
     return parser
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until SIGINT or SIGTERM; return the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.throttle is None and (args.throttle_burst or args.throttle_operation):
+        parser.error("--throttle-burst and --throttle-operation need --throttle RATE")
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -51,6 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_tasks_per_window=args.max_tasks_per_window,
         log_requests=args.log_requests,
     )
+    if args.throttle is not None:
+        try:
+            server.throttle(
+                args.throttle, burst=args.throttle_burst, operation=args.throttle_operation
+            )
+        except ValueError as exc:
+            parser.error(str(exc))
     try:
         server.start()
     except OSError as exc:

@@ -1,6 +1,7 @@
-"""Fault and latency injection, and request counting (private).
+"""Fault and latency injection, rate limits, and request counting (private).
 
-:class:`FaultController` holds the state, guarded by a lock since the server
+:class:`FaultController` holds the state (faults, latency, the
+:class:`TokenBucket` of each rate limit, the counters), guarded by a lock since the server
 handles each request on its own thread. :class:`FaultInjectingApp` is the WSGI
 middleware in front of moto's application that applies it.
 """
@@ -22,10 +23,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["ANY_OPERATION", "Fault", "FaultController", "FaultInjectingApp"]
+__all__ = [
+    "ANY_OPERATION",
+    "THROTTLED",
+    "Fault",
+    "FaultController",
+    "FaultInjectingApp",
+    "TokenBucket",
+]
 
 #: The key under which faults and latency for every operation are kept.
 ANY_OPERATION = "*"
+
+Clock = Callable[[], float]
 
 
 @dataclass
@@ -38,6 +48,48 @@ class Fault:
     remaining: int | None
     probability: float | None
     after_commit: bool
+
+
+#: What a request refused by a rate limit gets: the service's own answer to a burst.
+THROTTLED = Fault(
+    code="ThrottlingException",
+    message="Rate exceeded",
+    status=400,
+    remaining=None,
+    probability=None,
+    after_commit=False,
+)
+
+
+class TokenBucket:
+    """A token bucket: ``rate`` tokens a second, at most ``burst`` kept; one per request.
+
+    It starts full. ``clock`` gives seconds (``time.monotonic`` by default; a
+    test may pass a clock it moves itself). Not thread-safe on its own: the
+    :class:`FaultController` lock guards it.
+    """
+
+    def __init__(self, rate: float, burst: float, clock: Clock = time.monotonic) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._tokens = burst
+        self._last = clock()
+
+    def _refill(self) -> None:
+        now = self._clock()
+        if now > self._last:
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = max(self._last, now)
+
+    def has_token(self) -> bool:
+        """Whether a request may pass now (refilling first); consumes nothing."""
+        self._refill()
+        return self._tokens >= 1
+
+    def take(self) -> None:
+        """Consume one token (after :meth:`has_token` said yes)."""
+        self._tokens -= 1
 
 
 @dataclass(frozen=True)
@@ -56,6 +108,8 @@ class FaultController:
         self._latency: dict[str, float] = {}
         self._counts: Counter[str] = Counter()
         self._total = 0
+        self._buckets: dict[str, TokenBucket] = {}
+        self._throttled: Counter[str] = Counter()
 
     def reset(self, seed: int | None) -> None:
         """Clear faults, latency and counters, and reseed the random source."""
@@ -65,6 +119,8 @@ class FaultController:
             self._latency.clear()
             self._counts.clear()
             self._total = 0
+            self._buckets.clear()
+            self._throttled.clear()
 
     def reseed(self, seed: int | None) -> None:
         """Reseed the random source that probabilistic faults draw from."""
@@ -92,6 +148,21 @@ class FaultController:
             else:
                 self._latency[operation] = seconds
 
+    def set_throttle(self, operation: str, bucket: TokenBucket | None) -> None:
+        """Set (or, with ``None``, remove) the rate limit of one operation or of ``"*"``."""
+        with self._lock:
+            if bucket is None:
+                self._buckets.pop(operation, None)
+            else:
+                self._buckets[operation] = bucket
+
+    def throttled_count(self, operation: str | None) -> int:
+        """Requests refused by a rate limit, for one operation or in all (``None``)."""
+        with self._lock:
+            if operation is None:
+                return sum(self._throttled.values())
+            return self._throttled[operation]
+
     def request_count(self, operation: str | None) -> int:
         """Requests seen for one operation, or in all (``None``)."""
         with self._lock:
@@ -105,7 +176,19 @@ class FaultController:
                 return _Decision(0.0, None)
             self._counts[operation] += 1
             latency = self._latency.get(operation, self._latency.get(ANY_OPERATION, 0.0))
+            if self._refused(operation):
+                self._throttled[operation] += 1
+                return _Decision(latency, THROTTLED)
             return _Decision(latency, self._pick_fault(operation))
+
+    def _refused(self, operation: str) -> bool:
+        """Whether a rate limit refuses the request; if not, take a token from each limit."""
+        buckets = [b for k in (operation, ANY_OPERATION) if (b := self._buckets.get(k))]
+        if not all(b.has_token() for b in buckets):
+            return True
+        for bucket in buckets:
+            bucket.take()
+        return False
 
     def _pick_fault(self, operation: str) -> Fault | None:
         for key in (operation, ANY_OPERATION):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 import math
 import os
 import secrets
 import threading
+import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._backend import (
     DEFAULT_MAX_TASKS_PER_WINDOW,
@@ -21,9 +21,11 @@ from ._backend import (
 )
 from ._faults import (
     ANY_OPERATION,
+    Clock,
     Fault,
     FaultController,
     FaultInjectingApp,
+    TokenBucket,
     validate_fault_args,
 )
 from ._model import operation_names
@@ -35,10 +37,6 @@ if TYPE_CHECKING:
     from ._moto_server import WrappedMotoServer
 
 __all__ = ["EmbeddedSSMServer"]
-
-
-class _Default(enum.Enum):
-    TIMES = "times"
 
 
 class EmbeddedSSMServer:
@@ -233,7 +231,7 @@ class EmbeddedSSMServer:
         return ssm_backends[self._account_id][self._region_name]
 
     def reset(self) -> None:
-        """Clear windows, tasks, client tokens, counters, faults and latency.
+        """Clear windows, tasks, client tokens, counters, faults, latency and rate limits.
 
         Restores the constructor's ``max_tasks_per_window`` and ``seed``.
         """
@@ -264,12 +262,57 @@ class EmbeddedSSMServer:
         """Requests the server has seen for ``operation`` (e.g. ``"GetMaintenanceWindowTask"``,
         from the ``X-Amz-Target`` header), or in all (``None`` or ``"*"``).
 
-        Faulted requests count too; windows made by :meth:`create_maintenance_window`
+        Faulted and throttled requests count too; windows made by :meth:`create_maintenance_window`
         do not, since they are not requests.
         """
         if operation in (None, ANY_OPERATION):
             return self._faults.request_count(None)
         return self._faults.request_count(_check_operation(operation))
+
+    def throttled_count(self, operation: str | None = None) -> int:
+        """Requests refused by a rate limit (see :meth:`throttle`) for ``operation``,
+        or in all (``None`` or ``"*"``). They are part of :meth:`request_count` too."""
+        if operation in (None, ANY_OPERATION):
+            return self._faults.throttled_count(None)
+        return self._faults.throttled_count(_check_operation(operation))
+
+    # --- faults, rate limits and latency --------------------------------
+
+    def throttle(
+        self,
+        rate: float | None,
+        *,
+        burst: float | None = None,
+        operation: str | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """Rate-limit requests to ``rate`` a second, as the service does; ``None`` removes it.
+
+        A token bucket: it holds up to ``burst`` tokens (default: one second's
+        worth, ``max(rate, 1)``), starts full, gains ``rate`` tokens a second,
+        and each request takes one. A request that finds no token is refused
+        the way AWS refuses a burst: HTTP 400, ``ThrottlingException``,
+        ``Rate exceeded``; it does not reach the backend. ``operation`` is an
+        SSM operation name (a limit of its own), or ``None``/``"*"`` for one
+        limit shared by all operations; a request must pass both when both
+        are set. Setting a limit replaces the operation's previous one, with a
+        full bucket. Refused requests count in :meth:`request_count` and in
+        :meth:`throttled_count`; a refusal wins over an injected fault.
+        ``clock`` (seconds, ``time.monotonic`` by default) lets a test move
+        time itself.
+        """
+        key = ANY_OPERATION if operation in (None, ANY_OPERATION) else _check_operation(operation)
+        if rate is None:
+            self._faults.set_throttle(key, None)
+            return
+        checked = _check_rate("rate", rate)
+        depth = max(checked, 1.0) if burst is None else _check_rate("burst", burst)
+        if depth < 1:
+            raise ValueError(f"burst must be at least 1 (one request), not {burst!r}")
+        if clock is not None and not callable(clock):
+            raise ValueError(f"clock must be a function that returns seconds, not {clock!r}")
+        bucket = TokenBucket(checked, depth, time.monotonic if clock is None else clock)
+        self._faults.set_throttle(key, bucket)
 
     # --- faults and latency ---------------------------------------------
 
@@ -279,7 +322,7 @@ class EmbeddedSSMServer:
         code: str,
         *,
         status: int = 400,
-        times: int | _Default | None = _Default.TIMES,
+        times: int | Literal["default"] | None = "default",
         probability: float | None = None,
         after_commit: bool = False,
         message: str | None = None,
@@ -288,14 +331,14 @@ class EmbeddedSSMServer:
 
         ``operation`` is an SSM operation name, or ``None``/``"*"`` for any.
         ``times`` is how many requests fail (``None``: no limit; ``0`` clears
-        the fault of that operation); it defaults to 1, or to no limit when
-        ``probability`` is given. With ``probability``, each matching request
+        the fault of that operation); ``"default"`` (the default) is 1, or no
+        limit when ``probability`` is given. With ``probability``, each matching request
         fails with that chance (see :meth:`reseed`). With ``after_commit``, the
         operation takes effect and then the error is returned instead of its
         response. Setting a fault replaces the operation's previous one.
         """
         key = ANY_OPERATION if operation in (None, ANY_OPERATION) else _check_operation(operation)
-        if isinstance(times, _Default):
+        if times == "default":
             times = None if probability is not None else 1
         validate_fault_args(status, times, probability)
         _check_code(code)
@@ -362,6 +405,17 @@ def _check_seconds(seconds: object) -> float:
     ):
         raise ValueError(f"seconds must be a finite number >= 0, not {seconds!r}")
     return float(seconds)
+
+
+def _check_rate(name: str, value: object) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(f"{name} must be a finite number > 0 (requests a second), not {value!r}")
+    return float(value)
 
 
 def _check_limit(limit: object) -> None:

@@ -11,6 +11,14 @@ Fixtures:
 ``mw_client``
     an opened :class:`ssm_mw.MaintenanceWindowClient` bound to the server
     (async; needs pytest-asyncio).
+``mw_client_factory``
+    a :class:`~ssm_mw.testing.MaintenanceWindowClientFactory`: makes clients bound to the
+    server with other options, for tests of retry budgets and timeouts::
+
+        async def test_no_retries(ssm_server, mw_client_factory, maintenance_window_id):
+            ssm_server.inject_fault("GetMaintenanceWindowTask", "ThrottlingException")
+            async with mw_client_factory(max_attempts=1) as mw:
+                ...
 
 The server is reset (windows, tasks, counters, faults, latency, limits) before
 each test that uses it. moto is imported only when the server starts. Override
@@ -24,12 +32,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ._factory import MaintenanceWindowClientFactory
 from ._server import EmbeddedSSMServer
 
 if TYPE_CHECKING:
     from ssm_mw import MaintenanceWindowClient
 
-__all__ = ["maintenance_window_id", "mw_client", "ssm_server"]
+__all__ = [
+    "maintenance_window_id",
+    "mw_client",
+    "mw_client_factory",
+    "ssm_server",
+]
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +96,9 @@ async def mw_client(ssm_server: EmbeddedSSMServer) -> AsyncIterator[MaintenanceW
         session=ssm_server.aio_session(),
     ) as client:
         yield client
+
+
+@pytest.fixture
+def mw_client_factory(ssm_server: EmbeddedSSMServer) -> MaintenanceWindowClientFactory:
+    """Clients bound to ``ssm_server`` with other options: ``mw_client_factory(max_attempts=1)``."""
+    return MaintenanceWindowClientFactory(ssm_server)

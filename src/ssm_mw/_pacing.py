@@ -1,0 +1,252 @@
+"""Fleet work that adapts to throttling (private): :class:`Pacer`.
+
+Many coroutines of one fleet run (``set_cutoff_behavior``, ``apply``) share
+one :class:`Pacer`. It has a send rate per operation, which every attempt
+of that operation on the client waits for, botocore's own retries included:
+
+* no pacing until the service first throttles the operation;
+* on a throttled answer, the rate drops to 4/5 of itself (the first time,
+  of the rate the service accepted so far, over up to the last second);
+  throttled answers to requests sent before that drop say nothing new and
+  are only counted;
+* on accepted answers it grows again along CUBIC's curve (TCP's, and
+  botocore's adaptive mode's): quickly back towards the rate that was
+  throttled, slowly around it, then faster beyond it, never beyond twice the
+  accepted rate; so it keeps probing for the limit and settles around it;
+* never below ``min_rate`` (0.5 a second, as botocore's adaptive mode).
+
+:meth:`Pacer.send` makes one call and, when it still fails with
+:class:`~ssm_mw.ThrottlingError` after botocore's retries, sends it again
+(paced like every other attempt) instead of failing: a call fails for
+throttling only when the service accepted no request of that operation for
+``give_up_after`` seconds (60), i.e. when the limit does not allow the work at
+all. It counts every throttled answer; :attr:`Pacer.throttled_retries` is how
+many of them were followed by another attempt.
+
+The pacing hooks are botocore events of the client (``before-send`` and
+``needs-retry`` of each operation), registered by :meth:`Pacer.attached` for
+the run and removed afterwards; with ``pace=False`` the Pacer only counts and
+re-sends, and leaves the rate to the client's retry mode (e.g. botocore's
+``adaptive``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import contextvars
+import itertools
+import random
+import time
+from collections.abc import Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._errors import ThrottlingError
+
+if TYPE_CHECKING:
+    from ._client import MaintenanceWindowClient
+
+__all__ = ["Pacer"]
+
+T = TypeVar("T")
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[Any]]
+
+_DECREASE = 0.8  # the share of the rate kept after a throttled answer
+_GROWTH = 0.4  # CUBIC's constant, as a share of the rate last throttled (per second cubed)
+_MIN_SPAN = 0.05  # seconds: the shortest time over which the accepted rate is measured
+_WINDOW = 1.0  # seconds over which the accepted rate is measured
+_MAX_SCALE = 2.0  # the rate never exceeds this multiple of the accepted rate
+_THROTTLING_CODES = frozenset(ThrottlingError.codes)
+_ids = itertools.count()
+#: When the current attempt was sent: set by the ``before-send`` hook, read by
+#: ``needs-retry``, which botocore runs in the same task for the same attempt.
+_SENT_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "ssm_mw_pacer_sent_at", default=None
+)
+
+
+class _Rate:
+    """The send rate of one operation (``None``: not paced yet)."""
+
+    def __init__(self, clock: Clock, min_rate: float) -> None:
+        self._clock = clock
+        self._min_rate = min_rate
+        self.rate: float | None = None
+        self._next = 0.0  # the earliest time of the next send
+        self._first = clock()
+        self._last_cut = -1e18
+        self._w_max = 0.0  # the rate at which the service last throttled
+        self._k = 0.0  # seconds after a cut at which the rate is back at _w_max
+        self._accepted: collections.deque[float] = collections.deque()
+        self.last_accepted = self._first  # (the run's start, before any answer)
+        self.throttled = 0
+
+    def delay(self) -> float:
+        """Reserve the next send slot; how long to wait for it."""
+        if self.rate is None:
+            return 0.0
+        now = self._clock()
+        at = max(now, self._next)
+        self._next = at + 1.0 / self.rate
+        return at - now
+
+    def _accepted_rate(self, now: float) -> float:
+        while self._accepted and self._accepted[0] < now - _WINDOW:
+            self._accepted.popleft()
+        return len(self._accepted) / max(min(_WINDOW, now - self._first), _MIN_SPAN)
+
+    def accepted(self) -> None:
+        now = self._clock()
+        self._accepted.append(now)
+        self.last_accepted = now
+        if self.rate is not None:
+            t = now - self._last_cut - self._k
+            cubic = self._w_max * (1 + _GROWTH * t * t * t)
+            cap = max(self._min_rate, _MAX_SCALE * self._accepted_rate(now))
+            self.rate = max(self._min_rate, min(cubic, cap))
+
+    def refused(self, sent_at: float | None) -> None:
+        now = self._clock()
+        self.throttled += 1
+        if sent_at is not None and sent_at < self._last_cut:
+            return  # sent before the last cut: it says nothing about the new rate
+        self._last_cut = now
+        # The rate that was throttled: the pacer's own, or (not paced yet) the accepted one.
+        base = self._accepted_rate(now) if self.rate is None else self.rate
+        self._w_max = max(self._min_rate, base)
+        self.rate = max(self._min_rate, _DECREASE * self._w_max)
+        self._k = ((1 - _DECREASE) / _GROWTH) ** (1 / 3)
+        self._next = max(self._next, now)
+
+
+class Pacer:
+    """Client-side rate adaptation shared by the coroutines of one fleet run.
+
+    Use::
+
+        pacer = Pacer()
+        with pacer.attached(client):
+            details = await pacer.send(UPDATE, lambda: client.update_maintenance_window_task(...))
+        pacer.throttled_retries
+    """
+
+    def __init__(
+        self,
+        *,
+        pace: bool = True,
+        min_rate: float = 0.5,
+        give_up_after: float = 60.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._pace = pace
+        self._min_rate = min_rate
+        self._give_up_after = give_up_after
+        self._clock = clock
+        self._sleep = sleep
+        self._rates: dict[str, _Rate] = {}
+        self._gave_up = 0
+        self._started = clock()
+
+    def _rate(self, operation: str) -> _Rate:
+        rate = self._rates.get(operation)
+        if rate is None:
+            rate = self._rates[operation] = _Rate(self._clock, self._min_rate)
+        return rate
+
+    def rate(self, operation: str) -> float | None:
+        """The current send rate of ``operation`` (requests a second; ``None``: not paced)."""
+        return self._rate(operation).rate
+
+    def throttled(self, operation: str | None = None) -> int:
+        """Throttled answers seen (for ``operation``, or in all)."""
+        if operation is not None:
+            return self._rate(operation).throttled
+        return sum(r.throttled for r in self._rates.values())
+
+    @property
+    def throttled_retries(self) -> int:
+        """Throttled answers that were followed by another attempt of the same call."""
+        return self.throttled() - self._gave_up
+
+    # -- the hooks -------------------------------------------------------------
+
+    async def before_send(self, operation: str) -> None:
+        """Wait for ``operation``'s next send slot (every attempt, botocore's retries too)."""
+        if self._pace:
+            wait = self._rate(operation).delay()
+            if wait > 0:
+                await self._sleep(wait)
+        _SENT_AT.set(self._clock())
+
+    def answered(self, operation: str, code: str | None, sent_at: float | None = None) -> None:
+        """Record an attempt's answer: ``code`` is its error code (``None``: no error).
+
+        ``sent_at`` is when the attempt was sent (by the pacer's clock): a
+        throttled answer to a request sent before the last decrease of the
+        rate does not decrease it again.
+        """
+        if code is None:
+            self._rate(operation).accepted()
+        elif code in _THROTTLING_CODES:
+            self._rate(operation).refused(sent_at)
+
+    @contextlib.contextmanager
+    def attached(
+        self, client: MaintenanceWindowClient, operations: tuple[str, ...]
+    ) -> Generator[None]:
+        """Hook the pacing into ``client``'s botocore events for ``operations``, for the block."""
+        events: Any = client._open_client().meta.events  # pyright: ignore[reportPrivateUsage]
+        hooks: list[tuple[str, Callable[..., Any], str]] = []
+        for operation in operations:
+            uid = f"ssm-mw-pacer-{next(_ids)}"
+
+            async def before_send(*, _op: str = operation, **_: Any) -> None:
+                await self.before_send(_op)
+
+            def needs_retry(*, _op: str = operation, response: Any = None, **_: Any) -> None:
+                if response is None:  # no answer (a connection error): not throttling
+                    return
+                error = response[1].get("Error") if isinstance(response[1], dict) else None
+                code = error.get("Code") if isinstance(error, dict) else None
+                self.answered(_op, None if code is None else str(code), _SENT_AT.get())
+
+            hooks.append((f"before-send.ssm.{operation}", before_send, uid + "-send"))
+            hooks.append((f"needs-retry.ssm.{operation}", needs_retry, uid + "-answer"))
+        for event, handler, uid in hooks:
+            events.register(event, handler, unique_id=uid)
+        try:
+            yield
+        finally:
+            for event, _handler, uid in hooks:
+                events.unregister(event, unique_id=uid)
+
+    # -- sending ---------------------------------------------------------------
+
+    async def send(
+        self,
+        operation: str,
+        call: Callable[[], Awaitable[T]],
+        *,
+        keep_going: Callable[[], bool] = lambda: True,
+    ) -> T:
+        """``await call()``; after a final :class:`ThrottlingError`, again, until accepted.
+
+        Raises the :class:`ThrottlingError` when no request of ``operation``
+        was accepted for ``give_up_after`` seconds, or when ``keep_going()``
+        says to stop (a cancelled run sends nothing new).
+        """
+        for resend in itertools.count():
+            try:
+                return await call()
+            except ThrottlingError:
+                rate = self._rate(operation)
+                quiet = self._clock() - max(rate.last_accepted, self._started)
+                if quiet >= self._give_up_after or not keep_going():
+                    self._gave_up += 1
+                    raise
+            if not self._pace:  # no pacing of ours: back off before sending again
+                await self._sleep(min(5.0, 0.1 * 2 ** min(resend, 6)) * random.random())
+        raise AssertionError("unreachable")  # pragma: no cover

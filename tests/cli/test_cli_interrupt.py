@@ -1,0 +1,201 @@
+"""Ctrl-C in ``ssm-mw set-cutoff`` (SIGINT to a subprocess): the partial table, exit 130.
+
+The command runs against the in-process embedded backend, which answers
+updates slowly; SIGINT is sent once some updates are done. The table then
+printed must be exactly what the server shows changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ssm_mw import (
+    CutoffBehavior,
+    LambdaParameters,
+    MaintenanceWindowClient,
+    TaskDefinition,
+)
+from ssm_mw.testing import EmbeddedSSMServer
+
+SCRIPT = Path(sys.executable).with_name("ssm-mw")
+UPDATE = "UpdateMaintenanceWindowTask"
+WINDOWS, TASKS = 4, 10
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "TERM": "dumb",
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": "/nonexistent",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def _fleet(server: EmbeddedSSMServer) -> list[str]:
+    ids = [server.create_maintenance_window(name=f"sigint-{w}") for w in range(WINDOWS)]
+
+    async def register() -> None:
+        async with MaintenanceWindowClient(
+            region_name=server.region_name,
+            endpoint_url=server.endpoint_url,
+            session=server.aio_session(),
+        ) as mw:
+            for window_id in ids:
+                for n in range(TASKS):
+                    await mw.register_task_with_maintenance_window(
+                        window_id,
+                        TaskDefinition(
+                            task_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+                            task_invocation_parameters=LambdaParameters(payload=b"{}"),
+                            name=f"t-{n}",
+                            cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+                        ),
+                    )
+
+    asyncio.run(register())
+    return ids
+
+
+def _cancelled_on_server(server: EmbeddedSSMServer, ids: list[str]) -> set[str]:
+    async def read() -> set[str]:
+        async with MaintenanceWindowClient(
+            region_name=server.region_name,
+            endpoint_url=server.endpoint_url,
+            session=server.aio_session(),
+        ) as mw:
+            return {
+                t.window_task_id
+                for w in ids
+                async for t in mw.paginate_maintenance_window_tasks(w)
+                if t.cutoff_behavior is CutoffBehavior.CANCEL_TASK
+            }
+
+    return asyncio.run(read())
+
+
+def _interrupted(
+    server: EmbeddedSSMServer, tmp_path: Path, ids: list[str], *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """Run set-cutoff; SIGINT once 5 updates have reached the server; wait for the end."""
+    before = server.request_count(UPDATE)
+    server.inject_latency(0.15, operation=UPDATE)
+    argv = [
+        str(SCRIPT),
+        "--endpoint-url",
+        server.endpoint_url,
+        "--region",
+        server.region_name,
+        "set-cutoff",
+        "CANCEL_TASK",
+        *ids,
+        "--concurrency",
+        "2",
+        *extra,
+    ]
+    with subprocess.Popen(
+        argv, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            deadline = time.monotonic() + 60
+            while server.request_count(UPDATE) - before < 5 and time.monotonic() < deadline:
+                assert process.poll() is None, process.communicate()
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            server.inject_latency(0, operation=UPDATE)
+    return subprocess.CompletedProcess(argv, process.returncode, out, err)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
+def test_sigint_prints_the_partial_table_and_exits_130(
+    ssm_server: EmbeddedSSMServer, tmp_path: Path
+) -> None:
+    """SIGINT mid-run: exit 130, 'interrupted', the partial table is the server's, no traceback."""
+    ids = _fleet(ssm_server)
+    result = _interrupted(ssm_server, tmp_path, ids)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "interrupted: stopped after" in result.stderr
+    changed = _cancelled_on_server(ssm_server, ids)
+    assert 5 <= len(changed) < WINDOWS * TASKS
+    totals = re.search(r"(\d+) changed, (\d+) already set, (\d+) failed", result.stdout)
+    assert totals is not None, result.stdout
+    assert int(totals.group(1)) == len(changed)
+    assert int(totals.group(3)) == 0
+    for task_id in changed:  # every changed task is a row of the table
+        assert task_id[:8] in result.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
+def test_sigint_with_json_output_gives_the_exact_partial_report(
+    ssm_server: EmbeddedSSMServer, tmp_path: Path
+) -> None:
+    """With -o json the partial report is valid JSON whose changed tasks are the server's."""
+    ids = _fleet(ssm_server)
+    result = _interrupted(ssm_server, tmp_path, ids, "--output", "json")
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    changed = {c["window_task_id"] for c in report["changes"] if c["outcome"] == "changed"}
+    assert changed == _cancelled_on_server(ssm_server, ids)
+    assert report["failed"] == 0
+    assert report["complete"] is False
+
+
+def test_set_cutoff_under_a_rate_limit_fails_nothing_and_counts_the_throttled(
+    ssm_server: EmbeddedSSMServer, tmp_path: Path
+) -> None:
+    """Updates limited to 20/s (burst 2): exit 0, every task changed, the retries on stderr."""
+    ids = _fleet(ssm_server)
+    ssm_server.throttle(20, burst=2, operation=UPDATE)
+    try:
+        result = subprocess.run(
+            [
+                str(SCRIPT),
+                "--endpoint-url",
+                ssm_server.endpoint_url,
+                "--region",
+                ssm_server.region_name,
+                "set-cutoff",
+                "CANCEL_TASK",
+                *ids,
+                "--concurrency",
+                "16",
+                "-o",
+                "json",
+            ],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        refused = ssm_server.throttled_count(UPDATE)
+    finally:
+        ssm_server.throttle(None, operation=UPDATE)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["changed"], report["failed"], report["complete"]) == (WINDOWS * TASKS, 0, True)
+    assert refused > 0
+    assert report["throttled_retries"] == refused
+    assert f"throttled: {refused} requests were sent again" in result.stderr
+    assert len(_cancelled_on_server(ssm_server, ids)) == WINDOWS * TASKS
