@@ -28,13 +28,7 @@ _HEADERS = {
 
 
 class _Body:
-    """The ``raw`` of an :class:`AioAWSResponse`: something with an async ``read()``.
-
-    aiobotocore 2.x reads the response headers from ``raw.raw_headers`` (aiohttp's
-    byte pairs), 3.x from the response's ``headers``: both are here.
-    """
-
-    raw_headers = tuple((k.encode(), v.encode()) for k, v in _HEADERS.items())
+    """The ``raw`` of an :class:`AioAWSResponse`: something with an async ``read()``."""
 
     def __init__(self, data: bytes) -> None:
         self._data = data
