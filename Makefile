@@ -3,25 +3,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BUILD := build
+SMOKE_VENV := $(BUILD)/smoke-venv
 
-.PHONY: demo test lint typecheck pytest bench bench-smoke clean
+.PHONY: demo test lint typecheck pytest bench bench-smoke docs docs-build dist package-check \
+	matrix constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[testing,cli]" --group dev
 	touch $(STAMP)
 
 ## demo: run the ssm-mw demo on the embedded backend (no AWS account needed)
 demo: $(STAMP)
 	$(BIN)/ssm-mw demo
 
-## test: the whole check suite: lint, type checks, tests, benchmark smoke run
-test: lint typecheck pytest bench-smoke
+## test: the whole check suite: lint, type checks, tests (the docs' examples included),
+## benchmark smoke run, the docs site (strict), and the built sdist and wheel
+test: lint typecheck pytest bench-smoke docs-build package-check
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools noxfile.py
+	$(BIN)/ruff format --check src tests benchmarks tools noxfile.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -37,5 +41,41 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks --smoke
 
+## docs: serve the documentation site at http://127.0.0.1:8000/ssm-mw/ (rebuilds on change)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+## docs-build: build the site strictly; the API reference must hold every public name
+docs-build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(BUILD)/site
+	$(BIN)/python tools/check_docs_site.py $(BUILD)/site
+
+## dist: build the sdist and the wheel into dist/
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
+## package-check: twine check, then install the wheel (not editable) with [testing,cli]
+## in a fresh venv and use it there as a user would
+package-check: dist
+	$(BIN)/twine check --strict dist/*
+	rm -rf $(SMOKE_VENV)
+	$(PYTHON) -m venv $(SMOKE_VENV)
+	$(SMOKE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SMOKE_VENV)/bin/python -m pip install --quiet -c constraints.txt \
+		"$$(ls dist/ssm_mw-*.whl)[testing,cli]"
+	$(SMOKE_VENV)/bin/python tools/smoke_wheel.py dist
+
+## matrix: the suite on Python 3.10-3.13 and at the lowest and newest dependencies (nox);
+## NOX_SESSIONS='lowest newest' runs some of them (`.venv/bin/nox -l` lists them)
+NOX_SESSIONS ?=
+matrix: $(STAMP)
+	$(BIN)/nox --noxfile noxfile.py $(if $(NOX_SESSIONS),--sessions $(foreach s,$(NOX_SESSIONS),'$(s)'))
+
+## constraints: re-pin constraints.txt (one universal set for Python 3.10-3.13), newest first
+constraints: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --all-extras --group pyproject.toml:dev --universal \
+		--python-version 3.10 --no-annotate --upgrade -o constraints.txt
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BUILD) dist .nox .pytest_cache .mypy_cache .ruff_cache

@@ -179,8 +179,9 @@ def test_set_cutoff_draws_a_progress_bar_on_a_terminal_only(
     assert "updating tasks" not in piped.stderr
     assert "listing windows" not in piped.stderr
     leader, follower = pty.openpty()
-    env = {**os.environ, **aws_env, "COLUMNS": "120"}
-    env.pop("NO_COLOR")
+    # The test sets the terminal it needs: rich draws no live display on TERM=dumb or unset.
+    env = {**os.environ, **aws_env, "COLUMNS": "120", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "ssm_mw.cli", "--endpoint-url", ssm_server.endpoint_url,
          "--region", ssm_server.region_name, "set-cutoff", "CANCEL_TASK", *windows,

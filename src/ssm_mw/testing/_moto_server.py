@@ -10,15 +10,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import LISTEN_QUEUE, make_server, select_address_family
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+else:
+    try:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
+    except ImportError:  # moto < 5.2.5 serves with werkzeug's own handler
+        from werkzeug.serving import WSGIRequestHandler as MotoRequestHandler
 
 __all__ = ["WrappedMotoServer"]
 
