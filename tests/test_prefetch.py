@@ -184,7 +184,12 @@ async def test_aclose_cancels_the_request_in_flight(
     assert isinstance(pages, TaskPaginator)
     iterator = pages.pages()
     await iterator.__anext__()
-    await asyncio.sleep(LATENCY / 3)
+    # Wait until the prefetch of page 2 has reached the server (it waits LATENCY there),
+    # however slow the machine: a count, not a guess of time.
+    for _ in range(1000):
+        if _described(ssm_server) == 2:
+            break
+        await asyncio.sleep(0.01)
     in_flight = pages._in_flight
     await iterator.aclose()
     await pages.aclose()
