@@ -32,12 +32,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._converter import describe_request
 from ._enums import CutoffBehavior, TaskType
-from ._errors import ValidationError, Violation
+from ._errors import ValidationError
+from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._pacing import Pacer
-from ._validation import violations
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -194,37 +193,6 @@ def _task_type(value: object) -> TaskType | None:
         return TaskType(value)
     choices = ", ".join(t.value for t in TaskType)
     raise ValidationError.single("task_type", f"{value!r} is not one of {choices}")
-
-
-def _concurrency(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError.single(
-            "concurrency", f"expected an integer, got {type(value).__name__}"
-        )
-    if value < 1:
-        raise ValidationError.single("concurrency", f"{value} is below the minimum 1")
-    return value
-
-
-def _window_ids(value: object) -> tuple[str, ...]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise ValidationError.single(
-            "window_ids", f"expected a sequence of window ids, got {type(value).__name__}"
-        )
-    ids = tuple(value)  # pyright: ignore[reportUnknownArgumentType]
-    if not ids:
-        raise ValidationError.single("window_ids", "needs at least one window id")
-    found: list[Violation] = []
-    for i, window_id in enumerate(ids):
-        for v in violations(
-            "DescribeMaintenanceWindowTasks", describe_request(window_id, (), None, None)
-        ):
-            path = f"window_ids[{i}]"
-            found.append(Violation(path=path, message=v.message))
-    if found:
-        raise ValidationError(found)
-    # The same window twice would update its tasks twice: keep the first.
-    return tuple(dict.fromkeys(ids))
 
 
 # -- the run ----------------------------------------------------------------------
@@ -483,8 +451,8 @@ async def set_cutoff_behavior(
     """
     target = _behavior(behavior)
     kind = _task_type(task_type)
-    workers = _concurrency(concurrency)
-    windows = _window_ids(window_ids)
+    workers = check_concurrency(concurrency)
+    windows = check_window_ids(window_ids)
     pacer = Pacer(pace=adapt_to_throttling)
     run = _Run(client, windows, target, kind, dry_run, progress, pacer)
     try:
