@@ -448,6 +448,7 @@ def _on_a_terminal(
         "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
         "COLUMNS": "200",
+        "TERM": "xterm-256color",  # a colour terminal, whatever TERM the suite runs under
     }
     env.pop("NO_COLOR", None)
     argv = [sys.executable, "-m", "ssm_mw.cli", "--endpoint-url", server.endpoint_url,

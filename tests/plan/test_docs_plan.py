@@ -74,6 +74,15 @@ def test_the_worked_example_runs_as_documented(
     assert result.exit_code == 0
     _same(expected, result.stdout, names)
 
+    # Export what is live: the note on stderr, and a file that plans as all unchanged.
+    argv, expected = _console("export")
+    assert argv[-2:] == [">", "tasks.yaml"]
+    result = run(*[names.get(a, a) for a in argv[:-2]])
+    assert result.exit_code == 0, result.stderr
+    _same(expected, result.stderr, names)
+    Path("exported.yaml").write_text(result.stdout, "utf-8")
+    assert run("plan", "exported.yaml", "--check").exit_code == 0
+
     drift = ["tasks", "update", window, ids["nightly-patch"], "--priority", "4"]
     assert run(*drift).exit_code == 0
     argv, expected = _console("drift")
