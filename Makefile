@@ -69,8 +69,9 @@ package-check: dist
 ## matrix: the suite on Python 3.10-3.13 and at the lowest and newest dependencies (nox);
 ## NOX_SESSIONS='lowest newest' runs some of them (`.venv/bin/nox -l` lists them)
 NOX_SESSIONS ?=
+# uv reads the system certificates (as pip does here): its own bundle cannot reach the index.
 matrix: $(STAMP)
-	$(BIN)/nox --noxfile noxfile.py $(if $(NOX_SESSIONS),--sessions $(foreach s,$(NOX_SESSIONS),'$(s)'))
+	UV_NATIVE_TLS=1 $(BIN)/nox --noxfile noxfile.py $(if $(NOX_SESSIONS),--sessions $(foreach s,$(NOX_SESSIONS),'$(s)'))
 
 ## constraints: re-pin constraints.txt (one universal set for Python 3.10-3.13), newest first
 constraints: $(STAMP)
