@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
+import pytest
 
 import ssm_mw
 import ssm_mw.testing as ssm_mw_testing
@@ -25,10 +26,54 @@ def test_all_matches_public_names() -> None:
     """Every public name of the package is in __all__, and every name in __all__ exists."""
     public = {
         name
-        for name, value in vars(ssm_mw).items()
-        if not name.startswith("_") and not inspect.ismodule(value)
+        for name in dir(ssm_mw)
+        if not name.startswith("_") and not inspect.ismodule(getattr(ssm_mw, name))
     }
     assert public | {"__version__"} == set(ssm_mw.__all__)
+
+
+def _fresh(code: str) -> str:
+    """What ``code`` prints in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+#: The modules that ``import ssm_mw`` leaves for first use (see ``ssm_mw._LAZY``).
+_LAZY_MODULES = ("_apply", "_desired", "_export", "_fleet", "_live", "_pacing", "_plan", "_pool")
+
+
+def test_import_leaves_the_desired_state_and_fleet_modules_for_first_use() -> None:
+    """`import ssm_mw` (and a client) does not import plan/apply/export/fleet; a name does."""
+    code = (
+        "import sys, ssm_mw\n"
+        "modules = " + repr(_LAZY_MODULES) + "\n"
+        "print(sorted(m for m in modules if f'ssm_mw.{m}' in sys.modules))\n"
+        "ssm_mw.MaintenanceWindowClient(region_name='us-east-1')\n"
+        "print(sorted(m for m in modules if f'ssm_mw.{m}' in sys.modules))\n"
+        "apply_plan = ssm_mw.apply_plan\n"
+        "print(apply_plan.__module__, 'apply_plan' in vars(ssm_mw), repr(ssm_mw.ApplyReport))\n"
+    )
+    assert _fresh(code).splitlines() == [
+        "[]",
+        "[]",
+        "ssm_mw True <class 'ssm_mw.ApplyReport'>",
+    ]
+
+
+def test_lazily_imported_names_show_as_public_however_their_module_is_reached() -> None:
+    """A private import of a lazily loaded module (as the CLI does) still gives ssm_mw.X."""
+    code = (
+        "from ssm_mw._desired import DesiredState\n"
+        "from ssm_mw._fleet import CutoffCancelledError\n"
+        "print(repr(DesiredState), CutoffCancelledError.__module__)\n"
+    )
+    assert _fresh(code) == "<class 'ssm_mw.DesiredState'> ssm_mw"
+
+
+def test_an_unknown_attribute_is_an_attribute_error() -> None:
+    """The lazy lookup does not turn a typo into anything but AttributeError."""
+    with pytest.raises(AttributeError, match="module 'ssm_mw' has no attribute 'plan_task'"):
+        ssm_mw.plan_task  # type: ignore[attr-defined]  # noqa: B018
 
 
 def test_public_names_have_docstrings() -> None:
@@ -191,7 +236,8 @@ def test_public_signatures_name_public_types_only() -> None:
     # The names an annotation may use that its function's globals lack (attrs' __init__,
     # imports under TYPE_CHECKING).
     standard = [(n, getattr(m, n)) for m in (typing, collections.abc) for n in m.__all__]
-    names: dict[str, Any] = {**dict(standard), **vars(ssm_mw), **vars(ssm_mw_testing)}
+    exported = {n: getattr(m, n) for m in (ssm_mw, ssm_mw_testing) for n in m.__all__}
+    names: dict[str, Any] = {**dict(standard), **exported}
     names.update(SSMClient=SSMClient, AioSession=AioSession, AioConfig=AioConfig)
     wrong = []
     checked = 0

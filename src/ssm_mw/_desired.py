@@ -31,6 +31,7 @@ from ._converter import (
 )
 from ._errors import ResponseError, ValidationError, Violation
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
+from ._public import publish as _publish
 from ._redact import REDACTED
 from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
 from ._shapes import (
@@ -382,3 +383,8 @@ class DesiredState:
 
     def __len__(self) -> int:
         return sum(len(tasks) for tasks in self.windows.values())
+
+
+# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
+# own public names: they show as ``ssm_mw.X`` however the module was reached.
+_publish("ssm_mw", globals(), ("DesiredState", "MemberChange"))

@@ -17,6 +17,7 @@ from ._desired import DesiredState, live_members, reported, unreported
 from ._errors import ResponseError, ValidationError
 from ._live import LiveWindow, check_concurrency, check_window_ids, read_windows
 from ._models import MaintenanceWindowTask, TaskDefinition
+from ._public import publish as _publish
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -97,3 +98,8 @@ async def export_tasks(
     skipped: list[SkippedTask] = []
     state = {w.window_id: _window(w, skipped) for w in live}
     return ExportReport(desired=DesiredState(windows=state), skipped=tuple(skipped))
+
+
+# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
+# own public names: they show as ``ssm_mw.X`` however the module was reached.
+_publish("ssm_mw", globals(), __all__)

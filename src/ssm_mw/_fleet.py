@@ -37,6 +37,7 @@ from ._errors import ValidationError
 from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._pacing import Pacer
+from ._public import publish as _publish
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -474,3 +475,8 @@ async def set_cutoff_behavior(
         changes=changes,
         throttled_retries=pacer.throttled_retries,
     )
+
+
+# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
+# own public names: they show as ``ssm_mw.X`` however the module was reached.
+_publish("ssm_mw", globals(), __all__)
