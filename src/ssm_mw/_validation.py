@@ -12,8 +12,21 @@ with the level of the task-invocation-parameters variant dropped, because in
 the library the variant is the class. Messages never show the value of a
 member the model marks ``sensitive``.
 
-Each operation's input shape is compiled once, on first use, into a tree of
-small closures, so a call does no reflection over the model.
+Each operation's input shape is compiled on first use into two forms, so a call
+does no reflection over the model:
+
+* a predicate, generated as the source of one function with every check
+  inline (:class:`_PredicateWriter`), that answers only "does this request
+  break no constraint of the model?", as fast as Python allows, and bails out
+  at the first doubt;
+* a tree of small closures (:class:`_Compiler`) that finds every violation,
+  with its path and message, built only when the predicate says no (or when
+  a caller asks for the violations themselves).
+
+The predicate is exact for what ssm-mw's converter sends (``dict``, ``list``,
+``str``, ``int``, ``bool``, ``bytes``) and conservative for anything else (a
+``tuple`` for a list, another ``Mapping``, a ``str`` for a blob): it then says
+no, and the closures decide, so a request never passes that they would refuse.
 """
 
 from __future__ import annotations
@@ -495,13 +508,158 @@ _RULES: Mapping[str, Rule] = {
 }
 
 
+# -- the predicate: one generated function per operation -------------------------
+
+
+class _PredicateWriter:
+    """Writes the source of ``valid(value) -> bool`` for one operation's input shape.
+
+    Each shape's checks are written inline, in the parent's function: a
+    structure reads each member once (``value.get(name, _MISSING)``), a list
+    or a map loops over its items, and a scalar is one ``if``. Any broken
+    constraint, and any type other than the plain ones, returns ``False``.
+    """
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {"_MISSING": _MISSING}
+        self.counter = 0
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def line(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+    def constant(self, prefix: str, value: object) -> str:
+        name = self.fresh(prefix)
+        self.namespace[name] = value
+        return name
+
+    def size(self, var: str, shape: Shape, depth: int) -> None:
+        low, high = _bounds(shape)
+        if high < _NO_MAX:
+            self.line(depth, f"if not {low} <= len({var}) <= {high}: return False")
+        elif low > 0:
+            self.line(depth, f"if len({var}) < {low}: return False")
+
+    def write(self, shape: Shape, wire: str, var: str, depth: int) -> None:
+        kind = shape.type_name
+        if kind == "structure":
+            self.structure(shape, wire, var, depth)
+        elif kind == "list":
+            self.line(depth, f"if type({var}) is not list: return False")
+            self.size(var, shape, depth)
+            item = self.fresh("i")
+            self.line(depth, f"for {item} in {var}:")
+            self.write(list_member(shape), f"{wire}[]", item, depth + 1)
+        elif kind == "map":
+            self.line(depth, f"if type({var}) is not dict: return False")
+            self.size(var, shape, depth)
+            key, item = self.fresh("k"), self.fresh("v")
+            self.line(depth, f"for {key}, {item} in {var}.items():")
+            self.write(map_key(shape), f"{wire}{{}}", key, depth + 1)
+            self.write(map_value(shape), f"{wire}{{}}", item, depth + 1)
+        elif kind == "string":
+            self.string(shape, wire, var, depth)
+        elif kind in ("integer", "long"):
+            low, high = _INT_BOUNDS[kind]
+            low = max(low, int(shape.metadata.get("min", low)))
+            high = min(high, int(shape.metadata.get("max", high)))
+            self.line(depth, f"if type({var}) is not int or not {low} <= {var} <= {high}:")
+            self.line(depth + 1, "return False")
+        elif kind == "boolean":
+            self.line(depth, f"if type({var}) is not bool: return False")
+        elif kind == "blob":
+            self.line(depth, f"if type({var}) is not bytes: return False")
+            self.size(var, shape, depth)
+        else:
+            raise NotImplementedError(f"{shape.name}: {kind} shapes are not supported")
+
+    def structure(self, shape: Shape, wire: str, var: str, depth: int) -> None:
+        self.line(depth, f"if type({var}) is not dict: return False")
+        required = set(required_members(shape))
+        found = self.fresh("n")
+        self.line(depth, f"{found} = 0")
+        for name, member in members(shape).items():
+            item = self.fresh("m")
+            self.line(depth, f"{item} = {var}.get({name!r}, _MISSING)")
+            if name in required:
+                self.line(depth, f"if {item} is _MISSING: return False")
+                self.line(depth, f"{found} += 1")
+                self.write(member, f"{wire}.{name}" if wire else name, item, depth)
+            else:
+                self.line(depth, f"if {item} is not _MISSING:")
+                self.line(depth + 1, f"{found} += 1")
+                self.write(member, f"{wire}.{name}" if wire else name, item, depth + 1)
+        self.line(depth, f"if {found} != len({var}): return False")  # an unknown member
+
+    def string(self, shape: Shape, wire: str, var: str, depth: int) -> None:
+        self.line(depth, f"if type({var}) is not str: return False")
+        self.size(var, shape, depth)
+        pattern = cast("str | None", shape.metadata.get("pattern"))
+        if pattern is not None:
+            # Compiled on first use, like the closures' (the \p{..} classes are costly).
+            search = self.fresh("search")
+
+            def first_search(value: str, name: str = search, pattern: str = pattern) -> object:
+                found = self.namespace[name] = compile_pattern(pattern).search
+                return found(value)
+
+            self.namespace[search] = first_search
+            self.line(depth, f"if {search}({var}) is None: return False")
+        choices = enum_values(shape) or _EXTRA_ENUMS.get((self.operation, wire), ())
+        if choices:
+            allowed = self.constant("allowed", frozenset(choices))
+            self.line(depth, f"if {var} not in {allowed}: return False")
+
+    def function(self, shape: Shape) -> Callable[[Any], bool]:
+        self.write(shape, "", "value", 1)
+        name = f"valid_{self.operation}"
+        source = "\n".join([f"def {name}(value):", *self.lines, "    return True", ""])
+        filename = f"<ssm-mw validation {self.operation}>"
+        exec(compile(source, filename, "exec"), self.namespace)
+        self.namespace["__source__"] = source
+        return cast("Callable[[Any], bool]", self.namespace[name])
+
+
 @functools.cache
-def _checker(operation: str) -> Check:
+def _predicate(operation: str) -> Callable[[Any], bool]:
+    _known(operation)
+    return _PredicateWriter(operation).function(operation_input_shape(operation))
+
+
+def _passes(operation: str, params: Mapping[str, Any]) -> bool:
+    """True when ``params`` breaks no constraint and no rule: no closure is then needed."""
+    if not _predicate(operation)(params):
+        return False
+    rule = _RULES.get(operation)
+    if rule is None:
+        return True
+    out: list[Violation] = []
+    rule(params, out)
+    return not out
+
+
+def _known(operation: str) -> None:
     if operation not in OPERATIONS:
         raise ValueError(
             f"unknown operation {operation!r}: expected one of {', '.join(OPERATIONS)}"
         )
-    compiled = _Compiler(operation).compile(operation_input_shape(operation), "", False)
+
+
+@functools.cache
+def _model_checker(operation: str) -> Check:
+    """The closures of the model's constraints alone (no cross-member rules)."""
+    _known(operation)
+    return _Compiler(operation).compile(operation_input_shape(operation), "", False)
+
+
+@functools.cache
+def _checker(operation: str) -> Check:
+    compiled = _model_checker(operation)
     rule = _RULES.get(operation)
     if rule is None:
         return compiled
@@ -520,6 +678,8 @@ def violations(operation: str, params: Mapping[str, Any]) -> list[Violation]:
     ``operation`` is the botocore name of one of the four operations ssm-mw wraps,
     e.g. ``"GetMaintenanceWindowTask"``; any other raises :class:`ValueError`.
     """
+    if _passes(operation, params):
+        return []
     out: list[Violation] = []
     _checker(operation)(params, "", "", out)
     return out
@@ -527,6 +687,8 @@ def violations(operation: str, params: Mapping[str, Any]) -> list[Violation]:
 
 def validate_request(operation: str, params: Mapping[str, Any]) -> None:
     """Raise :class:`~ssm_mw.ValidationError` listing every violation, or return ``None``."""
+    if _passes(operation, params):
+        return
     out: list[Violation] = []
     _checker(operation)(params, "", "", out)
     if out:
