@@ -435,34 +435,9 @@ def run_user_tests(page: Path, env: dict[str, str]) -> None:
 # --- the tests --------------------------------------------------------------------
 
 
-#: Pages whose examples a test of their own runs (each runnable block marked
-#: ``<!-- docs-example: NAME -->``, looked up by that test), with that test.
-DEDICATED = {"docs/plan.md": "tests/plan/test_docs_plan.py"}
-_RUNNABLE_FENCE = re.compile(r"^```(python|console)\s*$", re.M)
-
-
 @pytest.mark.parametrize("page", PAGES, ids=_page_id)
 def test_page_examples(page: Path, page_env: dict[str, str]) -> None:
-    """Every block of the page runs, in order, against the embedded backend.
-
-    A page in ``DEDICATED`` is run by its own test instead; here every runnable
-    block of it must be marked for that test, so that none is left unrun.
-    """
-    dedicated = DEDICATED.get(_page_id(page))
-    if dedicated is not None:
-        assert (ROOT / dedicated).is_file(), f"{_page_id(page)}: {dedicated} is missing"
-        lines = page.read_text(encoding="utf-8").split("\n")
-        unmarked = [
-            f"{_page_id(page)}:{i + 1}"
-            for i, line in enumerate(lines)
-            if _RUNNABLE_FENCE.match(line)
-            and not (i > 0 and lines[i - 1].startswith("<!-- docs-example: "))
-        ]
-        assert not unmarked, f"blocks not run by {dedicated}: {unmarked}"
-        for block in parse_blocks(page):
-            if block.language in {"yaml", "json"}:
-                check_data(block, block.text)
-        return
+    """Every block of the page runs, in order, against the embedded backend."""
     with _servers_lock(page):
         _run_page(page, page_env)
 
