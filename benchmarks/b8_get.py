@@ -9,99 +9,56 @@ the fast path); the baseline a plain client of the same session with the same
 config, whose ``get_maintenance_window_task(**params)`` returns botocore's dict.
 Target: <= 0.95x (aim 0.85x).
 
-Both contenders run in this process only and do no I/O, so each sample is
-the process's CPU time (``time.process_time``) per call over 30 calls, in 61
-interleaved rounds: on a shared machine, wall time also measures how often
-other jobs took the core. The wall-clock ratio of the same rounds is in the
-notes.
+Each sample is the process's CPU time per call over 30 calls, in 61
+interleaved rounds (``benchmarks/_per_call.py``): on a shared machine, wall
+time also measures how often other jobs took the core. The wall-clock ratio
+of the same rounds is in the notes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from contextlib import AsyncExitStack
 
-from aiobotocore.config import AioConfig
+from ssm_mw import MaintenanceWindowTaskDetails
 
-from ssm_mw import MaintenanceWindowClient, MaintenanceWindowTaskDetails
-
-from ._canned import CannedReply, canned_session
+from ._canned import CannedReply
 from ._fixtures import WINDOW_ID, WINDOW_TASK_ID, full_get_response_body
-from ._harness import Result, interleave_async, median
+from ._harness import Result
+from ._per_call import PerCall, canned_clients, time_per_call
 
 __all__ = ["run"]
 
-_CLIENT = {"region_name": "us-east-1", "endpoint_url": "https://ssm.us-east-1.amazonaws.com"}
+
+def _typed(details: object) -> None:
+    assert isinstance(details, MaintenanceWindowTaskDetails)
+    assert details.task_invocation_parameters is not None
 
 
-async def _measure(
-    *, calls: int, rounds: int, walls: dict[str, list[float]]
-) -> tuple[list[float], list[float]]:
+def _raw(response: object) -> None:
+    assert isinstance(response, dict)
+    assert response["TaskInvocationParameters"]["RunCommand"]["TimeoutSeconds"] == 600
+
+
+async def _measure(*, calls: int, rounds: int) -> PerCall:
     reply = CannedReply(full_get_response_body())
-    session = canned_session({"GetMaintenanceWindowTask": reply})
-    config = AioConfig(retries={"mode": "standard"}, max_pool_connections=32)
-    async with AsyncExitStack() as stack:
-        # Ours with its own session, as a user makes it: its client skips botocore's
-        # validation (ssm-mw's ran). The canned reply goes on that client's events.
-        mw = await stack.enter_async_context(
-            MaintenanceWindowClient(
-                aws_access_key_id="testing", aws_secret_access_key="testing", **_CLIENT
-            )
+    async with canned_clients("GetMaintenanceWindowTask", reply) as (mw, raw):
+        return await time_per_call(
+            lambda: mw.get_maintenance_window_task(WINDOW_ID, WINDOW_TASK_ID),
+            lambda: raw.get_maintenance_window_task(
+                WindowId=WINDOW_ID, WindowTaskId=WINDOW_TASK_ID
+            ),
+            (_typed, _raw),
+            calls=calls,
+            rounds=rounds,
         )
-        mw._client.meta.events.register("before-send.ssm.GetMaintenanceWindowTask", reply)
-        raw = await stack.enter_async_context(
-            session.create_client("ssm", config=config, **_CLIENT)
-        )
-
-        async def ours() -> float:
-            start, wall = time.process_time(), time.perf_counter()
-            for _ in range(calls):
-                details = await mw.get_maintenance_window_task(WINDOW_ID, WINDOW_TASK_ID)
-            elapsed = time.process_time() - start
-            walls["ours"].append((time.perf_counter() - wall) / calls)
-            assert isinstance(details, MaintenanceWindowTaskDetails)
-            assert details.task_invocation_parameters is not None
-            return elapsed / calls
-
-        async def baseline() -> float:
-            start, wall = time.process_time(), time.perf_counter()
-            for _ in range(calls):
-                response = await raw.get_maintenance_window_task(
-                    WindowId=WINDOW_ID, WindowTaskId=WINDOW_TASK_ID
-                )
-            elapsed = time.process_time() - start
-            walls["raw"].append((time.perf_counter() - wall) / calls)
-            assert response["TaskInvocationParameters"]["RunCommand"]["TimeoutSeconds"] == 600
-            return elapsed / calls
-
-        await ours()  # warm up both paths
-        await baseline()
-        walls["ours"].clear()
-        walls["raw"].clear()
-        return await interleave_async([ours, baseline], rounds)
 
 
 def run(*, smoke: bool) -> list[Result]:
     """Time typed gets against raw gets, interleaved, per call."""
     calls, rounds = (5, 2) if smoke else (30, 61)
-    walls: dict[str, list[float]] = {"ours": [], "raw": []}
-    ours_s, raw_s = asyncio.run(_measure(calls=calls, rounds=rounds, walls=walls))
-    wall_ratio = median(walls["ours"]) / median(walls["raw"])
-    return [
-        Result(
-            name="B8 typed get end to end",
-            description=(
-                "GetMaintenanceWindowTask of a full task from memory at aiobotocore's "
-                "before-send: MaintenanceWindowClient (typed) vs a raw aiobotocore get (dict)"
-            ),
-            ours=median(ours_s),
-            baseline=median(raw_s),
-            unit="s",
-            target=0.95,
-            rounds=rounds,
-            ours_samples=ours_s,
-            baseline_samples=raw_s,
-            notes=f"wall-clock ratio of the same rounds: {wall_ratio:.3f}x",
-        )
-    ]
+    timed = asyncio.run(_measure(calls=calls, rounds=rounds))
+    description = (
+        "GetMaintenanceWindowTask of a full task from memory at aiobotocore's "
+        "before-send: MaintenanceWindowClient (typed) vs a raw aiobotocore get (dict)"
+    )
+    return [timed.result("B8 typed get end to end", description, 0.95)]
