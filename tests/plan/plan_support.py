@@ -7,20 +7,17 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import attrs
+
+import examples
 from ssm_mw import (
     Alarm,
     AlarmConfiguration,
     AutomationParameters,
-    CloudWatchOutputConfig,
     CutoffBehavior,
     DesiredState,
-    DocumentHashType,
     LambdaParameters,
-    LoggingInfo,
     MaintenanceWindowClient,
-    NotificationConfig,
-    NotificationEvent,
-    NotificationType,
     Plan,
     PlanAction,
     RunCommandParameters,
@@ -53,42 +50,21 @@ LIVE_SECRETS = {key: value.replace("zq-secret", "zq-live") for key, value in SEC
 
 
 def run_command_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
-    """A RUN_COMMAND task with every member and every Run Command parameter set."""
-    return TaskDefinition(
-        task_arn="AWS-RunShellScript",
-        task_invocation_parameters=RunCommandParameters(
-            comment="patch the fleet",
-            cloud_watch_output_config=CloudWatchOutputConfig(
-                cloud_watch_log_group_name="/mw/patch", cloud_watch_output_enabled=True
-            ),
-            document_hash="a" * 64,
-            document_hash_type=DocumentHashType.SHA256,
-            document_version="$LATEST",
-            notification_config=NotificationConfig(
-                notification_arn="arn:aws:sns:us-east-1:123456789012:mw",
-                notification_events=(NotificationEvent.FAILED, NotificationEvent.TIMED_OUT),
-                notification_type=NotificationType.COMMAND,
-            ),
-            output_s3_bucket_name="mw-output",
-            output_s3_key_prefix="patch/",
-            parameters={
-                "commands": (secret["TaskInvocationParameters.RunCommand.Parameters"], "reboot")
-            },
-            service_role_arn=ROLE,
-            timeout_seconds=600,
-        ),
+    """A RUN_COMMAND task with every member and every Run Command parameter set (no name).
+
+    ``examples.RUN_COMMAND`` with the secrets planted and this module's window target.
+    """
+    base = examples.RUN_COMMAND
+    params = base.task_invocation_parameters
+    assert isinstance(params, RunCommandParameters)
+    commands = (secret["TaskInvocationParameters.RunCommand.Parameters"], "reboot")
+    return attrs.evolve(
+        base,
+        name=None,
+        task_invocation_parameters=attrs.evolve(params, parameters={"commands": commands}),
         targets=(Target.window_targets(WINDOW_TARGET),),
-        service_role_arn=ROLE,
         task_parameters={"level": TaskParameterValueExpression(values=(secret["TaskParameters"],))},
-        priority=1,
-        max_concurrency="10%",
-        max_errors="1",
-        logging_info=LoggingInfo(
-            s3_bucket_name="mw-logs", s3_region="us-east-1", s3_key_prefix="x/"
-        ),
         description=secret["Description"],
-        cutoff_behavior=CutoffBehavior.CANCEL_TASK,
-        alarm_configuration=ALARMS,
     )
 
 
