@@ -66,7 +66,9 @@ async def test_a_request_beyond_the_limit_gets_the_services_throttling_answer(
     raw: dict[str, Any] = {}
 
     def keep(http_response: Any, **_: Any) -> None:
-        raw.update(status=http_response.status_code, headers=dict(http_response.headers))
+        # Header names as sent: aiobotocore 2.x keeps their case, 3.x lowers them.
+        headers = {k.lower(): v for k, v in http_response.headers.items()}
+        raw.update(status=http_response.status_code, headers=headers)
 
     ssm.meta.events.register("after-call.ssm.DescribeMaintenanceWindowTasks", keep)
     with pytest.raises(ClientError) as caught:
