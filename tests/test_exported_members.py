@@ -38,7 +38,7 @@ def _fresh(code: str) -> str:
     return done.stdout.strip()
 
 
-#: The modules that ``import ssm_mw`` leaves for first use (see ``ssm_mw._LAZY``).
+#: The modules that ``import ssm_mw`` leaves for first use (``ssm_mw._ON_FIRST_USE``, with theirs).
 _LAZY_MODULES = ("_apply", "_desired", "_export", "_fleet", "_live", "_pacing", "_plan", "_pool")
 
 

@@ -77,45 +77,9 @@ if TYPE_CHECKING:
     )
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
 
-#: The names imported on first use, by the private module that defines them (each of
-#: those modules publishes its own names as ``ssm_mw.X`` when it is imported).
-_LAZY: dict[str, tuple[str, ...]] = {
-    "_apply": (
-        "ApplyOutcome",
-        "ApplyProgress",
-        "ApplyReport",
-        "StalePlanError",
-        "StaleTask",
-        "TaskResult",
-        "apply_plan",
-    ),
-    "_desired": (
-        "DesiredState",
-        "MemberChange",
-    ),
-    "_export": (
-        "ExportReport",
-        "SkippedTask",
-        "export_tasks",
-    ),
-    "_fleet": (
-        "CutoffCancelledError",
-        "CutoffChange",
-        "CutoffOutcome",
-        "CutoffProgress",
-        "CutoffReport",
-        "set_cutoff_behavior",
-    ),
-    "_plan": (
-        "Plan",
-        "PlanAction",
-        "PlanConflict",
-        "PlanError",
-        "TaskPlan",
-        "plan_tasks",
-    ),
-}
-_LAZY_MODULE = {name: module for module, names in _LAZY.items() for name in names}
+#: The modules of the desired-state and fleet-wide parts, imported together on first use
+#: of any of their names; each publishes its own public names as ``ssm_mw.X``.
+_ON_FIRST_USE = ("_apply", "_desired", "_export", "_fleet", "_plan")
 
 __all__ = [
     "Alarm",
@@ -187,24 +151,27 @@ __all__ = [
     "to_botocore",
 ]
 
-_publish(__name__, globals(), [name for name in __all__ if name not in _LAZY_MODULE])
+_publish(__name__, globals(), [name for name in __all__ if name in globals()])
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
 
     def __getattr__(name: str) -> object:
-        """Import a lazily exported name on first use (PEP 562), then keep it here."""
-        module = _LAZY_MODULE.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        import importlib
+        """Import the names of ``_ON_FIRST_USE`` on first use (PEP 562), then keep them here."""
+        if name in __all__:
+            import importlib
 
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        globals()[name] = value
-        return value
+            exported = set(__all__)
+            for module in _ON_FIRST_USE:
+                loaded = importlib.import_module(f"{__name__}.{module}")
+                for public in exported.intersection(loaded.__all__):
+                    globals()[public] = getattr(loaded, public)
+            if name in globals():
+                return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
     def __dir__() -> list[str]:
-        """The module's names, the lazily exported ones included."""
-        return sorted(set(globals()) | set(_LAZY_MODULE))
+        """The module's names, those imported on first use included."""
+        return sorted(set(globals()) | set(__all__))
 
 
 del TYPE_CHECKING  # not part of the namespace

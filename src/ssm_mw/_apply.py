@@ -27,7 +27,7 @@ from ._live import LiveWindow, check_concurrency, read_windows
 from ._pacing import Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
-from ._public import publish as _publish
+from ._public import publish_exported
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -298,6 +298,6 @@ async def _converge(client: MaintenanceWindowClient, task: TaskPlan, pacer: Pace
         return result(ApplyOutcome.FAILED, task.window_task_id, exc)
 
 
-# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
-# own public names: they show as ``ssm_mw.X`` however the module was reached.
-_publish("ssm_mw", globals(), __all__)
+# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

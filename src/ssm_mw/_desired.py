@@ -31,7 +31,7 @@ from ._converter import (
 )
 from ._errors import ResponseError, ValidationError, Violation
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
-from ._public import publish as _publish
+from ._public import publish_exported
 from ._redact import REDACTED
 from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
 from ._shapes import (
@@ -385,6 +385,6 @@ class DesiredState:
         return sum(len(tasks) for tasks in self.windows.values())
 
 
-# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
-# own public names: they show as ``ssm_mw.X`` however the module was reached.
-_publish("ssm_mw", globals(), ("DesiredState", "MemberChange"))
+# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

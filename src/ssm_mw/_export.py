@@ -17,7 +17,7 @@ from ._desired import DesiredState, live_members, reported, unreported
 from ._errors import ResponseError, ValidationError
 from ._live import LiveWindow, check_concurrency, check_window_ids, read_windows
 from ._models import MaintenanceWindowTask, TaskDefinition
-from ._public import publish as _publish
+from ._public import publish_exported
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -100,6 +100,6 @@ async def export_tasks(
     return ExportReport(desired=DesiredState(windows=state), skipped=tuple(skipped))
 
 
-# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
-# own public names: they show as ``ssm_mw.X`` however the module was reached.
-_publish("ssm_mw", globals(), __all__)
+# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

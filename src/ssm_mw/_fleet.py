@@ -37,7 +37,7 @@ from ._errors import ValidationError
 from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._pacing import Pacer
-from ._public import publish as _publish
+from ._public import publish_exported
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -477,6 +477,6 @@ async def set_cutoff_behavior(
     )
 
 
-# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
-# own public names: they show as ``ssm_mw.X`` however the module was reached.
-_publish("ssm_mw", globals(), __all__)
+# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

@@ -22,7 +22,7 @@ from ._enums import TaskType
 from ._errors import SsmMwError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
 from ._models import TaskDefinition
-from ._public import publish as _publish
+from ._public import publish_exported
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -397,6 +397,6 @@ def _plan_from_json(data: object) -> Plan:
     return Plan(desired=desired, tasks=tasks)
 
 
-# Imported on first use by ``ssm_mw`` (see its ``_LAZY``), so this module publishes its
-# own public names: they show as ``ssm_mw.X`` however the module was reached.
-_publish("ssm_mw", globals(), __all__)
+# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-__all__ = ["publish"]
+__all__ = ["publish", "publish_exported"]
 
 
 def publish(namespace: str, objects: Mapping[str, object], names: Iterable[str]) -> None:
@@ -35,3 +35,14 @@ def publish(namespace: str, objects: Mapping[str, object], names: Iterable[str])
             obj.__module__ = namespace
         elif isinstance(obj, types.FunctionType):
             obj.__module__ = namespace
+
+
+def publish_exported(objects: Mapping[str, object], names: Iterable[str]) -> None:
+    """:func:`publish` those of ``names`` that ``ssm_mw`` exports, as ``ssm_mw.X``.
+
+    For the modules that ``ssm_mw`` imports on first use (its ``_ON_FIRST_USE``):
+    called at their end, it gives their public names the public path however
+    the module was reached (``ssm_mw.apply_plan``, or an import of the module).
+    """
+    exported: set[str] = set(getattr(sys.modules["ssm_mw"], "__all__", ()))
+    publish("ssm_mw", objects, [name for name in names if name in exported])
