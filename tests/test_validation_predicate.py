@@ -179,6 +179,10 @@ class _Str(str):
     [
         pytest.param({"WindowId": "mw-0123456789abcdef0", "Filters": ()}, id="a tuple for a list"),
         pytest.param({"WindowId": _Str("mw-0123456789abcdef0")}, id="a str subclass"),
+        pytest.param(
+            {"WindowId": "mw-0123456789abcdef0", "Filters": [{"Key": "TaskType", "Values": ()}]},
+            id="a tuple in a structure in a list",
+        ),
     ],
 )
 def test_other_types_go_to_the_closures_which_decide(request_: dict[str, Any]) -> None:

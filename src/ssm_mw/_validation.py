@@ -23,10 +23,11 @@ does no reflection over the model:
   with its path and message, built only when the predicate says no (or when
   a caller asks for the violations themselves).
 
-The predicate is exact for what ssm-mw's converter sends (``dict``, ``list``,
-``str``, ``int``, ``bool``, ``bytes``) and conservative for anything else (a
-``tuple`` for a list, another ``Mapping``, a ``str`` for a blob): it then says
-no, and the closures decide, so a request never passes that they would refuse.
+The predicate is exact for the plain types (``dict``, ``list``, ``str``,
+``int``, ``bool``, ``bytes``, and a ``str`` for a blob) and conservative for
+anything else (a ``tuple`` for a list, another ``Mapping``, a ``bytearray``):
+it then says no, and the closures decide, so a request never passes that they
+would refuse.
 """
 
 from __future__ import annotations
@@ -573,8 +574,14 @@ class _PredicateWriter:
         elif kind == "boolean":
             self.line(depth, f"if type({var}) is not bool: return False")
         elif kind == "blob":
-            self.line(depth, f"if type({var}) is not bytes: return False")
-            self.size(var, shape, depth)
+            # bytes, or a str that botocore sends UTF-8 encoded (measured as the closures do).
+            size = self.fresh("b")
+            self.line(depth, f"if type({var}) is bytes: {size} = {var}")
+            self.line(
+                depth, f"elif type({var}) is str: {size} = {var}.encode('utf-8', 'surrogatepass')"
+            )
+            self.line(depth, "else: return False")
+            self.size(size, shape, depth)
         else:
             raise NotImplementedError(f"{shape.name}: {kind} shapes are not supported")
 
