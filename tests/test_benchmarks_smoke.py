@@ -136,3 +136,25 @@ def test_in_process_benchmarks_run_in_smoke_mode(bench: str) -> None:
         assert r.ours > 0
         assert r.baseline > 0
         assert r.name.startswith(bench)
+
+
+def test_cold_start_children_keep_byte_code_caches_and_no_aws_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """B6's children may write byte-code caches, and see only the dummy credentials.
+
+    With ``PYTHONDONTWRITEBYTECODE`` inherited, the warm-up run writes no
+    caches and every child compiles the modules changed since they were last
+    written: a cost an installed wheel never has, charged to one side only.
+    """
+    from benchmarks.b6_cold_start import _child_env
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("AWS_PROFILE", "someone")
+    monkeypatch.setenv("BOTO_CONFIG", "/nowhere")
+    env = _child_env(str(tmp_path))
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert "AWS_PROFILE" not in env
+    assert "BOTO_CONFIG" not in env
+    assert env["AWS_ACCESS_KEY_ID"] == "testing"
+    assert env["HOME"] == str(tmp_path)
