@@ -10,10 +10,16 @@ of that operation on the client waits for, botocore's own retries included:
   throttled answers to requests sent before that drop say nothing new and
   are only counted;
 * on accepted answers it grows again along CUBIC's curve (TCP's, and
-  botocore's adaptive mode's): quickly back towards the rate that was
-  throttled, slowly around it, then faster beyond it, never beyond twice the
-  accepted rate; so it keeps probing for the limit and settles around it;
-* never below ``min_rate`` (0.5 a second, as botocore's adaptive mode).
+  botocore's adaptive mode's), ``w_max + 0.4 * (t - k) ** 3`` requests a
+  second ``t`` seconds after the drop from ``w_max``: quickly back towards the
+  rate that was throttled, slowly around it (``k`` = 2.9 s at 50 a second),
+  then faster beyond it, never beyond twice the accepted rate; so it keeps
+  probing for the limit and settles around it;
+* never below ``min_rate`` (0.5 a second, as botocore's adaptive mode);
+* the attempts waiting for their turn (numbered, sent in order) are spaced
+  at the current rate: a change of it applies to those waiting too, so no
+  request goes out at a rate already dropped, and one waiting at a rate
+  since grown looks again within half a second.
 
 :meth:`Pacer.send` makes one call and, when it still fails with
 :class:`~ssm_mw.ThrottlingError` after botocore's retries, sends it again
@@ -54,10 +60,12 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[Any]]
 
 _DECREASE = 0.8  # the share of the rate kept after a throttled answer
-_GROWTH = 0.4  # CUBIC's constant, as a share of the rate last throttled (per second cubed)
+_GROWTH = 0.4  # CUBIC's constant: requests a second, per second cubed
 _MIN_SPAN = 0.05  # seconds: the shortest time over which the accepted rate is measured
 _WINDOW = 1.0  # seconds over which the accepted rate is measured
 _MAX_SCALE = 2.0  # the rate never exceeds this multiple of the accepted rate
+_SLACK = 0.5  # of a slot: how late a send may be and still keep the schedule
+_RECHECK = 0.5  # seconds: the longest a send waits before it looks at the rate again
 _THROTTLING_CODES = frozenset(ThrottlingError.codes)
 _ids = itertools.count()
 #: When the current attempt was sent: set by the ``before-send`` hook, read by
@@ -68,13 +76,22 @@ _SENT_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 
 
 class _Rate:
-    """The send rate of one operation (``None``: not paced yet)."""
+    """The send rate of one operation (``None``: not paced yet).
+
+    Sends are numbered slots (:meth:`slot`); slot ``n`` is due at
+    ``_base_t + (n - _base_n) / rate``. Every change of the rate moves the base
+    to the present, so the slots still waiting are spaced at the new rate: after
+    a decrease nothing goes out at the old one, and after an increase nothing
+    waits for it.
+    """
 
     def __init__(self, clock: Clock, min_rate: float) -> None:
         self._clock = clock
         self._min_rate = min_rate
         self.rate: float | None = None
-        self._next = 0.0  # the earliest time of the next send
+        self._slots = 0  # slots handed out
+        self._base_n = 0.0  # the slot (a fraction: where the schedule is) due at _base_t
+        self._base_t = 0.0
         self._first = clock()
         self._last_cut = -1e18
         self._w_max = 0.0  # the rate at which the service last throttled
@@ -83,14 +100,36 @@ class _Rate:
         self.last_accepted = self._first  # (the run's start, before any answer)
         self.throttled = 0
 
-    def delay(self) -> float:
-        """Reserve the next send slot; how long to wait for it."""
+    def slot(self) -> int:
+        """The number of the next send (sends go out in this order)."""
+        n = self._slots
+        self._slots += 1
+        return n
+
+    def wait(self, slot: int) -> float:
+        """How long ``slot`` has still to wait (0: it goes now, and is taken)."""
         if self.rate is None:
             return 0.0
         now = self._clock()
-        at = max(now, self._next)
-        self._next = at + 1.0 / self.rate
-        return at - now
+        due = self._base_t + (slot - self._base_n) / self.rate
+        if due > now:
+            return due - now
+        # It goes: the schedule goes on from it. A send late by less than a
+        # slot (the event loop's own lag) keeps the schedule; one later (no
+        # send was waiting) does not leave a burst of slots due at once.
+        self._base_n = slot
+        self._base_t = max(due, now - _SLACK / self.rate)
+        return 0.0
+
+    def _set(self, rate: float, now: float) -> None:
+        """Change the rate from ``now`` on: the slots still waiting are spaced at it."""
+        if self.rate is None:
+            self._base_n = self._slots
+        else:
+            at = self._base_n + (now - self._base_t) * self.rate
+            self._base_n = min(at, self._slots)
+        self._base_t = now
+        self.rate = rate
 
     def _accepted_rate(self, now: float) -> float:
         while self._accepted and self._accepted[0] < now - _WINDOW:
@@ -103,9 +142,9 @@ class _Rate:
         self.last_accepted = now
         if self.rate is not None:
             t = now - self._last_cut - self._k
-            cubic = self._w_max * (1 + _GROWTH * t * t * t)
+            cubic = self._w_max + _GROWTH * t * t * t
             cap = max(self._min_rate, _MAX_SCALE * self._accepted_rate(now))
-            self.rate = max(self._min_rate, min(cubic, cap))
+            self._set(max(self._min_rate, min(cubic, cap)), now)
 
     def refused(self, sent_at: float | None) -> None:
         now = self._clock()
@@ -116,9 +155,8 @@ class _Rate:
         # The rate that was throttled: the pacer's own, or (not paced yet) the accepted one.
         base = self._accepted_rate(now) if self.rate is None else self.rate
         self._w_max = max(self._min_rate, base)
-        self.rate = max(self._min_rate, _DECREASE * self._w_max)
-        self._k = ((1 - _DECREASE) / _GROWTH) ** (1 / 3)
-        self._next = max(self._next, now)
+        self._k = (self._w_max * (1 - _DECREASE) / _GROWTH) ** (1 / 3)
+        self._set(max(self._min_rate, _DECREASE * self._w_max), now)
 
 
 class Pacer:
@@ -176,9 +214,12 @@ class Pacer:
     async def before_send(self, operation: str) -> None:
         """Wait for ``operation``'s next send slot (every attempt, botocore's retries too)."""
         if self._pace:
-            wait = self._rate(operation).delay()
-            if wait > 0:
-                await self._sleep(wait)
+            rate = self._rate(operation)
+            slot = rate.slot()
+            # Its due time moves with the rate: look again when due, or after
+            # _RECHECK seconds at most (the rate may have grown meanwhile).
+            while (wait := rate.wait(slot)) > 0:
+                await self._sleep(min(wait, _RECHECK))
         _SENT_AT.set(self._clock())
 
     def answered(self, operation: str, code: str | None, sent_at: float | None = None) -> None:
