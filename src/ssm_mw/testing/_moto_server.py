@@ -1,4 +1,4 @@
-"""moto's ``ThreadedMotoServer``, with a WSGI wrapper and quiet logs (private).
+"""moto's SSM backend behind a keep-alive HTTP/1.1 server, with a WSGI wrapper (private).
 
 This module imports moto at the top: import it only when a server starts.
 """
@@ -6,23 +6,25 @@ This module imports moto at the top: import it only when a server starts.
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    should_preserve_original_header_name,
+)
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import LISTEN_QUEUE, make_server, select_address_family
+
+from ._http import KeepAliveWSGIServer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-else:
-    try:
-        from moto.moto_server.werkzeug_app import MotoRequestHandler
-    except ImportError:  # moto < 5.2.5 serves with werkzeug's own handler
-        from werkzeug.serving import WSGIRequestHandler as MotoRequestHandler
 
 __all__ = ["WrappedMotoServer"]
+
+#: The listening socket's backlog (werkzeug's, too).
+_LISTEN_QUEUE = 128
 
 # Paths that moto's dispatcher routes by path, before it looks at the signature.
 _PATH_ROUTED = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
@@ -102,20 +104,14 @@ def _ssm_signed_region(environ: WSGIEnvironment) -> str | None:
     return str(region)
 
 
-class _QuietRequestHandler(MotoRequestHandler):
-    """moto's request handler without the per-request access log line."""
+class WrappedMotoServer:
+    """moto's server application, wrapped by ``wrap``, served with keep-alive.
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-
-class WrappedMotoServer(ThreadedMotoServer):
-    """A ``ThreadedMotoServer`` whose WSGI application is wrapped by ``wrap``.
-
-    Unlike its base class, it binds in :meth:`start`, in the caller's thread,
-    so a failure to bind raises ``OSError`` there (werkzeug would print and
-    exit, and the base class would wait forever); and :meth:`stop` closes the
-    listening socket.
+    moto's ``ThreadedMotoServer`` serves with werkzeug's development server,
+    which closes the connection after every response; this one serves with
+    :class:`~ssm_mw.testing._http.KeepAliveWSGIServer`, as real endpoints do.
+    :meth:`start` binds in the caller's thread, so a failure to bind raises
+    ``OSError`` there; :meth:`stop` closes the listener and every connection.
     """
 
     def __init__(
@@ -126,52 +122,58 @@ class WrappedMotoServer(ThreadedMotoServer):
         *,
         log_requests: bool = False,
     ) -> None:
-        super().__init__(ip_address=host, port=port, verbose=False)
+        self._host = host
+        self._port = port
         self._wrap = wrap
         self._log_requests = log_requests
-        self._startup_error: BaseException | None = None
-        self._listener: socket.socket | None = None
+        self._server: KeepAliveWSGIServer | None = None
+        self._thread: threading.Thread | None = None
 
-    def _server_entry(self) -> None:
-        try:
-            app = self._wrap(_FastDispatcher(create_backend_app))
-            handler = MotoRequestHandler if self._log_requests else _QuietRequestHandler
-            listener = self._listener
-            assert listener is not None, "start() binds the socket"
-            self._server = make_server(
-                self._ip_address,
-                listener.getsockname()[1],
-                app,
-                True,
-                request_handler=handler,
-                fd=listener.fileno(),
-            )
-        except BaseException as exc:  # reported by start(), in the caller's thread
-            self._startup_error = exc
-            self._server_ready_event.set()
-            return
-        self._server_ready_event.set()
-        self._server.serve_forever(poll_interval=0.05)
+    @property
+    def http_server(self) -> KeepAliveWSGIServer | None:
+        """The HTTP server while serving (its connection counts), else ``None``."""
+        return self._server
 
     def start(self) -> None:
         """Bind, then serve on a daemon thread; raise ``OSError`` if the address is taken."""
-        family = select_address_family(self._ip_address, self._port)
-        self._listener = socket.create_server(
-            (self._ip_address, self._port), family=family, backlog=LISTEN_QUEUE
+        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+        listener = socket.create_server(
+            (self._host, self._port), family=family, backlog=_LISTEN_QUEUE
         )
         try:
-            super().start()
-        finally:
-            # The server holds its own duplicate of the descriptor.
-            self._listener.close()
-        if self._startup_error is not None:
-            if self._thread is not None:
-                self._thread.join()
-            raise self._startup_error
+            server = KeepAliveWSGIServer(
+                listener,
+                self._wrap(_FastDispatcher(create_backend_app)),
+                log_requests=self._log_requests,
+                keep_underscored=should_preserve_original_header_name,
+                underscored_names_key=PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+            )
+        except BaseException:
+            listener.close()
+            raise
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"ssm-mw-server-{server.server_address[1]}",
+            daemon=True,
+        )
+        self._server, self._thread = server, thread
+        thread.start()
+
+    def get_host_and_port(self) -> tuple[str, int]:
+        """The address the server listens on."""
+        assert self._server is not None, "Make sure to call start() first"
+        host, port = self._server.server_address[:2]
+        return (str(host), int(port))
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket."""
-        super().stop()
-        if self._server is not None:
-            self._server.server_close()
-            self._server = None
+        """Stop serving; close the listening socket and every open connection."""
+        server, self._server = self._server, None
+        thread, self._thread = self._thread, None
+        if server is None:
+            return
+        server.shutdown()  # returns once serve_forever has
+        server.server_close()
+        server.close_connections()
+        if thread is not None:
+            thread.join()
