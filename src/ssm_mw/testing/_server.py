@@ -1,4 +1,4 @@
-"""``EmbeddedSSMServer``: moto's threaded server with the extension installed."""
+"""``EmbeddedSSMServer``: moto's SSM backend, with the extension installed, over keep-alive HTTP."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ __all__ = ["EmbeddedSSMServer"]
 
 
 class EmbeddedSSMServer:
-    """An in-process SSM endpoint: moto's ``ThreadedMotoServer`` plus ssm-mw's extension.
+    """An in-process SSM endpoint: moto's server application plus ssm-mw's extension.
 
     Use it as a context manager (or call :meth:`start` and :meth:`stop`)::
 
