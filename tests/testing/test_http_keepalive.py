@@ -542,3 +542,37 @@ async def test_stopped_server_fails_a_kept_alive_client() -> None:
         with pytest.raises(Exception) as caught:  # noqa: PT011 - aiohttp's or botocore's
             await client.describe_maintenance_windows()
         assert not isinstance(caught.value, ClientError)
+
+
+def test_underscored_headers_kept_when_asked(conns: Callable[[int], Conn]) -> None:
+    """moto keeps S3 metadata headers with underscores; a dashed twin wins over them."""
+    from ssm_mw.testing import _moto_server
+
+    seen: list[dict[str, Any]] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        seen.append(environ)
+        start_response("204 No Content", [])
+        return []
+
+    keep = _moto_server._keep_underscored  # pyright: ignore[reportPrivateUsage]
+    key = _moto_server._underscored_names_key  # pyright: ignore[reportPrivateUsage]
+    if keep is None or key is None:
+        pytest.skip("this moto drops underscored headers")
+    with serving(app, keep_underscored=keep, underscored_names_key=key) as server:
+        conn = conns(server.server_address[1])
+        conn.send(
+            request(headers=["X-Amz-Meta-My_Key: kept", "X-Other_Key: dropped"])
+            + request(headers=["X-Amz-Meta-Twin_Key: underscored", "X-Amz-Meta-Twin-Key: dashed"])
+        )
+        for _ in range(2):
+            assert conn.file.readline().startswith(b"HTTP/1.1 204")
+            while conn.file.readline() != b"\r\n":
+                pass
+        wait_until(lambda: len(seen) == 2)
+    first, second = seen
+    assert first["HTTP_X_AMZ_META_MY_KEY"] == "kept"
+    assert first[key] == {"HTTP_X_AMZ_META_MY_KEY": "X-Amz-Meta-My_Key"}
+    assert "HTTP_X_OTHER_KEY" not in first
+    assert second["HTTP_X_AMZ_META_TWIN_KEY"] == "dashed"
+    assert second[key] == {}

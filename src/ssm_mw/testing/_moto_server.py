@@ -10,16 +10,24 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from moto.core.request import (
-    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
-    should_preserve_original_header_name,
-)
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from ._http import KeepAliveWSGIServer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+_keep_underscored: Callable[[str], bool] | None
+_underscored_names_key: str | None
+try:  # moto >= 5.2.5 keeps the spelling of S3 metadata headers with underscores
+    from moto.core.request import (
+        PRESERVED_HEADER_NAMES_ENVIRON_KEY as _underscored_names_key,
+    )
+    from moto.core.request import (
+        should_preserve_original_header_name as _keep_underscored,
+    )
+except ImportError:  # older moto drops them, as werkzeug does
+    _keep_underscored = _underscored_names_key = None
 
 __all__ = ["WrappedMotoServer"]
 
@@ -145,8 +153,8 @@ class WrappedMotoServer:
                 listener,
                 self._wrap(_FastDispatcher(create_backend_app)),
                 log_requests=self._log_requests,
-                keep_underscored=should_preserve_original_header_name,
-                underscored_names_key=PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+                keep_underscored=_keep_underscored,
+                underscored_names_key=_underscored_names_key,
             )
         except BaseException:
             listener.close()
