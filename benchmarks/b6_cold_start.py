@@ -91,7 +91,7 @@ def _child(script: str, env: dict[str, str], cpu: list[float]) -> float:
 
 def run(*, smoke: bool) -> list[Result]:
     """Time both cold starts in fresh processes, interleaved."""
-    rounds, tasks = (1, 2) if smoke else (31, 10)
+    rounds, tasks = (1, 2) if smoke else (61, 10)
     with RemoteServer() as server, tempfile.TemporaryDirectory() as home:
         window_id = server.create_maintenance_window(name="bench-cold-start")
 
