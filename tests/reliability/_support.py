@@ -33,6 +33,17 @@ OPERATIONS = (REGISTER, UPDATE, DESCRIBE, GET)
 #: The wire name of each invocation-parameters variant, and its class's attribute path level.
 VARIANT_KEYS = ("RunCommand", "Automation", "StepFunctions", "Lambda")
 
+
+class SimulatedClock:
+    """Seconds that pass only when the simulation says so (the pacer's tests' clock)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD_START = re.compile(r"([a-z0-9])([A-Z])")
 

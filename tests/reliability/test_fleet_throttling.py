@@ -27,7 +27,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 from ssm_mw.testing._faults import TokenBucket
 
 from ._figures import count
-from ._support import DESCRIBE, UPDATE, client_for
+from ._support import DESCRIBE, UPDATE, SimulatedClock, client_for
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 
@@ -116,16 +116,6 @@ async def test_without_the_pacer_throttled_updates_are_still_sent_again(
         assert report.failed == ()
         assert len(report.changed) == 20
         assert report.throttled_retries == refused
-
-
-class SimulatedClock:
-    """Seconds that pass only when the simulation says so."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.mark.parametrize(

@@ -18,22 +18,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from ssm_mw._pacing import Pacer
+from ssm_mw._pacing import _RECHECK, Pacer  # pyright: ignore[reportPrivateUsage]
 from ssm_mw.testing._faults import TokenBucket
 
-from ._support import UPDATE
-
-_RECHECK = 0.5  # as Pacer.before_send: the longest sleep before a slot looks at the rate again
-
-
-class SimulatedClock:
-    """Seconds that pass only when the simulation says so."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from ._support import UPDATE, SimulatedClock
 
 
 @dataclass

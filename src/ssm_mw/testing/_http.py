@@ -332,8 +332,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:  # the client went away
             self.close_connection = True
             return
-        if self._wsgi.log_requests:
-            self.log_request(status.split(" ", 1)[0], size)
+        self.log_request(status.split(" ", 1)[0], size)  # only with log_requests (below)
 
     def _response_bytes(
         self, status: str, headers: list[tuple[str, str]], body: bytes
