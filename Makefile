@@ -1,81 +1,95 @@
 # Every target makes the environment it needs: a fresh machine needs only python3.
+# uv (pinned in constraints.txt, installed by pip into the venv) installs the rest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+UV := $(BIN)/uv
+# The package with its testing and cli extras: all that the demo needs.
+RUN_STAMP := $(VENV)/.installed-run
+# ...and the development tools (the dependency group dev): all that the checks need.
+DEV_STAMP := $(VENV)/.installed-dev
 BUILD := build
 SMOKE_VENV := $(BUILD)/smoke-venv
+# pytest-xdist's workers: more than the cores, since many tests wait on a server.
+export PYTEST_WORKERS ?= 4
+# uv reads the system certificates (as pip does here): its own bundle cannot reach the index.
+export UV_NATIVE_TLS := 1
 
 .PHONY: demo test lint typecheck pytest bench bench-smoke docs docs-build dist package-check \
 	matrix constraints clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(UV):
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[testing,cli]" --group dev
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt uv
+
+$(RUN_STAMP): pyproject.toml constraints.txt | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[testing,cli]"
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP)
+	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[testing,cli]" \
+		--group dev
+	touch $(DEV_STAMP)
 
 ## demo: run the ssm-mw demo on the embedded backend (no AWS account needed)
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/ssm-mw demo
 
 ## test: the whole check suite: lint, type checks, tests (the docs' examples included),
 ## benchmark smoke run, the docs site (strict), and the built sdist and wheel
 test: lint typecheck pytest bench-smoke docs-build package-check
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks tools noxfile.py
 	$(BIN)/ruff format --check src tests benchmarks tools noxfile.py
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 	$(BIN)/pyright
 	$(BIN)/python tests/typing/check_failures.py
 
-pytest: $(STAMP)
-	$(BIN)/pytest
+pytest: $(DEV_STAMP)
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks
 
-bench-smoke: $(STAMP)
+bench-smoke: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks --smoke
 
 ## docs: serve the documentation site at http://127.0.0.1:8000/ssm-mw/ (rebuilds on change)
-docs: $(STAMP)
+docs: $(DEV_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 ## docs-build: build the site strictly; the API reference must hold every public name
-docs-build: $(STAMP)
+docs-build: $(DEV_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(BUILD)/site
 	$(BIN)/python tools/check_docs_site.py $(BUILD)/site
 
 ## dist: build the sdist and the wheel into dist/
-dist: $(STAMP)
+dist: $(DEV_STAMP)
 	rm -rf dist
-	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m build --installer uv --outdir dist .
 
 ## package-check: twine check, then install the wheel (not editable) with [testing,cli]
 ## in a fresh venv and use it there as a user would
 package-check: dist
 	$(BIN)/twine check --strict dist/*
 	rm -rf $(SMOKE_VENV)
-	$(PYTHON) -m venv $(SMOKE_VENV)
-	$(SMOKE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SMOKE_VENV)/bin/python -m pip install --quiet -c constraints.txt \
+	$(UV) venv --quiet --python $(PYTHON) $(SMOKE_VENV)
+	$(UV) pip install --quiet --python $(SMOKE_VENV)/bin/python -c constraints.txt \
 		"$$(ls dist/ssm_mw-*.whl)[testing,cli]"
 	$(SMOKE_VENV)/bin/python tools/smoke_wheel.py dist
 
 ## matrix: the suite on Python 3.10-3.13 and at the lowest and newest dependencies (nox);
 ## NOX_SESSIONS='lowest newest' runs some of them (`.venv/bin/nox -l` lists them)
 NOX_SESSIONS ?=
-# uv reads the system certificates (as pip does here): its own bundle cannot reach the index.
-matrix: $(STAMP)
-	UV_NATIVE_TLS=1 $(BIN)/nox --noxfile noxfile.py $(if $(NOX_SESSIONS),--sessions $(foreach s,$(NOX_SESSIONS),'$(s)'))
+matrix: $(DEV_STAMP)
+	$(BIN)/nox --noxfile noxfile.py $(if $(NOX_SESSIONS),--sessions $(foreach s,$(NOX_SESSIONS),'$(s)'))
 
 ## constraints: re-pin constraints.txt (one universal set for Python 3.10-3.13), newest first
-constraints: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --all-extras --group pyproject.toml:dev --universal \
+constraints: $(DEV_STAMP)
+	$(UV) pip compile pyproject.toml --all-extras --group pyproject.toml:dev --universal \
 		--python-version 3.10 --no-annotate --upgrade -o constraints.txt
 
 clean:

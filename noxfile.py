@@ -33,6 +33,8 @@ nox.options.reuse_existing_virtualenvs = False
 ROOT = Path(__file__).resolve().parent
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 ENVS = ROOT / ".nox"
+#: pytest-xdist's workers (as ``make pytest``): more than the cores, many tests wait on a server.
+WORKERS = os.environ.get("PYTEST_WORKERS", "4")
 
 
 def _pyenv_roots() -> list[Path]:
@@ -88,7 +90,7 @@ def _suite(session: nox.Session, version: str, *install: str) -> None:
     session.run(uv, "pip", "list", "--quiet", env=env, external=True)
     python = str(venv / "bin" / "python")
     session.run(
-        python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *session.posargs,
+        python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", WORKERS, *session.posargs,
         env={"PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}, external=True,
     )  # fmt: skip
 

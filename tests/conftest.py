@@ -1,4 +1,9 @@
-"""Suite-wide configuration: the --deep flag and the hypothesis profiles."""
+"""Suite-wide configuration: the --deep flag and the hypothesis profiles.
+
+The profile sets every property test's number of examples: "quick" (60, the
+CI run) or, under ``--deep``, "deep" (10,000). Under ``--deep`` each property
+test gets a per-test timeout of 30 minutes instead of the configured one.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-# The embedded backend's fixtures: ssm_server, mw_client, maintenance_window_id.
-pytest_plugins = ["ssm_mw.testing.pytest_plugin"]
+# The embedded backend's fixtures (ssm_server, mw_client, maintenance_window_id) and the
+# figures the tests count.
+pytest_plugins = ["ssm_mw.testing.pytest_plugin", "support.figures"]
 
 settings.register_profile(
     "quick",
@@ -22,6 +28,16 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see no ``COLUMNS``/``LINES``: output is laid out as for a pipe, whatever ran pytest.
+
+    (pytest-xdist's workers inherit them from the controller.)
+    """
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,3 +54,16 @@ def pytest_configure(config: pytest.Config) -> None:
     """Load the hypothesis profile that --deep (or SSM_MW_HYPOTHESIS_PROFILE) asks for."""
     profile = "deep" if config.getoption("--deep") else "quick"
     settings.load_profile(os.environ.get("SSM_MW_HYPOTHESIS_PROFILE", profile))
+
+
+#: The per-test timeout of the deep profile's property tests (10,000 examples each).
+DEEP_TIMEOUT = 1800
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under the deep profile, give every property test a longer (still finite) timeout."""
+    if settings.default.max_examples < 10_000:
+        return
+    for item in items:
+        if getattr(getattr(item, "function", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.timeout(DEEP_TIMEOUT))

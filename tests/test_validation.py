@@ -13,7 +13,7 @@ from typing import Any, cast
 import pytest
 from botocore.model import ShapeResolver
 from botocore.validate import ParamValidator
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ssm_mw._errors import ValidationError
@@ -911,14 +911,12 @@ def _target_key_oracle(key: str) -> bool:
 
 
 @given(st.text(max_size=30))
-@settings(max_examples=300, deadline=None)
 def test_target_key_pattern_against_an_oracle(key: str) -> None:
     """For any text, the translated TargetKey pattern agrees with a unicodedata oracle."""
     assert (compile_pattern(TARGET_KEY).search(key) is not None) is _target_key_oracle(key)
 
 
 @given(st.integers(min_value=-(2**40), max_value=2**40))
-@settings(max_examples=200, deadline=None)
 def test_timeout_range_property(timeout: int) -> None:
     """TimeoutSeconds is rejected exactly outside 30..2592000."""
     params = changed(register(), f"{RC}.TimeoutSeconds", timeout)
@@ -973,7 +971,6 @@ ODD_VALUES = [None, "", "x", 0, -1, 10**12, True, 1.5, [], {}, b"", "x" * 2000, 
 
 
 @given(st.data())
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_botocore_rejection_implies_ours(data: st.DataObject) -> None:
     """Whatever single member of a valid request is broken, botocore rejecting means we do."""
     operation = data.draw(st.sampled_from([REGISTER, UPDATE, GET, DESCRIBE]))

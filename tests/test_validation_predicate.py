@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ssm_mw._converter import describe_request, get_request, register_request, update_request
@@ -146,7 +146,6 @@ def _model_violations(operation: str, request: dict[str, Any]) -> list[Any]:
 
 
 @pytest.mark.parametrize("operation", [REGISTER, UPDATE, DESCRIBE, GET])
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_predicate_passes_exactly_what_the_closures_accept(
     operation: str, data: st.DataObject
@@ -158,7 +157,6 @@ def test_the_predicate_passes_exactly_what_the_closures_accept(
 
 
 @pytest.mark.parametrize("operation", [REGISTER, UPDATE, DESCRIBE, GET])
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_request_of_a_valid_model_takes_the_predicate(
     operation: str, data: st.DataObject

@@ -1,0 +1,1 @@
+"""What the tests share: fixtures' helpers, data, strategies and plugins, one module a concept."""
