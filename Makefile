@@ -35,9 +35,9 @@ $(DEV_STAMP): $(RUN_STAMP)
 demo: $(RUN_STAMP)
 	$(BIN)/ssm-mw demo
 
-## test: the whole check suite: lint, type checks, tests (the docs' examples included),
-## benchmark smoke run, the docs site (strict), and the built sdist and wheel
-test: lint typecheck pytest bench-smoke docs-build package-check
+## test: the whole check suite: lint, type checks, tests (the docs' examples and a smoke run
+## of every benchmark included), the docs site (strict), and the built sdist and wheel
+test: lint typecheck pytest docs-build package-check
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks tools noxfile.py
@@ -54,6 +54,7 @@ pytest: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks
 
+## bench-smoke: every benchmark at tiny sizes, to see that they run (the tests do it too)
 bench-smoke: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks --smoke
 

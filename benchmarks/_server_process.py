@@ -103,6 +103,10 @@ class RemoteServer:
         except (OSError, subprocess.TimeoutExpired):
             process.kill()
             process.wait()
+        finally:
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    pipe.close()
 
     @property
     def _stdout(self) -> IO[str]:
