@@ -2,7 +2,8 @@
 
 Each benchmark is a small module with ``run(*, smoke: bool) -> list[Result]``;
 every figure is a ratio of two contenders measured side by side in one run.
-See ``docs/performance.md`` for what each one measures and the latest run.
+See ``docs/performance.md`` for what each one measures and the latest run, and
+``benchmarks/NOTES.md`` for the investigation notes behind the figures.
 """
 
 from __future__ import annotations

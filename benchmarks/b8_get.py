@@ -1,12 +1,14 @@
 """B8, a typed get end to end: ``get_maintenance_window_task`` against a raw aiobotocore get.
 
 A full GetMaintenanceWindowTask body (RunCommand, 10 parameters, every member
-set) comes from memory at aiobotocore's HTTP layer (``before-send``, on the
-session, so both clients get it): each contender pays aiobotocore's whole
-client path (serialization, signing, events, retries, parsing) and nothing
-else. Ours is a ``MaintenanceWindowClient`` with its own session (a typed result, through
-the fast path); the baseline a plain client of the same session with the same
-config, whose ``get_maintenance_window_task(**params)`` returns botocore's dict.
+set) comes from memory at aiobotocore's HTTP layer (a ``before-send`` handler):
+each contender pays aiobotocore's whole client path (serialization, signing,
+events, retries, parsing) and nothing else. Ours is a
+``MaintenanceWindowClient`` with its own session, the handler registered on
+its client's events (a typed result, through the fast path); the baseline a
+plain aiobotocore client (standard retries, 32 connections) of a session with
+the handler registered, whose ``get_maintenance_window_task(**params)``
+returns botocore's dict.
 Target: <= 0.95x (aim 0.85x).
 
 Each sample is the process's CPU time per call over 30 calls, in 61

@@ -2,12 +2,12 @@
 
 The request is a full ``TaskDefinition`` (RunCommand, 10 parameters, every
 member set); the response (``{"WindowTaskId": ...}``) comes from memory at
-aiobotocore's HTTP layer (``before-send``, on the session). Ours converts and
+aiobotocore's HTTP layer (a ``before-send`` handler, registered as for B8).
+Ours, a ``MaintenanceWindowClient`` with its own session, converts and
 validates the definition (its validation replaces botocore's on its own
-client) and returns the new id; the baseline, a plain client of the same
-session with the same config, is given the botocore request dict ready-made
-(botocore validates and serializes it, as for any raw call). Target: <= 1.0x
-(aim 0.9x).
+client) and returns the new id; the baseline, a plain aiobotocore client, is
+given the botocore request dict ready-made (botocore validates and serializes
+it, as for any raw call). Target: <= 1.0x (aim 0.9x).
 
 Each sample is the process's CPU time per call over 30 calls, in 61
 interleaved rounds (``benchmarks/_per_call.py``): on a shared machine, wall

@@ -153,8 +153,8 @@ class MaintenanceWindowClient:
 
         It registers ssm-mw's fast-path handler (``before-parse``) on the
         client's events, once; the handler acts only inside calls made through
-        a ``MaintenanceWindowClient``: the caller's own calls are parsed, and
-        validated, as before.
+        a ``MaintenanceWindowClient``: botocore parses and validates the
+        caller's own calls as it always does.
         """
         self = cls()
         install_log_redaction()

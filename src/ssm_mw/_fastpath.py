@@ -11,8 +11,8 @@ every client, ours or a caller's, offers) reads the raw body itself:
    context variable, so a caller's own calls on the same client, and calls in
    other tasks, are never touched), for that call's operation, on a status
    below 300, a ``bytes`` body and the ``json`` protocol, and when
-   ``botocore.parsers`` does not log at DEBUG (its log of the body stays
-   exactly as it was);
+   ``botocore.parsers`` does not log at DEBUG (so that its log shows the body
+   as botocore received it);
 2. it decodes the body as botocore does (UTF-8, then ``json.loads``) and
    builds the model with :func:`~ssm_mw._converter.json_structure_fn`, which
    gives what ``from_botocore`` of botocore's parse gives;
@@ -24,9 +24,9 @@ every client, ours or a caller's, offers) reads the raw body itself:
 
 Anything it is not sure of (a body that is not JSON or not an object, a
 value the model did not expect, a missing member) leaves the response
-untouched, and botocore parses it as always: the result is then
-``from_botocore`` of that parse, errors and all. Error responses, retries,
-signing and every other event are aiobotocore's as they were. A ``before-call``
+untouched, and botocore parses it: the result is then ``from_botocore`` of
+that parse, errors and all. Error responses, retries, signing and every
+other event are left to aiobotocore. A ``before-call``
 short-circuit (botocore's Stubber) never reaches the parser: its response is
 read with ``from_botocore``.
 

@@ -60,7 +60,7 @@ class Target:
     by resource group, register those as a *window target*
     (``RegisterTargetWithMaintenanceWindow``) and target that window target's id.
 
-    ``Target(key=..., values=...)`` stays for the same two keys, ``"InstanceIds"``
+    ``Target(key=..., values=...)`` takes the same two keys, ``"InstanceIds"``
     and ``"WindowTargetIds"``; any other key (``"tag:Env"``,
     ``"resource-groups:Name"``) is refused by validation before anything is sent,
     as the service refuses it (see ``docs/fidelity.md``, F1 and F2). Type checkers

@@ -1,4 +1,4 @@
-"""CLI rough edges a new user hit: one-line errors, usage errors, repeats, timeouts, JSON ids."""
+"""CLI ergonomics: one-line errors, usage errors, repeated options, timeouts, JSON ids."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_a_malformed_endpoint_url_is_a_usage_error(
 def test_a_repeated_file_is_refused_and_nothing_is_registered(
     run: Run, ssm_server: EmbeddedSSMServer, window_id: str, tmp_path: Path
 ) -> None:
-    """`--file a.json --file b.json` no longer registers the last one: exit 2, nothing sent."""
+    """`--file a.json --file b.json` is refused, not read as the last one: exit 2, nothing sent."""
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     for path in (first, second):
         path.write_text(json.dumps(DEFINITION))

@@ -194,8 +194,8 @@ async def test_target_rules(
 async def test_targetless_tasks_of_other_types(ssm: Any, maintenance_window_id: str) -> None:
     """A LAMBDA task may have no targets, and then needs no MaxConcurrency or MaxErrors.
 
-    It used to assert that get reports no MaxConcurrency: the real service reports
-    its placeholder "1" for both limits of a targetless task (docs/fidelity.md, F6).
+    Get reports the service's placeholder "1" for both limits of a targetless task
+    (docs/fidelity.md, F6).
     """
     task_id = await register(
         ssm,
