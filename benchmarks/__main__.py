@@ -1,8 +1,8 @@
 """Run the benchmarks: print a table of medians and ratios, and write it as JSON.
 
 ``python -m benchmarks`` runs them all at full size (``make bench``);
-``--smoke`` runs tiny sizes only to keep them working (``make bench-smoke``,
-part of ``make test``): it never fails on a missed target, only on an error.
+``--smoke`` runs tiny sizes only to keep them working (``make bench-smoke``;
+the tests run it too): it never fails on a missed target, only on an error.
 Without ``--strict`` a full run does not fail on a missed target either: it
 reports it.
 """
