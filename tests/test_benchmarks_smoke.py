@@ -126,7 +126,7 @@ def test_every_benchmark_is_listed() -> None:
 
 @pytest.mark.parametrize("bench", list(BENCHMARKS))
 def test_every_benchmark_runs_in_smoke_mode(bench: str) -> None:
-    """Each benchmark runs at tiny sizes (its servers and children included), with positive figures."""
+    """Each benchmark runs at tiny sizes (its servers and children too), with positive figures."""
     import importlib
 
     module = importlib.import_module(BENCHMARKS[bench])
