@@ -35,13 +35,28 @@ VARIANT_KEYS = ("RunCommand", "Automation", "StepFunctions", "Lambda")
 
 
 class SimulatedClock:
-    """Seconds that pass only when the simulation says so (the pacer's tests' clock)."""
+    """Seconds that pass only when the simulation says so (the pacer's tests' clock).
+
+    :meth:`sleep` is the sleep that goes with it: it lets the other tasks run
+    once, then moves the clock to the end of the sleep (unless it is already
+    past it), so sleeps begun together overlap, as on the wall clock. Time
+    passes only by sleeps (and what the test adds to ``now``): a request in
+    flight takes none.
+    """
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.slept = 0.0  # seconds asked for by sleep, in all
 
     def __call__(self) -> float:
         return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Yield to the other tasks once, then be at least ``seconds`` later than at the call."""
+        end = self.now + max(seconds, 0.0)
+        self.slept += max(seconds, 0.0)
+        await asyncio.sleep(0)
+        self.now = max(self.now, end)
 
 
 _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
