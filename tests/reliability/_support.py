@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -57,6 +58,28 @@ class SimulatedClock:
         self.slept += max(seconds, 0.0)
         await asyncio.sleep(0)
         self.now = max(self.now, end)
+
+
+async def until(condition: Callable[[], bool], what: str, *, timeout: float = 30.0) -> None:
+    """Poll ``condition`` (a state of the server, read in its thread) until it holds.
+
+    ``timeout`` only bounds a wait for something that is bound to happen: it
+    fails the test (naming ``what``) instead of hanging it.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.005)
+
+
+async def answered(server: EmbeddedSSMServer, operation: str | None = None) -> None:
+    """Wait until every request the server received (for ``operation``) is answered.
+
+    A request the client gave up on (cancelled, timed out) still runs in the
+    server: after this, it has taken effect.
+    """
+    await until(lambda: server.in_flight(operation) == 0, f"{operation or 'every'} answered")
 
 
 _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")

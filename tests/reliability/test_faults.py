@@ -30,6 +30,7 @@ from ._support import (
     OPERATIONS,
     REGISTER,
     UPDATE,
+    answered,
     client_for,
     operation,
     prepare,
@@ -232,7 +233,7 @@ async def test_an_answer_later_than_the_read_timeout_is_retried_and_registers_on
         task_id = await mw.register_task_with_maintenance_window(window_id, DEFINITION)
         await watcher
         assert ssm_server.request_count(REGISTER) >= 2
-        await asyncio.sleep(1.0)  # the first attempt commits now, with the same token
+        await answered(ssm_server, REGISTER)  # the first attempt commits late, same token
         assert await task_ids(mw, window_id) == [task_id]
         count("faults:late_answers")
 
@@ -249,5 +250,5 @@ async def test_answers_always_later_than_the_read_timeout_raise_a_transport_erro
         assert ssm_server.request_count(REGISTER) == 3
         count("faults:late_answers", 3)
         ssm_server.inject_latency(0, operation=REGISTER)
-        await asyncio.sleep(1.0)  # every attempt has committed by now
+        await answered(ssm_server, REGISTER)  # every attempt has committed
         assert len(await task_ids(mw, window_id)) == 1
