@@ -18,7 +18,7 @@ from plan_support import (
     lambda_minimal,
 )
 
-from reliability._support import SimulatedClock
+from reliability._support import SimulatedClock, simulated_backoff
 from ssm_mw import (
     ApplyOutcome,
     DesiredState,
@@ -33,7 +33,7 @@ from ssm_mw import (
     plan_tasks,
 )
 from ssm_mw._pacing import time_source
-from ssm_mw.testing import EmbeddedSSMServer, MaintenanceWindowClientFactory
+from ssm_mw.testing import EmbeddedSSMServer
 
 
 async def _names(mw: MaintenanceWindowClient, window_id: str) -> Counter[str | None]:
@@ -118,30 +118,31 @@ async def test_random_faults_everywhere_still_converge_without_duplicates(
 
 
 async def test_throttling_is_paced_not_failed(
-    mw_client_factory: MaintenanceWindowClientFactory,
+    mw_client: MaintenanceWindowClient,
     ssm_server: EmbeddedSSMServer,
     maintenance_window_id: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Every throttled read and write is paced and sent again (simulated clock): all succeed."""
-    # botocore does not retry (max_attempts=1): each throttled answer goes back
-    # to the pacer, which waits for the next slot on the simulated clock.
+    """Throttled reads and writes, more than botocore retries: apply slows down and succeeds."""
+    # The pacer's waits and botocore's back-offs run on a simulated clock.
     w = maintenance_window_id
     state = desired(w, ["lambda-minimal", "drain-queue", "notify-team"])
     clock = SimulatedClock()
-    async with mw_client_factory(max_attempts=1) as mw:
-        with time_source(clock, clock.sleep):
-            ssm_server.inject_fault(REGISTER, "ThrottlingException", status=400, times=8)
-            report = await apply_plan(mw, state, concurrency=3)
-            assert report.ok, [r.error for r in report.failed]
-            applied = clock.now
-            assert applied > 0, "the registers were paced"
-            assert ssm_server.request_count(REGISTER) == 3 + 8
-            assert await _names(mw, w) == Counter(["lambda-minimal", "drain-queue", "notify-team"])
-            ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=6)
-            plan = await plan_tasks(mw, state)
-            assert {t.action for t in plan.tasks} == {PlanAction.UNCHANGED}
-            assert clock.now > applied, "the reads were paced"
-            assert ssm_server.request_count(GET) == 3 + 6
+    backoffs = simulated_backoff(monkeypatch, clock)
+    with time_source(clock, clock.sleep):
+        ssm_server.inject_fault(REGISTER, "ThrottlingException", status=400, times=8)
+        report = await apply_plan(mw_client, state, concurrency=3)
+        assert report.ok, [r.error for r in report.failed]
+        assert ssm_server.request_count(REGISTER) == 3 + 8
+        assert await _names(mw_client, w) == Counter(
+            ["lambda-minimal", "drain-queue", "notify-team"]
+        )
+        ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=6)
+        plan = await plan_tasks(mw_client, state)
+        assert {t.action for t in plan.tasks} == {PlanAction.UNCHANGED}
+        assert ssm_server.request_count(GET) == 3 + 6
+    assert backoffs, "botocore retried"
+    assert clock.slept > 0, "the pacer paced"
 
 
 async def test_two_applies_at_once_create_one_task(

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import attrs
+import pytest
 from aiobotocore.config import AioConfig
+from botocore.retries.standard import ExponentialBackoff
 
 from ssm_mw import (
     LambdaParameters,
@@ -58,6 +60,28 @@ class SimulatedClock:
         self.slept += max(seconds, 0.0)
         await asyncio.sleep(0)
         self.now = max(self.now, end)
+
+
+def simulated_backoff(
+    monkeypatch: pytest.MonkeyPatch, clock: SimulatedClock | None = None
+) -> list[float]:
+    """botocore's retry back-offs (standard and adaptive modes) take no wall-clock time.
+
+    Each back-off botocore chooses is recorded (the list returned, in order)
+    and moves ``clock`` by its length, if given; botocore then retries at once.
+    """
+    delays: list[float] = []
+    choose = ExponentialBackoff.delay_amount
+
+    def delay_amount(self: ExponentialBackoff, context: Any) -> float:
+        delay = float(choose(self, context))
+        delays.append(delay)
+        if clock is not None:
+            clock.now += delay
+        return 0.0
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", delay_amount)
+    return delays
 
 
 async def until(condition: Callable[[], bool], what: str, *, timeout: float = 30.0) -> None:

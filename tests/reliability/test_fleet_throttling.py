@@ -1,12 +1,11 @@
 """Fleet work under a rate limit: no task fails for throttling; every throttled request counted.
 
 The embedded backend throttles with a token bucket (``EmbeddedSSMServer.throttle``)
-on real HTTP; ``set_cutoff_behavior`` runs with its default pacer. The bucket
-and the pacer share a simulated clock (the pacer's waits move it), and botocore
-does not retry, so every throttled answer goes back to the pacer: no test of
-the pacer waits on the wall clock. Without the pacer, botocore's ``adaptive``
-mode sets the rate on its own clock, the wall clock: that test runs in real
-time. The pacer's controller is also run against the backend's own token
+on real HTTP; ``set_cutoff_behavior`` runs with its default pacer. The bucket,
+the pacer and botocore's retry back-offs share a simulated clock (the waits
+move it): no test of the pacer waits on the wall clock. Without the pacer,
+botocore's ``adaptive`` mode sets the rate on its own clock, the wall clock:
+that test runs in real time. The pacer's controller is also run against the backend's own token
 bucket on a simulated clock, so its accuracy is checked without timing anything.
 """
 
@@ -31,11 +30,9 @@ from ssm_mw.testing import EmbeddedSSMServer
 from ssm_mw.testing._faults import TokenBucket
 
 from ._figures import count
-from ._support import DESCRIBE, UPDATE, SimulatedClock, client_for
+from ._support import DESCRIBE, UPDATE, SimulatedClock, client_for, simulated_backoff
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
-#: botocore does not retry: every throttled answer goes back to the pacer.
-NO_RETRIES = {"mode": "standard", "total_max_attempts": 1}
 
 
 def task(n: int) -> TaskDefinition:
@@ -73,11 +70,12 @@ async def behaviors(mw: MaintenanceWindowClient, window_ids: list[str]) -> list[
 
 
 async def test_a_throttled_sweep_changes_every_task_and_counts_every_throttled_request(
-    ssm_server: EmbeddedSSMServer,
+    ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """16 workers, updates limited to 25/s (simulated): 0 failures; each refusal counted, resent."""
     clock = SimulatedClock()
-    async with client_for(ssm_server, retries=NO_RETRIES) as mw:
+    simulated_backoff(monkeypatch, clock)
+    async with client_for(ssm_server) as mw:
         window_ids = await fleet(ssm_server, mw, 10, 10)
         ssm_server.throttle(25, burst=2, operation=UPDATE, clock=clock)
         with time_source(clock, clock.sleep):
@@ -95,10 +93,13 @@ async def test_a_throttled_sweep_changes_every_task_and_counts_every_throttled_r
     count("fleet:throttled_requests_retried", refused)
 
 
-async def test_throttled_listings_are_sent_again_too(ssm_server: EmbeddedSSMServer) -> None:
+async def test_throttled_listings_are_sent_again_too(
+    ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Describe limited to 10/s (simulated), burst 1: every window is listed, none fails."""
     clock = SimulatedClock()
-    async with client_for(ssm_server, retries=NO_RETRIES) as mw:
+    simulated_backoff(monkeypatch, clock)
+    async with client_for(ssm_server) as mw:
         window_ids = await fleet(ssm_server, mw, 12, 1)
         ssm_server.throttle(10, burst=1, operation=DESCRIBE, clock=clock)
         with time_source(clock, clock.sleep):
