@@ -34,6 +34,10 @@ The pacing hooks are botocore events of the client (``before-send`` and
 the run and removed afterwards; with ``pace=False`` the Pacer only counts and
 re-sends, and leaves the rate to the client's retry mode (e.g. botocore's
 ``adaptive``).
+
+A Pacer's clock and sleep are ``time.monotonic`` and ``asyncio.sleep`` unless
+given; :func:`time_source` sets others for the Pacers made inside its block,
+those the library makes itself included (a test's simulated clock).
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ from ._errors import ThrottlingError
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
 
-__all__ = ["Pacer"]
+__all__ = ["Pacer", "time_source"]
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -73,6 +77,24 @@ _ids = itertools.count()
 _SENT_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "ssm_mw_pacer_sent_at", default=None
 )
+#: The clock and sleep of the Pacers made without their own (see :func:`time_source`).
+_TIME: contextvars.ContextVar[tuple[Clock, Sleep]] = contextvars.ContextVar(
+    "ssm_mw_pacer_time", default=(time.monotonic, asyncio.sleep)
+)
+
+
+@contextlib.contextmanager
+def time_source(clock: Clock, sleep: Sleep) -> Generator[None]:
+    """In the block (and the tasks it starts), new Pacers read ``clock`` and wait with ``sleep``.
+
+    A test seam: the Pacers that ``apply_plan``, ``plan_tasks`` and
+    ``set_cutoff_behavior`` make for themselves run on a simulated clock.
+    """
+    token = _TIME.set((clock, sleep))
+    try:
+        yield
+    finally:
+        _TIME.reset(token)
 
 
 class _Rate:
@@ -176,14 +198,16 @@ class Pacer:
         pace: bool = True,
         min_rate: float = 0.5,
         give_up_after: float = 60.0,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
+        default_clock, default_sleep = _TIME.get()
+        clock = default_clock if clock is None else clock
         self._pace = pace
         self._min_rate = min_rate
         self._give_up_after = give_up_after
         self._clock = clock
-        self._sleep = sleep
+        self._sleep = default_sleep if sleep is None else sleep
         self._rates: dict[str, _Rate] = {}
         self._gave_up = 0
         self._started = clock()

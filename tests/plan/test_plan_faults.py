@@ -18,6 +18,7 @@ from plan_support import (
     lambda_minimal,
 )
 
+from reliability._support import SimulatedClock, simulated_backoff
 from ssm_mw import (
     ApplyOutcome,
     DesiredState,
@@ -31,6 +32,7 @@ from ssm_mw import (
     apply_plan,
     plan_tasks,
 )
+from ssm_mw._pacing import time_source
 from ssm_mw.testing import EmbeddedSSMServer
 
 
@@ -116,18 +118,31 @@ async def test_random_faults_everywhere_still_converge_without_duplicates(
 
 
 async def test_throttling_is_paced_not_failed(
-    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+    mw_client: MaintenanceWindowClient,
+    ssm_server: EmbeddedSSMServer,
+    maintenance_window_id: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Throttled reads and writes, more than botocore retries: apply slows down and succeeds."""
+    # The pacer's waits and botocore's back-offs run on a simulated clock.
     w = maintenance_window_id
     state = desired(w, ["lambda-minimal", "drain-queue", "notify-team"])
-    ssm_server.inject_fault(REGISTER, "ThrottlingException", status=400, times=8)
-    report = await apply_plan(mw_client, state, concurrency=3)
-    assert report.ok, [r.error for r in report.failed]
-    assert await _names(mw_client, w) == Counter(["lambda-minimal", "drain-queue", "notify-team"])
-    ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=6)
-    plan = await plan_tasks(mw_client, state)
-    assert {t.action for t in plan.tasks} == {PlanAction.UNCHANGED}
+    clock = SimulatedClock()
+    backoffs = simulated_backoff(monkeypatch, clock)
+    with time_source(clock, clock.sleep):
+        ssm_server.inject_fault(REGISTER, "ThrottlingException", status=400, times=8)
+        report = await apply_plan(mw_client, state, concurrency=3)
+        assert report.ok, [r.error for r in report.failed]
+        assert ssm_server.request_count(REGISTER) == 3 + 8
+        assert await _names(mw_client, w) == Counter(
+            ["lambda-minimal", "drain-queue", "notify-team"]
+        )
+        ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=6)
+        plan = await plan_tasks(mw_client, state)
+        assert {t.action for t in plan.tasks} == {PlanAction.UNCHANGED}
+        assert ssm_server.request_count(GET) == 3 + 6
+    assert backoffs, "botocore retried"
+    assert clock.slept > 0, "the pacer paced"
 
 
 async def test_two_applies_at_once_create_one_task(

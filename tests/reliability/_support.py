@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import attrs
+import pytest
 from aiobotocore.config import AioConfig
+from botocore.retries.standard import ExponentialBackoff
 
 from ssm_mw import (
     LambdaParameters,
@@ -35,13 +38,72 @@ VARIANT_KEYS = ("RunCommand", "Automation", "StepFunctions", "Lambda")
 
 
 class SimulatedClock:
-    """Seconds that pass only when the simulation says so (the pacer's tests' clock)."""
+    """Seconds that pass only when the simulation says so (the pacer's tests' clock).
+
+    :meth:`sleep` is the sleep that goes with it: it lets the other tasks run
+    once, then moves the clock to the end of the sleep (unless it is already
+    past it), so sleeps begun together overlap, as on the wall clock. Time
+    passes only by sleeps (and what the test adds to ``now``): a request in
+    flight takes none.
+    """
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.slept = 0.0  # seconds asked for by sleep, in all
 
     def __call__(self) -> float:
         return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Yield to the other tasks once, then be at least ``seconds`` later than at the call."""
+        end = self.now + max(seconds, 0.0)
+        self.slept += max(seconds, 0.0)
+        await asyncio.sleep(0)
+        self.now = max(self.now, end)
+
+
+def simulated_backoff(
+    monkeypatch: pytest.MonkeyPatch, clock: SimulatedClock | None = None
+) -> list[float]:
+    """botocore's retry back-offs (standard and adaptive modes) take no wall-clock time.
+
+    Each back-off botocore chooses is recorded (the list returned, in order)
+    and moves ``clock`` by its length, if given; botocore then retries at once.
+    """
+    delays: list[float] = []
+    choose = ExponentialBackoff.delay_amount
+
+    def delay_amount(self: ExponentialBackoff, context: Any) -> float:
+        delay = float(choose(self, context))
+        delays.append(delay)
+        if clock is not None:
+            clock.now += delay
+        return 0.0
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", delay_amount)
+    return delays
+
+
+async def until(condition: Callable[[], bool], what: str, *, timeout: float = 30.0) -> None:
+    """Poll ``condition`` (a state of the server, read in its thread) until it holds.
+
+    ``timeout`` only bounds a wait for something that is bound to happen: it
+    fails the test (naming ``what``) instead of hanging it.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.005)
+
+
+async def answered(server: EmbeddedSSMServer, operation: str | None = None) -> None:
+    """Wait until every request the server received (for ``operation``) is answered.
+
+    A request the client gave up on (cancelled, timed out) still runs in the
+    server: after this, it has taken effect.
+    """
+    await until(lambda: server.in_flight(operation) == 0, f"{operation or 'every'} answered")
 
 
 _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")

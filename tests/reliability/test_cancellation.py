@@ -22,6 +22,7 @@ from ._support import (
     GET,
     OPERATIONS,
     REGISTER,
+    answered,
     client_for,
     operation,
     prepare,
@@ -98,7 +99,7 @@ async def test_a_cancelled_register_resent_with_its_token_makes_one_task(
         task_id = await mw.register_task_with_maintenance_window(
             window_id, DEFINITION, client_token=token
         )
-        await asyncio.sleep(LATENCY + 0.2)  # the cancelled request has committed by now
+        await answered(ssm_server, REGISTER)  # the cancelled request has committed
         assert await task_ids(mw, window_id) == [task_id]
 
 
@@ -185,8 +186,8 @@ async def test_leaving_an_iteration_early_cancels_the_prefetch_and_sends_nothing
                     await anext(paginator)
                     await until(prefetching)
             await settle()
-            assert other_tasks() == set(), leave
-            await asyncio.sleep(LATENCY)
+            assert other_tasks() == set(), leave  # nothing is left that could send
+            await answered(ssm_server, DESCRIBE)  # the cancelled prefetch included
             assert ssm_server.request_count(DESCRIBE) - before == 2, leave
 
 
@@ -250,4 +251,4 @@ async def test_closing_the_client_during_a_prefetch_leaks_nothing(
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     ssm_server.inject_latency(0, operation=DESCRIBE)
-    await asyncio.sleep(LATENCY)  # let the server finish the abandoned request
+    await answered(ssm_server, DESCRIBE)  # the server finishes the abandoned request

@@ -2,7 +2,9 @@
 
 Faults are injected by the embedded backend, on real HTTP through aiobotocore.
 The retry budget is botocore's standard mode: 3 attempts unless the client's
-``AioConfig(retries=...)`` says otherwise.
+``AioConfig(retries=...)`` says otherwise. botocore's back-offs between
+attempts are recorded and take no time (``simulated_backoff``); a read timeout
+and an injected latency are real.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from ._support import (
     OPERATIONS,
     REGISTER,
     UPDATE,
+    answered,
     client_for,
     operation,
     prepare,
+    simulated_backoff,
     task_ids,
 )
 
@@ -41,6 +45,12 @@ FAULTS = [
     pytest.param("ThrottlingException", 400, ThrottlingError, id="throttling"),
     pytest.param("InternalServerError", 500, InternalServerError, id="internal-error"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def backoffs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """botocore's back-offs of the test, in order (they take no wall-clock time)."""
+    return simulated_backoff(monkeypatch)
 
 
 @dataclass
@@ -59,7 +69,7 @@ async def each_operation_under(
     """Fault each operation ``times`` times, then call the four at once.
 
     Each operation gets its own window and task, and its own fault; running
-    them at once makes their retry back-offs overlap.
+    them at once interleaves their retries.
     """
     async with client_for(server, retries=STANDARD) as mw:
         prepared = {name: await prepare(server, mw) for name in OPERATIONS}
@@ -107,7 +117,9 @@ async def test_a_fault_past_the_budget_raises_its_typed_error(
         assert out.tasks[name] == [out.prepared[name][1]], name
 
 
-async def test_the_retry_budget_is_the_one_configured(ssm_server: EmbeddedSSMServer) -> None:
+async def test_the_retry_budget_is_the_one_configured(
+    ssm_server: EmbeddedSSMServer, backoffs: list[float]
+) -> None:
     """total_max_attempts sets the budget: 1 allows no retry, 4 absorb three faults."""
     once = {"mode": "standard", "total_max_attempts": 1}
     async with client_for(ssm_server, retries=once) as mw:
@@ -117,17 +129,19 @@ async def test_the_retry_budget_is_the_one_configured(ssm_server: EmbeddedSSMSer
         with pytest.raises(ThrottlingError):
             await mw.get_maintenance_window_task(window_id, task_id)
         assert ssm_server.request_count(GET) - before == 1
+        assert backoffs == []
     four = {"mode": "standard", "total_max_attempts": 4}
     async with client_for(ssm_server, retries=four) as mw:
         before = ssm_server.request_count(GET)
         ssm_server.inject_fault(GET, "ThrottlingException", times=3)
         await mw.get_maintenance_window_task(window_id, task_id)
         assert ssm_server.request_count(GET) - before == 4
+        assert len(backoffs) == 3
     count("faults:injected", 4)
 
 
 async def test_the_default_budget_is_three_attempts(
-    ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch
+    ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch, backoffs: list[float]
 ) -> None:
     """Without a config, a client retries in standard mode: 3 attempts in all."""
     for variable in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_CONFIG_FILE"):
@@ -142,6 +156,7 @@ async def test_the_default_budget_is_three_attempts(
         with pytest.raises(ThrottlingError):
             await mw.get_maintenance_window_task(window_id, task_id)
         assert ssm_server.request_count(GET) - before == 6
+        assert len(backoffs) == 2 + 2
         count("faults:injected", 5)
 
 
@@ -232,7 +247,7 @@ async def test_an_answer_later_than_the_read_timeout_is_retried_and_registers_on
         task_id = await mw.register_task_with_maintenance_window(window_id, DEFINITION)
         await watcher
         assert ssm_server.request_count(REGISTER) >= 2
-        await asyncio.sleep(1.0)  # the first attempt commits now, with the same token
+        await answered(ssm_server, REGISTER)  # the first attempt commits late, same token
         assert await task_ids(mw, window_id) == [task_id]
         count("faults:late_answers")
 
@@ -249,5 +264,5 @@ async def test_answers_always_later_than_the_read_timeout_raise_a_transport_erro
         assert ssm_server.request_count(REGISTER) == 3
         count("faults:late_answers", 3)
         ssm_server.inject_latency(0, operation=REGISTER)
-        await asyncio.sleep(1.0)  # every attempt has committed by now
+        await answered(ssm_server, REGISTER)  # every attempt has committed
         assert len(await task_ids(mw, window_id)) == 1

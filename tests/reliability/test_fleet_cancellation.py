@@ -28,7 +28,7 @@ from ssm_mw import (
 from ssm_mw.testing import EmbeddedSSMServer
 
 from ._figures import count
-from ._support import UPDATE, client_for
+from ._support import UPDATE, answered, client_for
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 WINDOWS, TASKS = 6, 5
@@ -119,7 +119,10 @@ async def check_exact(
     assert not report.complete
     assert report.failed == ()
     sent = server.request_count(UPDATE)
-    await asyncio.sleep(0.3)  # anything still going would be sent by now
+    # Nothing is left that could send: no task but this one, every request answered.
+    current = asyncio.current_task()
+    assert {t for t in asyncio.all_tasks() if t is not current and not t.done()} == set()
+    await answered(server, UPDATE)
     assert server.request_count(UPDATE) == sent, "no update after the cancellation"
     state = await on_server(mw, window_ids)
     changed = {c.window_task_id for c in report.changed}
@@ -183,7 +186,7 @@ async def test_cancelled_twice_the_updates_in_flight_are_cancelled_too(
         # The second cancellation came while updates were in flight (1 s each, 0.3 s in).
         assert in_flight > 0, "updates were cut off in flight"
         assert len(error.report.changed) >= 4
-        await asyncio.sleep(1.2)  # the cancelled requests still commit on the server's side
+        await answered(ssm_server, UPDATE)  # the cancelled requests commit on the server's side
         state = await on_server(mw, window_ids)
         changed = {c.window_task_id for c in error.report.changed}
         on = {t for t, b in state.items() if b is CANCEL}

@@ -1,9 +1,12 @@
 """Fleet work under a rate limit: no task fails for throttling; every throttled request counted.
 
 The embedded backend throttles with a token bucket (``EmbeddedSSMServer.throttle``)
-on real HTTP; ``set_cutoff_behavior`` runs with its default pacer. The pacer's
-controller is also run against the backend's own token bucket on a simulated
-clock, so its accuracy is checked without timing anything.
+on real HTTP; ``set_cutoff_behavior`` runs with its default pacer. The bucket,
+the pacer and botocore's retry back-offs share a simulated clock (the waits
+move it): no test of the pacer waits on the wall clock. Without the pacer,
+botocore's ``adaptive`` mode sets the rate on its own clock, the wall clock:
+that test runs in real time. The pacer's controller is also run against the backend's own token
+bucket on a simulated clock, so its accuracy is checked without timing anything.
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ from ssm_mw import (
     ThrottlingError,
     set_cutoff_behavior,
 )
-from ssm_mw._pacing import Pacer
+from ssm_mw._pacing import Pacer, time_source
 from ssm_mw.testing import EmbeddedSSMServer
 from ssm_mw.testing._faults import TokenBucket
 
 from ._figures import count
-from ._support import DESCRIBE, UPDATE, SimulatedClock, client_for
+from ._support import DESCRIBE, UPDATE, SimulatedClock, client_for, simulated_backoff
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 
@@ -67,13 +70,16 @@ async def behaviors(mw: MaintenanceWindowClient, window_ids: list[str]) -> list[
 
 
 async def test_a_throttled_sweep_changes_every_task_and_counts_every_throttled_request(
-    ssm_server: EmbeddedSSMServer,
+    ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """16 workers against updates limited to 25/s: 0 failures; each refusal counted and retried."""
+    """16 workers, updates limited to 25/s (simulated): 0 failures; each refusal counted, resent."""
+    clock = SimulatedClock()
+    simulated_backoff(monkeypatch, clock)
     async with client_for(ssm_server) as mw:
         window_ids = await fleet(ssm_server, mw, 10, 10)
-        ssm_server.throttle(25, burst=2, operation=UPDATE)
-        report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=16)
+        ssm_server.throttle(25, burst=2, operation=UPDATE, clock=clock)
+        with time_source(clock, clock.sleep):
+            report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=16)
         refused = ssm_server.throttled_count(UPDATE)
         ssm_server.throttle(None, operation=UPDATE)
         assert report.failed == ()
@@ -87,12 +93,17 @@ async def test_a_throttled_sweep_changes_every_task_and_counts_every_throttled_r
     count("fleet:throttled_requests_retried", refused)
 
 
-async def test_throttled_listings_are_sent_again_too(ssm_server: EmbeddedSSMServer) -> None:
-    """Describe limited to 10/s with a burst of 1: every window is listed, none fails."""
+async def test_throttled_listings_are_sent_again_too(
+    ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Describe limited to 10/s (simulated), burst 1: every window is listed, none fails."""
+    clock = SimulatedClock()
+    simulated_backoff(monkeypatch, clock)
     async with client_for(ssm_server) as mw:
         window_ids = await fleet(ssm_server, mw, 12, 1)
-        ssm_server.throttle(10, burst=1, operation=DESCRIBE)
-        report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=8)
+        ssm_server.throttle(10, burst=1, operation=DESCRIBE, clock=clock)
+        with time_source(clock, clock.sleep):
+            report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=8)
         refused = ssm_server.throttled_count(DESCRIBE)
         ssm_server.throttle(None, operation=DESCRIBE)
         assert report.failed == ()

@@ -110,6 +110,8 @@ class FaultController:
         self._total = 0
         self._buckets: dict[str, TokenBucket] = {}
         self._throttled: Counter[str] = Counter()
+        # Requests received and not yet answered: not cleared by reset (they still run).
+        self._in_flight: Counter[str] = Counter()
 
     def reset(self, seed: int | None) -> None:
         """Clear faults, latency and counters, and reseed the random source."""
@@ -168,13 +170,29 @@ class FaultController:
         with self._lock:
             return self._total if operation is None else self._counts[operation]
 
+    def in_flight(self, operation: str | None) -> int:
+        """Requests received and not yet answered, for one operation or in all (``None``)."""
+        with self._lock:
+            if operation is None:
+                return sum(self._in_flight.values())
+            return self._in_flight[operation]
+
+    def answered(self, operation: str) -> None:
+        """A request counted by :meth:`decide` is answered (its operation has run, or not)."""
+        with self._lock:
+            self._in_flight[operation] -= 1
+
     def decide(self, operation: str | None) -> _Decision:
-        """Count a request and decide its latency and fault (consuming the fault)."""
+        """Count a request and decide its latency and fault (consuming the fault).
+
+        An API request (``operation`` not ``None``) is in flight until :meth:`answered`.
+        """
         with self._lock:
             self._total += 1
             if operation is None:  # not an API request: no faults, no latency
                 return _Decision(0.0, None)
             self._counts[operation] += 1
+            self._in_flight[operation] += 1
             latency = self._latency.get(operation, self._latency.get(ANY_OPERATION, 0.0))
             if self._refused(operation):
                 self._throttled[operation] += 1
@@ -224,7 +242,7 @@ def validate_fault_args(status: object, times: object, probability: object) -> N
 
 
 class FaultInjectingApp:
-    """WSGI middleware: counts requests, sleeps, and answers injected faults.
+    """WSGI middleware: counts requests (and those in flight), sleeps, and answers injected faults.
 
     It also sends every request to the server's own moto account (the
     ``x-moto-account-id`` header), which keeps servers in one process apart.
@@ -240,16 +258,21 @@ class FaultInjectingApp:
         target = environ.get("HTTP_X_AMZ_TARGET")
         operation = str(target).rpartition(".")[2] if target else None
         decision = self._controller.decide(operation)
-        if decision.latency > 0:
-            time.sleep(decision.latency)
-        fault = decision.fault
-        if fault is None:
+        if operation is None:
             return self._app(environ, start_response)
-        if fault.after_commit:
-            self._run_and_discard(environ)
-        else:
-            _drain(environ)
-        return _error_response(start_response, fault)
+        try:
+            if decision.latency > 0:
+                time.sleep(decision.latency)
+            fault = decision.fault
+            if fault is None:
+                return self._app(environ, start_response)  # the operation has run
+            if fault.after_commit:
+                self._run_and_discard(environ)
+            else:
+                _drain(environ)
+            return _error_response(start_response, fault)
+        finally:
+            self._controller.answered(operation)
 
     def _run_and_discard(self, environ: WSGIEnvironment) -> None:
         result = self._app(environ, _discarding_start_response)

@@ -269,6 +269,19 @@ class EmbeddedSSMServer:
             return self._faults.request_count(None)
         return self._faults.request_count(_check_operation(operation))
 
+    def in_flight(self, operation: str | None = None) -> int:
+        """Requests received for ``operation`` (or in all: ``None``, ``"*"``), not yet answered.
+
+        A request is in flight while its injected latency runs and its
+        operation takes effect; one whose client timed out or was cancelled
+        stays in flight until then. A test waits for 0 (after
+        :meth:`request_count` reached the requests it expects) to know that
+        they all took effect.
+        """
+        if operation in (None, ANY_OPERATION):
+            return self._faults.in_flight(None)
+        return self._faults.in_flight(_check_operation(operation))
+
     def throttled_count(self, operation: str | None = None) -> int:
         """Requests refused by a rate limit (see :meth:`throttle`) for ``operation``,
         or in all (``None`` or ``"*"``). They are part of :meth:`request_count` too."""
