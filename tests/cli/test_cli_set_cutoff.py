@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
 
 from cli_support import (
     ANSI,
@@ -27,6 +21,7 @@ from cli_support import (
 
 from ssm_mw import CutoffBehavior
 from ssm_mw.testing import EmbeddedSSMServer
+from support.terminal import run_on_a_terminal
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 
@@ -150,24 +145,6 @@ def test_set_cutoff_rejects_bad_input_before_any_request(
     assert ssm_server.request_count() == 0
 
 
-def _read_all(fd: int, process: subprocess.Popen[bytes]) -> bytes:
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:  # the pty closes when the child exits
-                break
-            if not data:
-                break
-            chunks.append(data)
-        elif process.poll() is not None:
-            break
-    return b"".join(chunks)
-
-
 def test_set_cutoff_draws_a_progress_bar_on_a_terminal_only(
     run: Run, ssm_server: EmbeddedSSMServer, aws_env: dict[str, str]
 ) -> None:
@@ -178,22 +155,8 @@ def test_set_cutoff_draws_a_progress_bar_on_a_terminal_only(
     assert piped.exit_code == 0
     assert "updating tasks" not in piped.stderr
     assert "listing windows" not in piped.stderr
-    leader, follower = pty.openpty()
-    # The test sets the terminal it needs: rich draws no live display on TERM=dumb or unset.
-    env = {**os.environ, **aws_env, "COLUMNS": "120", "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ssm_mw.cli", "--endpoint-url", ssm_server.endpoint_url,
-         "--region", ssm_server.region_name, "set-cutoff", "CANCEL_TASK", *windows,
-         "--concurrency", "1"],
-        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env,
-    )  # fmt: skip
-    os.close(follower)
-    try:
-        output = _read_all(leader, process).decode("utf-8", "replace")
-    finally:
-        os.close(leader)
-        process.wait(timeout=30)
-    assert process.returncode == 0, output
+    args = ["set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1"]
+    code, output = run_on_a_terminal(ssm_server, args, aws_env, columns=120)
+    assert code == 0, output
     assert "updating tasks" in output or "listing windows" in output
     assert "5 changed" in output
