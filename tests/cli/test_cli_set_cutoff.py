@@ -18,6 +18,7 @@ from cli_support import (
     run_command,
     step_functions,
 )
+from click.testing import Result
 
 from ssm_mw import CutoffBehavior
 from ssm_mw.testing import EmbeddedSSMServer
@@ -79,14 +80,22 @@ def test_set_cutoff_dry_run_changes_nothing(run: Run, ssm_server: EmbeddedSSMSer
     assert {w: cutoffs(ssm_server, w) for w in windows} == before
 
 
+def _denied(
+    run: Run, server: EmbeddedSSMServer, operation: str, times: int
+) -> tuple[Result, list[str]]:
+    """`set-cutoff CANCEL_TASK` on the two windows, ``operation`` denied ``times``; exit 1."""
+    windows, _ = _two_windows(server)
+    server.inject_fault(operation, "AccessDeniedException", times=times)
+    result = run("set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1")
+    assert result.exit_code == 1
+    return result, windows
+
+
 def test_set_cutoff_reports_every_failed_update_and_exits_1(
     run: Run, ssm_server: EmbeddedSSMServer
 ) -> None:
     """With 2 updates refused, both are in the table and on stderr; the rest change; exit 1."""
-    windows, _ = _two_windows(ssm_server)
-    ssm_server.inject_fault(UPDATE, "AccessDeniedException", times=2)
-    result = run("set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1")
-    assert result.exit_code == 1
+    result, windows = _denied(run, ssm_server, UPDATE, times=2)
     assert "Traceback" not in result.stderr
     assert "2 changed, 1 already set, 2 failed" in result.stdout
     rows = [line for line in result.stdout.splitlines() if "AccessDeniedException" in line]
@@ -118,10 +127,7 @@ def test_set_cutoff_with_injected_listing_faults_lists_the_failure(
     run: Run, ssm_server: EmbeddedSSMServer
 ) -> None:
     """A describe refused by the service shows as a '(listing)' row; exit 1."""
-    windows, _ = _two_windows(ssm_server)
-    ssm_server.inject_fault(DESCRIBE, "AccessDeniedException", times=1)
-    result = run("set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1")
-    assert result.exit_code == 1
+    result, _ = _denied(run, ssm_server, DESCRIBE, times=1)
     assert "(listing)" in result.stdout
     assert "1 failed" in result.stdout
     assert "listing the tasks: DescribeMaintenanceWindowTasks: AccessDeniedException" in (
