@@ -10,45 +10,11 @@ import pytest
 from botocore.exceptions import ClientError
 from conformance import Wire, error_code, register, run_command_task
 
+from examples import RUN_COMMAND_WIRE
 from ssm_mw.testing import EmbeddedSSMServer
 
-FULL_REQUEST: dict[str, Any] = {
-    "TaskArn": "AWS-RunPatchBaseline",
-    "TaskType": "RUN_COMMAND",
-    "Targets": [{"Key": "InstanceIds", "Values": ["i-02573cafcf0a1b2c3", "i-0471e04240d5e6f70"]}],
-    "ServiceRoleArn": "arn:aws:iam::111122223333:role/MaintenanceWindowRole",
-    "TaskParameters": {"Operation": {"Values": ["Install"]}},
-    "TaskInvocationParameters": {
-        "RunCommand": {
-            "Comment": "patch",
-            "CloudWatchOutputConfig": {
-                "CloudWatchLogGroupName": "/mw/patch",
-                "CloudWatchOutputEnabled": True,
-            },
-            "DocumentHash": "abc123",
-            "DocumentHashType": "Sha256",
-            "DocumentVersion": "$LATEST",
-            "NotificationConfig": {
-                "NotificationArn": "arn:aws:sns:us-east-1:111122223333:topic",
-                "NotificationEvents": ["Failed", "TimedOut"],
-                "NotificationType": "Command",
-            },
-            "OutputS3BucketName": "my-bucket",
-            "OutputS3KeyPrefix": "out/",
-            "Parameters": {"Operation": ["Install"]},
-            "ServiceRoleArn": "arn:aws:iam::111122223333:role/Notify",
-            "TimeoutSeconds": 3600,
-        }
-    },
-    "Priority": 3,
-    "MaxConcurrency": "10%",
-    "MaxErrors": "0",
-    "LoggingInfo": {"S3BucketName": "logs-bucket", "S3KeyPrefix": "mw/", "S3Region": "us-east-1"},
-    "Name": "patch-task",
-    "Description": "Install patches",
-    "CutoffBehavior": "CANCEL_TASK",
-    "AlarmConfiguration": {"IgnorePollAlarmFailure": True, "Alarms": [{"Name": "cpu-high"}]},
-}
+#: A Run Command request of every member.
+FULL_REQUEST = RUN_COMMAND_WIRE
 
 
 async def test_register_stores_every_member(ssm: Any, maintenance_window_id: str) -> None:
