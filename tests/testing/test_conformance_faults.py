@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
-from conformance import Wire, error_code, register
+from conformance import Wire, error_code, fails_with, register
 
 from ssm_mw.testing import EmbeddedSSMServer
 
@@ -37,10 +37,10 @@ async def test_fault_once_by_default(
 ) -> None:
     """By default the next matching request fails once, with the code and status given."""
     ssm_server.inject_fault(DESCRIBE, "ThrottlingException")
-    with pytest.raises(ClientError) as caught:
-        await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
-    assert error_code(caught.value) == "ThrottlingException"
-    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    error = await fails_with(
+        "ThrottlingException", ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
+    )
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert await _outcomes(ssm, maintenance_window_id, 2) == ["ok", "ok"]
 
 
@@ -130,9 +130,9 @@ async def test_fault_after_commit(
 ) -> None:
     """after_commit applies the operation, then fails; a retry with the token gets the same task."""
     ssm_server.inject_fault(REGISTER, "InternalServerError", status=500, after_commit=True)
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, maintenance_window_id, ClientToken="retry-me")
-    assert error_code(caught.value) == "InternalServerError"
+    await fails_with(
+        "InternalServerError", register(ssm, maintenance_window_id, ClientToken="retry-me")
+    )
     listed = await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
     (task,) = listed["Tasks"]
     assert (

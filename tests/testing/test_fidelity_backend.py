@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import error_code
+from conformance import fails_with
 
 WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
 INSTANCE = "i-0123456789abcdef0"
@@ -55,10 +55,8 @@ def automation(**overrides: Any) -> dict[str, Any]:
 
 
 async def refused(call: Any, **params: Any) -> ClientError:
-    with pytest.raises(ClientError) as caught:
-        await call(**params)
-    assert error_code(caught.value) == "ValidationException"
-    return caught.value
+    """``call(**params)`` fails with a ValidationException; return it."""
+    return await fails_with("ValidationException", call(**params))
 
 
 def message(error: ClientError) -> str:
@@ -396,7 +394,5 @@ async def test_f9_an_unknown_window_is_reported_in_the_services_words(ssm: Any) 
         ),
     ]
     for call, params in calls:
-        with pytest.raises(ClientError) as caught:
-            await call(**params)
-        assert error_code(caught.value) == "DoesNotExistException"
-        assert message(caught.value) == f"Maintenance window {missing} does not exist"
+        error = await fails_with("DoesNotExistException", call(**params))
+        assert message(error) == f"Maintenance window {missing} does not exist"
