@@ -44,14 +44,18 @@ async def test_fault_once_by_default(
     assert await _outcomes(ssm, maintenance_window_id, 2) == ["ok", "ok"]
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [{"times": 3}, {"probability": 1.0, "times": 2}],
+    ids=["times", "probability-and-times"],
+)
 async def test_fault_times(
-    ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+    ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, fault: dict[str, Any]
 ) -> None:
-    """With times=3 exactly the next three matching requests fail."""
-    ssm_server.inject_fault(DESCRIBE, "ThrottlingException", times=3)
-    assert (
-        await _outcomes(ssm, maintenance_window_id, 5) == ["ThrottlingException"] * 3 + ["ok"] * 2
-    )
+    """With ``times`` (and probability 1 or none) exactly the next ``times`` requests fail."""
+    ssm_server.inject_fault(DESCRIBE, "ThrottlingException", **fault)
+    expected = ["ThrottlingException"] * fault["times"] + ["ok"] * 2
+    assert await _outcomes(ssm, maintenance_window_id, fault["times"] + 2) == expected
 
 
 async def test_fault_without_limit_until_cleared(
@@ -113,16 +117,6 @@ async def test_fault_probability_bounds(
     """probability=0 never fails and probability=1 always fails (no limit by default)."""
     ssm_server.inject_fault(DESCRIBE, "ThrottlingException", probability=probability)
     assert await _outcomes(ssm, maintenance_window_id, 5) == [expected] * 5
-
-
-async def test_fault_probability_with_times(
-    ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
-) -> None:
-    """With probability and times, at most ``times`` requests fail."""
-    ssm_server.inject_fault(DESCRIBE, "ThrottlingException", probability=1.0, times=2)
-    assert (
-        await _outcomes(ssm, maintenance_window_id, 4) == ["ThrottlingException"] * 2 + ["ok"] * 2
-    )
 
 
 async def test_fault_after_commit(

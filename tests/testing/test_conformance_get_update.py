@@ -33,15 +33,21 @@ async def test_get_returns_every_stored_member(ssm: Any, maintenance_window_id: 
 
 
 @pytest.mark.parametrize("unknown", ["window", "task"])
-async def test_get_unknown(ssm: Any, maintenance_window_id: str, unknown: str) -> None:
-    """Get of an unknown window or task fails with DoesNotExistException."""
+@pytest.mark.parametrize("operation", ["get", "update"])
+async def test_get_and_update_of_unknown(
+    ssm: Any, maintenance_window_id: str, operation: str, unknown: str
+) -> None:
+    """Get or update of an unknown window or task fails with DoesNotExistException."""
     task_id = await register(ssm, maintenance_window_id)
-    window_id = UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id
-    task_id = UNKNOWN_TASK if unknown == "task" else task_id
-    await fails_with(
-        "DoesNotExistException",
-        ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id),
-    )
+    ids = {
+        "WindowId": UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id,
+        "WindowTaskId": UNKNOWN_TASK if unknown == "task" else task_id,
+    }
+    if operation == "get":
+        call = ssm.get_maintenance_window_task(**ids)
+    else:
+        call = ssm.update_maintenance_window_task(**ids, Priority=1)
+    await fails_with("DoesNotExistException", call)
 
 
 async def test_get_task_from_another_window(
@@ -186,18 +192,6 @@ async def test_update_response_follows_the_output_shape(
     assert "TaskType" not in raw
     assert set(raw) <= set(MODEL.shape_for("UpdateMaintenanceWindowTaskResult").members)
     assert raw["Priority"] == 5
-
-
-@pytest.mark.parametrize("unknown", ["window", "task"])
-async def test_update_unknown(ssm: Any, maintenance_window_id: str, unknown: str) -> None:
-    """Update of an unknown window or task fails with DoesNotExistException."""
-    task_id = await register(ssm, maintenance_window_id)
-    window_id = UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id
-    task_id = UNKNOWN_TASK if unknown == "task" else task_id
-    await fails_with(
-        "DoesNotExistException",
-        ssm.update_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id, Priority=1),
-    )
 
 
 async def test_update_checks_model_constraints(raw_ssm: Any, maintenance_window_id: str) -> None:
