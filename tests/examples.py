@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ssm_mw import (
     Alarm,
     AlarmConfiguration,
@@ -61,6 +63,54 @@ RUN_COMMAND = TaskDefinition(
     cutoff_behavior=CutoffBehavior.CANCEL_TASK,
     alarm_configuration=ALARMS,
 )
+
+#: ``RUN_COMMAND`` as botocore's register request holds it (``to_botocore(RUN_COMMAND)``),
+#: written out: a full, valid Run Command request of every member.
+RUN_COMMAND_WIRE: dict[str, Any] = {
+    "TaskArn": "AWS-RunShellScript",
+    "TaskType": "RUN_COMMAND",
+    "TaskInvocationParameters": {
+        "RunCommand": {
+            "Comment": "patch the fleet",
+            "CloudWatchOutputConfig": {
+                "CloudWatchLogGroupName": "/mw/patch",
+                "CloudWatchOutputEnabled": True,
+            },
+            "DocumentHash": "a" * 64,
+            "DocumentHashType": "Sha256",
+            "DocumentVersion": "$LATEST",
+            "NotificationConfig": {
+                "NotificationArn": "arn:aws:sns:us-east-1:123456789012:mw",
+                "NotificationEvents": ["Failed", "TimedOut"],
+                "NotificationType": "Command",
+            },
+            "OutputS3BucketName": "mw-output",
+            "OutputS3KeyPrefix": "patch/",
+            "Parameters": {"commands": ["yum -y update", "reboot"]},
+            "ServiceRoleArn": "arn:aws:iam::123456789012:role/MaintenanceWindowRole",
+            "TimeoutSeconds": 600,
+        }
+    },
+    "Targets": [
+        {
+            "Key": "WindowTargetIds",
+            "Values": [
+                "3d0a5b3c-8f1e-4c2a-9b7d-0e6f5a4b3c2d",
+                "7b1c9e2f-4a6d-4e8b-a3c5-1f2e3d4c5b6a",
+            ],
+        }
+    ],
+    "ServiceRoleArn": "arn:aws:iam::123456789012:role/MaintenanceWindowRole",
+    "TaskParameters": {"level": {"Values": ["full"]}},
+    "Priority": 1,
+    "MaxConcurrency": "10%",
+    "MaxErrors": "1",
+    "LoggingInfo": {"S3BucketName": "mw-logs", "S3Region": "us-east-1", "S3KeyPrefix": "x/"},
+    "Name": "patch-linux",
+    "Description": "Patches Linux hosts",
+    "CutoffBehavior": "CANCEL_TASK",
+    "AlarmConfiguration": {"IgnorePollAlarmFailure": True, "Alarms": [{"Name": "cpu-high"}]},
+}
 
 AUTOMATION = TaskDefinition(
     task_arn="AWS-RestartEC2Instance",

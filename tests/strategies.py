@@ -204,24 +204,25 @@ def task_names() -> Any:
     return sized_text(3, 128, alphabet=string.ascii_letters + string.digits + "_-.")
 
 
+def _count_or_percentage(lowest: int) -> Any:
+    """A count from ``lowest`` to 9,999,999 or a percentage from ``lowest`` to 100."""
+    return st.one_of(
+        st.integers(lowest, 9_999_999).map(str),
+        st.integers(lowest, 99).map(lambda n: f"{n}%"),
+        st.just("100%"),
+    )
+
+
 @functools.cache
 def max_concurrencies() -> Any:
     """``MaxConcurrency``: ``^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$``, 1 to 7 characters."""
-    return st.one_of(
-        st.integers(1, 9_999_999).map(str),
-        st.integers(1, 99).map(lambda n: f"{n}%"),
-        st.just("100%"),
-    )
+    return _count_or_percentage(1)
 
 
 @functools.cache
 def max_errors() -> Any:
     """``MaxErrors``: ``^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$``, 1 to 7 characters."""
-    return st.one_of(
-        st.integers(0, 9_999_999).map(str),
-        st.integers(0, 99).map(lambda n: f"{n}%"),
-        st.just("100%"),
-    )
+    return _count_or_percentage(0)
 
 
 @functools.cache
@@ -262,6 +263,11 @@ def alarm_names() -> Any:
 @functools.cache
 def _maybe(strategy: Any, full: bool) -> Any:
     return strategy if full else st.none() | strategy
+
+
+def _optional(model: type, full: bool, **members: Any) -> Any:
+    """``model`` with every member optional: ``None`` or drawn (always drawn when ``full``)."""
+    return st.builds(model, **{name: _maybe(strategy, full) for name, strategy in members.items()})
 
 
 @functools.cache
@@ -376,40 +382,43 @@ def alarm_configurations(full: bool = False) -> Any:
 @functools.cache
 def cloud_watch_output_configs(full: bool = False) -> Any:
     """``CloudWatchOutputConfig``."""
-    return st.builds(
+    return _optional(
         CloudWatchOutputConfig,
-        cloud_watch_log_group_name=_maybe(sized_text(1, 512), full),
-        cloud_watch_output_enabled=_maybe(st.booleans(), full),
+        full,
+        cloud_watch_log_group_name=sized_text(1, 512),
+        cloud_watch_output_enabled=st.booleans(),
     )
 
 
 @functools.cache
 def notification_configs(full: bool = False) -> Any:
     """``NotificationConfig``."""
-    return st.builds(
+    return _optional(
         NotificationConfig,
-        notification_arn=_maybe(text(), full),
-        notification_events=_maybe(_tuples(st.sampled_from(NotificationEvent), 0, 6, full), full),
-        notification_type=_maybe(st.sampled_from(NotificationType), full),
+        full,
+        notification_arn=text(),
+        notification_events=_tuples(st.sampled_from(NotificationEvent), 0, 6, full),
+        notification_type=st.sampled_from(NotificationType),
     )
 
 
 @functools.cache
 def run_command_parameters(full: bool = False) -> Any:
     """``RunCommandParameters`` (the ``RunCommand`` variant)."""
-    return st.builds(
+    return _optional(
         RunCommandParameters,
-        comment=_maybe(sized_text(0, 100), full),
-        cloud_watch_output_config=_maybe(cloud_watch_output_configs(full), full),
-        document_hash=_maybe(sized_text(0, 256), full),
-        document_hash_type=_maybe(st.sampled_from(DocumentHashType), full),
-        document_version=_maybe(document_versions(), full),
-        notification_config=_maybe(notification_configs(full), full),
-        output_s3_bucket_name=_maybe(sized_text(3, 63), full),
-        output_s3_key_prefix=_maybe(sized_text(0, 500), full),
-        parameters=_maybe(_dicts(text(), _tuples(text(), 0, 3, full), 0, None, full), full),
-        service_role_arn=_maybe(text(), full),
-        timeout_seconds=_maybe(st.integers(30, 2_592_000), full),
+        full,
+        comment=sized_text(0, 100),
+        cloud_watch_output_config=cloud_watch_output_configs(full),
+        document_hash=sized_text(0, 256),
+        document_hash_type=st.sampled_from(DocumentHashType),
+        document_version=document_versions(),
+        notification_config=notification_configs(full),
+        output_s3_bucket_name=sized_text(3, 63),
+        output_s3_key_prefix=sized_text(0, 500),
+        parameters=_dicts(text(), _tuples(text(), 0, 3, full), 0, None, full),
+        service_role_arn=text(),
+        timeout_seconds=st.integers(30, 2_592_000),
     )
 
 
@@ -419,31 +428,31 @@ def automation_parameters(full: bool = False) -> Any:
     values = _tuples(sized_text(1, 512), 0, 50, full)
     entries = _dicts(sized_text(1, 50), values, 1, 200, full)
     at_max = values.map(lambda v: {f"p{i:03d}": v for i in range(200)})
-    return st.builds(
+    return _optional(
         AutomationParameters,
-        document_version=_maybe(document_versions(), full),
-        parameters=_maybe(entries if full else st.one_of(entries, entries, at_max), full),
+        full,
+        document_version=document_versions(),
+        parameters=entries if full else st.one_of(entries, entries, at_max),
     )
 
 
 @functools.cache
 def step_functions_parameters(full: bool = False) -> Any:
     """``StepFunctionsParameters``: input (0-4,096, sensitive) and name (1-80)."""
-    return st.builds(
-        StepFunctionsParameters,
-        input=_maybe(sized_text(0, 4096), full),
-        name=_maybe(sized_text(1, 80), full),
+    return _optional(
+        StepFunctionsParameters, full, input=sized_text(0, 4096), name=sized_text(1, 80)
     )
 
 
 @functools.cache
 def lambda_parameters(full: bool = False) -> Any:
     """``LambdaParameters``: client context (1-8,000), qualifier (1-128), payload (<= 4,096 B)."""
-    return st.builds(
+    return _optional(
         LambdaParameters,
-        client_context=_maybe(sized_text(1, 8000), full),
-        qualifier=_maybe(sized_text(1, 128), full),
-        payload=_maybe(sized_binary(0, 4096), full),
+        full,
+        client_context=sized_text(1, 8000),
+        qualifier=sized_text(1, 128),
+        payload=sized_binary(0, 4096),
     )
 
 
@@ -559,27 +568,31 @@ def _task_updates(
     return update, replace
 
 
+def _reported_members(full: bool) -> dict[str, Any]:
+    """The members that describe and get both report, as strategies (all but the ids optional)."""
+    return {
+        "window_id": window_ids(),
+        "window_task_id": window_task_ids(),
+        "task_arn": _maybe(sized_text(1, 1600), full),
+        "task_type": _maybe(st.sampled_from(TaskType), full),
+        "targets": _maybe(_tuples(targets(full), 0, 5, full), full),
+        "task_parameters": _maybe(task_parameters(full), full),
+        "priority": _maybe(st.integers(0, 2**31 - 1), full),
+        "logging_info": _maybe(logging_infos(full), full),
+        "service_role_arn": _maybe(text(), full),
+        "max_concurrency": _maybe(max_concurrencies(), full),
+        "max_errors": _maybe(max_errors(), full),
+        "name": _maybe(task_names(), full),
+        "description": _maybe(sized_text(1, 128), full),
+        "cutoff_behavior": _maybe(st.sampled_from(CutoffBehavior), full),
+        "alarm_configuration": _maybe(alarm_configurations(full), full),
+    }
+
+
 @functools.cache
 def maintenance_window_tasks(full: bool = False) -> Any:
     """``MaintenanceWindowTask`` as describe returns it (valid for the output shape)."""
-    return st.builds(
-        MaintenanceWindowTask,
-        window_id=window_ids(),
-        window_task_id=window_task_ids(),
-        task_arn=_maybe(sized_text(1, 1600), full),
-        task_type=_maybe(st.sampled_from(TaskType), full),
-        targets=_maybe(_tuples(targets(full), 0, 5, full), full),
-        task_parameters=_maybe(task_parameters(full), full),
-        priority=_maybe(st.integers(0, 2**31 - 1), full),
-        logging_info=_maybe(logging_infos(full), full),
-        service_role_arn=_maybe(text(), full),
-        max_concurrency=_maybe(max_concurrencies(), full),
-        max_errors=_maybe(max_errors(), full),
-        name=_maybe(task_names(), full),
-        description=_maybe(sized_text(1, 128), full),
-        cutoff_behavior=_maybe(st.sampled_from(CutoffBehavior), full),
-        alarm_configuration=_maybe(alarm_configurations(full), full),
-    )
+    return st.builds(MaintenanceWindowTask, **_reported_members(full))
 
 
 @functools.cache
@@ -587,22 +600,8 @@ def maintenance_window_task_details(full: bool = False) -> Any:
     """``MaintenanceWindowTaskDetails`` as get returns it (valid for the output shape)."""
     return st.builds(
         MaintenanceWindowTaskDetails,
-        window_id=window_ids(),
-        window_task_id=window_task_ids(),
-        targets=_maybe(_tuples(targets(full), 0, 5, full), full),
-        task_arn=_maybe(sized_text(1, 1600), full),
-        service_role_arn=_maybe(text(), full),
-        task_type=_maybe(st.sampled_from(TaskType), full),
-        task_parameters=_maybe(task_parameters(full), full),
+        **_reported_members(full),
         task_invocation_parameters=_maybe(invocation_parameters(full), full),
-        priority=_maybe(st.integers(0, 2**31 - 1), full),
-        max_concurrency=_maybe(max_concurrencies(), full),
-        max_errors=_maybe(max_errors(), full),
-        logging_info=_maybe(logging_infos(full), full),
-        name=_maybe(task_names(), full),
-        description=_maybe(sized_text(1, 128), full),
-        cutoff_behavior=_maybe(st.sampled_from(CutoffBehavior), full),
-        alarm_configuration=_maybe(alarm_configurations(full), full),
     )
 
 

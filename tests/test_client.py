@@ -33,6 +33,7 @@ from ssm_mw import (
 )
 from ssm_mw._rules import as_reported
 from ssm_mw.testing import EmbeddedSSMServer
+from support.round_trip import register_then_get
 
 MISSING_WINDOW = "mw-00000000000000000"
 MISSING_TASK = "00000000-0000-4000-8000-000000000000"
@@ -59,15 +60,27 @@ def client_for(server: EmbeddedSSMServer, **config: Any) -> MaintenanceWindowCli
     )
 
 
+async def _fill(
+    server: EmbeddedSSMServer,
+    mw: MaintenanceWindowClient,
+    window_id: str,
+    definition: TaskDefinition,
+    count: int,
+) -> list[str]:
+    """Let the window hold ``count`` tasks and register that many; return their ids, in order."""
+    server.max_tasks_per_window = count
+    return [
+        await mw.register_task_with_maintenance_window(window_id, definition, client_token=f"t{i}")
+        for i in range(count)
+    ]
+
+
 @pytest.mark.parametrize("definition", ALL_TYPES, ids=lambda d: d.task_type.value)
 async def test_register_then_get_returns_every_member(
     mw_client: MaintenanceWindowClient, maintenance_window_id: str, definition: TaskDefinition
 ) -> None:
     """Each task type registers and comes back from get with every member it was given."""
-    task_id = await mw_client.register_task_with_maintenance_window(
-        maintenance_window_id, definition
-    )
-    details = await mw_client.get_maintenance_window_task(maintenance_window_id, task_id)
+    task_id, details = await register_then_get(mw_client, maintenance_window_id, definition)
     assert details.task_type is definition.task_type
     assert details.task_invocation_parameters == definition.task_invocation_parameters
     assert details.cutoff_behavior is definition.cutoff_behavior
@@ -129,13 +142,7 @@ async def test_pagination_covers_every_task_once(
     ssm_server: EmbeddedSSMServer, mw_client: MaintenanceWindowClient, maintenance_window_id: str
 ) -> None:
     """Paging 25 tasks 10 at a time yields each task once, in three requests."""
-    ssm_server.max_tasks_per_window = 25
-    ids = [
-        await mw_client.register_task_with_maintenance_window(
-            maintenance_window_id, RUN_COMMAND, client_token=f"t{i}"
-        )
-        for i in range(25)
-    ]
+    ids = await _fill(ssm_server, mw_client, maintenance_window_id, RUN_COMMAND, 25)
     before = ssm_server.request_count(DESCRIBE)
     seen = [
         t.window_task_id
@@ -151,13 +158,7 @@ async def test_pages_hand_out_resume_tokens(
     ssm_server: EmbeddedSSMServer, mw_client: MaintenanceWindowClient, maintenance_window_id: str
 ) -> None:
     """A page's next_token resumes right after it; the last page has none."""
-    ssm_server.max_tasks_per_window = 25
-    ids = [
-        await mw_client.register_task_with_maintenance_window(
-            maintenance_window_id, AUTOMATION, client_token=f"t{i}"
-        )
-        for i in range(25)
-    ]
+    ids = await _fill(ssm_server, mw_client, maintenance_window_id, AUTOMATION, 25)
     pages = [
         p
         async for p in mw_client.paginate_maintenance_window_tasks(
@@ -179,13 +180,7 @@ async def test_max_items_stops_mid_page_and_resumes_exactly(
     ssm_server: EmbeddedSSMServer, mw_client: MaintenanceWindowClient, maintenance_window_id: str
 ) -> None:
     """max_items stops inside a page; its resume token continues with the very next task."""
-    ssm_server.max_tasks_per_window = 25
-    ids = [
-        await mw_client.register_task_with_maintenance_window(
-            maintenance_window_id, LAMBDA, client_token=f"t{i}"
-        )
-        for i in range(25)
-    ]
+    ids = await _fill(ssm_server, mw_client, maintenance_window_id, LAMBDA, 25)
     first = mw_client.paginate_maintenance_window_tasks(
         maintenance_window_id, page_size=10, max_items=13
     )
@@ -209,11 +204,7 @@ async def test_breaking_out_sends_no_further_request(
     prefetch: bool,
 ) -> None:
     """After a break, no describe request is sent (at most the one prefetched before it)."""
-    ssm_server.max_tasks_per_window = 40
-    for i in range(40):
-        await mw_client.register_task_with_maintenance_window(
-            maintenance_window_id, AUTOMATION, client_token=f"t{i}"
-        )
+    await _fill(ssm_server, mw_client, maintenance_window_id, AUTOMATION, 40)
     before = ssm_server.request_count(DESCRIBE)
     async for _ in mw_client.paginate_maintenance_window_tasks(
         maintenance_window_id, page_size=10, prefetch=prefetch
@@ -524,10 +515,7 @@ async def test_each_call_logs_one_redacted_debug_line(
         description=secret,
     )
     with caplog.at_level(logging.DEBUG, logger="ssm_mw"):
-        task_id = await mw_client.register_task_with_maintenance_window(
-            maintenance_window_id, definition
-        )
-        await mw_client.get_maintenance_window_task(maintenance_window_id, task_id)
+        await register_then_get(mw_client, maintenance_window_id, definition)
     records = [r for r in caplog.records if r.name == "ssm_mw"]
     assert [r.levelno for r in records] == [logging.DEBUG, logging.DEBUG]
     assert REGISTER in records[0].getMessage()

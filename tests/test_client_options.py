@@ -61,6 +61,17 @@ def no_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
+def on_url(url: str, **options: Any) -> MaintenanceWindowClient:
+    """A client on ``url`` (in us-east-1, with dummy credentials)."""
+    return MaintenanceWindowClient(
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        **options,
+    )
+
+
 def on_server(server: EmbeddedSSMServer, **options: Any) -> MaintenanceWindowClient:
     """A client bound to the embedded server with its dummy-credential session."""
     return MaintenanceWindowClient(
@@ -189,14 +200,7 @@ async def test_max_attempts_is_the_total_number_of_attempts(
 async def test_read_timeout_bounds_a_request_to_an_endpoint_that_never_answers() -> None:
     """read_timeout and max_attempts=1 against a silent socket: a TransportError, not a hang."""
     with silent_endpoint() as url:
-        async with MaintenanceWindowClient(
-            region_name="us-east-1",
-            endpoint_url=url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            read_timeout=0.5,
-            max_attempts=1,
-        ) as mw:
+        async with on_url(url, read_timeout=0.5, max_attempts=1) as mw:
             with pytest.raises(TransportError, match="Read timeout"):
                 await mw.describe_maintenance_window_tasks("mw-0123456789abcdef0")
 
@@ -397,12 +401,7 @@ async def test_the_services_validation_exception_has_its_own_class(
 async def test_a_body_that_is_not_an_ssm_error_is_summarised_in_one_line() -> None:
     """An HTML 404 (a proxy, a wrong URL): status, content type and the first characters."""
     with html_endpoint() as url:
-        async with MaintenanceWindowClient(
-            region_name="us-east-1",
-            endpoint_url=url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        ) as mw:
+        async with on_url(url) as mw:
             with pytest.raises(ServiceError) as caught:
                 await mw.describe_maintenance_window_tasks("mw-0123456789abcdef0")
     error = caught.value

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from examples import ALL_TYPES, LAMBDA, RUN_COMMAND
+from examples import ALL_TYPES, LAMBDA, RUN_COMMAND, RUN_COMMAND_WIRE
 from ssm_mw import (
     AutomationParameters,
     CutoffBehavior,
@@ -31,51 +31,7 @@ TASK = "0c2fdb52-4b7e-4f6a-8a2b-7b7a3e4c5d6f"
 
 def test_run_command_definition_becomes_the_register_request_shape() -> None:
     """A definition converts to botocore's register shape, with PascalCase names and lists."""
-    assert to_botocore(RUN_COMMAND) == {
-        "TaskArn": "AWS-RunShellScript",
-        "TaskType": "RUN_COMMAND",
-        "TaskInvocationParameters": {
-            "RunCommand": {
-                "Comment": "patch the fleet",
-                "CloudWatchOutputConfig": {
-                    "CloudWatchLogGroupName": "/mw/patch",
-                    "CloudWatchOutputEnabled": True,
-                },
-                "DocumentHash": "a" * 64,
-                "DocumentHashType": "Sha256",
-                "DocumentVersion": "$LATEST",
-                "NotificationConfig": {
-                    "NotificationArn": "arn:aws:sns:us-east-1:123456789012:mw",
-                    "NotificationEvents": ["Failed", "TimedOut"],
-                    "NotificationType": "Command",
-                },
-                "OutputS3BucketName": "mw-output",
-                "OutputS3KeyPrefix": "patch/",
-                "Parameters": {"commands": ["yum -y update", "reboot"]},
-                "ServiceRoleArn": "arn:aws:iam::123456789012:role/MaintenanceWindowRole",
-                "TimeoutSeconds": 600,
-            }
-        },
-        "Targets": [
-            {
-                "Key": "WindowTargetIds",
-                "Values": [
-                    "3d0a5b3c-8f1e-4c2a-9b7d-0e6f5a4b3c2d",
-                    "7b1c9e2f-4a6d-4e8b-a3c5-1f2e3d4c5b6a",
-                ],
-            }
-        ],
-        "ServiceRoleArn": "arn:aws:iam::123456789012:role/MaintenanceWindowRole",
-        "TaskParameters": {"level": {"Values": ["full"]}},
-        "Priority": 1,
-        "MaxConcurrency": "10%",
-        "MaxErrors": "1",
-        "LoggingInfo": {"S3BucketName": "mw-logs", "S3Region": "us-east-1", "S3KeyPrefix": "x/"},
-        "Name": "patch-linux",
-        "Description": "Patches Linux hosts",
-        "CutoffBehavior": "CANCEL_TASK",
-        "AlarmConfiguration": {"IgnorePollAlarmFailure": True, "Alarms": [{"Name": "cpu-high"}]},
-    }
+    assert to_botocore(RUN_COMMAND) == RUN_COMMAND_WIRE
 
 
 def test_enum_values_are_plain_strings_on_the_wire() -> None:

@@ -29,6 +29,7 @@ from ssm_mw import (
 )
 from ssm_mw._rules import as_reported
 from ssm_mw.testing import EmbeddedSSMServer
+from support.round_trip import register_then_get
 
 INSTANCE = "i-0123456789abcdef0"
 WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
@@ -152,10 +153,7 @@ async def test_f2_the_limits_themselves_are_accepted(
         Target.window_targets(*[f"e32eecb2-646c-4f4b-8ed1-{i:012x}" for i in range(10)]),
     ):
         definition = attrs.evolve(RUN_COMMAND, targets=(target,))
-        task_id = await mw_client.register_task_with_maintenance_window(
-            maintenance_window_id, definition
-        )
-        details = await mw_client.get_maintenance_window_task(maintenance_window_id, task_id)
+        _, details = await register_then_get(mw_client, maintenance_window_id, definition)
         assert details.targets == (target,)
 
 
@@ -253,10 +251,7 @@ async def test_f6_get_reports_what_as_reported_says(
     mw_client: MaintenanceWindowClient, maintenance_window_id: str, definition: TaskDefinition
 ) -> None:
     """F6: for each definition, get reports as_reported(definition), member by member."""
-    task_id = await mw_client.register_task_with_maintenance_window(
-        maintenance_window_id, definition
-    )
-    details = await mw_client.get_maintenance_window_task(maintenance_window_id, task_id)
+    _, details = await register_then_get(mw_client, maintenance_window_id, definition)
     _same_members(as_reported(definition), details)
 
 

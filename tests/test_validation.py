@@ -7,7 +7,7 @@ import functools
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import pytest
@@ -16,6 +16,7 @@ from botocore.validate import ParamValidator
 from hypothesis import given
 from hypothesis import strategies as st
 
+from examples import RUN_COMMAND_WIRE
 from ssm_mw._errors import ValidationError
 from ssm_mw._shapes import (
     REDACTED,
@@ -45,46 +46,17 @@ TASK_ID = "e32eecb2-646c-4f4b-8ed1-205fbaabbccd"
 KEY_HELP = "use InstanceIds (Target.instances) or WindowTargetIds (Target.window_targets)"
 NO_LIMIT = "must not be given for a task without targets (the service refuses it and reports '1')"
 
+#: The members every task type takes: those of ``RUN_COMMAND_WIRE`` but its type and invocation.
 _COMMON: dict[str, Any] = {
     "WindowId": WINDOW_ID,
-    "Targets": [{"Key": "WindowTargetIds", "Values": ["e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"]}],
-    "ServiceRoleArn": "arn:aws:iam::123456789012:role/MaintenanceWindows",
-    "TaskParameters": {"commands": {"Values": ["echo hello"]}},
-    "Priority": 1,
-    "MaxConcurrency": "10%",
-    "MaxErrors": "1",
-    "LoggingInfo": {"S3BucketName": "my-bucket", "S3KeyPrefix": "logs/", "S3Region": "us-east-1"},
-    "Name": "nightly-task",
-    "Description": "A task that runs every night",
-    "CutoffBehavior": "CANCEL_TASK",
-    "AlarmConfiguration": {"IgnorePollAlarmFailure": True, "Alarms": [{"Name": "cpu-high"}]},
+    **{
+        key: value
+        for key, value in RUN_COMMAND_WIRE.items()
+        if key not in ("TaskArn", "TaskType", "TaskInvocationParameters")
+    },
 }
 _INVOCATION: dict[str, tuple[str, dict[str, Any]]] = {
-    "RUN_COMMAND": (
-        "AWS-RunShellScript",
-        {
-            "RunCommand": {
-                "Comment": "say hello",
-                "CloudWatchOutputConfig": {
-                    "CloudWatchLogGroupName": "/mw/output",
-                    "CloudWatchOutputEnabled": True,
-                },
-                "DocumentHash": "a" * 64,
-                "DocumentHashType": "Sha256",
-                "DocumentVersion": "$LATEST",
-                "NotificationConfig": {
-                    "NotificationArn": "arn:aws:sns:us-east-1:123456789012:mw",
-                    "NotificationEvents": ["Success", "Failed"],
-                    "NotificationType": "Command",
-                },
-                "OutputS3BucketName": "my-bucket",
-                "OutputS3KeyPrefix": "output/",
-                "Parameters": {"commands": ["echo hello"]},
-                "ServiceRoleArn": "arn:aws:iam::123456789012:role/SnsRole",
-                "TimeoutSeconds": 600,
-            }
-        },
-    ),
+    "RUN_COMMAND": (RUN_COMMAND_WIRE["TaskArn"], RUN_COMMAND_WIRE["TaskInvocationParameters"]),
     "AUTOMATION": (
         "AWS-RestartEC2Instance",
         {
@@ -149,17 +121,21 @@ BASES: dict[str, Callable[[], dict[str, Any]]] = {
 DELETE: Any = object()
 
 
-def changed(request: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A copy of ``request`` with the member at dotted wire ``path`` set (or deleted)."""
-    new = copy.deepcopy(request)
-    keys: list[Any] = [int(k) if k.isdigit() else k for k in path.split(".")]
-    node = new
+def set_at(request: dict[str, Any], keys: Sequence[Any], value: Any) -> None:
+    """Set the member of ``request`` at the path ``keys`` to ``value`` (or delete it), in place."""
+    node = request
     for key in keys[:-1]:
         node = node[key]
     if value is DELETE:
         del node[keys[-1]]
     else:
         node[keys[-1]] = value
+
+
+def changed(request: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``request`` with the member at dotted wire ``path`` set (or deleted)."""
+    new = copy.deepcopy(request)
+    set_at(new, [int(k) if k.isdigit() else k for k in path.split(".")], value)
     return new
 
 
@@ -942,7 +918,7 @@ BOTOCORE_REJECTS: list[tuple[str, dict[str, Any]]] = [
     (REGISTER, changed(register("LAMBDA"), f"{LAMBDA}.Payload", 5)),
     (UPDATE, changed(update(), "WindowTaskId", "x")),
     (UPDATE, changed(update(), "TaskType", "LAMBDA")),
-    (UPDATE, changed(update(), "TaskParameters.commands.Values.0", "")),
+    (UPDATE, changed(update(), "TaskParameters.level.Values.0", "")),
     (GET, changed(get(), "WindowTaskId", DELETE)),
     (DESCRIBE, changed(describe(), "MaxResults", 1)),
     (DESCRIBE, changed(describe(), "Filters.0.Key", "")),
@@ -977,13 +953,7 @@ def test_botocore_rejection_implies_ours(data: st.DataObject) -> None:
     params = BASES[operation]()
     path = data.draw(st.sampled_from(_leaf_paths(params)))
     value = data.draw(st.sampled_from([DELETE, *ODD_VALUES]))
-    node = params
-    for key in path[:-1]:
-        node = node[key]
-    if value is DELETE:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = copy.deepcopy(value)
+    set_at(params, path, value if value is DELETE else copy.deepcopy(value))
     if ParamValidator().validate(params, operation_input_shape(operation)).has_errors():
         assert violations(operation, params)
 

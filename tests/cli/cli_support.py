@@ -22,11 +22,9 @@ from ssm_mw import (
     TaskDefinition,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import Run as Run  # the tests import it from here too
 
 T = TypeVar("T")
-
-#: The ``run`` fixture: ``run(*args, input=None, env=None, server=True) -> Result``.
-Run = Callable[..., Result]
 
 REGISTER = "RegisterTaskWithMaintenanceWindow"
 UPDATE = "UpdateMaintenanceWindowTask"

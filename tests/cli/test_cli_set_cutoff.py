@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
 
 from cli_support import (
     ANSI,
@@ -24,9 +18,11 @@ from cli_support import (
     run_command,
     step_functions,
 )
+from click.testing import Result
 
 from ssm_mw import CutoffBehavior
 from ssm_mw.testing import EmbeddedSSMServer
+from support.terminal import run_on_a_terminal
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 
@@ -84,14 +80,22 @@ def test_set_cutoff_dry_run_changes_nothing(run: Run, ssm_server: EmbeddedSSMSer
     assert {w: cutoffs(ssm_server, w) for w in windows} == before
 
 
+def _denied(
+    run: Run, server: EmbeddedSSMServer, operation: str, times: int
+) -> tuple[Result, list[str]]:
+    """`set-cutoff CANCEL_TASK` on the two windows, ``operation`` denied ``times``; exit 1."""
+    windows, _ = _two_windows(server)
+    server.inject_fault(operation, "AccessDeniedException", times=times)
+    result = run("set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1")
+    assert result.exit_code == 1
+    return result, windows
+
+
 def test_set_cutoff_reports_every_failed_update_and_exits_1(
     run: Run, ssm_server: EmbeddedSSMServer
 ) -> None:
     """With 2 updates refused, both are in the table and on stderr; the rest change; exit 1."""
-    windows, _ = _two_windows(ssm_server)
-    ssm_server.inject_fault(UPDATE, "AccessDeniedException", times=2)
-    result = run("set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1")
-    assert result.exit_code == 1
+    result, windows = _denied(run, ssm_server, UPDATE, times=2)
     assert "Traceback" not in result.stderr
     assert "2 changed, 1 already set, 2 failed" in result.stdout
     rows = [line for line in result.stdout.splitlines() if "AccessDeniedException" in line]
@@ -123,10 +127,7 @@ def test_set_cutoff_with_injected_listing_faults_lists_the_failure(
     run: Run, ssm_server: EmbeddedSSMServer
 ) -> None:
     """A describe refused by the service shows as a '(listing)' row; exit 1."""
-    windows, _ = _two_windows(ssm_server)
-    ssm_server.inject_fault(DESCRIBE, "AccessDeniedException", times=1)
-    result = run("set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1")
-    assert result.exit_code == 1
+    result, _ = _denied(run, ssm_server, DESCRIBE, times=1)
     assert "(listing)" in result.stdout
     assert "1 failed" in result.stdout
     assert "listing the tasks: DescribeMaintenanceWindowTasks: AccessDeniedException" in (
@@ -150,24 +151,6 @@ def test_set_cutoff_rejects_bad_input_before_any_request(
     assert ssm_server.request_count() == 0
 
 
-def _read_all(fd: int, process: subprocess.Popen[bytes]) -> bytes:
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:  # the pty closes when the child exits
-                break
-            if not data:
-                break
-            chunks.append(data)
-        elif process.poll() is not None:
-            break
-    return b"".join(chunks)
-
-
 def test_set_cutoff_draws_a_progress_bar_on_a_terminal_only(
     run: Run, ssm_server: EmbeddedSSMServer, aws_env: dict[str, str]
 ) -> None:
@@ -178,22 +161,8 @@ def test_set_cutoff_draws_a_progress_bar_on_a_terminal_only(
     assert piped.exit_code == 0
     assert "updating tasks" not in piped.stderr
     assert "listing windows" not in piped.stderr
-    leader, follower = pty.openpty()
-    # The test sets the terminal it needs: rich draws no live display on TERM=dumb or unset.
-    env = {**os.environ, **aws_env, "COLUMNS": "120", "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ssm_mw.cli", "--endpoint-url", ssm_server.endpoint_url,
-         "--region", ssm_server.region_name, "set-cutoff", "CANCEL_TASK", *windows,
-         "--concurrency", "1"],
-        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env,
-    )  # fmt: skip
-    os.close(follower)
-    try:
-        output = _read_all(leader, process).decode("utf-8", "replace")
-    finally:
-        os.close(leader)
-        process.wait(timeout=30)
-    assert process.returncode == 0, output
+    args = ["set-cutoff", "CANCEL_TASK", *windows, "--concurrency", "1"]
+    code, output = run_on_a_terminal(ssm_server, args, aws_env, columns=120)
+    assert code == 0, output
     assert "updating tasks" in output or "listing windows" in output
     assert "5 changed" in output

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from cli_support import (
     DESCRIBE,
     MISSING_WINDOW,
@@ -29,6 +27,7 @@ from ssm_mw import (
 )
 from ssm_mw._fleet import CutoffOutcome, CutoffProgress, set_cutoff_behavior
 from ssm_mw.testing import EmbeddedSSMServer
+from support.in_flight import counting_client
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 
@@ -197,40 +196,20 @@ async def test_bad_arguments_raise_validation_error_naming_the_field(
     assert ssm_server.request_count() == 0
 
 
-@pytest_asyncio.fixture
-async def counted_client(ssm_server: EmbeddedSSMServer) -> AsyncIterator[tuple[Any, list[int]]]:
-    """A client whose aiobotocore events record the peak number of requests in flight."""
-    state = [0, 0]  # in flight, peak
-
-    def started(**_: Any) -> None:
-        state[0] += 1
-        state[1] = max(state[1], state[0])
-
-    def ended(**_: Any) -> None:
-        state[0] -= 1
-
-    session = ssm_server.aio_session()
-    async with session.create_client("ssm", **ssm_server.client_kwargs()) as client:
-        client.meta.events.register("before-call.ssm", started)
-        client.meta.events.register("after-call.ssm", ended)
-        client.meta.events.register("after-call-error.ssm", ended)
-        yield MaintenanceWindowClient.from_client(client), state
-
-
 async def test_concurrency_bounds_requests_in_flight_across_windows(
-    counted_client: tuple[MaintenanceWindowClient, list[int]], ssm_server: EmbeddedSSMServer
+    ssm_server: EmbeddedSSMServer,
 ) -> None:
     """At most `concurrency` requests are in flight, and the bound is reached across windows."""
-    mw, state = counted_client
     windows = [ssm_server.create_maintenance_window(name=f"w{i}") for i in range(4)]
-    for w in windows:
-        await _register(mw, w, [automation(CONTINUE) for _ in range(3)])
-    ssm_server.inject_latency(0.05)
-    for concurrency, behavior in ((3, CANCEL), (1, CONTINUE), (8, CANCEL)):
-        state[1] = 0
-        report = await set_cutoff_behavior(mw, windows, behavior, concurrency=concurrency)
-        assert len(report.changed) == 12
-        assert state[1] == concurrency
+    async with counting_client(ssm_server) as (mw, in_flight):
+        for w in windows:
+            await _register(mw, w, [automation(CONTINUE) for _ in range(3)])
+        ssm_server.inject_latency(0.05)
+        for concurrency, behavior in ((3, CANCEL), (1, CONTINUE), (8, CANCEL)):
+            in_flight.peak = 0
+            report = await set_cutoff_behavior(mw, windows, behavior, concurrency=concurrency)
+            assert len(report.changed) == 12
+            assert in_flight.peak == concurrency
 
 
 async def test_progress_reports_every_step(

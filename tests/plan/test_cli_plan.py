@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import pty
-import select
 import stat
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import attrs
@@ -28,9 +22,10 @@ from plan_support import (
     run_command_full,
 )
 
-from conftest import Run
 from ssm_mw import MaintenanceWindowClient, TaskDefinition
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import Run
+from support.terminal import run_on_a_terminal
 
 W = "mw-0123456789abcdef0"  # replaced by the real window id in each file
 
@@ -416,68 +411,32 @@ def test_the_demo_shows_a_plan_and_an_apply() -> None:
     assert "Plan: 0 to create, 0 to update, 5 unchanged, 0 unmanaged." in out
 
 
-def _read_until(fd: int, process: subprocess.Popen[bytes], needle: bytes | None) -> bytes:
-    """Read the pty until ``needle`` shows (or, for ``None``, until the process ends)."""
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:  # the pty closes when the child exits
-                break
-            if not data:
-                break
-            chunks.append(data)
-            if needle is not None and needle in b"".join(chunks):
-                break
-        elif process.poll() is not None:
-            break
-    return b"".join(chunks)
-
-
 def _on_a_terminal(
-    server: EmbeddedSSMServer, path: str, answer: bytes, tmp_path: Path
+    server: EmbeddedSSMServer, path: str, answer: bytes, aws_env: dict[str, str]
 ) -> tuple[int, str]:
-    leader, follower = pty.openpty()
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
-        "COLUMNS": "200",
-        "TERM": "xterm-256color",  # a colour terminal, whatever TERM the suite runs under
-    }
-    env.pop("NO_COLOR", None)
-    argv = [sys.executable, "-m", "ssm_mw.cli", "--endpoint-url", server.endpoint_url,
-            "--region", server.region_name, "apply", path, "--concurrency", "1"]  # fmt: skip
-    process = subprocess.Popen(argv, stdin=follower, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    try:
-        output = _read_until(leader, process, b"Apply this plan?")
-        os.write(leader, answer)
-        output += _read_until(leader, process, None)
-    finally:
-        os.close(leader)
-        process.wait(timeout=30)
-    return process.returncode, output.decode("utf-8", "replace")
+    """`apply PATH` on a terminal, answering ``answer`` to its question."""
+    args = ["apply", path, "--concurrency", "1"]
+    return run_on_a_terminal(
+        server, args, aws_env, columns=200, prompt=b"Apply this plan?", answer=answer
+    )
 
 
 def test_on_a_terminal_apply_colours_the_plan_asks_and_shows_progress(
-    ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+    ssm_server: EmbeddedSSMServer,
+    maintenance_window_id: str,
+    tmp_path: Path,
+    aws_env: dict[str, str],
 ) -> None:
     """A coloured plan, a question; "n" changes nothing, "y" applies with a progress bar."""
     w = maintenance_window_id
     path = _file(tmp_path, w, TWO_TASKS)
-    code, output = _on_a_terminal(ssm_server, path, b"n\n", tmp_path)
+    code, output = _on_a_terminal(ssm_server, path, b"n\n", aws_env)
     assert code == 1, output
     assert "\x1b[" in output  # colours on a terminal
     assert "apply cancelled; nothing was changed" in output
     assert _writes(ssm_server) == 0
     ssm_server.inject_latency(0.3, operation=REGISTER)
-    code, output = _on_a_terminal(ssm_server, path, b"y\n", tmp_path)
+    code, output = _on_a_terminal(ssm_server, path, b"y\n", aws_env)
     assert code == 0, output
     assert "applying" in output  # the progress bar, on stderr
     assert "2 created" in output

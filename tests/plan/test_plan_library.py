@@ -38,6 +38,7 @@ from ssm_mw import (
     plan_tasks,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.in_flight import counting_client
 
 _DROP = object()
 
@@ -111,6 +112,15 @@ def _ids(plan: Plan) -> dict[str | None, str | None]:
     return {t.name: t.window_task_id for t in plan.tasks}
 
 
+async def _patch_linux_applied(mw: MaintenanceWindowClient, w: str) -> tuple[DesiredState, str]:
+    """The desired state of "patch-linux" alone, applied; returns it and the live task's id."""
+    state = desired(w, ["patch-linux"])
+    await apply_plan(mw, state)
+    task_id = _ids(await plan_tasks(mw, state))["patch-linux"]
+    assert task_id is not None
+    return state, task_id
+
+
 async def test_create_plan_drift_apply_converges(
     mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
 ) -> None:
@@ -151,10 +161,7 @@ async def test_update_shows_before_and_after(
 ) -> None:
     """A changed member carries its value before and after; a sensitive one only that it changed."""
     w = maintenance_window_id
-    state = desired(w, ["patch-linux"])
-    await apply_plan(mw_client, state)
-    task_id = _ids(await plan_tasks(mw_client, state))["patch-linux"]
-    assert task_id is not None
+    state, task_id = await _patch_linux_applied(mw_client, w)
     await drift(ssm_server, w, task_id, {"Priority": 7, "Description": "someone else's"})
     (task,) = (await plan_tasks(mw_client, state)).tasks
     by_member = {c.member: c for c in task.changes}
@@ -293,36 +300,18 @@ async def test_reads_are_bounded_and_all_windows_are_read(
 
 @pytest.mark.parametrize("concurrency", [1, 3])
 async def test_concurrency_is_bounded(ssm_server: EmbeddedSSMServer, concurrency: int) -> None:
-    """At most ``concurrency`` requests are in flight, in plan and in apply.
-
-    The requests in flight are counted by aiobotocore's own events on the real
-    client (``before-call`` / ``after-call``), nothing of ssm-mw replaced.
-    """
+    """At most ``concurrency`` requests are in flight, in plan and in apply."""
     windows = [ssm_server.create_maintenance_window(name=f"w{i}") for i in range(4)]
     state = DesiredState(
         windows={w: {n: ALL_TASKS[n]() for n in ("lambda-minimal", "drain-queue")} for w in windows}
     )
     ssm_server.inject_latency(0.02)
-    counts = [0, 0]  # in flight, peak
-
-    def started(**_: Any) -> None:
-        counts[0] += 1
-        counts[1] = max(counts[1], counts[0])
-
-    def ended(**_: Any) -> None:
-        counts[0] -= 1
-
-    session = ssm_server.aio_session()
-    async with session.create_client("ssm", **ssm_server.client_kwargs()) as client:
-        client.meta.events.register("before-call.ssm", started)
-        client.meta.events.register("after-call.ssm", ended)
-        client.meta.events.register("after-call-error.ssm", ended)
-        mw = MaintenanceWindowClient.from_client(client)
+    async with counting_client(ssm_server) as (mw, in_flight):
         report = await apply_plan(mw, state, concurrency=concurrency)
         assert report.ok
         plan = await plan_tasks(mw, state, concurrency=concurrency)
     assert plan.summary[PlanAction.UNCHANGED] == 8
-    assert counts[1] == concurrency
+    assert in_flight.peak == concurrency
 
 
 async def test_arguments_are_checked_before_any_request(
@@ -386,10 +375,7 @@ async def test_a_task_update_is_a_replace_of_the_whole_definition(
 ) -> None:
     """After apply, the live task is exactly the definition (drift in any member is undone)."""
     w = maintenance_window_id
-    state = desired(w, ["patch-linux"])
-    await apply_plan(mw_client, state)
-    task_id = _ids(await plan_tasks(mw_client, state))["patch-linux"]
-    assert task_id is not None
+    state, task_id = await _patch_linux_applied(mw_client, w)
     await mw_client.update_maintenance_window_task(
         w, task_id, TaskUpdate(priority=5, max_errors="3")
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Awaitable
 from typing import Any
 
 import botocore.session
+import pytest
 from botocore.exceptions import ClientError
 
 MODEL = botocore.session.get_session().get_service_model("ssm")
@@ -88,6 +90,14 @@ def assert_conforms(shape: Any, value: Any, path: str) -> None:
 def error_code(exc: ClientError) -> str:
     """The AWS error code of a botocore ``ClientError``."""
     return str(exc.response["Error"]["Code"])
+
+
+async def fails_with(code: str, call: Awaitable[Any]) -> ClientError:
+    """Await ``call``: it must raise a ``ClientError`` with the AWS error ``code``; return that."""
+    with pytest.raises(ClientError) as caught:
+        await call
+    assert error_code(caught.value) == code
+    return caught.value
 
 
 def run_command_task(window_id: str, **overrides: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import MODEL, Wire, error_code, register
+from conformance import MODEL, Wire, error_code, fails_with, register
 
 from ssm_mw.testing import EmbeddedSSMServer
 
@@ -59,9 +59,10 @@ async def test_items_carry_type_and_every_summary_member(
 
 async def test_describe_unknown_window(ssm: Any) -> None:
     """Describing a window that does not exist fails with DoesNotExistException."""
-    with pytest.raises(ClientError) as caught:
-        await ssm.describe_maintenance_window_tasks(WindowId="mw-0123456789abcdef0")
-    assert error_code(caught.value) == "DoesNotExistException"
+    await fails_with(
+        "DoesNotExistException",
+        ssm.describe_maintenance_window_tasks(WindowId="mw-0123456789abcdef0"),
+    )
 
 
 @pytest.fixture
@@ -168,9 +169,10 @@ async def test_filter_on_window_task_id(
 )
 async def test_bad_filters(ssm: Any, maintenance_window_id: str, filters: Any) -> None:
     """An unknown filter key or a non-integer Priority value is a ValidationException."""
-    with pytest.raises(ClientError) as caught:
-        await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id, Filters=filters)
-    assert error_code(caught.value) == "ValidationException"
+    await fails_with(
+        "ValidationException",
+        ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id, Filters=filters),
+    )
 
 
 async def test_pagination_in_registration_order(
@@ -243,11 +245,12 @@ async def test_max_results_out_of_range(
     raw_ssm: Any, maintenance_window_id: str, max_results: int
 ) -> None:
     """MaxResults outside 10..100 is a ValidationException from the server."""
-    with pytest.raises(ClientError) as caught:
-        await raw_ssm.describe_maintenance_window_tasks(
+    await fails_with(
+        "ValidationException",
+        raw_ssm.describe_maintenance_window_tasks(
             WindowId=maintenance_window_id, MaxResults=max_results
-        )
-    assert error_code(caught.value) == "ValidationException"
+        ),
+    )
 
 
 def _forge(token: str, **changes: Any) -> str:

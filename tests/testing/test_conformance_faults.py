@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
-from conformance import Wire, error_code, register
+from conformance import Wire, error_code, fails_with, register
 
 from ssm_mw.testing import EmbeddedSSMServer
 
@@ -37,21 +37,25 @@ async def test_fault_once_by_default(
 ) -> None:
     """By default the next matching request fails once, with the code and status given."""
     ssm_server.inject_fault(DESCRIBE, "ThrottlingException")
-    with pytest.raises(ClientError) as caught:
-        await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
-    assert error_code(caught.value) == "ThrottlingException"
-    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    error = await fails_with(
+        "ThrottlingException", ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
+    )
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert await _outcomes(ssm, maintenance_window_id, 2) == ["ok", "ok"]
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [{"times": 3}, {"probability": 1.0, "times": 2}],
+    ids=["times", "probability-and-times"],
+)
 async def test_fault_times(
-    ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+    ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, fault: dict[str, Any]
 ) -> None:
-    """With times=3 exactly the next three matching requests fail."""
-    ssm_server.inject_fault(DESCRIBE, "ThrottlingException", times=3)
-    assert (
-        await _outcomes(ssm, maintenance_window_id, 5) == ["ThrottlingException"] * 3 + ["ok"] * 2
-    )
+    """With ``times`` (and probability 1 or none) exactly the next ``times`` requests fail."""
+    ssm_server.inject_fault(DESCRIBE, "ThrottlingException", **fault)
+    expected = ["ThrottlingException"] * fault["times"] + ["ok"] * 2
+    assert await _outcomes(ssm, maintenance_window_id, fault["times"] + 2) == expected
 
 
 async def test_fault_without_limit_until_cleared(
@@ -115,24 +119,14 @@ async def test_fault_probability_bounds(
     assert await _outcomes(ssm, maintenance_window_id, 5) == [expected] * 5
 
 
-async def test_fault_probability_with_times(
-    ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
-) -> None:
-    """With probability and times, at most ``times`` requests fail."""
-    ssm_server.inject_fault(DESCRIBE, "ThrottlingException", probability=1.0, times=2)
-    assert (
-        await _outcomes(ssm, maintenance_window_id, 4) == ["ThrottlingException"] * 2 + ["ok"] * 2
-    )
-
-
 async def test_fault_after_commit(
     ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
 ) -> None:
     """after_commit applies the operation, then fails; a retry with the token gets the same task."""
     ssm_server.inject_fault(REGISTER, "InternalServerError", status=500, after_commit=True)
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, maintenance_window_id, ClientToken="retry-me")
-    assert error_code(caught.value) == "InternalServerError"
+    await fails_with(
+        "InternalServerError", register(ssm, maintenance_window_id, ClientToken="retry-me")
+    )
     listed = await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
     (task,) = listed["Tasks"]
     assert (

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
-from conformance import MODEL, Wire, error_code, register, run_command_task
+from conformance import MODEL, Wire, fails_with, register, run_command_task
 
 UNKNOWN_WINDOW = "mw-0123456789abcdef0"
 UNKNOWN_TASK = "00000000-0000-4000-8000-000000000000"
@@ -34,14 +33,21 @@ async def test_get_returns_every_stored_member(ssm: Any, maintenance_window_id: 
 
 
 @pytest.mark.parametrize("unknown", ["window", "task"])
-async def test_get_unknown(ssm: Any, maintenance_window_id: str, unknown: str) -> None:
-    """Get of an unknown window or task fails with DoesNotExistException."""
+@pytest.mark.parametrize("operation", ["get", "update"])
+async def test_get_and_update_of_unknown(
+    ssm: Any, maintenance_window_id: str, operation: str, unknown: str
+) -> None:
+    """Get or update of an unknown window or task fails with DoesNotExistException."""
     task_id = await register(ssm, maintenance_window_id)
-    window_id = UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id
-    task_id = UNKNOWN_TASK if unknown == "task" else task_id
-    with pytest.raises(ClientError) as caught:
-        await ssm.get_maintenance_window_task(WindowId=window_id, WindowTaskId=task_id)
-    assert error_code(caught.value) == "DoesNotExistException"
+    ids = {
+        "WindowId": UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id,
+        "WindowTaskId": UNKNOWN_TASK if unknown == "task" else task_id,
+    }
+    if operation == "get":
+        call = ssm.get_maintenance_window_task(**ids)
+    else:
+        call = ssm.update_maintenance_window_task(**ids, Priority=1)
+    await fails_with("DoesNotExistException", call)
 
 
 async def test_get_task_from_another_window(
@@ -50,9 +56,10 @@ async def test_get_task_from_another_window(
     """A task is found only in its own window."""
     task_id = await register(ssm, maintenance_window_id)
     other_window = ssm_server.create_maintenance_window(name="other")
-    with pytest.raises(ClientError) as caught:
-        await ssm.get_maintenance_window_task(WindowId=other_window, WindowTaskId=task_id)
-    assert error_code(caught.value) == "DoesNotExistException"
+    await fails_with(
+        "DoesNotExistException",
+        ssm.get_maintenance_window_task(WindowId=other_window, WindowTaskId=task_id),
+    )
 
 
 async def test_partial_update_changes_only_sent_members(
@@ -115,27 +122,29 @@ async def test_replace_with_targets_needs_max_concurrency_and_errors(
 ) -> None:
     """Replace=True with Targets but without MaxConcurrency is a ValidationException."""
     task_id = await register(ssm, maintenance_window_id)
-    with pytest.raises(ClientError) as caught:
-        await ssm.update_maintenance_window_task(
+    await fails_with(
+        "ValidationException",
+        ssm.update_maintenance_window_task(
             WindowId=maintenance_window_id,
             WindowTaskId=task_id,
             Replace=True,
             TaskArn="AWS-RunShellScript",
             Targets=[{"Key": "InstanceIds", "Values": ["i-0471e04240d5e6f70"]}],
             MaxErrors="1",
-        )
-    assert error_code(caught.value) == "ValidationException"
+        ),
+    )
 
 
 async def test_replace_without_task_arn_is_rejected(ssm: Any, maintenance_window_id: str) -> None:
     """Replace=True without TaskArn is a ValidationException and changes nothing."""
     task_id = await register(ssm, maintenance_window_id, Name="kept")
     before = await _get(ssm, maintenance_window_id, task_id)
-    with pytest.raises(ClientError) as caught:
-        await ssm.update_maintenance_window_task(
+    await fails_with(
+        "ValidationException",
+        ssm.update_maintenance_window_task(
             WindowId=maintenance_window_id, WindowTaskId=task_id, Replace=True, Priority=9
-        )
-    assert error_code(caught.value) == "ValidationException"
+        ),
+    )
     assert await _get(ssm, maintenance_window_id, task_id) == before
 
 
@@ -145,13 +154,14 @@ async def test_update_with_the_wrong_variant_is_rejected(
     """An update whose invocation variant mismatches the task type is a ValidationException."""
     task_id = await register(ssm, maintenance_window_id)
     before = await _get(ssm, maintenance_window_id, task_id)
-    with pytest.raises(ClientError) as caught:
-        await ssm.update_maintenance_window_task(
+    await fails_with(
+        "ValidationException",
+        ssm.update_maintenance_window_task(
             WindowId=maintenance_window_id,
             WindowTaskId=task_id,
             TaskInvocationParameters={"Lambda": {"Payload": b"{}"}},
-        )
-    assert error_code(caught.value) == "ValidationException"
+        ),
+    )
     assert await _get(ssm, maintenance_window_id, task_id) == before
     await ssm.update_maintenance_window_task(
         WindowId=maintenance_window_id,
@@ -184,24 +194,12 @@ async def test_update_response_follows_the_output_shape(
     assert raw["Priority"] == 5
 
 
-@pytest.mark.parametrize("unknown", ["window", "task"])
-async def test_update_unknown(ssm: Any, maintenance_window_id: str, unknown: str) -> None:
-    """Update of an unknown window or task fails with DoesNotExistException."""
-    task_id = await register(ssm, maintenance_window_id)
-    window_id = UNKNOWN_WINDOW if unknown == "window" else maintenance_window_id
-    task_id = UNKNOWN_TASK if unknown == "task" else task_id
-    with pytest.raises(ClientError) as caught:
-        await ssm.update_maintenance_window_task(
-            WindowId=window_id, WindowTaskId=task_id, Priority=1
-        )
-    assert error_code(caught.value) == "DoesNotExistException"
-
-
 async def test_update_checks_model_constraints(raw_ssm: Any, maintenance_window_id: str) -> None:
     """An update that breaks a model constraint is a ValidationException."""
     task_id = await register(raw_ssm, maintenance_window_id)
-    with pytest.raises(ClientError) as caught:
-        await raw_ssm.update_maintenance_window_task(
+    await fails_with(
+        "ValidationException",
+        raw_ssm.update_maintenance_window_task(
             WindowId=maintenance_window_id, WindowTaskId=task_id, CutoffBehavior="NEVER"
-        )
-    assert error_code(caught.value) == "ValidationException"
+        ),
+    )

@@ -8,47 +8,13 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import Wire, error_code, register, run_command_task
+from conformance import Wire, error_code, fails_with, register, run_command_task
 
+from examples import RUN_COMMAND_WIRE
 from ssm_mw.testing import EmbeddedSSMServer
 
-FULL_REQUEST: dict[str, Any] = {
-    "TaskArn": "AWS-RunPatchBaseline",
-    "TaskType": "RUN_COMMAND",
-    "Targets": [{"Key": "InstanceIds", "Values": ["i-02573cafcf0a1b2c3", "i-0471e04240d5e6f70"]}],
-    "ServiceRoleArn": "arn:aws:iam::111122223333:role/MaintenanceWindowRole",
-    "TaskParameters": {"Operation": {"Values": ["Install"]}},
-    "TaskInvocationParameters": {
-        "RunCommand": {
-            "Comment": "patch",
-            "CloudWatchOutputConfig": {
-                "CloudWatchLogGroupName": "/mw/patch",
-                "CloudWatchOutputEnabled": True,
-            },
-            "DocumentHash": "abc123",
-            "DocumentHashType": "Sha256",
-            "DocumentVersion": "$LATEST",
-            "NotificationConfig": {
-                "NotificationArn": "arn:aws:sns:us-east-1:111122223333:topic",
-                "NotificationEvents": ["Failed", "TimedOut"],
-                "NotificationType": "Command",
-            },
-            "OutputS3BucketName": "my-bucket",
-            "OutputS3KeyPrefix": "out/",
-            "Parameters": {"Operation": ["Install"]},
-            "ServiceRoleArn": "arn:aws:iam::111122223333:role/Notify",
-            "TimeoutSeconds": 3600,
-        }
-    },
-    "Priority": 3,
-    "MaxConcurrency": "10%",
-    "MaxErrors": "0",
-    "LoggingInfo": {"S3BucketName": "logs-bucket", "S3KeyPrefix": "mw/", "S3Region": "us-east-1"},
-    "Name": "patch-task",
-    "Description": "Install patches",
-    "CutoffBehavior": "CANCEL_TASK",
-    "AlarmConfiguration": {"IgnorePollAlarmFailure": True, "Alarms": [{"Name": "cpu-high"}]},
-}
+#: A Run Command request of every member.
+FULL_REQUEST = RUN_COMMAND_WIRE
 
 
 async def test_register_stores_every_member(ssm: Any, maintenance_window_id: str) -> None:
@@ -69,9 +35,7 @@ async def test_register_stores_every_member(ssm: Any, maintenance_window_id: str
 
 async def test_register_unknown_window(ssm: Any) -> None:
     """Registering in a window that does not exist fails with DoesNotExistException."""
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, "mw-0123456789abcdef0")
-    assert error_code(caught.value) == "DoesNotExistException"
+    await fails_with("DoesNotExistException", register(ssm, "mw-0123456789abcdef0"))
 
 
 async def test_same_token_same_request_is_idempotent(ssm: Any, maintenance_window_id: str) -> None:
@@ -90,9 +54,10 @@ async def test_same_token_different_request_mismatches(
 ) -> None:
     """The same ClientToken with a different request fails with IdempotentParameterMismatch."""
     await register(ssm, maintenance_window_id, ClientToken="token-a", Priority=1)
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, maintenance_window_id, ClientToken="token-a", Priority=2)
-    assert error_code(caught.value) == "IdempotentParameterMismatch"
+    await fails_with(
+        "IdempotentParameterMismatch",
+        register(ssm, maintenance_window_id, ClientToken="token-a", Priority=2),
+    )
     listed = await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
     assert len(listed["Tasks"]) == 1
 
@@ -116,19 +81,20 @@ async def test_variant_must_match_task_type(
     for other_type, variant in VARIANTS.items():
         if other_type == task_type:
             continue
-        with pytest.raises(ClientError) as caught:
-            await register(
+        await fails_with(
+            "ValidationException",
+            register(
                 ssm, maintenance_window_id, TaskType=task_type, TaskInvocationParameters=variant
-            )
-        assert error_code(caught.value) == "ValidationException"
+            ),
+        )
 
 
 async def test_two_variants_are_rejected(ssm: Any, maintenance_window_id: str) -> None:
     """TaskInvocationParameters with two variants is a ValidationException."""
     both = {**VARIANTS["RUN_COMMAND"], **VARIANTS["LAMBDA"]}
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, maintenance_window_id, TaskInvocationParameters=both)
-    assert error_code(caught.value) == "ValidationException"
+    await fails_with(
+        "ValidationException", register(ssm, maintenance_window_id, TaskInvocationParameters=both)
+    )
 
 
 @pytest.mark.parametrize("missing", ["TaskArn", "TaskType", "WindowId"])
@@ -136,9 +102,9 @@ async def test_required_members(raw_ssm: Any, maintenance_window_id: str, missin
     """A request without a required member is a ValidationException (checked by the server)."""
     request = run_command_task(maintenance_window_id)
     del request[missing]
-    with pytest.raises(ClientError) as caught:
-        await raw_ssm.register_task_with_maintenance_window(**request)
-    assert error_code(caught.value) == "ValidationException"
+    await fails_with(
+        "ValidationException", raw_ssm.register_task_with_maintenance_window(**request)
+    )
 
 
 @pytest.mark.parametrize(
@@ -165,9 +131,7 @@ async def test_model_constraints(
     raw_ssm: Any, maintenance_window_id: str, overrides: dict[str, Any]
 ) -> None:
     """A member that breaks a constraint of the botocore model is a ValidationException."""
-    with pytest.raises(ClientError) as caught:
-        await register(raw_ssm, maintenance_window_id, **overrides)
-    assert error_code(caught.value) == "ValidationException"
+    await fails_with("ValidationException", register(raw_ssm, maintenance_window_id, **overrides))
     listed = await raw_ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
     assert listed["Tasks"] == []
 
@@ -186,9 +150,7 @@ async def test_target_rules(
     ssm: Any, maintenance_window_id: str, overrides: dict[str, Any]
 ) -> None:
     """RUN_COMMAND needs targets, and a task with targets needs MaxConcurrency and MaxErrors."""
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, maintenance_window_id, **overrides)
-    assert error_code(caught.value) == "ValidationException"
+    await fails_with("ValidationException", register(ssm, maintenance_window_id, **overrides))
 
 
 async def test_targetless_tasks_of_other_types(ssm: Any, maintenance_window_id: str) -> None:
@@ -236,14 +198,15 @@ async def test_lambda_payload_round_trips_as_bytes(
 
 async def test_oversized_lambda_payload(raw_ssm: Any, maintenance_window_id: str) -> None:
     """A Lambda Payload over 4096 bytes is a ValidationException."""
-    with pytest.raises(ClientError) as caught:
-        await register(
+    await fails_with(
+        "ValidationException",
+        register(
             raw_ssm,
             maintenance_window_id,
             TaskType="LAMBDA",
             TaskInvocationParameters={"Lambda": {"Payload": b"x" * 4097}},
-        )
-    assert error_code(caught.value) == "ValidationException"
+        ),
+    )
 
 
 async def test_default_task_limit_is_20(
@@ -253,9 +216,7 @@ async def test_default_task_limit_is_20(
     assert ssm_server.max_tasks_per_window == 20
     for _ in range(20):
         await register(ssm, maintenance_window_id)
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, maintenance_window_id)
-    assert error_code(caught.value) == "ResourceLimitExceededException"
+    await fails_with("ResourceLimitExceededException", register(ssm, maintenance_window_id))
     other_window = ssm_server.create_maintenance_window(name="other")
     await register(ssm, other_window)
 
@@ -267,9 +228,7 @@ async def test_task_limit_is_settable(
     ssm_server.max_tasks_per_window = 3
     for _ in range(3):
         await register(ssm, maintenance_window_id)
-    with pytest.raises(ClientError) as caught:
-        await register(ssm, maintenance_window_id)
-    assert error_code(caught.value) == "ResourceLimitExceededException"
+    await fails_with("ResourceLimitExceededException", register(ssm, maintenance_window_id))
     ssm_server.max_tasks_per_window = 4
     await register(ssm, maintenance_window_id)
 

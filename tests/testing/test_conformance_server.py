@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
-from conformance import NO_RETRY, error_code, register
+from conformance import NO_RETRY, fails_with, register
 
 import ssm_mw.testing
 from ssm_mw.testing import EmbeddedSSMServer, install
@@ -36,9 +36,10 @@ async def test_reset_clears_everything(
     assert ssm_server.max_tasks_per_window == 20
     # A read timeout far below the latency set before: a leftover latency would fail.
     async with make_client(read_timeout=2) as fast:
-        with pytest.raises(ClientError) as caught:
-            await fast.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
-        assert error_code(caught.value) == "DoesNotExistException"  # no fault, window gone
+        await fails_with(
+            "DoesNotExistException",
+            fast.describe_maintenance_window_tasks(WindowId=maintenance_window_id),
+        )  # no fault, window gone
         window_id = ssm_server.create_maintenance_window(name="fresh")
         first = await register(fast, window_id, ClientToken="tok")
         second = await register(fast, window_id, ClientToken="other")
@@ -102,16 +103,15 @@ async def test_servers_are_isolated(ssm: Any, maintenance_window_id: str) -> Non
         config = AioConfig(retries=NO_RETRY)
         async with session.create_client("ssm", config=config, **other.client_kwargs()) as c:
             await register(c, other_window)
-            with pytest.raises(ClientError) as caught:
-                await register(c, other_window)
-            assert error_code(caught.value) == "ResourceLimitExceededException"
-            with pytest.raises(ClientError) as caught:
-                await c.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
-            assert error_code(caught.value) == "DoesNotExistException"
+            await fails_with("ResourceLimitExceededException", register(c, other_window))
+            await fails_with(
+                "DoesNotExistException",
+                c.describe_maintenance_window_tasks(WindowId=maintenance_window_id),
+            )
         assert other.request_count() == 3
-    with pytest.raises(ClientError) as caught:
-        await ssm.describe_maintenance_window_tasks(WindowId=other_window)
-    assert error_code(caught.value) == "DoesNotExistException"
+    await fails_with(
+        "DoesNotExistException", ssm.describe_maintenance_window_tasks(WindowId=other_window)
+    )
     await register(ssm, maintenance_window_id)
     await register(ssm, maintenance_window_id)  # this server's limit is still 20
 

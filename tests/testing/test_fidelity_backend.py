@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import error_code
+from conformance import fails_with
 
 WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
 INSTANCE = "i-0123456789abcdef0"
@@ -54,11 +54,26 @@ def automation(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in request.items() if v is not None}
 
 
+def automation_on_an_instance(**overrides: Any) -> dict[str, Any]:
+    """:func:`automation` with targets: one instance, MaxConcurrency "5" and MaxErrors "2"."""
+    targets = [{"Key": "InstanceIds", "Values": [INSTANCE]}]
+    return automation(Targets=targets, MaxConcurrency="5", MaxErrors="2", **overrides)
+
+
 async def refused(call: Any, **params: Any) -> ClientError:
-    with pytest.raises(ClientError) as caught:
-        await call(**params)
-    assert error_code(caught.value) == "ValidationException"
-    return caught.value
+    """``call(**params)`` fails with a ValidationException; return it."""
+    return await fails_with("ValidationException", call(**params))
+
+
+async def refused_register(ssm: Any, window_id: str, request: dict[str, Any]) -> ClientError:
+    """Registering ``request`` in the window fails with a ValidationException; return it."""
+    return await refused(ssm.register_task_with_maintenance_window, WindowId=window_id, **request)
+
+
+async def registered(ssm: Any, window_id: str, request: dict[str, Any]) -> dict[str, str]:
+    """Register ``request`` in the window; return the new task's WindowId and WindowTaskId."""
+    created = await ssm.register_task_with_maintenance_window(WindowId=window_id, **request)
+    return {"WindowId": window_id, "WindowTaskId": created["WindowTaskId"]}
 
 
 def message(error: ClientError) -> str:
@@ -80,10 +95,8 @@ async def test_f1_other_target_keys_are_refused_with_the_services_message(
     ssm: Any, maintenance_window_id: str, key: str
 ) -> None:
     """F1: a tag, resource-group or misspelt key is refused, in the service's words."""
-    error = await refused(
-        ssm.register_task_with_maintenance_window,
-        WindowId=maintenance_window_id,
-        **run_command(Targets=[{"Key": key, "Values": ["weekly"]}]),
+    error = await refused_register(
+        ssm, maintenance_window_id, run_command(Targets=[{"Key": key, "Values": ["weekly"]}])
     )
     assert message(error) == (
         f"{key} is an invalid window task target type, use WindowTargetIds or InstanceIds. {HELP}"
@@ -93,10 +106,7 @@ async def test_f1_other_target_keys_are_refused_with_the_services_message(
 
 async def test_f1_update_refuses_other_target_keys(ssm: Any, maintenance_window_id: str) -> None:
     """F1 holds for update too, and the task keeps its targets."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id, **run_command()
-    )
-    ids = {"WindowId": maintenance_window_id, "WindowTaskId": created["WindowTaskId"]}
+    ids = await registered(ssm, maintenance_window_id, run_command())
     error = await refused(
         ssm.update_maintenance_window_task, **ids, Targets=[{"Key": "tag:Env", "Values": ["a"]}]
     )
@@ -111,19 +121,16 @@ async def test_f1_update_refuses_other_target_keys(ssm: Any, maintenance_window_
 async def test_f2_eleven_window_targets_are_refused(ssm: Any, maintenance_window_id: str) -> None:
     """F2: more than 10 window-target ids: "The maximum number of window targets is 10"."""
     ids = [f"e32eecb2-646c-4f4b-8ed1-{i:012x}" for i in range(11)]
-    error = await refused(
-        ssm.register_task_with_maintenance_window,
-        WindowId=maintenance_window_id,
-        **run_command(Targets=[{"Key": "WindowTargetIds", "Values": ids}]),
+    error = await refused_register(
+        ssm, maintenance_window_id, run_command(Targets=[{"Key": "WindowTargetIds", "Values": ids}])
     )
     assert message(error) == "The maximum number of window targets is 10"
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id,
-        **run_command(Targets=[{"Key": "WindowTargetIds", "Values": ids[:10]}]),
+    task = await registered(
+        ssm,
+        maintenance_window_id,
+        run_command(Targets=[{"Key": "WindowTargetIds", "Values": ids[:10]}]),
     )
-    got = await ssm.get_maintenance_window_task(
-        WindowId=maintenance_window_id, WindowTaskId=created["WindowTaskId"]
-    )
+    got = await ssm.get_maintenance_window_task(**task)
     assert got["Targets"][0]["Values"] == ids[:10]
 
 
@@ -142,10 +149,8 @@ async def test_f2_a_target_without_values_is_refused(
     ssm: Any, maintenance_window_id: str, key: str
 ) -> None:
     """F2: every target takes at least one id."""
-    error = await refused(
-        ssm.register_task_with_maintenance_window,
-        WindowId=maintenance_window_id,
-        **run_command(Targets=[{"Key": key, "Values": []}]),
+    error = await refused_register(
+        ssm, maintenance_window_id, run_command(Targets=[{"Key": key, "Values": []}])
     )
     assert message(error) == HELP
 
@@ -166,10 +171,8 @@ async def test_f3_values_must_be_ids(
     ssm: Any, maintenance_window_id: str, key: str, value: str
 ) -> None:
     """F3: a WindowTargetIds value is a window-target id (a UUID); InstanceIds an instance id."""
-    error = await refused(
-        ssm.register_task_with_maintenance_window,
-        WindowId=maintenance_window_id,
-        **run_command(Targets=[{"Key": key, "Values": [value]}]),
+    error = await refused_register(
+        ssm, maintenance_window_id, run_command(Targets=[{"Key": key, "Values": [value]}])
     )
     assert message(error).startswith(f"{value} is not a valid ")
 
@@ -228,11 +231,7 @@ async def test_f5_a_targetless_task_may_not_carry_limits(
     ssm: Any, maintenance_window_id: str, limits: dict[str, str], expected: str
 ) -> None:
     """F5: the quoted errors (both, MaxErrors first, as in terraform-provider-aws#19396)."""
-    error = await refused(
-        ssm.register_task_with_maintenance_window,
-        WindowId=maintenance_window_id,
-        **automation(**limits),
-    )
+    error = await refused_register(ssm, maintenance_window_id, automation(**limits))
     assert message(error) == expected
     assert await task_count(ssm, maintenance_window_id) == 0
 
@@ -241,10 +240,7 @@ async def test_f6_get_describe_and_update_report_the_placeholders(
     ssm: Any, maintenance_window_id: str
 ) -> None:
     """F6: the service inserts "1" for both limits of a targetless task and reports it."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id, **automation()
-    )
-    ids = {"WindowId": maintenance_window_id, "WindowTaskId": created["WindowTaskId"]}
+    ids = await registered(ssm, maintenance_window_id, automation())
     got = await ssm.get_maintenance_window_task(**ids)
     assert (got["MaxConcurrency"], got["MaxErrors"]) == ("1", "1")
     assert "Targets" not in got
@@ -260,10 +256,7 @@ async def test_f5_update_of_a_targetless_task_may_not_add_limits(
     ssm: Any, maintenance_window_id: str
 ) -> None:
     """F5 on update: a task that stays without targets takes no limits (the stored "1" aside)."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id, **automation()
-    )
-    ids = {"WindowId": maintenance_window_id, "WindowTaskId": created["WindowTaskId"]}
+    ids = await registered(ssm, maintenance_window_id, automation())
     error = await refused(ssm.update_maintenance_window_task, **ids, MaxConcurrency="5")
     assert message(error) == NO_MAX_CONCURRENCY
     error = await refused(
@@ -280,15 +273,7 @@ async def test_f6_clearing_the_targets_leaves_the_placeholders(
     ssm: Any, maintenance_window_id: str
 ) -> None:
     """F5/F6: an Automation task whose targets are cleared reports "1" for both limits."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id,
-        **automation(
-            Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}],
-            MaxConcurrency="5",
-            MaxErrors="2",
-        ),
-    )
-    ids = {"WindowId": maintenance_window_id, "WindowTaskId": created["WindowTaskId"]}
+    ids = await registered(ssm, maintenance_window_id, automation_on_an_instance())
     error = await refused(ssm.update_maintenance_window_task, **ids, Targets=[], MaxErrors="2")
     assert message(error) == NO_MAX_ERRORS
     updated = await ssm.update_maintenance_window_task(**ids, Targets=[])
@@ -302,10 +287,7 @@ async def test_f7_giving_targets_to_a_targetless_task_needs_the_limits(
     ssm: Any, maintenance_window_id: str
 ) -> None:
     """F7: the placeholders do not count as values: adding targets needs both limits."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id, **automation()
-    )
-    ids = {"WindowId": maintenance_window_id, "WindowTaskId": created["WindowTaskId"]}
+    ids = await registered(ssm, maintenance_window_id, automation())
     targets = [{"Key": "InstanceIds", "Values": [INSTANCE]}]
     await refused(ssm.update_maintenance_window_task, **ids, Targets=targets)
     await refused(ssm.update_maintenance_window_task, **ids, Targets=targets, MaxErrors="1")
@@ -322,10 +304,7 @@ async def test_f8_replace_of_a_run_command_task_needs_targets(
     ssm: Any, maintenance_window_id: str
 ) -> None:
     """F8: the task's stored type decides: a Run Command task replaced without targets fails."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id, **run_command()
-    )
-    ids = {"WindowId": maintenance_window_id, "WindowTaskId": created["WindowTaskId"]}
+    ids = await registered(ssm, maintenance_window_id, run_command())
     error = await refused(
         ssm.update_maintenance_window_task, **ids, Replace=True, TaskArn="AWS-RunShellScript"
     )
@@ -343,16 +322,8 @@ async def test_f8_replace_to_targetless_clears_and_fills_in(
     ssm: Any, maintenance_window_id: str
 ) -> None:
     """F6/F8: a replace without targets clears the rest and reports the placeholders."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id,
-        **automation(
-            Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}],
-            MaxConcurrency="5",
-            MaxErrors="2",
-            CutoffBehavior="CANCEL_TASK",
-        ),
-    )
-    ids = {"WindowId": maintenance_window_id, "WindowTaskId": created["WindowTaskId"]}
+    request = automation_on_an_instance(CutoffBehavior="CANCEL_TASK")
+    ids = await registered(ssm, maintenance_window_id, request)
     await ssm.update_maintenance_window_task(**ids, Replace=True, **_arn())
     got = await ssm.get_maintenance_window_task(**ids)
     assert (got["MaxConcurrency"], got["MaxErrors"]) == ("1", "1")
@@ -366,12 +337,8 @@ async def test_f8_replace_to_targetless_clears_and_fills_in(
 
 async def test_no_other_member_is_filled_in(ssm: Any, maintenance_window_id: str) -> None:
     """CutoffBehavior and Priority are reported only when given (no public evidence of defaults)."""
-    created = await ssm.register_task_with_maintenance_window(
-        WindowId=maintenance_window_id, **run_command()
-    )
-    got = await ssm.get_maintenance_window_task(
-        WindowId=maintenance_window_id, WindowTaskId=created["WindowTaskId"]
-    )
+    ids = await registered(ssm, maintenance_window_id, run_command())
+    got = await ssm.get_maintenance_window_task(**ids)
     assert "CutoffBehavior" not in got
     assert "Priority" not in got
     assert (got["MaxConcurrency"], got["MaxErrors"]) == ("2", "1")
@@ -396,7 +363,5 @@ async def test_f9_an_unknown_window_is_reported_in_the_services_words(ssm: Any) 
         ),
     ]
     for call, params in calls:
-        with pytest.raises(ClientError) as caught:
-            await call(**params)
-        assert error_code(caught.value) == "DoesNotExistException"
-        assert message(caught.value) == f"Maintenance window {missing} does not exist"
+        error = await fails_with("DoesNotExistException", call(**params))
+        assert message(error) == f"Maintenance window {missing} does not exist"

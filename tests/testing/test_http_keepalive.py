@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
-from conformance import NO_RETRY, error_code, register
+from conformance import NO_RETRY, fails_with, register
 
 from ssm_mw.testing import EmbeddedSSMServer
 from ssm_mw.testing._http import IDLE_TIMEOUT, KeepAliveWSGIServer
@@ -478,12 +478,10 @@ async def test_faults_keep_the_connection_usable(
     before = http.accepted
     ssm_server.inject_fault("DescribeMaintenanceWindowTasks", "ThrottlingException", times=1)
     ssm_server.inject_fault(REGISTER, "InternalServerError", status=500, times=1, after_commit=True)
-    with pytest.raises(ClientError) as throttled:
-        await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
-    assert error_code(throttled.value) == "ThrottlingException"
-    with pytest.raises(ClientError) as committed:
-        await register(ssm, maintenance_window_id)
-    assert error_code(committed.value) == "InternalServerError"
+    await fails_with(
+        "ThrottlingException", ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
+    )
+    await fails_with("InternalServerError", register(ssm, maintenance_window_id))
     tasks = await ssm.describe_maintenance_window_tasks(WindowId=maintenance_window_id)
     assert len(tasks["Tasks"]) == 1  # committed, then answered 500
     assert http.accepted == before
