@@ -3,6 +3,9 @@
 * Imports flow one way: base <- models <- converter <- client <- cli. A module
   imports only from its own layer or the ones below; ``ssm_mw.testing`` (the
   embedded backend) uses the base and converter layers and never the CLI.
+* An operation's botocore name (``"GetMaintenanceWindowTask"``) is spelled
+  only in the operation registry (``_operations``); every other module takes
+  it from the registry's record.
 * The botocore member names (``WindowId``, ``CutoffBehavior``, ...) are
   spelled only in the converter layer (the converter, the service-model
   helpers, request validation and log redaction) and in the embedded backend,
@@ -20,6 +23,7 @@ import pytest
 
 import ssm_mw
 from ssm_mw import _shapes
+from ssm_mw._operations import OPERATION_NAMES
 
 PACKAGE = Path(ssm_mw.__file__).resolve().parent
 
@@ -30,12 +34,13 @@ LAYERS: dict[str, int] = {
     "_errors": 0,
     "_redact": 0,
     "_public": 0,
+    "_operations": 0,  # the operation registry: one record per operation
+    "_shapes": 0,  # the service model's shapes
     "_invocation": 1,
     "_models": 1,
     "_rules": 1,  # the real service's rules on models (fidelity ledger), for plan/apply
     "_converter": 2,
     "_fastpath": 2,
-    "_shapes": 2,
     "_validation": 2,
     "_logredact": 2,
     "_paginator": 3,
@@ -55,7 +60,7 @@ LAYERS: dict[str, int] = {
 }
 #: The layers whose modules may spell botocore member names.
 WIRE_LAYERS = frozenset(
-    {"_converter", "_fastpath", "_shapes", "_validation", "_logredact", "testing"}
+    {"_operations", "_converter", "_fastpath", "_shapes", "_validation", "_logredact", "testing"}
 )
 #: Strings that are member names but, where they appear, are values of the API itself:
 #: the keys of ``Target`` and ``TaskFilter`` (``TaskFilter(key="TaskArn", ...)``).
@@ -147,7 +152,7 @@ def _wire_names() -> frozenset[str]:
             walk(_shapes.map_value(shape))
 
     seen: set[str] = set()
-    for operation in _shapes.OPERATIONS:
+    for operation in OPERATION_NAMES:
         walk(_shapes.operation_input_shape(operation))
         walk(_shapes.operation_output_shape(operation))
     # Single words ("Name", "Values", "Key", "Input") are ordinary words too; the ones that
@@ -202,3 +207,12 @@ def test_wire_names_are_spelled_only_in_the_converter_layer(module: str) -> None
     """Outside the converter layer, no string is a botocore member name such as ``WindowId``."""
     path = dict(_modules())[module]
     assert list(_spelled_wire_names(path, _wire_names())) == []
+
+
+@pytest.mark.parametrize(
+    "module", [m for m, _ in _modules() if m != "_operations"], ids=lambda m: m or "ssm_mw"
+)
+def test_operation_names_are_spelled_only_in_the_registry(module: str) -> None:
+    """Outside ``_operations``, no string (docstrings aside) is an operation's botocore name."""
+    path = dict(_modules())[module]
+    assert list(_spelled_wire_names(path, frozenset(OPERATION_NAMES))) == []

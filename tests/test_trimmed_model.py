@@ -26,7 +26,8 @@ from botocore.model import ServiceModel
 
 from ssm_mw import MaintenanceWindowClient
 from ssm_mw._config import _OwnServiceLoader
-from ssm_mw._shapes import DATA_PATH, OPERATIONS, service_model
+from ssm_mw._operations import OPERATION_NAMES as OPERATIONS
+from ssm_mw._shapes import DATA_PATH, service_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIMMED_FILE = DATA_PATH / "ssm" / "2014-11-06" / "service-2.json"

@@ -20,7 +20,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ssm_mw._shapes import DATA_PATH, OPERATIONS
+from ssm_mw._operations import OPERATION_NAMES as OPERATIONS
+from ssm_mw._shapes import DATA_PATH
 
 SERVICE = "ssm"
 API_VERSION = "2014-11-06"

@@ -24,6 +24,7 @@ import attrs
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
 from ._errors import SsmMwError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
+from ._operations import REGISTER_TASK, UPDATE_TASK
 from ._pacing import Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
@@ -171,8 +172,8 @@ async def _check_fresh(client: MaintenanceWindowClient, plan: Plan, concurrency:
 
 
 ProgressCallback = Callable[[ApplyProgress], None]
-_REGISTER = "RegisterTaskWithMaintenanceWindow"
-_UPDATE = "UpdateMaintenanceWindowTask"
+_REGISTER = REGISTER_TASK.name
+_UPDATE = UPDATE_TASK.name
 
 
 async def apply_plan(

@@ -311,10 +311,7 @@ class MaintenanceWindowClient:
         before any request.
         """
         try:
-            validate_request(
-                "DescribeMaintenanceWindowTasks",
-                describe_request(window_id, filters, page_size, None),
-            )
+            validate_request(DESCRIBE.name, describe_request(window_id, filters, page_size, None))
         except ValidationError as exc:
             raise ValidationError(
                 [

@@ -31,6 +31,7 @@ from ._converter import (
 )
 from ._errors import ResponseError, ValidationError, Violation
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
+from ._operations import DESCRIBE_TASKS, REGISTER_TASK
 from ._public import publish_exported
 from ._redact import REDACTED
 from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
@@ -58,8 +59,8 @@ __all__ = [
     "unreported",
 ]
 
-_REGISTER = "RegisterTaskWithMaintenanceWindow"
-_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_REGISTER = REGISTER_TASK.name
+_DESCRIBE = DESCRIBE_TASKS.name
 #: The botocore name of each definition member (``name`` -> its wire name), once.
 _WIRE = wire_names(TaskDefinition)
 _NAME = _WIRE["name"]

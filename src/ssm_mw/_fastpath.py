@@ -45,6 +45,7 @@ from typing import Any, Generic, TypeVar
 
 from ._converter import from_botocore, json_structure_fn, parse_register_response
 from ._models import MaintenanceWindowTaskDetails, TaskPage
+from ._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK, OperationSpec
 
 __all__ = [
     "DESCRIBE",
@@ -74,19 +75,19 @@ def _json_register(data: dict[str, Any]) -> str:
 
 
 class Operation(Generic[T]):
-    """One of the four operations: its names and how its result is read."""
+    """An operation of the registry, with how its result is read."""
 
-    __slots__ = ("_from_json", "_reader", "method", "name")
+    __slots__ = ("_from_json", "_reader", "method", "name", "spec")
 
     def __init__(
         self,
-        name: str,
-        method: str,
+        spec: OperationSpec,
         reader: Callable[[Mapping[str, Any]], T],
         from_json: Callable[[], Callable[[dict[str, Any]], T]],
     ) -> None:
-        self.name = name
-        self.method = method
+        self.spec = spec
+        self.name = spec.name
+        self.method = spec.method
         self._reader = reader
         self._from_json = from_json
 
@@ -108,26 +109,22 @@ def _json_reader(cls: type[T]) -> Callable[[], Callable[[dict[str, Any]], T]]:
 
 
 DESCRIBE: Operation[TaskPage] = Operation(
-    "DescribeMaintenanceWindowTasks",
-    "describe_maintenance_window_tasks",
+    DESCRIBE_TASKS,
     _model_reader(TaskPage),
     _json_reader(TaskPage),
 )
 GET: Operation[MaintenanceWindowTaskDetails] = Operation(
-    "GetMaintenanceWindowTask",
-    "get_maintenance_window_task",
+    GET_TASK,
     _model_reader(MaintenanceWindowTaskDetails),
     _json_reader(MaintenanceWindowTaskDetails),
 )
 REGISTER: Operation[str] = Operation(
-    "RegisterTaskWithMaintenanceWindow",
-    "register_task_with_maintenance_window",
+    REGISTER_TASK,
     parse_register_response,
     lambda: _json_register,
 )
 UPDATE: Operation[MaintenanceWindowTaskDetails] = Operation(
-    "UpdateMaintenanceWindowTask",
-    "update_maintenance_window_task",
+    UPDATE_TASK,
     _model_reader(MaintenanceWindowTaskDetails),
     _json_reader(MaintenanceWindowTaskDetails),
 )

@@ -36,6 +36,7 @@ from ._enums import CutoffBehavior, TaskType
 from ._errors import ValidationError
 from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
+from ._operations import DESCRIBE_TASKS, UPDATE_TASK
 from ._pacing import Pacer
 from ._public import publish_exported
 
@@ -52,8 +53,8 @@ __all__ = [
 ]
 
 _PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
-_DESCRIBE = "DescribeMaintenanceWindowTasks"
-_UPDATE = "UpdateMaintenanceWindowTask"
+_DESCRIBE = DESCRIBE_TASKS.name
+_UPDATE = UPDATE_TASK.name
 
 
 class CutoffOutcome(enum.Enum):

@@ -17,6 +17,7 @@ import attrs
 from ._converter import describe_request
 from ._errors import ValidationError, Violation
 from ._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails
+from ._operations import DESCRIBE_TASKS, GET_TASK
 from ._pacing import Pacer
 from ._pool import Job, JobPool
 from ._validation import violations
@@ -28,8 +29,8 @@ __all__ = ["LiveWindow", "check_concurrency", "check_window_ids", "read_windows"
 
 _PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
 _LIST, _GET = 0, 1
-_DESCRIBE = "DescribeMaintenanceWindowTasks"
-_GET_TASK = "GetMaintenanceWindowTask"
+_DESCRIBE = DESCRIBE_TASKS.name
+_GET_TASK = GET_TASK.name
 
 
 @attrs.frozen(kw_only=True)
@@ -70,9 +71,7 @@ def check_window_ids(value: object) -> tuple[str, ...]:
         if not isinstance(window_id, str):
             found.append(Violation(path=f"window_ids[{i}]", message="expected a string"))
             continue
-        for v in violations(
-            "DescribeMaintenanceWindowTasks", describe_request(window_id, (), None, None)
-        ):
+        for v in violations(_DESCRIBE, describe_request(window_id, (), None, None)):
             found.append(Violation(path=f"window_ids[{i}]", message=v.message))
     if found:
         raise ValidationError(found)

@@ -1,11 +1,11 @@
 """The botocore SSM service model, behind small typed helpers.
 
 Everything that reads the model goes through :func:`service_model`, which loads
-it lazily and once. It loads the model trimmed to :data:`OPERATIONS` that ships
-in ``ssm_mw/_data`` (:data:`DATA_PATH`): the operations and every shape they
-reach, exactly as the pinned botocore has them (``tools/trim_service_model.py``
-makes it; ``tests/test_trimmed_model.py`` proves it equal). It loads in a few
-milliseconds, where botocore's full SSM model takes ~50-100 ms.
+it lazily and once. It loads the model trimmed to the registry's operations
+(``_operations``) that ships in ``ssm_mw/_data`` (:data:`DATA_PATH`): the
+operations and every shape they reach, exactly as the pinned botocore has
+them (``tools/trim_service_model.py`` makes it; ``tests/test_trimmed_model.py``
+proves it equal). It loads in a few milliseconds, where botocore's full SSM model takes ~50-100 ms.
 
 Also here: :func:`snake_case` (wire member names to the library's attribute
 names), :func:`compile_pattern` (the model's Java-style regexes for Python's
@@ -26,7 +26,6 @@ from ._redact import REDACTED
 
 __all__ = [
     "DATA_PATH",
-    "OPERATIONS",
     "REDACTED",
     "Shape",
     "compile_pattern",
@@ -49,16 +48,9 @@ __all__ = [
 ]
 
 
-#: The operations ssm-mw wraps: the trimmed model holds only these.
-OPERATIONS = (
-    "DescribeMaintenanceWindowTasks",
-    "GetMaintenanceWindowTask",
-    "RegisterTaskWithMaintenanceWindow",
-    "UpdateMaintenanceWindowTask",
-)
-
-#: A botocore data directory holding ``ssm/2014-11-06/service-2.json``, trimmed to
-#: :data:`OPERATIONS`. Sessions that ssm-mw creates search it before botocore's own.
+#: A botocore data directory holding ``ssm/2014-11-06/service-2.json``, trimmed to the
+#: registry's operations (``_operations.OPERATIONS``). Sessions that ssm-mw creates search
+#: it before botocore's own.
 DATA_PATH = Path(__file__).resolve().parent / "_data"
 
 
@@ -90,7 +82,7 @@ class ServiceModel(Protocol):
 
 @functools.cache
 def service_model() -> ServiceModel:
-    """The SSM service model trimmed to :data:`OPERATIONS` (loaded on first call, then cached)."""
+    """The SSM service model trimmed to the registry's operations (loaded once, on first call)."""
     from botocore.loaders import Loader
     from botocore.model import ServiceModel as BotocoreServiceModel
 
@@ -413,10 +405,9 @@ def _redactor(shape: Shape, keep: frozenset[str] = frozenset()) -> _Redactor:
 
 
 def _known(operation: str) -> str:
-    if operation not in OPERATIONS:
-        raise ValueError(
-            f"unknown operation {operation!r}: expected one of {', '.join(OPERATIONS)}"
-        )
+    names = service_model().operation_names  # the registry's operations, and only those
+    if operation not in names:
+        raise ValueError(f"unknown operation {operation!r}: expected one of {', '.join(names)}")
     return operation
 
 

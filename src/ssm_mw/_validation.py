@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from ._errors import ValidationError, Violation
+from ._operations import DESCRIBE_TASKS, REGISTER_TASK, UPDATE_TASK, operation_named
 from ._rules import (
     INSTANCE_IDS,
     MAX_TARGET_VALUES,
@@ -46,7 +47,6 @@ from ._rules import (
     WINDOW_TARGET_IDS,
 )
 from ._shapes import (
-    OPERATIONS,
     Shape,
     compile_pattern,
     enum_values,
@@ -81,7 +81,7 @@ _VARIANT_CONTAINERS = frozenset({"MaintenanceWindowTaskInvocationParameters"})
 #: The keys a ``TaskFilter`` of DescribeMaintenanceWindowTasks may have.
 TASK_FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
 _EXTRA_ENUMS: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("DescribeMaintenanceWindowTasks", "Filters[].Key"): TASK_FILTER_KEYS,
+    (DESCRIBE_TASKS.name, "Filters[].Key"): TASK_FILTER_KEYS,
 }
 
 
@@ -504,8 +504,8 @@ def _update_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
 
 
 _RULES: Mapping[str, Rule] = {
-    "RegisterTaskWithMaintenanceWindow": _register_rules,
-    "UpdateMaintenanceWindowTask": _update_rules,
+    REGISTER_TASK.name: _register_rules,
+    UPDATE_TASK.name: _update_rules,
 }
 
 
@@ -634,7 +634,7 @@ class _PredicateWriter:
 
 @functools.cache
 def _predicate(operation: str) -> Callable[[Any], bool]:
-    _known(operation)
+    operation_named(operation)  # ValueError for an operation ssm-mw does not wrap
     return _PredicateWriter(operation).function(operation_input_shape(operation))
 
 
@@ -650,17 +650,10 @@ def _passes(operation: str, params: Mapping[str, Any]) -> bool:
     return not out
 
 
-def _known(operation: str) -> None:
-    if operation not in OPERATIONS:
-        raise ValueError(
-            f"unknown operation {operation!r}: expected one of {', '.join(OPERATIONS)}"
-        )
-
-
 @functools.cache
 def _model_checker(operation: str) -> Check:
     """The closures of the model's constraints alone (no cross-member rules)."""
-    _known(operation)
+    operation_named(operation)  # ValueError for an operation ssm-mw does not wrap
     return _Compiler(operation).compile(operation_input_shape(operation), "", False)
 
 

@@ -22,6 +22,7 @@ from .._client import MaintenanceWindowClient
 from .._converter import describe_request
 from .._enums import CutoffBehavior, TaskType
 from .._fleet import CutoffCancelledError, CutoffProgress, CutoffReport, set_cutoff_behavior
+from .._operations import DESCRIBE_TASKS
 from ._app import (
     EnumChoice,
     Settings,
@@ -226,7 +227,7 @@ def set_cutoff(
     """
     settings = ctx.find_object(Settings) or Settings()
     for window_id in window_ids:  # before any client is made: bad input first
-        check_request("DescribeMaintenanceWindowTasks", describe_request(window_id, (), None, None))
+        check_request(DESCRIBE_TASKS.name, describe_request(window_id, (), None, None))
     chosen = CutoffBehavior(behavior.upper())
     kind = TaskType(task_type.upper()) if task_type is not None else None
 

@@ -10,6 +10,7 @@ import yaml
 
 from .._converter import call_members
 from .._export import ExportReport, export_tasks
+from .._operations import DESCRIBE_TASKS
 from .._validation import violations
 from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
 from ._plan import CONCURRENCY_OPTION, plan_client
@@ -17,7 +18,7 @@ from ._render import console
 
 __all__ = ["export_command", "export_text"]
 
-_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_DESCRIBE = DESCRIBE_TASKS.name
 _WINDOWS = "windows"
 
 

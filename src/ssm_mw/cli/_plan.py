@@ -17,6 +17,7 @@ from .._client import MaintenanceWindowClient
 from .._converter import CALL_MEMBERS, call_members, wire_names
 from .._desired import DesiredState, MemberChange
 from .._models import TaskDefinition
+from .._operations import DESCRIBE_TASKS, REGISTER_TASK
 from .._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from .._validation import violations
 from ._app import (
@@ -54,8 +55,8 @@ __all__ = [
 #: ``plan --check``: the exit status when applying would change something.
 EXIT_CHANGES = 3
 
-_REGISTER = "RegisterTaskWithMaintenanceWindow"
-_DESCRIBE = "DescribeMaintenanceWindowTasks"
+_REGISTER = REGISTER_TASK.name
+_DESCRIBE = DESCRIBE_TASKS.name
 _NAME = wire_names(TaskDefinition)["name"]
 _WINDOWS = "windows"
 #: Request members a task of a desired-state file never holds, and where each comes from.

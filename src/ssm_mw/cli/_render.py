@@ -18,6 +18,7 @@ from rich.text import Text
 from .._converter import to_botocore, wire_names
 from .._fleet import CutoffChange, CutoffOutcome, CutoffReport
 from .._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails, Target
+from .._operations import GET_TASK
 from .._shapes import REDACTED, redact_response
 
 __all__ = [
@@ -177,7 +178,7 @@ _CUTOFF_MEMBER = wire_names(MaintenanceWindowTaskDetails)["cutoff_behavior"]
 
 def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     """Every member of a task, by wire name; sensitive values show as ``***``."""
-    data = redact_response("GetMaintenanceWindowTask", to_botocore(details))
+    data = redact_response(GET_TASK.name, to_botocore(details))
     table = Table(
         title=f"Task {details.window_task_id} of {details.window_id}",
         title_justify="left",

@@ -16,6 +16,7 @@ from .._models import (
     TaskFilter,
     TaskUpdate,
 )
+from .._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK
 from .._validation import TASK_FILTER_KEYS
 from ._app import (
     CliUsageError,
@@ -35,8 +36,8 @@ __all__ = ["tasks"]
 
 _WINDOW_TASK_ID, _TASK_ARN, _PRIORITY, _TASK_TYPE = TASK_FILTER_KEYS
 _LIST_PAGE_SIZE = 100
-_REGISTER = "RegisterTaskWithMaintenanceWindow"
-_UPDATE = "UpdateMaintenanceWindowTask"
+_REGISTER = REGISTER_TASK.name
+_UPDATE = UPDATE_TASK.name
 
 
 def _parse_filter(text: str) -> TaskFilter:
@@ -88,9 +89,7 @@ def list_tasks(
     settings: Settings, window_id: str, filters: tuple[TaskFilter, ...], output: str
 ) -> None:
     """List every task of WINDOW_ID, over all pages."""
-    check_request(
-        "DescribeMaintenanceWindowTasks", describe_request(window_id, filters, None, None)
-    )
+    check_request(DESCRIBE_TASKS.name, describe_request(window_id, filters, None, None))
 
     async def fetch() -> list[MaintenanceWindowTask]:
         async with open_client(settings) as mw:
@@ -124,7 +123,7 @@ def _print_details(details: MaintenanceWindowTaskDetails, output: str) -> None:
 @click.pass_obj
 def get_task(settings: Settings, window_id: str, task_id: str, output: str) -> None:
     """Show one task in full, invocation parameters included."""
-    check_request("GetMaintenanceWindowTask", get_request(window_id, task_id))
+    check_request(GET_TASK.name, get_request(window_id, task_id))
 
     async def fetch() -> MaintenanceWindowTaskDetails:
         async with open_client(settings) as mw:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from .._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK
 from .._rules import (
     INSTANCE_IDS,
     MAX_TARGET_VALUES,
@@ -53,10 +54,10 @@ DEFAULT_MAX_TASKS_PER_WINDOW = 20
 LOCK = threading.RLock()
 
 _DEFAULT_PAGE_SIZE = 10
-_REGISTER = "RegisterTaskWithMaintenanceWindow"
-_DESCRIBE = "DescribeMaintenanceWindowTasks"
-_GET = "GetMaintenanceWindowTask"
-_UPDATE = "UpdateMaintenanceWindowTask"
+_REGISTER = REGISTER_TASK.name
+_DESCRIBE = DESCRIBE_TASKS.name
+_GET = GET_TASK.name
+_UPDATE = UPDATE_TASK.name
 #: The Content-Type of moto's (and the service's) JSON responses.
 _JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 _VARIANTS = {

@@ -1,0 +1,75 @@
+"""The operation registry: one record for each SSM operation that ssm-mw wraps.
+
+A record says what an operation is: its botocore name, the client method
+that calls it, the target that routes it on the wire, and its
+idempotency-token member. Every module that switches on an operation takes
+the record from here (the trimmed service model holds exactly these
+operations; validation, the fast path, the client, fleet, plan and the
+embedded backend key their own tables on it), so that an operation is named
+in one place. Adding one starts with a record here (``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from ._shapes import snake_case
+
+__all__ = [
+    "DESCRIBE_TASKS",
+    "GET_TASK",
+    "OPERATIONS",
+    "OPERATION_NAMES",
+    "REGISTER_TASK",
+    "TARGET_PREFIX",
+    "UPDATE_TASK",
+    "OperationSpec",
+    "operation_named",
+]
+
+#: The ``X-Amz-Target`` prefix of SSM's JSON protocol: ``AmazonSSM.<operation name>``.
+TARGET_PREFIX = "AmazonSSM."
+
+
+@attrs.frozen
+class OperationSpec:
+    """One SSM operation ssm-mw wraps, as botocore's service model names it."""
+
+    #: The botocore operation name, e.g. ``"GetMaintenanceWindowTask"``.
+    name: str
+    #: The input member that carries the idempotency token, if the operation has one.
+    client_token: str | None = None
+
+    @property
+    def method(self) -> str:
+        """The client method (botocore's and ssm-mw's), e.g. ``"get_maintenance_window_task"``."""
+        return snake_case(self.name)
+
+    @property
+    def target(self) -> str:
+        """The ``X-Amz-Target`` header that routes a request of this operation."""
+        return TARGET_PREFIX + self.name
+
+
+DESCRIBE_TASKS = OperationSpec("DescribeMaintenanceWindowTasks")
+GET_TASK = OperationSpec("GetMaintenanceWindowTask")
+REGISTER_TASK = OperationSpec("RegisterTaskWithMaintenanceWindow", client_token="ClientToken")
+UPDATE_TASK = OperationSpec("UpdateMaintenanceWindowTask")
+
+#: Every operation ssm-mw wraps, in the service model's (alphabetical) order.
+OPERATIONS: tuple[OperationSpec, ...] = (DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK)
+#: Their botocore names: the operations the trimmed service model holds.
+OPERATION_NAMES: tuple[str, ...] = tuple(op.name for op in OPERATIONS)
+_BY_NAME: Mapping[str, OperationSpec] = {op.name: op for op in OPERATIONS}
+
+
+def operation_named(name: str) -> OperationSpec:
+    """The record of the operation ``name``; :class:`ValueError` for any other name."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown operation {name!r}: expected one of {', '.join(OPERATION_NAMES)}"
+        ) from None
