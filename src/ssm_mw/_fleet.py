@@ -23,10 +23,8 @@ waits cancels those updates too; their tasks are then left out of the report
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
 import functools
-import itertools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -38,6 +36,7 @@ from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._operations import DESCRIBE_TASKS, UPDATE_TASK
 from ._pacing import Pacer
+from ._pool import JobPool
 from ._public import publish_exported
 
 if TYPE_CHECKING:
@@ -200,19 +199,6 @@ def _task_type(value: object) -> TaskType | None:
 # -- the run ----------------------------------------------------------------------
 
 
-@attrs.frozen
-class _ListJob:
-    window: int
-
-
-@attrs.frozen
-class _UpdateJob:
-    window: int
-    seq: int
-    task: MaintenanceWindowTask
-
-
-_Job = _ListJob | _UpdateJob
 _LIST_FIRST, _UPDATE_NEXT = 0, 1
 _AFTER_TASKS = 1 << 62  # the sequence number of a listing failure: after the window's tasks
 
@@ -239,17 +225,11 @@ class _Run:
         self.filters = () if task_type is None else (TaskFilter.task_type(task_type),)
         self.dry_run = dry_run
         self.progress = progress
-        self.queue: asyncio.PriorityQueue[tuple[int, int, _Job]] = asyncio.PriorityQueue()
-        self.counter = itertools.count()
+        self.pool = JobPool()
         self.results: dict[tuple[int, int], CutoffChange] = {}
         self.windows_listed = 0
         self.tasks_total = 0
         self.tasks_done = 0
-        self.stopping = False
-        self.current: dict[int, _Job] = {}  # worker -> the job it is doing
-
-    def put(self, priority: int, job: _Job) -> None:
-        self.queue.put_nowait((priority, next(self.counter), job))
 
     def report(self) -> None:
         if self.progress is not None:
@@ -263,63 +243,18 @@ class _Run:
             )
 
     async def execute(self, concurrency: int) -> tuple[CutoffChange, ...]:
-        for i in range(len(self.windows)):
-            self.put(_LIST_FIRST, _ListJob(i))
+        for window in range(len(self.windows)):
+            self.pool.put(functools.partial(self.list_window, window), priority=_LIST_FIRST)
         self.report()
         with self.pacer.attached(self.client, (_DESCRIBE, _UPDATE)):
-            all_done = asyncio.ensure_future(self.queue.join())
-            workers = [asyncio.ensure_future(self.worker(n)) for n in range(concurrency)]
             try:
-                # Workers never return; one that ends has crashed (e.g. the progress
-                # callback raised): re-raise its exception rather than wait forever.
-                done, _ = await asyncio.wait(
-                    [all_done, *workers], return_when=asyncio.FIRST_COMPLETED
-                )
-                for worker in workers:
-                    if worker in done:
-                        worker.result()
+                await self.pool.run(concurrency)
             except asyncio.CancelledError:
-                await self.stop(workers)
                 raise _Interrupted from None
-            finally:
-                for pending in (all_done, *workers):
-                    pending.cancel()
-                await asyncio.gather(all_done, *workers, return_exceptions=True)
         return self.changes()
-
-    async def stop(self, workers: list[asyncio.Task[None]]) -> None:
-        """Take no more jobs; cancel listings and idle workers; let updates in flight end."""
-        self.stopping = True
-        for n, worker in enumerate(workers):
-            if not isinstance(self.current.get(n), _UpdateJob):
-                worker.cancel()
-        # Cancelled again, gather cancels the updates in flight and raises once
-        # every worker has ended. Their tasks stay out of the report; the run
-        # still ends with what it knows.
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*workers, return_exceptions=True)
 
     def changes(self) -> tuple[CutoffChange, ...]:
         return tuple(self.results[key] for key in sorted(self.results))
-
-    async def worker(self, n: int) -> None:
-        while not self.stopping:
-            _, _, job = await self.queue.get()
-            try:
-                # A cancellation of the run that is on its way lands here,
-                # before this job sends anything.
-                await asyncio.sleep(0)
-                if not self.going():
-                    return
-                self.current[n] = job
-                if isinstance(job, _ListJob):
-                    await self.list_window(job.window)
-                else:
-                    await self.update_task(job)
-            finally:
-                self.current.pop(n, None)
-                self.queue.task_done()
-            self.report()
 
     async def list_window(self, window: int) -> None:
         window_id = self.windows[window]
@@ -346,6 +281,7 @@ class _Run:
                 error=exc,
             )
         self.windows_listed += 1
+        self.report()
 
     async def describe(self, window_id: str, token: str | None) -> TaskPage:
         return await self.client.describe_maintenance_window_tasks(
@@ -353,7 +289,7 @@ class _Run:
         )
 
     def going(self) -> bool:
-        return not self.stopping
+        return not self.pool.stopping
 
     def found(self, window: int, seq: int, task: MaintenanceWindowTask) -> None:
         self.tasks_total += 1
@@ -362,10 +298,13 @@ class _Run:
         elif self.dry_run:
             self.record(window, seq, task, CutoffOutcome.CHANGED, after=self.behavior)
         else:
-            self.put(_UPDATE_NEXT, _UpdateJob(window, seq, task))
+            self.pool.put(
+                functools.partial(self.update_task, window, seq, task),
+                priority=_UPDATE_NEXT,
+                finish_on_cancel=True,  # an update in flight is waited for, not abandoned
+            )
 
-    async def update_task(self, job: _UpdateJob) -> None:
-        task = job.task
+    async def update_task(self, window: int, seq: int, task: MaintenanceWindowTask) -> None:
         update = TaskUpdate(cutoff_behavior=self.behavior)
         try:
             details = await self.pacer.send(
@@ -376,10 +315,11 @@ class _Run:
                 keep_going=self.going,
             )
         except Exception as exc:
-            self.record(job.window, job.seq, task, CutoffOutcome.FAILED, error=exc)
+            self.record(window, seq, task, CutoffOutcome.FAILED, error=exc)
         else:
             after = details.cutoff_behavior or self.behavior
-            self.record(job.window, job.seq, task, CutoffOutcome.CHANGED, after=after)
+            self.record(window, seq, task, CutoffOutcome.CHANGED, after=after)
+        self.report()
 
     def record(
         self,
