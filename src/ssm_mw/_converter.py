@@ -53,6 +53,7 @@ from ._models import (
     TaskParameterValueExpression,
     TaskUpdate,
 )
+from ._shapes import TASK_TYPE_VARIANTS
 
 if TYPE_CHECKING:
     import cattrs
@@ -101,10 +102,13 @@ _RENAMES: Mapping[tuple[type, str], str] = {(MaintenanceWindowTask, "task_type")
 
 #: The key of each invocation-parameters variant in ``TaskInvocationParameters``.
 _VARIANT_KEYS: Mapping[type[TaskInvocationParameters], str] = {
-    RunCommandParameters: "RunCommand",
-    AutomationParameters: "Automation",
-    StepFunctionsParameters: "StepFunctions",
-    LambdaParameters: "Lambda",
+    cls: TASK_TYPE_VARIANTS[cls.task_type]
+    for cls in (
+        RunCommandParameters,
+        AutomationParameters,
+        StepFunctionsParameters,
+        LambdaParameters,
+    )
 }
 _VARIANTS: Mapping[str, type[TaskInvocationParameters]] = {k: c for c, k in _VARIANT_KEYS.items()}
 

@@ -27,6 +27,7 @@ from ._redact import REDACTED
 __all__ = [
     "DATA_PATH",
     "REDACTED",
+    "TASK_TYPE_VARIANTS",
     "Shape",
     "compile_pattern",
     "enum_values",
@@ -162,6 +163,18 @@ def snake_case(name: str) -> str:
     ``output_s3_key_prefix``, ``ServiceRoleARN`` → ``service_role_arn``.
     """
     return _WORD_START.sub(r"\1_\2", _ACRONYM_END.sub(r"\1_\2", name)).lower()
+
+
+# -- the invocation-parameter variants ------------------------------------------
+
+#: The member of ``TaskInvocationParameters`` that each task type takes (the API
+#: reference: the parameters must be those of the task's type).
+TASK_TYPE_VARIANTS: Mapping[str, str] = {
+    "RUN_COMMAND": "RunCommand",
+    "AUTOMATION": "Automation",
+    "STEP_FUNCTIONS": "StepFunctions",
+    "LAMBDA": "Lambda",
+}
 
 
 # -- sensitive members --------------------------------------------------------

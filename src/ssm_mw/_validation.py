@@ -47,6 +47,7 @@ from ._rules import (
     WINDOW_TARGET_IDS,
 )
 from ._shapes import (
+    TASK_TYPE_VARIANTS,
     Shape,
     compile_pattern,
     enum_values,
@@ -354,13 +355,7 @@ def _blob(shape: Shape, label: str) -> Check:
 
 Rule = Callable[[Mapping[str, Any], list[Violation]], None]
 
-_VARIANT_FOR_TYPE = {
-    "RUN_COMMAND": "RunCommand",
-    "AUTOMATION": "Automation",
-    "STEP_FUNCTIONS": "StepFunctions",
-    "LAMBDA": "Lambda",
-}
-_VARIANT_NAMES = tuple(_VARIANT_FOR_TYPE.values())
+_VARIANT_NAMES = tuple(TASK_TYPE_VARIANTS.values())
 _TIP = "task_invocation_parameters"
 
 
@@ -481,7 +476,7 @@ def _register_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
     variants = _variants(params)
     _one_variant(variants, out)
     task_type = params.get("TaskType")
-    expected = _VARIANT_FOR_TYPE.get(task_type) if isinstance(task_type, str) else None
+    expected = TASK_TYPE_VARIANTS.get(task_type) if isinstance(task_type, str) else None
     if len(variants) == 1 and expected is not None and variants[0] != expected:
         message = f"{variants[0]} parameters do not match task_type {task_type!r}"
         out.append(Violation(path=_TIP, message=f"{message} (expected {expected})"))
@@ -500,7 +495,7 @@ def _update_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
     if replace and "TaskArn" not in params:
         out.append(Violation(path="task_arn", message="is required when replace is True"))
     # Without the task's type (no update member), a RunCommand block is the only hint.
-    _targets_rules(params, variants == ["RunCommand"], out, whole=replace)
+    _targets_rules(params, variants == [TASK_TYPE_VARIANTS["RUN_COMMAND"]], out, whole=replace)
 
 
 _RULES: Mapping[str, Rule] = {

@@ -32,6 +32,7 @@ from .._rules import (
     TARGETLESS_PLACEHOLDER,
     WINDOW_TARGET_IDS,
 )
+from .._shapes import TASK_TYPE_VARIANTS
 from ._model import ModelViolation, check_request, serialize_result
 from ._paging import Pager, PagingError, task_matcher
 
@@ -60,12 +61,6 @@ _GET = GET_TASK.name
 _UPDATE = UPDATE_TASK.name
 #: The Content-Type of moto's (and the service's) JSON responses.
 _JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
-_VARIANTS = {
-    "RUN_COMMAND": "RunCommand",
-    "AUTOMATION": "Automation",
-    "STEP_FUNCTIONS": "StepFunctions",
-    "LAMBDA": "Lambda",
-}
 # Members a task stores; WindowId, WindowTaskId, ClientToken and Replace are not.
 _TASK_MEMBERS = (
     "Targets",
@@ -157,7 +152,7 @@ def _check_variant(task_type: str, invocation: Mapping[str, Any] | None) -> None
     if not invocation:
         return
     sent = sorted(invocation)
-    expected = _VARIANTS.get(task_type)
+    expected = TASK_TYPE_VARIANTS.get(task_type)
     if sent != [expected]:
         raise _validation(
             f"TaskInvocationParameters must hold only {expected} for a {task_type} task; "
