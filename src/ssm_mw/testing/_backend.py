@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from .._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK
+from .._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK, OperationSpec
 from .._rules import (
     INSTANCE_IDS,
     MAX_TARGET_VALUES,
@@ -416,19 +416,17 @@ def _update_handler(self: SimpleSystemManagerResponse) -> ActionResult:
     return _result(_UPDATE, _run(self, _UPDATE, update_task))
 
 
-_HANDLERS: dict[str, Callable[[SimpleSystemManagerResponse], ActionResult]] = {
-    "register_task_with_maintenance_window": _register_handler,
-    "describe_maintenance_window_tasks": _describe_handler,
-    "get_maintenance_window_task": _get_handler,
-    "update_maintenance_window_task": _update_handler,
+#: Per operation of the registry: its handler on moto's responses class, and its backend method.
+_OPERATIONS: dict[
+    OperationSpec, tuple[Callable[[SimpleSystemManagerResponse], ActionResult], _Operation]
+] = {
+    REGISTER_TASK: (_register_handler, register_task),
+    DESCRIBE_TASKS: (_describe_handler, describe_tasks),
+    GET_TASK: (_get_handler, get_task),
+    UPDATE_TASK: (_update_handler, update_task),
 }
-
-_BACKEND_METHODS: dict[str, _Operation] = {
-    "register_task_with_maintenance_window": register_task,
-    "describe_maintenance_window_tasks": describe_tasks,
-    "get_maintenance_window_task": get_task,
-    "update_maintenance_window_task": update_task,
-}
+_HANDLERS = {op.method: handler for op, (handler, _) in _OPERATIONS.items()}
+_BACKEND_METHODS = {op.method: method for op, (_, method) in _OPERATIONS.items()}
 
 
 def install() -> None:
