@@ -327,7 +327,7 @@ def _unknown_keys(
                 continue
             out.append(((*path, key), unknown_key(key, known)))
     elif kind == "list" and isinstance(value, list):
-        for i, item in enumerate(cast("list[Any]", value)):
+        for i, item in enumerate(value):
             _unknown_keys(list_member(shape), item, (*path, i), out)
     elif kind == "map" and isinstance(value, Mapping):
         for key, item in cast("Mapping[str, Any]", value).items():
@@ -371,7 +371,7 @@ def _wire_path(operation: str, snake_path: str, data: Any) -> tuple[Key, ...] | 
             except ValueError:
                 return None
             out.append(index)
-            items = cast("list[Any]", data) if isinstance(data, list) else []
+            items: list[Any] = data if isinstance(data, list) else []
             data = items[index] if 0 <= index < len(items) else None
             shape = list_member(shape)
         elif kind == "map":
@@ -458,7 +458,7 @@ def _dropped(data: Any, kept: Any, path: tuple[Key, ...]) -> tuple[Key, ...] | N
             if found is not None:
                 return found
     elif isinstance(data, list):
-        items = cast("list[Any]", data)
+        items: list[Any] = data
         if not isinstance(kept, (list, tuple)) or len(kept) != len(items):
             return path
         for i, (value, other) in enumerate(zip(items, cast("Sequence[Any]", kept), strict=True)):

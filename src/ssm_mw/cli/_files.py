@@ -9,7 +9,7 @@ an argument gives is named as the command line names it (``WINDOW_ID``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -47,7 +47,7 @@ def usage_error(exc: TaskFileError) -> CliUsageError:
 
 
 @contextmanager
-def file_errors() -> Iterator[None]:
+def file_errors() -> Generator[None]:
     """Turn a :class:`~ssm_mw.TaskFileError` raised inside into its usage line."""
     try:
         yield
