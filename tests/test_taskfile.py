@@ -21,7 +21,6 @@ from ssm_mw import (
     TaskType,
     TaskUpdate,
     ValidationError,
-    _validation,
     load_task_definition,
     load_task_update,
     parse_task_definition,
@@ -242,36 +241,6 @@ def test_without_pyyaml_json_loads_and_yaml_says_what_to_install(tmp_path: Path)
     assert load_task_definition(_write(tmp_path, "task.json", RUN_COMMAND_JSON)).priority == 3
     with pytest.raises(ModuleNotFoundError, match=r"PyYAML.*ssm-mw\[cli\]"):
         load_task_definition(_write(tmp_path, "task.yaml", RUN_COMMAND_YAML))
-
-
-def test_a_loaded_model_is_sent_without_a_second_full_check(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The loader's model is recorded as checked; a model built by hand, or evolved, is not."""
-    definition = load_task_definition(_write(tmp_path, "task.yaml", RUN_COMMAND_YAML))
-    request = {**ssm_mw.to_botocore(definition), "WindowId": "mw-0123456789abcdef0"}
-    register = _REGISTER
-    full: list[object] = []
-    checker = _validation._checker
-
-    def counting(operation: str) -> Any:
-        full.append(operation)
-        return checker(operation)
-
-    monkeypatch.setattr(_validation, "_passes", lambda *_: False)  # every full check runs
-    monkeypatch.setattr(_validation, "_checker", counting)
-    _validation.validate_request(register, {**request, "ClientToken": "t"}, model=definition)
-    assert full == []
-    # Its arguments' members are still checked.
-    with pytest.raises(ValidationError, match="window_id"):
-        _validation.validate_request(register, {**request, "WindowId": "mw-1"}, model=definition)
-    assert full == []
-    by_hand = TaskDefinition(**{a: getattr(definition, a) for a in _FIELDS})
-    _validation.validate_request(register, {**request, "ClientToken": "t"}, model=by_hand)
-    assert full == [register]
-    changed = {**request, "Priority": 4, "ClientToken": "t"}
-    _validation.validate_request(register, changed, model=definition)
-    assert full == [register, register]
 
 
 async def test_a_loaded_file_registers_and_comes_back_equal(

@@ -254,17 +254,11 @@ class MaintenanceWindowClient:
             raise ClientStateError("this MaintenanceWindowClient is closed")
         return self._client
 
-    async def _call(
-        self, op: Operation[T], params: dict[str, Any], model: object | None = None
-    ) -> T:
-        """Validate, send and read one call; its response takes the fast path where it can.
-
-        ``model`` is the request model whose members ``params`` holds: one that a
-        task file's loader checked already has only the call's own members checked.
-        """
+    async def _call(self, op: Operation[T], params: dict[str, Any]) -> T:
+        """Validate, send and read one call; its response takes the fast path where it can."""
         client = self._open_client()
         operation = op.name
-        validate_request(operation, params, model=model)
+        validate_request(operation, params)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s", operation, redact_request(operation, params))
         try:
@@ -369,7 +363,7 @@ class MaintenanceWindowClient:
         token = client_token if client_token is not None else str(uuid.uuid4())
         request = register_request(window_id, definition, token)
         try:
-            return await self._call(REGISTER, request, definition)
+            return await self._call(REGISTER, request)
         except (ServiceError, TransportError, ResponseError) as exc:
             exc.client_token = token
             raise
@@ -388,5 +382,4 @@ class MaintenanceWindowClient:
         ``replace=True`` members left unset are cleared, and ``update`` must
         hold everything register requires.
         """
-        request = update_request(window_id, window_task_id, update, replace)
-        return await self._call(UPDATE, request, update)
+        return await self._call(UPDATE, update_request(window_id, window_task_id, update, replace))

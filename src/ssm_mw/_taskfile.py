@@ -16,9 +16,8 @@ semantic one, the key's dotted path in the file
 column of that key when it is in the file. JSON is read with the standard
 library; YAML with PyYAML, imported when a YAML file is read.
 
-The file is checked once, here, against every rule the request must meet; the
-model that comes back is recorded as checked, so the client checks only the
-members of its own arguments (``WindowId``...) when it sends it.
+The file is checked here against every rule the request must meet, so each
+problem is named at its place in the file.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ from ._errors import Location, ResponseError, TaskFileError, ValidationError, Vi
 from ._models import TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK, UPDATE_TASK
 from ._shapes import Shape, list_member, map_value, members, operation_input_shape, snake_case
-from ._validation import remember_checked, violations
+from ._validation import violations
 
 __all__ = [
     "ARGUMENTS",
@@ -473,14 +472,8 @@ def to_model(
     data: Mapping[str, Any],
     cls: type[T],
     source: Document,
-    *,
-    replace: bool = False,
 ) -> T:
-    """Build the request model from checked ``data``; nothing in it may be lost.
-
-    The model is recorded as checked for ``operation`` (with ``replace``), so
-    the client checks only its own arguments' members when it sends it.
-    """
+    """Build the request model from checked ``data``; nothing in it may be lost."""
     problems = _Problems(source.name)
     try:
         model = from_botocore(data, cls)
@@ -495,8 +488,6 @@ def to_model(
     lost = _dropped(data, back, ())
     if lost is not None:
         raise source.error(lost, "not supported by this version of ssm-mw")
-    if back == data:
-        remember_checked(operation, model, back, replace=replace)
     return model
 
 
@@ -512,7 +503,7 @@ def _definition(source: Document) -> TaskDefinition:
 def _update(source: Document, replace: bool) -> TaskUpdate:
     fixed = call_members(_PLACEHOLDER_WINDOW, _PLACEHOLDER_TASK, replace=replace)
     check_members(_UPDATE, source, source.data, fixed)
-    return to_model(_UPDATE, source.data, TaskUpdate, source, replace=replace)
+    return to_model(_UPDATE, source.data, TaskUpdate, source)
 
 
 def load_task_definition(path: str | os.PathLike[str]) -> TaskDefinition:

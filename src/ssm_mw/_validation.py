@@ -34,13 +34,9 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-import attrs
-
-from ._converter import CALL_MEMBERS
 from ._errors import ValidationError, Violation
 from ._operations import DESCRIBE_TASKS, REGISTER_TASK, UPDATE_TASK, operation_named
 from ._rules import (
@@ -66,13 +62,7 @@ from ._shapes import (
     snake_case,
 )
 
-__all__ = [
-    "TASK_FILTER_KEYS",
-    "redact_request",
-    "remember_checked",
-    "validate_request",
-    "violations",
-]
+__all__ = ["TASK_FILTER_KEYS", "redact_request", "validate_request", "violations"]
 
 Check = Callable[[Any, str, str, list[Violation]], None]
 """Checks one value: ``check(value, base, segment, out)`` appends a :class:`Violation` per
@@ -690,101 +680,11 @@ def violations(operation: str, params: Mapping[str, Any]) -> list[Violation]:
     return out
 
 
-def validate_request(
-    operation: str, params: Mapping[str, Any], *, model: object | None = None
-) -> None:
-    """Raise :class:`~ssm_mw.ValidationError` listing every violation, or return ``None``.
-
-    ``model`` is the request model whose members ``params`` holds (a
-    :class:`~ssm_mw.TaskDefinition` or :class:`~ssm_mw.TaskUpdate`). When
-    :func:`remember_checked` recorded that model, with the same members, as
-    checked for ``operation`` (a loaded task file), only the members that come
-    from the call's arguments (``WindowId``, ``ClientToken``...) are checked.
-    """
-    if model is not None and _checked_before(operation, model, params):
-        out: list[Violation] = []
-        _call_checker(operation)(params, "", "", out)
-    elif _passes(operation, params):
+def validate_request(operation: str, params: Mapping[str, Any]) -> None:
+    """Raise :class:`~ssm_mw.ValidationError` listing every violation, or return ``None``."""
+    if _passes(operation, params):
         return
-    else:
-        out = []
-        _checker(operation)(params, "", "", out)
+    out: list[Violation] = []
+    _checker(operation)(params, "", "", out)
     if out:
         raise ValidationError(out)
-
-
-# -- requests checked once --------------------------------------------------------------
-
-_CALL_NAMES = frozenset(CALL_MEMBERS.values())
-_REPLACE = CALL_MEMBERS["replace"]
-
-
-@attrs.frozen
-class _Checked:
-    model: weakref.ref[object]
-    operation: str
-    replace: bool
-    members: Mapping[str, Any]
-
-
-#: The models that passed every check, by ``id``: each entry goes when its model does.
-_CHECKED: dict[int, _Checked] = {}
-
-
-def remember_checked(
-    operation: str, model: object, members: Mapping[str, Any], *, replace: bool = False
-) -> None:
-    """Record that ``model``, with the botocore members ``members``, passed every check.
-
-    ``members`` were checked against ``operation`` together with the members
-    of the call's arguments, ``replace`` among them (it changes the rules of an
-    update).
-    :func:`validate_request` then checks only the call's own members for a
-    request of that model, as long as the model's members are still
-    ``members`` (a dict inside the model that was changed since fails this).
-    """
-    key = id(model)
-
-    def forget(ref: weakref.ref[object]) -> None:
-        entry = _CHECKED.get(key)
-        if entry is not None and entry.model is ref:
-            del _CHECKED[key]
-
-    _CHECKED[key] = _Checked(
-        model=weakref.ref(model, forget), operation=operation, replace=replace, members=members
-    )
-
-
-def _checked_before(operation: str, model: object, params: Mapping[str, Any]) -> bool:
-    entry = _CHECKED.get(id(model))
-    if entry is None or entry.model() is not model or entry.operation != operation:
-        return False
-    if entry.replace != (params.get(_REPLACE) is True):
-        return False
-    own = {k: v for k, v in params.items() if k not in _CALL_NAMES}
-    return own == entry.members
-
-
-@functools.cache
-def _call_checker(operation: str) -> Check:
-    """The closures of the members that come from a call's arguments (``WindowId``...)."""
-    shape = operation_input_shape(operation)
-    known = members(shape)
-    required = set(required_members(shape))
-    compiler = _Compiler(operation)
-    entries = [
-        (name, snake_case(name), compiler.compile(known[name], name, False), name in required)
-        for name in known
-        if name in _CALL_NAMES
-    ]
-
-    def check_call_members(value: Any, base: str, seg: str, out: list[Violation]) -> None:
-        for name, segment, check, is_required in entries:
-            item = value.get(name, _MISSING)
-            if item is _MISSING:
-                if is_required:
-                    out.append(Violation(path=segment, message="is required"))
-                continue
-            check(item, "", segment, out)
-
-    return check_call_members

@@ -280,7 +280,7 @@ def update_task(
         labels = {**{wire: argument_path(a) for wire, a in ARGUMENTS.items()}, **options}
         with file_errors():
             check_members(_UPDATE, source, data, fixed, labels, not_in_file=NOT_IN_FILE)
-            update = to_model(_UPDATE, data, TaskUpdate, source, replace=replace)
+            update = to_model(_UPDATE, data, TaskUpdate, source)
 
     async def send() -> MaintenanceWindowTaskDetails:
         async with open_client(settings) as mw:
