@@ -54,6 +54,7 @@ LAYERS: dict[str, int] = {
     "_plan": 3,
     "_apply": 3,
     "_export": 3,
+    "_taskfile": 3,  # task files (JSON or YAML) read into request models
     "": 4,  # ssm_mw/__init__.py: the public namespace over the layers below
     "cli": 5,
     "testing": 2,  # the embedded backend: the wire layer's helpers, nothing above

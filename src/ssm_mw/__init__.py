@@ -23,6 +23,7 @@ from ._errors import (
     ServiceError,
     ServiceValidationError,
     SsmMwError,
+    TaskFileError,
     ThrottlingError,
     TransportError,
     ValidationError,
@@ -53,6 +54,12 @@ from ._models import (
 )
 from ._paginator import TaskPaginator
 from ._public import publish as _publish
+from ._taskfile import (
+    load_task_definition,
+    load_task_update,
+    parse_task_definition,
+    parse_task_update,
+)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -128,6 +135,7 @@ __all__ = [
     "StepFunctionsParameters",
     "Target",
     "TaskDefinition",
+    "TaskFileError",
     "TaskFilter",
     "TaskInvocationParameters",
     "TaskPage",
@@ -146,6 +154,10 @@ __all__ = [
     "apply_plan",
     "export_tasks",
     "from_botocore",
+    "load_task_definition",
+    "load_task_update",
+    "parse_task_definition",
+    "parse_task_update",
     "plan_tasks",
     "set_cutoff_behavior",
     "to_botocore",

@@ -4,6 +4,7 @@ Every exception derives from :class:`SsmMwError`::
 
     SsmMwError
     ├── ValidationError (also a ValueError)       bad request, caught before sending
+    │   └── TaskFileError                          a task file that cannot become a request
     ├── ResponseError                              a response the library cannot use
     ├── ClientStateError (also a RuntimeError)     client used outside its lifecycle
     ├── TransportError                             no credentials or Region, endpoint unreachable
@@ -39,6 +40,7 @@ __all__ = [
     "ServiceError",
     "ServiceValidationError",
     "SsmMwError",
+    "TaskFileError",
     "ThrottlingError",
     "TransportError",
     "ValidationError",
@@ -99,6 +101,73 @@ class ValidationError(SsmMwError, ValueError):
     def paths(self) -> tuple[str, ...]:
         """The dotted paths of every violation, in order."""
         return tuple(v.path for v in self.violations)
+
+
+#: Where a problem is in a file: ``(line, column)``, both from 1; ``None`` when not known.
+Location = tuple[int, int] | None
+
+
+class TaskFileError(ValidationError):
+    """A task file could not be read, parsed or checked; nothing was sent.
+
+    ``file`` names the file (``<stdin>`` for standard input). Each violation's
+    ``path`` is the dotted path of the key in the file, in the file's own
+    (botocore) names, such as
+    ``TaskInvocationParameters.RunCommand.TimeoutSeconds`` (empty for a
+    problem with the whole file); ``locations`` holds the ``(line, column)``
+    of each, or ``None`` when the key is not in the file. The message is one
+    line per problem, the same as ``lines``::
+
+        task.yaml:7:7: TaskInvocationParameters.RunCommand.TimeoutSeconds: 5 is below the minimum 30
+    """
+
+    file: str
+    locations: tuple[Location, ...]
+
+    def __init__(
+        self,
+        file: str,
+        violations: Sequence[Violation],
+        locations: Sequence[Location] | None = None,
+        *,
+        lines: Sequence[str] | None = None,
+    ) -> None:
+        self.file = file
+        given = tuple(locations) if locations is not None else ()
+        self.locations = given + (None,) * (len(violations) - len(given))
+        self._lines = (
+            tuple(lines)
+            if lines is not None
+            else tuple(
+                _file_line(file, v, at) for v, at in zip(violations, self.locations, strict=True)
+            )
+        )
+        super().__init__(violations)
+
+    def _render(self) -> str:
+        return "\n".join(self._lines)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """One line per problem: ``FILE[:LINE:COLUMN]: [PATH: ]MESSAGE``."""
+        return self._lines
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore_file_error, (self.file, self.violations, self.locations, self._lines))
+
+
+def _file_line(file: str, violation: Violation, location: Location) -> str:
+    where = f"{file}:{location[0]}:{location[1]}" if location is not None else file
+    return f"{where}: {violation}"
+
+
+def _restore_file_error(
+    file: str,
+    violations: tuple[Violation, ...],
+    locations: tuple[Location, ...],
+    lines: tuple[str, ...],
+) -> TaskFileError:
+    return TaskFileError(file, violations, locations, lines=lines)
 
 
 class ResponseError(SsmMwError):

@@ -19,24 +19,19 @@ from .._desired import DesiredState, MemberChange
 from .._models import TaskDefinition
 from .._operations import DESCRIBE_TASKS, REGISTER_TASK
 from .._plan import Plan, PlanAction, TaskPlan, plan_tasks
+from .._taskfile import ARGUMENTS, Document, check_members, to_model, unknown_key
 from .._validation import violations
 from ._app import (
     CliError,
     CliUsageError,
     Settings,
     SingleValueCommand,
+    argument_path,
     global_options,
     open_client,
     run_async,
 )
-from ._files import (
-    DefinitionFile,
-    check_definition,
-    parse_definition,
-    read_text,
-    to_model,
-    unknown_key,
-)
+from ._files import file_errors, parse_file, read_file
 from ._render import console, echo_json
 
 __all__ = [
@@ -61,12 +56,19 @@ _NAME = wire_names(TaskDefinition)["name"]
 _WINDOWS = "windows"
 #: Request members a task of a desired-state file never holds, and where each comes from.
 _NOT_IN_A_TASK: Mapping[str, str] = {
-    CALL_MEMBERS["window_id"]: "the task's window is its key under 'windows'",
-    CALL_MEMBERS["window_task_id"]: "apply finds the live task by its name",
-    CALL_MEMBERS["client_token"]: "apply derives it from the window, the name and the definition",
-    CALL_MEMBERS["replace"]: "apply always replaces the whole task",
-    _NAME: "the task's name is its key",
+    member: f"not allowed in a task ({reason})"
+    for member, reason in {
+        CALL_MEMBERS["window_id"]: "the task's window is its key under 'windows'",
+        CALL_MEMBERS["window_task_id"]: "apply finds the live task by its name",
+        CALL_MEMBERS["client_token"]: (
+            "apply derives it from the window, the name and the definition"
+        ),
+        CALL_MEMBERS["replace"]: "apply always replaces the whole task",
+        _NAME: "the task's name is its key",
+    }.items()
 }
+#: The command-line name of each member that an argument gives (``WindowId``: ``WINDOW_ID``).
+_FROM_COMMAND_LINE: Mapping[str, str] = {wire: argument_path(a) for wire, a in ARGUMENTS.items()}
 _SYMBOL = {
     PlanAction.CREATE: ("+", "green"),
     PlanAction.UPDATE: ("~", "yellow"),
@@ -84,7 +86,7 @@ def _kind(value: object) -> str:
     return "a list" if isinstance(value, list) else type(value).__name__
 
 
-def _task(source: DefinitionFile, window_id: str, name: object, members: object) -> TaskDefinition:
+def _task(source: Document, window_id: str, name: object, members: object) -> TaskDefinition:
     if not isinstance(name, str):
         where = source.part(_WINDOWS, window_id)
         raise CliUsageError(f"{where.where()}: {where.field()}: task name {name!r} is not a string")
@@ -95,16 +97,12 @@ def _task(source: DefinitionFile, window_id: str, name: object, members: object)
             f"got {_kind(members)}"
         )
     data = cast("dict[str, Any]", members)
-    for key in data:
-        if key in _NOT_IN_A_TASK:
-            raise CliUsageError(
-                f"{part.where((key,))}: {part.field((key,))}: not allowed in a task "
-                f"({_NOT_IN_A_TASK[key]})"
-            )
     fixed = {**call_members(window_id), _NAME: name}
     task_name = f"{part.where()}: {part.field()}: task name"
-    check_definition(_REGISTER, part, data, fixed, {_NAME: task_name})
-    return to_model(_REGISTER, {**data, _NAME: name}, TaskDefinition, part)
+    labels = {**_FROM_COMMAND_LINE, _NAME: task_name}
+    with file_errors():
+        check_members(_REGISTER, part, data, fixed, labels, not_in_file=_NOT_IN_A_TASK)
+        return to_model(_REGISTER, {**data, _NAME: name}, TaskDefinition, part)
 
 
 def load_desired(name: str, text: str) -> DesiredState:
@@ -113,7 +111,7 @@ def load_desired(name: str, text: str) -> DesiredState:
     Every task is checked like a ``tasks register`` file (unknown keys, every
     model constraint and rule), before anything is sent.
     """
-    source = parse_definition(name, text, what=f"a mapping with the key {_WINDOWS!r}")
+    source = parse_file(name, text, what=f"a mapping with the key {_WINDOWS!r}")
     for key in source.data:
         if key != _WINDOWS:
             raise CliUsageError(
@@ -146,7 +144,7 @@ def load_desired(name: str, text: str) -> DesiredState:
 
 def load_input(path: str) -> Plan | DesiredState:
     """A saved plan (JSON with its format marker) or a desired-state file."""
-    name, text = read_text(path)
+    name, text = read_file(path)
     if text.lstrip().startswith("{"):
         try:
             data: object = json.loads(text)

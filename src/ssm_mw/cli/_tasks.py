@@ -7,16 +7,24 @@ from typing import Any
 
 import click
 
-from .._converter import CALL_MEMBERS, call_members, describe_request, get_request, wire_names
+from .. import load_task_definition
+from .._converter import (
+    CALL_MEMBERS,
+    call_members,
+    describe_request,
+    from_botocore,
+    get_request,
+    wire_names,
+)
 from .._enums import CutoffBehavior, TaskType
 from .._models import (
     MaintenanceWindowTask,
     MaintenanceWindowTaskDetails,
-    TaskDefinition,
     TaskFilter,
     TaskUpdate,
 )
-from .._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK
+from .._operations import DESCRIBE_TASKS, GET_TASK, UPDATE_TASK
+from .._taskfile import ARGUMENTS, Document, check_members, parse_document, to_model
 from .._validation import TASK_FILTER_KEYS
 from ._app import (
     CliUsageError,
@@ -29,14 +37,13 @@ from ._app import (
     open_client,
     run_async,
 )
-from ._files import DefinitionFile, check_definition, load_definition, to_model
+from ._files import NOT_IN_FILE, file_errors, load, read_file
 from ._render import OUTPUT_OPTION, console, echo_json, task_details_table, tasks_json, tasks_table
 
 __all__ = ["tasks"]
 
 _WINDOW_TASK_ID, _TASK_ARN, _PRIORITY, _TASK_TYPE = TASK_FILTER_KEYS
 _LIST_PAGE_SIZE = 100
-_REGISTER = REGISTER_TASK.name
 _UPDATE = UPDATE_TASK.name
 
 
@@ -178,10 +185,7 @@ def register_task(
         RunCommand:
           Parameters: {commands: [uptime]}
     """
-    source = load_definition(path)
-    fixed = call_members(window_id, client_token=client_token)
-    check_definition(_REGISTER, source, source.data, fixed)
-    definition = to_model(_REGISTER, source.data, TaskDefinition, source)
+    definition = load(load_task_definition, path)
 
     async def register() -> str:
         async with open_client(settings) as mw:
@@ -250,7 +254,11 @@ def update_task(
           --cutoff-behavior CANCEL_TASK --priority 1
       ssm-mw tasks update mw-0123456789abcdef0 4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d -f task.yaml
     """
-    source: DefinitionFile | None = load_definition(path) if path is not None else None
+    source: Document | None = None
+    if path is not None:
+        name, text = read_file(path)
+        with file_errors():
+            source = parse_document(name, text)
     data: dict[str, Any] = dict(source.data) if source is not None else {}
     options: dict[str, str] = {}
     for param, value in shortcuts.items():
@@ -265,8 +273,14 @@ def update_task(
             "(see 'ssm-mw tasks update --help')"
         )
     fixed = call_members(window_id, task_id, replace=replace)
-    check_definition(_UPDATE, source, data, fixed, options)
-    update = to_model(_UPDATE, data, TaskUpdate, source)
+    if source is None:
+        check_request(_UPDATE, {**data, **fixed})
+        update = from_botocore(data, TaskUpdate)
+    else:
+        labels = {**{wire: argument_path(a) for wire, a in ARGUMENTS.items()}, **options}
+        with file_errors():
+            check_members(_UPDATE, source, data, fixed, labels, not_in_file=NOT_IN_FILE)
+            update = to_model(_UPDATE, data, TaskUpdate, source)
 
     async def send() -> MaintenanceWindowTaskDetails:
         async with open_client(settings) as mw:
