@@ -31,8 +31,8 @@ from ssm_mw import (
     TaskPaginator,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.operations import DESCRIBE
 
-DESCRIBE = "DescribeMaintenanceWindowTasks"
 PAGE_SIZE = 10
 PAGES = 4
 LATENCY = 0.2  # seconds the server waits before each describe

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from cli_support import ANSI, Run, assert_error_line
+from support.cli import ANSI, Run, assert_error_line
 
 SCRIPT = Path(sys.executable).with_name("ssm-mw")
 

@@ -26,9 +26,9 @@ from ssm_mw import (
     TaskDefinition,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.operations import UPDATE
 
 SCRIPT = Path(sys.executable).with_name("ssm-mw")
-UPDATE = "UpdateMaintenanceWindowTask"
 WINDOWS, TASKS = 4, 10
 
 

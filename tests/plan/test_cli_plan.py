@@ -9,22 +9,21 @@ from pathlib import Path
 
 import attrs
 import pytest
-from plan_support import (
+
+from ssm_mw import MaintenanceWindowClient, TaskDefinition
+from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import Run
+from support.operations import REGISTER, UPDATE
+from support.plan import (
     ALL_TASKS,
     LIVE_SECRETS,
-    REGISTER,
     SECRETS,
-    UPDATE,
     automation_targetless,
     lambda_full,
     lambda_minimal,
     live_names,
     run_command_full,
 )
-
-from ssm_mw import MaintenanceWindowClient, TaskDefinition
-from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import Run
 from support.terminal import run_on_a_terminal
 
 W = "mw-0123456789abcdef0"  # replaced by the real window id in each file

@@ -8,17 +8,7 @@ from collections import Counter
 
 import attrs
 import pytest
-from plan_support import (
-    ALL_TASKS,
-    GET,
-    REGISTER,
-    UPDATE,
-    actions,
-    desired,
-    lambda_minimal,
-)
 
-from reliability._support import SimulatedClock, simulated_backoff
 from ssm_mw import (
     ApplyOutcome,
     DesiredState,
@@ -34,6 +24,9 @@ from ssm_mw import (
 )
 from ssm_mw._pacing import time_source
 from ssm_mw.testing import EmbeddedSSMServer
+from support.clock import SimulatedClock, simulated_backoff
+from support.operations import GET, REGISTER, UPDATE
+from support.plan import ALL_TASKS, actions, desired, lambda_minimal
 
 
 async def _names(mw: MaintenanceWindowClient, window_id: str) -> Counter[str | None]:

@@ -14,20 +14,19 @@ import pytest
 
 from ssm_mw import MaintenanceWindowClient, TaskPaginator
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import (
+from support.clients import client_for
+from support.figures import count
+from support.operations import (
     DEFINITION,
     DESCRIBE,
     GET,
     OPERATIONS,
     REGISTER,
-    answered,
-    client_for,
     operation,
     prepare,
     task_ids,
 )
+from support.waiting import answered
 
 LATENCY = 0.5
 

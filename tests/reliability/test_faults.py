@@ -23,22 +23,21 @@ from ssm_mw import (
     TransportError,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import (
+from support.clients import client_for
+from support.clock import simulated_backoff
+from support.figures import count
+from support.operations import (
     DEFINITION,
     DESCRIBE,
     GET,
     OPERATIONS,
     REGISTER,
     UPDATE,
-    answered,
-    client_for,
     operation,
     prepare,
-    simulated_backoff,
     task_ids,
 )
+from support.waiting import answered
 
 STANDARD = {"mode": "standard", "total_max_attempts": 3}
 FAULTS = [

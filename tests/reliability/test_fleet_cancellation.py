@@ -26,9 +26,10 @@ from ssm_mw import (
     set_cutoff_behavior,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import UPDATE, answered, client_for
+from support.clients import client_for
+from support.figures import count
+from support.operations import UPDATE
+from support.waiting import answered
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 WINDOWS, TASKS = 6, 5

@@ -28,9 +28,10 @@ from ssm_mw import (
 from ssm_mw._pacing import Pacer, time_source
 from ssm_mw.testing import EmbeddedSSMServer
 from ssm_mw.testing._faults import TokenBucket
-
-from ._figures import count
-from ._support import DESCRIBE, UPDATE, SimulatedClock, client_for, simulated_backoff
+from support.clients import client_for
+from support.clock import SimulatedClock, simulated_backoff
+from support.figures import count
+from support.operations import DESCRIBE, UPDATE
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 

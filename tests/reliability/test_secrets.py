@@ -29,7 +29,6 @@ from aiobotocore.config import AioConfig
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies as S
 from ssm_mw import (
     AutomationParameters,
     DoesNotExistError,
@@ -50,9 +49,10 @@ from ssm_mw import (
     from_botocore,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import DESCRIBE, GET, REGISTER, UPDATE, client_for
+from support import strategies as S
+from support.clients import client_for
+from support.figures import count
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 
 #: Letters and digits only: the same in JSON, in repr() and in URLs.
 SECRET = f"Sekr1t{uuid.uuid4().hex[:16]}"

@@ -29,9 +29,9 @@ from ssm_mw import (
     ValidationError,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import DEFINITION, REGISTER, client_for, task_ids
+from support.clients import client_for
+from support.figures import count
+from support.operations import DEFINITION, REGISTER, task_ids
 
 STANDARD = {"mode": "standard", "total_max_attempts": 3}
 
