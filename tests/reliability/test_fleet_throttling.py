@@ -11,7 +11,6 @@ bucket on a simulated clock, so its accuracy is checked without timing anything.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -19,9 +18,7 @@ import pytest
 from ssm_mw import (
     ClientStateError,
     CutoffBehavior,
-    LambdaParameters,
     MaintenanceWindowClient,
-    TaskDefinition,
     ThrottlingError,
     set_cutoff_behavior,
 )
@@ -31,34 +28,10 @@ from ssm_mw.testing._faults import TokenBucket
 from support.clients import client_for
 from support.clock import SimulatedClock, simulated_backoff
 from support.figures import count
+from support.fleet import fleet
 from support.operations import DESCRIBE, UPDATE
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
-
-
-def task(n: int) -> TaskDefinition:
-    """Task ``n`` of a window, with CONTINUE_TASK."""
-    return TaskDefinition(
-        task_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
-        task_invocation_parameters=LambdaParameters(payload=b"{}"),
-        name=f"t-{n}",
-        cutoff_behavior=CONTINUE,
-    )
-
-
-async def fleet(
-    server: EmbeddedSSMServer, mw: MaintenanceWindowClient, windows: int, tasks: int
-) -> list[str]:
-    """``windows`` windows of ``tasks`` tasks each."""
-    ids = [server.create_maintenance_window(name=f"fleet-{w}") for w in range(windows)]
-    limit = asyncio.Semaphore(16)
-
-    async def register(window_id: str, n: int) -> None:
-        async with limit:
-            await mw.register_task_with_maintenance_window(window_id, task(n))
-
-    await asyncio.gather(*(register(w, n) for w in ids for n in range(tasks)))
-    return ids
 
 
 async def behaviors(mw: MaintenanceWindowClient, window_ids: list[str]) -> list[Any]:
