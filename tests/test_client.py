@@ -32,6 +32,7 @@ from ssm_mw import (
 )
 from ssm_mw._rules import as_reported
 from ssm_mw.testing import EmbeddedSSMServer
+from support.clients import client_for
 from support.examples import ALL_TYPES, AUTOMATION, LAMBDA, RUN_COMMAND, STEP_FUNCTIONS
 from support.operations import DESCRIBE, REGISTER
 from support.round_trip import register_then_get
@@ -47,16 +48,6 @@ def expected_details(window_id: str, task_id: str, d: TaskDefinition) -> dict[st
     service's placeholder "1" for both limits (docs/fidelity.md, F6).
     """
     return {"WindowId": window_id, "WindowTaskId": task_id, **to_botocore(as_reported(d))}
-
-
-def client_for(server: EmbeddedSSMServer, **config: Any) -> MaintenanceWindowClient:
-    """A new (unopened) client bound to the server."""
-    return MaintenanceWindowClient(
-        region_name=server.region_name,
-        endpoint_url=server.endpoint_url,
-        session=server.aio_session(),
-        config=AioConfig(**config) if config else None,
-    )
 
 
 async def _fill(
