@@ -24,6 +24,7 @@ from ssm_mw import (
 from ssm_mw.testing import EmbeddedSSMServer
 
 __all__ = [
+    "STANDARD",
     "client_for",
     "cutoffs",
     "get_task",
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: botocore's standard retry mode with its default budget: three attempts in all.
+STANDARD = {"mode": "standard", "total_max_attempts": 3}
 
 
 def client_for(server: EmbeddedSSMServer, **config: Any) -> MaintenanceWindowClient:
