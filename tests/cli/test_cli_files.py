@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import Run, assert_error_line, run_command
+from support.cli import Run, assert_error_line
 from support.clients import register
+from support.examples import run_command
 from support.operations import REGISTER, UPDATE
 
 GOOD_YAML = """\

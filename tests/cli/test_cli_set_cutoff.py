@@ -8,17 +8,9 @@ from click.testing import Result
 
 from ssm_mw import CutoffBehavior
 from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import (
-    ANSI,
-    MISSING_WINDOW,
-    Run,
-    assert_error_line,
-    automation,
-    lambda_task,
-    run_command,
-    step_functions,
-)
+from support.cli import ANSI, MISSING_WINDOW, Run, assert_error_line
 from support.clients import cutoffs, register
+from support.examples import automation, lambda_task, run_command, step_functions
 from support.operations import DESCRIBE, UPDATE
 from support.terminal import run_on_a_terminal
 

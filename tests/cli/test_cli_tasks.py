@@ -10,19 +10,16 @@ import attrs
 from ssm_mw import CutoffBehavior, TaskType, to_botocore
 from ssm_mw.cli._tasks import register_task
 from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import (
-    ANSI,
+from support.cli import ANSI, MISSING_WINDOW, Run, assert_error_line
+from support.clients import get_task, read_tasks, register
+from support.examples import (
     LAMBDA_ARN,
-    MISSING_WINDOW,
     SECRET,
-    Run,
-    assert_error_line,
     automation,
     lambda_task,
     run_command,
     step_functions,
 )
-from support.clients import get_task, read_tasks, register
 from support.operations import DESCRIBE, REGISTER, UPDATE
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK

@@ -18,7 +18,8 @@ from ssm_mw import (
 )
 from ssm_mw._fleet import CutoffOutcome, CutoffProgress, set_cutoff_behavior
 from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import MISSING_WINDOW, automation, lambda_task, run_command, step_functions
+from support.cli import MISSING_WINDOW
+from support.examples import automation, lambda_task, run_command, step_functions
 from support.in_flight import counting_client
 from support.operations import DESCRIBE, UPDATE
 

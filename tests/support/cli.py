@@ -2,7 +2,6 @@
 
 * The ``aws_env`` and ``run`` fixtures (the conftests of ``tests/cli`` and
   ``tests/plan`` import both from here).
-* Tasks for the commands to work on, one per task type.
 * :func:`assert_error_line`: a failed run's one ``error:`` line.
 """
 
@@ -15,32 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ssm_mw import (
-    AutomationParameters,
-    CutoffBehavior,
-    LambdaParameters,
-    RunCommandParameters,
-    StepFunctionsParameters,
-    Target,
-    TaskDefinition,
-)
 from ssm_mw.cli import cli
 from ssm_mw.testing import EmbeddedSSMServer
 from support.aws_env import hermetic_aws_env
 
 __all__ = [
     "ANSI",
-    "LAMBDA_ARN",
     "MISSING_WINDOW",
-    "SECRET",
     "Run",
     "assert_error_line",
-    "automation",
     "aws_env",
-    "lambda_task",
     "run",
-    "run_command",
-    "step_functions",
 ]
 
 #: The ``run`` fixture: ``run(*args, input=None, env=None, server=True) -> Result``.
@@ -50,9 +34,6 @@ Run = Callable[..., Result]
 MISSING_WINDOW = "mw-00000000000000000"
 #: The start of an ANSI escape sequence (colour, cursor movement).
 ANSI = re.compile(r"\x1b\[")
-LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:rotate-logs"
-#: The payload of :func:`lambda_task`: it must never be printed.
-SECRET = "s3cr3t-payload"
 
 
 @pytest.fixture
@@ -80,52 +61,6 @@ def run(ssm_server: EmbeddedSSMServer, aws_env: dict[str, str]) -> Run:
         return CliRunner().invoke(cli, argv, input=input, env=env, catch_exceptions=False)
 
     return invoke
-
-
-def run_command(
-    cutoff: CutoffBehavior | None = None, *, name: str | None = None, priority: int | None = None
-) -> TaskDefinition:
-    """A RUN_COMMAND task on two instances."""
-    return TaskDefinition(
-        task_arn="AWS-RunShellScript",
-        task_invocation_parameters=RunCommandParameters(
-            parameters={"commands": ("uptime",)}, timeout_seconds=600
-        ),
-        targets=(Target.instances("i-0123456789abcdef0"),),
-        max_concurrency="2",
-        max_errors="1",
-        cutoff_behavior=cutoff,
-        name=name,
-        priority=priority,
-    )
-
-
-def automation(cutoff: CutoffBehavior | None = None) -> TaskDefinition:
-    """An AUTOMATION task without targets."""
-    return TaskDefinition(
-        task_arn="AWS-RestartEC2Instance",
-        task_invocation_parameters=AutomationParameters(document_version="$DEFAULT"),
-        cutoff_behavior=cutoff,
-    )
-
-
-def step_functions(cutoff: CutoffBehavior | None = None) -> TaskDefinition:
-    """A STEP_FUNCTIONS task."""
-    return TaskDefinition(
-        task_arn="arn:aws:states:us-east-1:123456789012:stateMachine:report",
-        task_invocation_parameters=StepFunctionsParameters(input='{"a": 1}'),
-        cutoff_behavior=cutoff,
-    )
-
-
-def lambda_task(cutoff: CutoffBehavior | None = None) -> TaskDefinition:
-    """A LAMBDA task whose payload is a secret."""
-    return TaskDefinition(
-        task_arn=LAMBDA_ARN,
-        task_invocation_parameters=LambdaParameters(payload=SECRET.encode()),
-        cutoff_behavior=cutoff,
-        name="rotate-logs",
-    )
 
 
 def assert_error_line(result: Result, exit_code: int, *needles: str) -> str:
