@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -77,17 +77,32 @@ async def window(
 
 
 @pytest.fixture
-def slow_describe(ssm_server: EmbeddedSSMServer) -> None:
-    """The server answers each describe LATENCY seconds late (the server's reset clears it)."""
-    ssm_server.inject_latency(LATENCY, operation=DESCRIBE)
-
-
-@pytest.fixture
 async def loop_errors() -> list[dict[str, Any]]:
     """What the event loop's exception handler receives (a leaked or failed task)."""
     errors: list[dict[str, Any]] = []
     asyncio.get_running_loop().set_exception_handler(lambda _loop, ctx: errors.append(ctx))
     return errors
+
+
+class SlowWindow(NamedTuple):
+    """The server, a client, the window, and what the event loop's exception handler receives."""
+
+    server: EmbeddedSSMServer
+    mw: MaintenanceWindowClient
+    window: str
+    loop_errors: list[dict[str, Any]]
+
+
+@pytest.fixture
+def slow_window(
+    ssm_server: EmbeddedSSMServer,
+    mw_client: MaintenanceWindowClient,
+    window: str,
+    loop_errors: list[dict[str, Any]],
+) -> SlowWindow:
+    """The window, each describe answered LATENCY seconds late (the server's reset clears it)."""
+    ssm_server.inject_latency(LATENCY, operation=DESCRIBE)
+    return SlowWindow(ssm_server, mw_client, window, loop_errors)
 
 
 def _described(server: EmbeddedSSMServer) -> int:
@@ -172,14 +187,9 @@ async def test_without_prefetch_pages_are_fetched_strictly_on_demand(
         assert _described(ssm_server) == before + 2
 
 
-@pytest.mark.usefixtures("slow_describe")
-async def test_leaving_by_async_with_cancels_the_request_in_flight(
-    ssm_server: EmbeddedSSMServer,
-    mw_client: MaintenanceWindowClient,
-    window: str,
-    loop_errors: list[dict[str, Any]],
-) -> None:
+async def test_leaving_by_async_with_cancels_the_request_in_flight(slow_window: SlowWindow) -> None:
     """break inside ``async with``: the prefetch is cancelled, nothing more is sent."""
+    ssm_server, mw_client, window, loop_errors = slow_window
     async with mw_client.paginate_maintenance_window_tasks(
         window, page_size=PAGE_SIZE
     ) as paginator:
@@ -195,14 +205,9 @@ async def test_leaving_by_async_with_cancels_the_request_in_flight(
     assert loop_errors == []
 
 
-@pytest.mark.usefixtures("slow_describe")
-async def test_a_plain_break_cancels_the_request_in_flight(
-    ssm_server: EmbeddedSSMServer,
-    mw_client: MaintenanceWindowClient,
-    window: str,
-    loop_errors: list[dict[str, Any]],
-) -> None:
+async def test_a_plain_break_cancels_the_request_in_flight(slow_window: SlowWindow) -> None:
     """break out of ``async for`` without ``async with``: dropping the iterator cancels it."""
+    ssm_server, mw_client, window, loop_errors = slow_window
     async for _task in mw_client.paginate_maintenance_window_tasks(window, page_size=PAGE_SIZE):
         await _requested(ssm_server, 2)  # page 2 is now in flight on the server
         break
@@ -214,11 +219,9 @@ async def test_a_plain_break_cancels_the_request_in_flight(
     assert loop_errors == []
 
 
-@pytest.mark.usefixtures("slow_describe")
-async def test_aclose_cancels_the_request_in_flight(
-    ssm_server: EmbeddedSSMServer, mw_client: MaintenanceWindowClient, window: str
-) -> None:
+async def test_aclose_cancels_the_request_in_flight(slow_window: SlowWindow) -> None:
     """aclose() during iteration over pages: cancelled, nothing more, closing twice is fine."""
+    ssm_server, mw_client, window, loop_errors = slow_window
     pages = mw_client.paginate_maintenance_window_tasks(window, page_size=PAGE_SIZE)
     assert isinstance(pages, TaskPaginator)
     iterator = pages.pages()
@@ -231,16 +234,14 @@ async def test_aclose_cancels_the_request_in_flight(
     assert in_flight.cancelled()
     assert _described(ssm_server) == 2
     await _stopped_cleanly(mw_client, ssm_server, window)
+    assert loop_errors == []
 
 
-@pytest.mark.usefixtures("slow_describe")
 async def test_cancelling_the_caller_cancels_the_request_it_waits_for(
-    ssm_server: EmbeddedSSMServer,
-    mw_client: MaintenanceWindowClient,
-    window: str,
-    loop_errors: list[dict[str, Any]],
+    slow_window: SlowWindow,
 ) -> None:
     """The caller is cancelled while it waits for page 2: that request is cancelled too."""
+    ssm_server, mw_client, window, loop_errors = slow_window
     got_first_page = asyncio.Event()
 
     async def consume() -> None:
