@@ -7,8 +7,6 @@ from collections.abc import Callable
 import attrs
 
 from ssm_mw import (
-    Alarm,
-    AlarmConfiguration,
     AutomationParameters,
     CutoffBehavior,
     DesiredState,
@@ -25,10 +23,8 @@ from ssm_mw.testing import EmbeddedSSMServer
 from support import examples
 from support.clients import read_tasks
 
-ROLE = "arn:aws:iam::123456789012:role/MaintenanceWindowRole"
 WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
 INSTANCE = "i-0123456789abcdef0"
-ALARMS = AlarmConfiguration(alarms=(Alarm(name="cpu-high"),), ignore_poll_alarm_failure=True)
 
 #: One secret per sensitive member, planted in the desired definitions.
 SECRETS = {
@@ -69,13 +65,13 @@ def automation_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
             document_version="$DEFAULT", parameters={"InstanceId": ("{{RESOURCE_ID}}",)}
         ),
         targets=(Target.instances(INSTANCE),),
-        service_role_arn=ROLE,
+        service_role_arn=examples.ROLE,
         priority=2,
         max_concurrency="2",
         max_errors="0",
         description=secret["Description"],
         cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
-        alarm_configuration=ALARMS,
+        alarm_configuration=examples.ALARMS,
     )
 
 
@@ -87,11 +83,11 @@ def step_functions_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
             input=f'{{"drain": "{secret["TaskInvocationParameters.StepFunctions.Input"]}"}}',
             name="drain-run",
         ),
-        service_role_arn=ROLE,
+        service_role_arn=examples.ROLE,
         priority=3,
         description=secret["Description"],
         cutoff_behavior=CutoffBehavior.CANCEL_TASK,
-        alarm_configuration=ALARMS,
+        alarm_configuration=examples.ALARMS,
     )
 
 
@@ -103,11 +99,11 @@ def lambda_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
         task_invocation_parameters=LambdaParameters(
             client_context="eyJjdXN0b20iOnt9fQ==", qualifier="$LATEST", payload=payload.encode()
         ),
-        service_role_arn=ROLE,
+        service_role_arn=examples.ROLE,
         priority=4,
         description=secret["Description"],
         cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
-        alarm_configuration=ALARMS,
+        alarm_configuration=examples.ALARMS,
     )
 
 
