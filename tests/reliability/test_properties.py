@@ -47,7 +47,7 @@ def _as_request(cls: type, wire: dict[str, Any], ids: tuple[str, str]) -> dict[s
 
 
 def test_there_is_a_strategy_for_every_model() -> None:
-    """tests/strategies.py covers every model class the converter knows."""
+    """tests/support/strategies.py covers every model class the converter knows."""
     assert set(S.MODELS) == set(BOTOCORE_SHAPES)
 
 
