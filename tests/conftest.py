@@ -12,9 +12,9 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-# The embedded backend's fixtures (ssm_server, mw_client, maintenance_window_id) and the
-# figures the tests count.
-pytest_plugins = ["ssm_mw.testing.pytest_plugin", "support.figures"]
+# The embedded backend's fixtures (ssm_server, mw_client, maintenance_window_id), the
+# figures the tests count, and the loop_client fixture of the sync (hypothesis) tests.
+pytest_plugins = ["ssm_mw.testing.pytest_plugin", "support.figures", "support.loop_client"]
 
 settings.register_profile(
     "quick",

@@ -9,7 +9,6 @@ import pytest
 from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
 
-from examples import ALL_TYPES, AUTOMATION, LAMBDA, RUN_COMMAND, STEP_FUNCTIONS
 from ssm_mw import (
     ClientStateError,
     CutoffBehavior,
@@ -33,12 +32,13 @@ from ssm_mw import (
 )
 from ssm_mw._rules import as_reported
 from ssm_mw.testing import EmbeddedSSMServer
+from support.clients import client_for
+from support.examples import ALL_TYPES, AUTOMATION, LAMBDA, RUN_COMMAND, STEP_FUNCTIONS
+from support.operations import DESCRIBE, REGISTER
 from support.round_trip import register_then_get
 
 MISSING_WINDOW = "mw-00000000000000000"
 MISSING_TASK = "00000000-0000-4000-8000-000000000000"
-REGISTER = "RegisterTaskWithMaintenanceWindow"
-DESCRIBE = "DescribeMaintenanceWindowTasks"
 
 
 def expected_details(window_id: str, task_id: str, d: TaskDefinition) -> dict[str, Any]:
@@ -48,16 +48,6 @@ def expected_details(window_id: str, task_id: str, d: TaskDefinition) -> dict[st
     service's placeholder "1" for both limits (docs/fidelity.md, F6).
     """
     return {"WindowId": window_id, "WindowTaskId": task_id, **to_botocore(as_reported(d))}
-
-
-def client_for(server: EmbeddedSSMServer, **config: Any) -> MaintenanceWindowClient:
-    """A new (unopened) client bound to the server."""
-    return MaintenanceWindowClient(
-        region_name=server.region_name,
-        endpoint_url=server.endpoint_url,
-        session=server.aio_session(),
-        config=AioConfig(**config) if config else None,
-    )
 
 
 async def _fill(

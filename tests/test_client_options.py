@@ -15,8 +15,6 @@ import pytest
 from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
 
-from endpoints import HTML_PAGE, html_endpoint, silent_endpoint
-from examples import AUTOMATION
 from ssm_mw import (
     ClientStateError,
     DoesNotExistError,
@@ -28,9 +26,10 @@ from ssm_mw import (
     ValidationError,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.endpoints import HTML_PAGE, html_endpoint, silent_endpoint
+from support.examples import AUTOMATION
+from support.operations import DESCRIBE, GET
 
-DESCRIBE = "DescribeMaintenanceWindowTasks"
-GET = "GetMaintenanceWindowTask"
 MISSING_TASK = "00000000-0000-4000-8000-000000000000"
 _AWS_VARS = (
     "AWS_PROFILE",

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from examples import ALL_TYPES, LAMBDA, RUN_COMMAND, RUN_COMMAND_WIRE
 from ssm_mw import (
     AutomationParameters,
     CutoffBehavior,
@@ -24,6 +23,7 @@ from ssm_mw import (
     from_botocore,
     to_botocore,
 )
+from support.examples import ALL_TYPES, LAMBDA, RUN_COMMAND, RUN_COMMAND_WIRE
 
 WINDOW = "mw-0123456789abcdef0"
 TASK = "0c2fdb52-4b7e-4f6a-8a2b-7b7a3e4c5d6f"

@@ -38,7 +38,6 @@ from botocore.validate import ParamValidationDecorator
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies as S
 from ssm_mw import (
     MaintenanceWindowClient,
     MaintenanceWindowTaskDetails,
@@ -58,13 +57,11 @@ from ssm_mw._converter import (
     update_request,
 )
 from ssm_mw._fastpath import taken
+from support import strategies as S
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 
 T = TypeVar("T")
 
-DESCRIBE = "DescribeMaintenanceWindowTasks"
-GET = "GetMaintenanceWindowTask"
-REGISTER = "RegisterTaskWithMaintenanceWindow"
-UPDATE = "UpdateMaintenanceWindowTask"
 OPERATIONS = (DESCRIBE, GET, REGISTER, UPDATE)
 
 WINDOW_ID = "mw-0123456789abcdef0"

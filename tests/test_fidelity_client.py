@@ -8,16 +8,13 @@ request count stays unchanged. What the service fills in is what
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given
 
-import strategies as S
-from examples import ALL_TYPES, AUTOMATION, LAMBDA, RUN_COMMAND, STEP_FUNCTIONS
-from reliability._support import LoopClient
 from ssm_mw import (
     AutomationParameters,
     MaintenanceWindowClient,
@@ -29,6 +26,9 @@ from ssm_mw import (
 )
 from ssm_mw._rules import as_reported
 from ssm_mw.testing import EmbeddedSSMServer
+from support import strategies as S
+from support.examples import ALL_TYPES, AUTOMATION, LAMBDA, RUN_COMMAND, STEP_FUNCTIONS
+from support.loop_client import LoopClient
 from support.round_trip import register_then_get
 
 INSTANCE = "i-0123456789abcdef0"
@@ -310,16 +310,6 @@ async def test_f8_replace_needs_the_task_arn(
 
 
 # -- the oracle for plan/apply: any valid definition comes back as as_reported says ----------
-
-
-@pytest.fixture(scope="module")
-def loop_client(ssm_server: EmbeddedSSMServer) -> Iterator[LoopClient]:
-    """An opened client on its own event loop, for the hypothesis test below."""
-    client = LoopClient(ssm_server)
-    try:
-        yield client
-    finally:
-        client.close()
 
 
 # Definitions reach the model's boundaries (some members have no maximum): aiohttp

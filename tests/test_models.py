@@ -6,7 +6,6 @@ import attrs
 import pytest
 
 import ssm_mw
-from examples import ALL_TYPES, LAMBDA, RUN_COMMAND
 from ssm_mw import (
     AutomationParameters,
     CutoffBehavior,
@@ -21,6 +20,7 @@ from ssm_mw import (
     ValidationError,
 )
 from ssm_mw._converter import invocation_key
+from support.examples import ALL_TYPES, LAMBDA, RUN_COMMAND
 
 MODEL_CLASSES = [
     getattr(ssm_mw, name)

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies as S
 from ssm_mw import AutomationParameters, RunCommandParameters, Target, TaskDefinition, TaskType
 from ssm_mw._rules import (
     INSTANCE_ID_PATTERN,
@@ -21,6 +20,7 @@ from ssm_mw._rules import (
     is_targetless,
 )
 from ssm_mw._shapes import compile_pattern, list_member, members, operation_input_shape
+from support import strategies as S
 
 
 def test_the_facts() -> None:

@@ -16,7 +16,6 @@ from botocore.validate import ParamValidator
 from hypothesis import given
 from hypothesis import strategies as st
 
-from examples import RUN_COMMAND_WIRE
 from ssm_mw._errors import ValidationError
 from ssm_mw._shapes import (
     REDACTED,
@@ -36,11 +35,9 @@ from ssm_mw._validation import (
     validate_request,
     violations,
 )
+from support.examples import RUN_COMMAND_WIRE
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 
-REGISTER = "RegisterTaskWithMaintenanceWindow"
-UPDATE = "UpdateMaintenanceWindowTask"
-GET = "GetMaintenanceWindowTask"
-DESCRIBE = "DescribeMaintenanceWindowTasks"
 WINDOW_ID = "mw-0123456789abcdef0"
 TASK_ID = "e32eecb2-646c-4f4b-8ed1-205fbaabbccd"
 KEY_HELP = "use InstanceIds (Target.instances) or WindowTargetIds (Target.window_targets)"

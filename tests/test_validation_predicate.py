@@ -24,7 +24,8 @@ from ssm_mw._converter import describe_request, get_request, register_request, u
 from ssm_mw._errors import ValidationError
 from ssm_mw._models import TaskDefinition
 from ssm_mw._validation import _model_checker, _passes, _predicate, validate_request, violations
-from strategies import (
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE
+from support.strategies import (
     client_tokens,
     task_definitions,
     task_filters,
@@ -32,11 +33,6 @@ from strategies import (
     window_ids,
     window_task_ids,
 )
-
-REGISTER = "RegisterTaskWithMaintenanceWindow"
-UPDATE = "UpdateMaintenanceWindowTask"
-GET = "GetMaintenanceWindowTask"
-DESCRIBE = "DescribeMaintenanceWindowTasks"
 
 
 def _registers(full: bool) -> Any:

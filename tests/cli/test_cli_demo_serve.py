@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
@@ -12,20 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from cli_support import ANSI, Run, assert_error_line
+from support.aws_env import bare_env
+from support.cli import ANSI, Run, assert_error_line
 
 SCRIPT = Path(sys.executable).with_name("ssm-mw")
-
-
-def _clean_env(tmp_path: Path) -> dict[str, str]:
-    """No AWS credentials or config at all: the demo must not need them."""
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "AWS_CONFIG_FILE": "/nonexistent",
-        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
 
 
 def test_demo_runs_without_aws_and_prints_before_and_after(tmp_path: Path) -> None:
@@ -33,7 +22,7 @@ def test_demo_runs_without_aws_and_prints_before_and_after(tmp_path: Path) -> No
     assert SCRIPT.exists(), "the ssm-mw console script is installed with the package"
     process = subprocess.run(
         [str(SCRIPT), "demo"],
-        env=_clean_env(tmp_path),
+        env=bare_env(tmp_path),  # no AWS credentials or config at all: the demo needs none
         capture_output=True,
         text=True,
         timeout=90,

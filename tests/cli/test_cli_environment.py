@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import click
-from cli_support import Run, assert_error_line, register, run_command
 from click.testing import CliRunner
 
 from ssm_mw import __version__
 from ssm_mw.cli._app import App
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import Run, assert_error_line
+from support.clients import register
+from support.examples import run_command
 
 
 def test_environment_variables_replace_the_options(

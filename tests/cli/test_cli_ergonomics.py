@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 import pytest
-from cli_support import DESCRIBE, REGISTER, Run, assert_error_line, read_tasks
 
-from endpoints import html_endpoint, silent_endpoint
 from ssm_mw.cli import cli
 from ssm_mw.cli._app import SingleValueCommand, SingleValueGroup
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import Run, assert_error_line
+from support.clients import read_tasks
+from support.endpoints import html_endpoint, silent_endpoint
+from support.operations import DESCRIBE, REGISTER
 
 DEFINITION = {
     "TaskArn": "AWS-RestartEC2Instance",

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_support import REGISTER, UPDATE, Run, assert_error_line, register, run_command
 
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import Run, assert_error_line
+from support.clients import register
+from support.examples import run_command
+from support.operations import REGISTER, UPDATE
 
 GOOD_YAML = """\
 TaskArn: arn:aws:lambda:us-east-1:123456789012:function:f

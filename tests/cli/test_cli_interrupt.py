@@ -7,9 +7,7 @@ printed must be exactly what the server shows changed.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import re
 import signal
 import subprocess
@@ -21,72 +19,33 @@ import pytest
 
 from ssm_mw import (
     CutoffBehavior,
-    LambdaParameters,
-    MaintenanceWindowClient,
-    TaskDefinition,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.aws_env import bare_env, dummy_aws_env
+from support.clients import read_tasks, with_client
+from support.fleet import fleet
+from support.operations import UPDATE
 
 SCRIPT = Path(sys.executable).with_name("ssm-mw")
-UPDATE = "UpdateMaintenanceWindowTask"
 WINDOWS, TASKS = 4, 10
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "TERM": "dumb",
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_CONFIG_FILE": "/nonexistent",
-        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
+    """Dummy credentials, no AWS config, plain output 200 columns wide: nothing else inherited."""
+    return bare_env(tmp_path, **dummy_aws_env(tmp_path), TERM="dumb", COLUMNS="200")
 
 
 def _fleet(server: EmbeddedSSMServer) -> list[str]:
-    ids = [server.create_maintenance_window(name=f"sigint-{w}") for w in range(WINDOWS)]
-
-    async def register() -> None:
-        async with MaintenanceWindowClient(
-            region_name=server.region_name,
-            endpoint_url=server.endpoint_url,
-            session=server.aio_session(),
-        ) as mw:
-            for window_id in ids:
-                for n in range(TASKS):
-                    await mw.register_task_with_maintenance_window(
-                        window_id,
-                        TaskDefinition(
-                            task_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
-                            task_invocation_parameters=LambdaParameters(payload=b"{}"),
-                            name=f"t-{n}",
-                            cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
-                        ),
-                    )
-
-    asyncio.run(register())
-    return ids
+    return with_client(server, lambda mw: fleet(server, mw, WINDOWS, TASKS))
 
 
 def _cancelled_on_server(server: EmbeddedSSMServer, ids: list[str]) -> set[str]:
-    async def read() -> set[str]:
-        async with MaintenanceWindowClient(
-            region_name=server.region_name,
-            endpoint_url=server.endpoint_url,
-            session=server.aio_session(),
-        ) as mw:
-            return {
-                t.window_task_id
-                for w in ids
-                async for t in mw.paginate_maintenance_window_tasks(w)
-                if t.cutoff_behavior is CutoffBehavior.CANCEL_TASK
-            }
-
-    return asyncio.run(read())
+    return {
+        t.window_task_id
+        for w in ids
+        for t in read_tasks(server, w)
+        if t.cutoff_behavior is CutoffBehavior.CANCEL_TASK
+    }
 
 
 def _interrupted(

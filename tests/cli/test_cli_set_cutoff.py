@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import json
 
-from cli_support import (
-    ANSI,
-    DESCRIBE,
-    MISSING_WINDOW,
-    UPDATE,
-    Run,
-    assert_error_line,
-    automation,
-    cutoffs,
-    lambda_task,
-    register,
-    run_command,
-    step_functions,
-)
 from click.testing import Result
 
 from ssm_mw import CutoffBehavior
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import ANSI, MISSING_WINDOW, Run, assert_error_line
+from support.clients import cutoffs, register
+from support.examples import automation, lambda_task, run_command, step_functions
+from support.operations import DESCRIBE, UPDATE
 from support.terminal import run_on_a_terminal
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK

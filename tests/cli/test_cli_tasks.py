@@ -6,28 +6,21 @@ import json
 from pathlib import Path
 
 import attrs
-from cli_support import (
-    ANSI,
-    DESCRIBE,
-    LAMBDA_ARN,
-    MISSING_WINDOW,
-    REGISTER,
-    SECRET,
-    UPDATE,
-    Run,
-    assert_error_line,
-    automation,
-    get_task,
-    lambda_task,
-    read_tasks,
-    register,
-    run_command,
-    step_functions,
-)
 
 from ssm_mw import CutoffBehavior, TaskType, to_botocore
 from ssm_mw.cli._tasks import register_task
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import ANSI, MISSING_WINDOW, Run, assert_error_line
+from support.clients import get_task, read_tasks, register
+from support.examples import (
+    LAMBDA_ARN,
+    SECRET,
+    automation,
+    lambda_task,
+    run_command,
+    step_functions,
+)
+from support.operations import DESCRIBE, REGISTER, UPDATE
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 

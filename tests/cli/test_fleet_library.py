@@ -6,15 +6,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from cli_support import (
-    DESCRIBE,
-    MISSING_WINDOW,
-    UPDATE,
-    automation,
-    lambda_task,
-    run_command,
-    step_functions,
-)
 
 from ssm_mw import (
     CutoffBehavior,
@@ -27,7 +18,10 @@ from ssm_mw import (
 )
 from ssm_mw._fleet import CutoffOutcome, CutoffProgress, set_cutoff_behavior
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import MISSING_WINDOW
+from support.examples import automation, lambda_task, run_command, step_functions
 from support.in_flight import counting_client
+from support.operations import DESCRIBE, UPDATE
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import stat
 from pathlib import Path
 
 import attrs
 import pytest
-from plan_support import (
+
+from ssm_mw.testing import EmbeddedSSMServer
+from support.cli import Run
+from support.clients import read_tasks, register
+from support.operations import REGISTER, UPDATE
+from support.plan import (
     ALL_TASKS,
     LIVE_SECRETS,
-    REGISTER,
     SECRETS,
-    UPDATE,
     automation_targetless,
     lambda_full,
     lambda_minimal,
     live_names,
     run_command_full,
 )
-
-from ssm_mw import MaintenanceWindowClient, TaskDefinition
-from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import Run
 from support.terminal import run_on_a_terminal
 
 W = "mw-0123456789abcdef0"  # replaced by the real window id in each file
@@ -59,26 +57,6 @@ windows:
 """
 
 
-def _client(server: EmbeddedSSMServer) -> MaintenanceWindowClient:
-    return MaintenanceWindowClient(
-        region_name=server.region_name,
-        endpoint_url=server.endpoint_url,
-        session=server.aio_session(),
-    )
-
-
-def _register(
-    server: EmbeddedSSMServer, window_id: str, definitions: list[TaskDefinition]
-) -> list[str]:
-    async def main() -> list[str]:
-        async with _client(server) as mw:
-            return [
-                await mw.register_task_with_maintenance_window(window_id, d) for d in definitions
-            ]
-
-    return asyncio.run(main())
-
-
 def _writes(server: EmbeddedSSMServer) -> int:
     return server.request_count(REGISTER) + server.request_count(UPDATE)
 
@@ -90,13 +68,9 @@ def test_plan_table_groups_by_window_and_shows_before_and_after(
     w = maintenance_window_id
     path = _file(tmp_path, w, TWO_TASKS)
     assert run("apply", path, "--yes").exit_code == 0
-    (patch_id,) = [
-        t
-        for t, n in zip(_ids(ssm_server, w), live_names(ssm_server, w), strict=False)
-        if n == "nightly-patch"
-    ]
+    (patch_id,) = [t.window_task_id for t in read_tasks(ssm_server, w) if t.name == "nightly-patch"]
     other = _file(tmp_path, w, TWO_TASKS.replace("Priority: 1", "Priority: 2"), "changed.yaml")
-    unnamed = _register(ssm_server, w, [automation_targetless()])[0]
+    unnamed = register(ssm_server, w, [automation_targetless()])[0]
     result = run("plan", other)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -109,20 +83,12 @@ def test_plan_table_groups_by_window_and_shows_before_and_after(
     assert result.stderr == ""
 
 
-def _ids(server: EmbeddedSSMServer, window_id: str) -> list[str]:
-    async def main() -> list[str]:
-        async with _client(server) as mw:
-            return [t.window_task_id async for t in mw.paginate_maintenance_window_tasks(window_id)]
-
-    return asyncio.run(main())
-
-
 def test_plan_json_has_exactly_the_documented_shape(
     run: Run, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
 ) -> None:
     """tasks (window_id, name, action, window_task_id, members) and summary; nothing else."""
     w = maintenance_window_id
-    unnamed = _register(ssm_server, w, [automation_targetless()])[0]
+    unnamed = register(ssm_server, w, [automation_targetless()])[0]
     result = run("plan", _file(tmp_path, w, TWO_TASKS), "--output", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -225,7 +191,7 @@ def test_duplicate_live_names_name_both_ids(
     """Two live tasks named as one task of the file: exit 1, one line naming both ids."""
     w = maintenance_window_id
     twin = attrs.evolve(lambda_minimal(), name="notify")
-    ids = _register(ssm_server, w, [twin, twin])
+    ids = register(ssm_server, w, [twin, twin])
     result = run("plan", _file(tmp_path, w, TWO_TASKS))
     assert result.exit_code == 1
     (line,) = result.stderr.strip().splitlines()
@@ -241,10 +207,10 @@ def test_export_then_plan_is_all_unchanged(
     """Every task type and member, two windows: the exported file plans all unchanged."""
     windows = [ssm_server.create_maintenance_window(name=f"w{i}") for i in range(2)]
     for window in windows:
-        _register(
+        register(
             ssm_server, window, [attrs.evolve(make(), name=n) for n, make in ALL_TASKS.items()]
         )
-    unnamed = _register(ssm_server, windows[1], [automation_targetless()])[0]
+    unnamed = register(ssm_server, windows[1], [automation_targetless()])[0]
     result = run("export", *windows, "--format", fmt)
     assert result.exit_code == 0, result.stderr
     exported = tmp_path / f"exported.{fmt}"
@@ -275,7 +241,7 @@ def test_export_of_a_payload_that_is_not_text(
             payload=b"\xff\xfe\x00",  # type: ignore[misc]
         ),
     )
-    _register(ssm_server, w, [binary])
+    register(ssm_server, w, [binary])
     as_yaml = run("export", w)
     assert as_yaml.exit_code == 0, as_yaml.stderr
     assert "!!binary" in as_yaml.stdout
@@ -375,7 +341,7 @@ def test_no_secret_in_any_cli_output(
     w = maintenance_window_id
     live = [attrs.evolve(run_command_full(LIVE_SECRETS), name="patch-linux")]
     live.append(attrs.evolve(lambda_full(LIVE_SECRETS), name="notify"))
-    _register(ssm_server, w, live)
+    register(ssm_server, w, live)
     path = _file(tmp_path, w, TWO_TASKS.replace("nightly-patch", "patch-linux"))
     outputs = []
     commands = [

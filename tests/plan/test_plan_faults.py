@@ -8,17 +8,7 @@ from collections import Counter
 
 import attrs
 import pytest
-from plan_support import (
-    ALL_TASKS,
-    GET,
-    REGISTER,
-    UPDATE,
-    actions,
-    desired,
-    lambda_minimal,
-)
 
-from reliability._support import SimulatedClock, simulated_backoff
 from ssm_mw import (
     ApplyOutcome,
     DesiredState,
@@ -34,34 +24,43 @@ from ssm_mw import (
 )
 from ssm_mw._pacing import time_source
 from ssm_mw.testing import EmbeddedSSMServer
+from support.clock import SimulatedClock, simulated_backoff
+from support.operations import GET, REGISTER, UPDATE
+from support.plan import ALL_TASKS, actions, desired, lambda_minimal
 
 
-async def _names(mw: MaintenanceWindowClient, window_id: str) -> Counter[str | None]:
+async def _names(mw: MaintenanceWindowClient, state: DesiredState) -> Counter[str | None]:
+    """The names of the tasks live in the state's one window."""
+    (window_id,) = state.windows
     return Counter([t.name async for t in mw.paginate_maintenance_window_tasks(window_id)])
 
 
-async def _half_applied(mw: MaintenanceWindowClient, window_id: str) -> DesiredState:
-    """Three tasks live (two of them drifted), three still to create."""
+@pytest.fixture
+async def half_applied(
+    mw_client: MaintenanceWindowClient, maintenance_window_id: str
+) -> DesiredState:
+    """The desired state of the window: three tasks live (two of them drifted), three to create."""
+    window_id = maintenance_window_id
     state = desired(window_id)
     names = list(ALL_TASKS)
     await apply_plan(
-        mw, DesiredState(windows={window_id: {n: state.windows[window_id][n] for n in names[:3]}})
+        mw_client,
+        DesiredState(windows={window_id: {n: state.windows[window_id][n] for n in names[:3]}}),
     )
-    plan = await plan_tasks(mw, state)
+    plan = await plan_tasks(mw_client, state)
     for task in plan.tasks[:2]:
         assert task.window_task_id is not None
-        await mw.update_maintenance_window_task(
+        await mw_client.update_maintenance_window_task(
             window_id, task.window_task_id, TaskUpdate(priority=42)
         )
     return state
 
 
 async def test_every_failure_is_reported_and_a_rerun_converges(
-    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, half_applied: DesiredState
 ) -> None:
     """Registers that commit but answer an error, failed updates: each reported; a re-run heals."""
-    w = maintenance_window_id
-    state = await _half_applied(mw_client, w)
+    state = half_applied
     plan = await plan_tasks(mw_client, state)
     assert Counter(actions(plan).values()) == {
         PlanAction.CREATE: 3, PlanAction.UPDATE: 2, PlanAction.UNCHANGED: 1,
@@ -80,24 +79,23 @@ async def test_every_failure_is_reported_and_a_rerun_converges(
     ]
     ssm_server.clear_faults()
     # The registers took effect (each retry sent the same client token): one task per name.
-    assert await _names(mw_client, w) == Counter(list(ALL_TASKS))
+    assert await _names(mw_client, state) == Counter(list(ALL_TASKS))
     second = await apply_plan(mw_client, state)
     assert second.ok
     assert {r.name for r in second.with_outcome(ApplyOutcome.UPDATED)} == {
         t.name for t in plan.with_action(PlanAction.UPDATE)
     }
     assert second.with_outcome(ApplyOutcome.CREATED) == ()
-    assert await _names(mw_client, w) == Counter(list(ALL_TASKS))
+    assert await _names(mw_client, state) == Counter(list(ALL_TASKS))
     final = await plan_tasks(mw_client, state)
     assert set(actions(final).values()) == {PlanAction.UNCHANGED}
 
 
 async def test_random_faults_everywhere_still_converge_without_duplicates(
-    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, half_applied: DesiredState
 ) -> None:
     """Any operation may fail, before or after taking effect: re-runs converge, one per name."""
-    w = maintenance_window_id
-    state = await _half_applied(mw_client, w)
+    state = half_applied
     ssm_server.reseed(12)
     ssm_server.inject_fault(
         None, "InternalServerError", status=500, probability=0.4, after_commit=True
@@ -113,7 +111,7 @@ async def test_random_faults_everywhere_still_converge_without_duplicates(
         if report.ok:
             break
     ssm_server.clear_faults()
-    assert await _names(mw_client, w) == Counter(list(ALL_TASKS))
+    assert await _names(mw_client, state) == Counter(list(ALL_TASKS))
     assert set(actions(await plan_tasks(mw_client, state)).values()) == {PlanAction.UNCHANGED}
 
 
@@ -134,7 +132,7 @@ async def test_throttling_is_paced_not_failed(
         report = await apply_plan(mw_client, state, concurrency=3)
         assert report.ok, [r.error for r in report.failed]
         assert ssm_server.request_count(REGISTER) == 3 + 8
-        assert await _names(mw_client, w) == Counter(
+        assert await _names(mw_client, state) == Counter(
             ["lambda-minimal", "drain-queue", "notify-team"]
         )
         ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=6)
@@ -158,15 +156,14 @@ async def test_two_applies_at_once_create_one_task(
     assert {r.outcome for r in (*first.results, *second.results)} == {ApplyOutcome.CREATED}
     assert [r.window_task_id for r in first.results] == [r.window_task_id for r in second.results]
     assert ssm_server.request_count(REGISTER) == 4
-    assert await _names(mw_client, w) == Counter(["lambda-minimal", "drain-queue"])
+    assert await _names(mw_client, state) == Counter(["lambda-minimal", "drain-queue"])
 
 
 async def test_a_saved_plan_applies_later(
-    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+    mw_client: MaintenanceWindowClient, half_applied: DesiredState
 ) -> None:
     """dumps/loads keep the plan; applying it when nothing moved converges."""
-    w = maintenance_window_id
-    state = await _half_applied(mw_client, w)
+    state = half_applied
     plan = await plan_tasks(mw_client, state)
     saved = Plan.loads(plan.dumps())
     assert saved == plan
@@ -176,11 +173,11 @@ async def test_a_saved_plan_applies_later(
 
 
 async def test_a_stale_saved_plan_is_refused_naming_the_tasks(
-    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, half_applied: DesiredState
 ) -> None:
     """A task it would update changed, a task it would create appeared: refused, nothing sent."""
-    w = maintenance_window_id
-    state = await _half_applied(mw_client, w)
+    state = half_applied
+    (w,) = state.windows
     plan = await plan_tasks(mw_client, state)
     text = plan.dumps()
     updated = plan.with_action(PlanAction.UPDATE)[0]

@@ -7,21 +7,6 @@ from typing import Any
 
 import attrs
 import pytest
-from plan_support import (
-    ALL_TASKS,
-    DESCRIBE,
-    GET,
-    INSTANCE,
-    LIVE_SECRETS,
-    REGISTER,
-    UPDATE,
-    actions,
-    automation_targetless,
-    desired,
-    lambda_minimal,
-    raw_ssm,
-    run_command_full,
-)
 
 from ssm_mw import (
     ApplyOutcome,
@@ -38,7 +23,19 @@ from ssm_mw import (
     plan_tasks,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.clients import raw_ssm
 from support.in_flight import counting_client
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE
+from support.plan import (
+    ALL_TASKS,
+    INSTANCE,
+    LIVE_SECRETS,
+    actions,
+    automation_targetless,
+    desired,
+    lambda_minimal,
+    run_command_full,
+)
 
 _DROP = object()
 

@@ -9,13 +9,6 @@ import logging
 
 import attrs
 import pytest
-from plan_support import (
-    LIVE_SECRETS,
-    SECRETS,
-    lambda_full,
-    run_command_full,
-    step_functions_full,
-)
 from rich.console import Console
 
 from ssm_mw import (
@@ -29,6 +22,7 @@ from ssm_mw import (
 )
 from ssm_mw.cli._apply import report_json, show_report
 from ssm_mw.cli._plan import plan_json, show_plan
+from support.plan import LIVE_SECRETS, SECRETS, lambda_full, run_command_full, step_functions_full
 
 _SENSITIVE_MEMBERS = set(SECRETS)
 

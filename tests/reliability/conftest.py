@@ -1,14 +1,9 @@
-"""Fixtures and figures of the reliability suite.
+"""The reliability suite: each async test ends with a garbage collection.
 
-* ``loop_client``: an opened client on an event loop of its own, for sync
-  hypothesis tests (module scope: opening an aiobotocore client per example
-  would dominate the run time).
-* Every async test ends with a garbage collection, so that an unclosed aiohttp
-  session or connector (or any other leak that warns in ``__del__``) warns
-  inside the test that leaked it, where ``filterwarnings = error`` turns it
-  into a failure.
-* The figures the tests count (examples tried, faults injected, tasks
-  reconciled, ...) are kept by ``support.figures``.
+Every async test ends with a garbage collection, so that an unclosed aiohttp
+session or connector (or any other leak that warns in ``__del__``) warns
+inside the test that leaked it, where ``filterwarnings = error`` turns it into
+a failure. (The suite's shared helpers are in ``tests/support``.)
 """
 
 from __future__ import annotations
@@ -18,20 +13,6 @@ import inspect
 from collections.abc import Iterator
 
 import pytest
-
-from ssm_mw.testing import EmbeddedSSMServer
-
-from ._support import LoopClient
-
-
-@pytest.fixture(scope="module")
-def loop_client(ssm_server: EmbeddedSSMServer) -> Iterator[LoopClient]:
-    """An opened ``MaintenanceWindowClient`` on its own event loop, shared by a module."""
-    client = LoopClient(ssm_server)
-    try:
-        yield client
-    finally:
-        client.close()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ import asyncio
 import gc
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
@@ -14,32 +15,21 @@ import pytest
 
 from ssm_mw import MaintenanceWindowClient, TaskPaginator
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import (
+from support.clients import client_for
+from support.figures import count
+from support.operations import (
     DEFINITION,
     DESCRIBE,
     GET,
     OPERATIONS,
     REGISTER,
-    answered,
-    client_for,
     operation,
     prepare,
     task_ids,
 )
+from support.waiting import answered, until
 
 LATENCY = 0.5
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait until ``condition()`` holds (the server's counters live in its own thread)."""
-
-    async def poll() -> None:
-        while not condition():  # noqa: ASYNC110 - nothing to await: the server is a thread
-            await asyncio.sleep(0.005)
-
-    await asyncio.wait_for(poll(), timeout)
 
 
 def other_tasks() -> set[asyncio.Task[Any]]:
@@ -69,7 +59,7 @@ async def test_cancelling_a_call_in_flight_leaves_the_client_usable(
         before = ssm_server.request_count(name)
         ssm_server.inject_latency(LATENCY, operation=name)
         call = asyncio.create_task(operation(name, window_id, task_id)(mw))
-        await until(lambda: ssm_server.request_count(name) > before)
+        await until(lambda: ssm_server.request_count(name) > before, f"{name} sent")
         call.cancel()
         with pytest.raises(asyncio.CancelledError):
             await call
@@ -91,7 +81,7 @@ async def test_a_cancelled_register_resent_with_its_token_makes_one_task(
         call = asyncio.create_task(
             mw.register_task_with_maintenance_window(window_id, DEFINITION, client_token=token)
         )
-        await until(lambda: ssm_server.request_count(REGISTER) == 1)
+        await until(lambda: ssm_server.request_count(REGISTER) == 1, "the register sent")
         call.cancel()
         with pytest.raises(asyncio.CancelledError):
             await call
@@ -115,7 +105,7 @@ async def test_cancelling_more_calls_than_the_pool_holds_leaks_no_connection(
             asyncio.create_task(mw.get_maintenance_window_task(window_id, task_id))
             for _ in range(6)
         ]
-        await until(lambda: ssm_server.request_count(GET) - before == 2)
+        await until(lambda: ssm_server.request_count(GET) - before == 2, "two gets sent")
         for call in calls:
             call.cancel()
         results = await asyncio.gather(*calls, return_exceptions=True)
@@ -154,7 +144,7 @@ async def test_cancelling_an_iteration_mid_flight_leaves_the_client_usable(
         before = ssm_server.request_count(DESCRIBE)
         consumer = asyncio.create_task(consume())
         await first.wait()
-        await until(lambda: ssm_server.request_count(DESCRIBE) - before == 2)  # the prefetch
+        await until(lambda: ssm_server.request_count(DESCRIBE) - before == 2, "the prefetch sent")
         consumer.cancel()
         with pytest.raises(asyncio.CancelledError):
             await consumer
@@ -179,12 +169,12 @@ async def test_leaving_an_iteration_early_cancels_the_prefetch_and_sends_nothing
             prefetching = _requests_since(ssm_server, DESCRIBE, before, 2)
             if leave == "aclose":
                 await anext(paginator)
-                await until(prefetching)
+                await until(prefetching, "the prefetch sent")
                 await paginator.aclose()
             else:
                 async with paginator:
                     await anext(paginator)
-                    await until(prefetching)
+                    await until(prefetching, "the prefetch sent")
             await settle()
             assert other_tasks() == set(), leave  # nothing is left that could send
             await answered(ssm_server, DESCRIBE)  # the cancelled prefetch included
@@ -203,25 +193,49 @@ def _aiohttp_objects() -> list[Any]:
     return [o for o in gc.get_objects() if isinstance(o, kinds)]
 
 
+class Leaks:
+    """The aiohttp sessions and connectors made since it was created, and the warnings caught."""
+
+    def __init__(self) -> None:
+        self.known = {id(o) for o in _aiohttp_objects()}
+        self.caught: list[warnings.WarningMessage] = []
+
+    def made(self) -> list[Any]:
+        """The aiohttp sessions and connectors made since, alive now."""
+        return [o for o in _aiohttp_objects() if id(o) not in self.known]
+
+    def resource_warnings(self) -> list[warnings.WarningMessage]:
+        """The ResourceWarnings caught (an unclosed session or connector warns one)."""
+        return [w for w in self.caught if issubclass(w.category, ResourceWarning)]
+
+
+@contextmanager
+def watching_leaks() -> Iterator[Leaks]:
+    """Catch every warning in the block; the aiohttp objects alive before it are known."""
+    leaks = Leaks()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        leaks.caught = caught
+        yield leaks
+
+
 async def test_closing_the_client_closes_every_aiohttp_session_and_connector(
     ssm_server: EmbeddedSSMServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """After close, every aiohttp session and connector the client made is closed; no warning."""
-    known = {id(o) for o in _aiohttp_objects()}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with watching_leaks() as leaks:
         mw = client_for(ssm_server)
         async with mw:
             window_id, task_id = await prepare(ssm_server, mw)
             await everything_works(mw, window_id, task_id)
-            made = [o for o in _aiohttp_objects() if id(o) not in known]
+            made = leaks.made()
             assert made, "the client made its aiohttp session"
             assert not any(o.closed for o in made)
         await mw.aclose()  # closing twice is harmless
         assert all(o.closed for o in made)
         del made, mw
         gc.collect()
-    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert leaks.resource_warnings() == []
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
@@ -229,18 +243,18 @@ async def test_closing_the_client_during_a_prefetch_leaks_nothing(
     ssm_server: EmbeddedSSMServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Close the client while a page is prefetched, then the paginator: no task, no warning."""
-    known = {id(o) for o in _aiohttp_objects()}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    before = ssm_server.request_count(DESCRIBE)
+    with watching_leaks() as leaks:
         mw = client_for(ssm_server)
         async with mw:
             window_id = await _window_of(ssm_server, mw, 15)
             ssm_server.inject_latency(LATENCY, operation=DESCRIBE)
-            before = ssm_server.request_count(DESCRIBE)
             paginator = mw.paginate_maintenance_window_tasks(window_id, page_size=10)
             await anext(paginator)
-            await until(lambda: ssm_server.request_count(DESCRIBE) - before == 2)
-            made = [o for o in _aiohttp_objects() if id(o) not in known]
+            await until(
+                lambda: ssm_server.request_count(DESCRIBE) - before == 2, "the prefetch sent"
+            )
+            made = leaks.made()
             assert made, "the client made its aiohttp session"
         await paginator.aclose()
         await settle()
@@ -248,7 +262,7 @@ async def test_closing_the_client_during_a_prefetch_leaks_nothing(
         assert all(o.closed for o in made)
         del made, paginator, mw
         gc.collect()
-    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert leaks.resource_warnings() == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     ssm_server.inject_latency(0, operation=DESCRIBE)
     await answered(ssm_server, DESCRIBE)  # the server finishes the abandoned request

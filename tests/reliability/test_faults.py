@@ -20,27 +20,25 @@ from ssm_mw import (
     InternalServerError,
     ServiceError,
     ThrottlingError,
-    TransportError,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import (
+from support.clients import STANDARD, client_for
+from support.clock import simulated_backoff
+from support.figures import count
+from support.late_answers import late_registration
+from support.operations import (
     DEFINITION,
     DESCRIBE,
     GET,
     OPERATIONS,
     REGISTER,
     UPDATE,
-    answered,
-    client_for,
     operation,
     prepare,
-    simulated_backoff,
     task_ids,
 )
+from support.waiting import answered
 
-STANDARD = {"mode": "standard", "total_max_attempts": 3}
 FAULTS = [
     pytest.param("ThrottlingException", 400, ThrottlingError, id="throttling"),
     pytest.param("InternalServerError", 500, InternalServerError, id="internal-error"),
@@ -87,9 +85,9 @@ async def each_operation_under(
     return Outcomes(prepared, dict(zip(OPERATIONS, results, strict=True)), attempts, tasks)
 
 
-@pytest.mark.parametrize(("code", "status", "error"), FAULTS)
+@pytest.mark.parametrize(("code", "status"), [pytest.param(*f.values[:2], id=f.id) for f in FAULTS])
 async def test_two_transient_faults_are_retried_and_each_operation_succeeds(
-    ssm_server: EmbeddedSSMServer, code: str, status: int, error: type[ServiceError]
+    ssm_server: EmbeddedSSMServer, code: str, status: int
 ) -> None:
     """Two faulted attempts, then success on the third: every operation succeeds, once."""
     out = await each_operation_under(ssm_server, code, status, times=2)
@@ -256,13 +254,8 @@ async def test_answers_always_later_than_the_read_timeout_raise_a_transport_erro
     ssm_server: EmbeddedSSMServer,
 ) -> None:
     """Every attempt times out: TransportError; the late commits still make one task only."""
-    async with client_for(ssm_server, retries=STANDARD, read_timeout=0.2) as mw:
-        window_id = ssm_server.create_maintenance_window()
-        ssm_server.inject_latency(0.5, operation=REGISTER)
-        with pytest.raises(TransportError):
-            await mw.register_task_with_maintenance_window(window_id, DEFINITION)
+    async with late_registration(ssm_server) as (mw, window_id, _):
         assert ssm_server.request_count(REGISTER) == 3
         count("faults:late_answers", 3)
-        ssm_server.inject_latency(0, operation=REGISTER)
         await answered(ssm_server, REGISTER)  # every attempt has committed
         assert len(await task_ids(mw, window_id)) == 1

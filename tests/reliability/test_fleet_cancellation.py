@@ -20,37 +20,18 @@ from ssm_mw import (
     CutoffCancelledError,
     CutoffProgress,
     CutoffReport,
-    LambdaParameters,
     MaintenanceWindowClient,
-    TaskDefinition,
     set_cutoff_behavior,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import UPDATE, answered, client_for
+from support.clients import client_for
+from support.figures import count
+from support.fleet import fleet
+from support.operations import UPDATE
+from support.waiting import answered
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 WINDOWS, TASKS = 6, 5
-
-
-def task(n: int) -> TaskDefinition:
-    """Task ``n`` of a window, with CONTINUE_TASK."""
-    return TaskDefinition(
-        task_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
-        task_invocation_parameters=LambdaParameters(payload=b"{}"),
-        name=f"t-{n}",
-        cutoff_behavior=CONTINUE,
-    )
-
-
-async def fleet(server: EmbeddedSSMServer, mw: MaintenanceWindowClient) -> list[str]:
-    """WINDOWS windows of TASKS tasks each, all CONTINUE_TASK."""
-    ids = [server.create_maintenance_window(name=f"cancel-{w}") for w in range(WINDOWS)]
-    for window_id in ids:
-        for n in range(TASKS):
-            await mw.register_task_with_maintenance_window(window_id, task(n))
-    return ids
 
 
 async def on_server(
@@ -139,7 +120,7 @@ async def check_exact(
 async def test_cancelled_while_listing(ssm_server: EmbeddedSSMServer) -> None:
     """Cancelled after 2 of 6 windows are listed: what was changed is reported, exactly."""
     async with client_for(ssm_server) as mw:
-        window_ids = await fleet(ssm_server, mw)
+        window_ids = await fleet(ssm_server, mw, WINDOWS, TASKS)
         ssm_server.inject_latency(0.05)
         error = await cancelled_run(mw, window_ids, 2, lambda p: p.windows_listed == 2)
         ssm_server.inject_latency(0)
@@ -150,7 +131,7 @@ async def test_cancelled_while_listing(ssm_server: EmbeddedSSMServer) -> None:
 async def test_cancelled_while_updating(ssm_server: EmbeddedSSMServer) -> None:
     """Cancelled after 10 tasks are done, with updates in flight: they finish and are reported."""
     async with client_for(ssm_server) as mw:
-        window_ids = await fleet(ssm_server, mw)
+        window_ids = await fleet(ssm_server, mw, WINDOWS, TASKS)
         ssm_server.inject_latency(0.1, operation=UPDATE)
         error = await cancelled_run(mw, window_ids, 4, lambda p: p.tasks_done == 10)
         ssm_server.inject_latency(0, operation=UPDATE)
@@ -162,7 +143,7 @@ async def test_cancelled_while_updating(ssm_server: EmbeddedSSMServer) -> None:
 async def test_cancelled_between_listing_and_updating(ssm_server: EmbeddedSSMServer) -> None:
     """One worker lists every window first; cancelled then: nothing changed, nothing sent."""
     async with client_for(ssm_server) as mw:
-        window_ids = await fleet(ssm_server, mw)
+        window_ids = await fleet(ssm_server, mw, WINDOWS, TASKS)
         error = await cancelled_run(
             mw, window_ids, 1, lambda p: p.windows_listed == WINDOWS and p.tasks_done == 0
         )
@@ -177,7 +158,7 @@ async def test_cancelled_twice_the_updates_in_flight_are_cancelled_too(
 ) -> None:
     """A second cancellation while updates finish cancels them: still nothing reported wrongly."""
     async with client_for(ssm_server) as mw:
-        window_ids = await fleet(ssm_server, mw)
+        window_ids = await fleet(ssm_server, mw, WINDOWS, TASKS)
         ssm_server.inject_latency(1.0, operation=UPDATE)
         in_flight_before = ssm_server.request_count(UPDATE)
         error = await cancelled_run(mw, window_ids, 4, lambda p: p.tasks_done == 4, twice=True)
@@ -199,7 +180,7 @@ async def test_cancelled_twice_the_updates_in_flight_are_cancelled_too(
 async def test_the_error_message_says_what_was_done(ssm_server: EmbeddedSSMServer) -> None:
     """The cancellation's message gives tasks done, changed and windows listed."""
     async with client_for(ssm_server) as mw:
-        window_ids = await fleet(ssm_server, mw)
+        window_ids = await fleet(ssm_server, mw, WINDOWS, TASKS)
         error = await cancelled_run(
             mw, window_ids, 1, lambda p: p.windows_listed == WINDOWS and p.tasks_done == 0
         )

@@ -11,7 +11,6 @@ bucket on a simulated clock, so its accuracy is checked without timing anything.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -19,45 +18,21 @@ import pytest
 from ssm_mw import (
     ClientStateError,
     CutoffBehavior,
-    LambdaParameters,
+    CutoffReport,
     MaintenanceWindowClient,
-    TaskDefinition,
     ThrottlingError,
     set_cutoff_behavior,
 )
 from ssm_mw._pacing import Pacer, time_source
 from ssm_mw.testing import EmbeddedSSMServer
 from ssm_mw.testing._faults import TokenBucket
-
-from ._figures import count
-from ._support import DESCRIBE, UPDATE, SimulatedClock, client_for, simulated_backoff
+from support.clients import client_for
+from support.clock import SimulatedClock, simulated_backoff
+from support.figures import count
+from support.fleet import fleet
+from support.operations import DESCRIBE, UPDATE
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
-
-
-def task(n: int) -> TaskDefinition:
-    """Task ``n`` of a window, with CONTINUE_TASK."""
-    return TaskDefinition(
-        task_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
-        task_invocation_parameters=LambdaParameters(payload=b"{}"),
-        name=f"t-{n}",
-        cutoff_behavior=CONTINUE,
-    )
-
-
-async def fleet(
-    server: EmbeddedSSMServer, mw: MaintenanceWindowClient, windows: int, tasks: int
-) -> list[str]:
-    """``windows`` windows of ``tasks`` tasks each."""
-    ids = [server.create_maintenance_window(name=f"fleet-{w}") for w in range(windows)]
-    limit = asyncio.Semaphore(16)
-
-    async def register(window_id: str, n: int) -> None:
-        async with limit:
-            await mw.register_task_with_maintenance_window(window_id, task(n))
-
-    await asyncio.gather(*(register(w, n) for w in ids for n in range(tasks)))
-    return ids
 
 
 async def behaviors(mw: MaintenanceWindowClient, window_ids: list[str]) -> list[Any]:
@@ -69,26 +44,47 @@ async def behaviors(mw: MaintenanceWindowClient, window_ids: list[str]) -> list[
     ]  # fmt: skip
 
 
+async def throttled_sweep(
+    server: EmbeddedSSMServer,
+    monkeypatch: pytest.MonkeyPatch,
+    operation: str,
+    *,
+    rate: float,
+    burst: float,
+    windows: int,
+    concurrency: int,
+    tasks: int = 1,
+) -> tuple[CutoffReport, int, list[Any]]:
+    """Sweep a new fleet to CANCEL_TASK with ``operation`` limited on a simulated clock.
+
+    Returns the report, the requests the limit refused, and the tasks' behaviors after.
+    """
+    clock = SimulatedClock()
+    simulated_backoff(monkeypatch, clock)
+    async with client_for(server) as mw:
+        window_ids = await fleet(server, mw, windows, tasks)
+        server.throttle(rate, burst=burst, operation=operation, clock=clock)
+        with time_source(clock, clock.sleep):
+            report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=concurrency)
+        refused = server.throttled_count(operation)
+        server.throttle(None, operation=operation)
+        return report, refused, await behaviors(mw, window_ids)
+
+
 async def test_a_throttled_sweep_changes_every_task_and_counts_every_throttled_request(
     ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """16 workers, updates limited to 25/s (simulated): 0 failures; each refusal counted, resent."""
-    clock = SimulatedClock()
-    simulated_backoff(monkeypatch, clock)
-    async with client_for(ssm_server) as mw:
-        window_ids = await fleet(ssm_server, mw, 10, 10)
-        ssm_server.throttle(25, burst=2, operation=UPDATE, clock=clock)
-        with time_source(clock, clock.sleep):
-            report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=16)
-        refused = ssm_server.throttled_count(UPDATE)
-        ssm_server.throttle(None, operation=UPDATE)
-        assert report.failed == ()
-        assert len(report.changed) == 100
-        assert report.complete
-        assert refused > 0, "the limit was reached"
-        assert report.throttled_retries == refused, "every refusal was seen, and sent again"
-        assert ssm_server.request_count(UPDATE) == 100 + refused
-        assert await behaviors(mw, window_ids) == [CANCEL] * 100
+    report, refused, after = await throttled_sweep(
+        ssm_server, monkeypatch, UPDATE, rate=25, burst=2, windows=10, tasks=10, concurrency=16
+    )
+    assert report.failed == ()
+    assert len(report.changed) == 100
+    assert report.complete
+    assert refused > 0, "the limit was reached"
+    assert report.throttled_retries == refused, "every refusal was seen, and sent again"
+    assert ssm_server.request_count(UPDATE) == 100 + refused
+    assert after == [CANCEL] * 100
     count("fleet:updates_under_throttling", 100)
     count("fleet:throttled_requests_retried", refused)
 
@@ -97,19 +93,13 @@ async def test_throttled_listings_are_sent_again_too(
     ssm_server: EmbeddedSSMServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Describe limited to 10/s (simulated), burst 1: every window is listed, none fails."""
-    clock = SimulatedClock()
-    simulated_backoff(monkeypatch, clock)
-    async with client_for(ssm_server) as mw:
-        window_ids = await fleet(ssm_server, mw, 12, 1)
-        ssm_server.throttle(10, burst=1, operation=DESCRIBE, clock=clock)
-        with time_source(clock, clock.sleep):
-            report = await set_cutoff_behavior(mw, window_ids, CANCEL, concurrency=8)
-        refused = ssm_server.throttled_count(DESCRIBE)
-        ssm_server.throttle(None, operation=DESCRIBE)
-        assert report.failed == ()
-        assert len(report.changed) == 12
-        assert refused > 0
-        assert report.throttled_retries == refused
+    report, refused, _ = await throttled_sweep(
+        ssm_server, monkeypatch, DESCRIBE, rate=10, burst=1, windows=12, concurrency=8
+    )
+    assert report.failed == ()
+    assert len(report.changed) == 12
+    assert refused > 0
+    assert report.throttled_retries == refused
 
 
 async def test_without_the_pacer_throttled_updates_are_still_sent_again(

@@ -20,8 +20,8 @@ import pytest
 
 from ssm_mw._pacing import _RECHECK, Pacer  # pyright: ignore[reportPrivateUsage]
 from ssm_mw.testing._faults import TokenBucket
-
-from ._support import UPDATE, SimulatedClock
+from support.clock import SimulatedClock
+from support.operations import UPDATE
 
 
 @dataclass

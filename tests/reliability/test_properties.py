@@ -10,7 +10,6 @@ from botocore.validate import ParamValidator
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies as S
 from ssm_mw import (
     MaintenanceWindowTask,
     TaskDefinition,
@@ -20,9 +19,11 @@ from ssm_mw import (
 )
 from ssm_mw._converter import BOTOCORE_SHAPES, wire_names
 from ssm_mw._validation import violations
-
-from ._figures import count
-from ._support import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE, Call, snake_case
+from support import strategies as S
+from support.calls import Call
+from support.figures import count
+from support.operations import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
+from support.paths import snake_case
 
 #: Request members that are method arguments of the client, not model attributes.
 METHOD_MEMBERS = {
@@ -46,7 +47,7 @@ def _as_request(cls: type, wire: dict[str, Any], ids: tuple[str, str]) -> dict[s
 
 
 def test_there_is_a_strategy_for_every_model() -> None:
-    """tests/strategies.py covers every model class the converter knows."""
+    """tests/support/strategies.py covers every model class the converter knows."""
     assert set(S.MODELS) == set(BOTOCORE_SHAPES)
 
 

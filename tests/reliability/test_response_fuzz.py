@@ -22,7 +22,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies as S
 from ssm_mw import (
     MaintenanceWindowClient,
     MaintenanceWindowTaskDetails,
@@ -35,9 +34,9 @@ from ssm_mw import (
 )
 from ssm_mw._converter import BOTOCORE_SHAPES, parse_register_response, wire_names
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import DEFINITION, DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
+from support import strategies as S
+from support.figures import count
+from support.operations import DEFINITION, DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
 
 IDENTITY = frozenset({"WindowId", "WindowTaskId"})
 MODEL_OF: dict[str, type | None] = {

@@ -21,7 +21,7 @@ import threading
 import traceback
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import pytest
@@ -29,7 +29,6 @@ from aiobotocore.config import AioConfig
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies as S
 from ssm_mw import (
     AutomationParameters,
     DoesNotExistError,
@@ -50,9 +49,10 @@ from ssm_mw import (
     from_botocore,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import DESCRIBE, GET, REGISTER, UPDATE, client_for
+from support import strategies as S
+from support.clients import client_for
+from support.figures import count
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 
 #: Letters and digits only: the same in JSON, in repr() and in URLs.
 SECRET = f"Sekr1t{uuid.uuid4().hex[:16]}"
@@ -229,16 +229,28 @@ def _readable(details: MaintenanceWindowTaskDetails, variant: type, update: bool
         assert params.parameters == {"commands": (f"echo {SECRET}",)}
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.__name__)
+class Planted(NamedTuple):
+    """A task type's planted definition, a new window for it, and a scan of what a user sees."""
+
+    variant: type
+    window_id: str
+    definition: TaskDefinition
+    scan: Scan
+
+
+@pytest.fixture(params=VARIANTS, ids=lambda v: v.__name__)
+def planted(request: pytest.FixtureRequest, ssm_server: EmbeddedSSMServer) -> Planted:
+    """Each invocation-parameters variant in turn, planted (a test using it runs for each)."""
+    variant = request.param
+    window_id = ssm_server.create_maintenance_window()
+    return Planted(variant, window_id, planted_definition(variant), Scan())
+
+
 async def test_a_full_round_of_calls_leaks_no_secret(
-    variant: type,
-    ssm_server: EmbeddedSSMServer,
-    debug_logs: pytest.LogCaptureFixture,
+    planted: Planted, ssm_server: EmbeddedSSMServer, debug_logs: pytest.LogCaptureFixture
 ) -> None:
     """Register, get, update, describe with planted secrets: no secret in repr, str or logs."""
-    scan = Scan()
-    window_id = ssm_server.create_maintenance_window()
-    definition = planted_definition(variant)
+    variant, window_id, definition, scan = planted
     update = planted_update(variant)
     scan.model("definition", definition)
     scan.model("update", update)
@@ -298,16 +310,11 @@ def _too_long_in_each_sensitive_member(variant: type) -> Iterator[tuple[str, Tas
     yield "name", attrs.evolve(base, name="not a valid name")
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.__name__)
 async def test_errors_leak_no_secret(
-    variant: type,
-    ssm_server: EmbeddedSSMServer,
-    debug_logs: pytest.LogCaptureFixture,
+    planted: Planted, ssm_server: EmbeddedSSMServer, debug_logs: pytest.LogCaptureFixture
 ) -> None:
     """Validation, service and transport errors about planted requests hold no secret."""
-    scan = Scan()
-    window_id = ssm_server.create_maintenance_window()
-    definition = planted_definition(variant)
+    variant, window_id, definition, scan = planted
     before = ssm_server.request_count()
     async with client_for(ssm_server, retries={"mode": "standard", "total_max_attempts": 2}) as mw:
         for path, bad in _too_long_in_each_sensitive_member(variant):

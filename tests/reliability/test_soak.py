@@ -45,9 +45,8 @@ from ssm_mw import (
     TaskDefinition,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import REGISTER
+from support.figures import count
+from support.operations import REGISTER
 
 REGISTRATIONS = 500
 WORKERS = 50

@@ -9,8 +9,8 @@ it returns the task the lost attempt made: one task, whatever happened.
 
 from __future__ import annotations
 
-import asyncio
-import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +25,14 @@ from ssm_mw import (
     SsmMwError,
     TaskDefinition,
     ThrottlingError,
-    TransportError,
     ValidationError,
 )
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import DEFINITION, REGISTER, client_for, task_ids
-
-STANDARD = {"mode": "standard", "total_max_attempts": 3}
+from support.clients import STANDARD, client_for
+from support.figures import count
+from support.late_answers import late_registration
+from support.operations import DEFINITION, REGISTER, task_ids
+from support.waiting import answered
 
 LOST = [
     pytest.param("InternalServerError", 500, InternalServerError, id="500-after-commit"),
@@ -50,14 +49,15 @@ async def recover(mw: MaintenanceWindowClient, window_id: str, error: SsmMwError
     )
 
 
-async def wait_for_tasks(mw: MaintenanceWindowClient, window_id: str, n: int) -> list[str]:
-    """The window's task ids once it holds ``n`` (late commits land on the server's time)."""
-    deadline = time.monotonic() + 30
-    while True:
-        ids = await task_ids(mw, window_id)
-        if len(ids) >= n or time.monotonic() > deadline:
-            return ids
-        await asyncio.sleep(0.05)
+async def recovers_the_one_task(
+    mw: MaintenanceWindowClient, window_id: str, error: SsmMwError
+) -> str:
+    """The window holds one task, and the error's token returns it (and makes no other)."""
+    (committed,) = await task_ids(mw, window_id)
+    assert await recover(mw, window_id, error) == committed
+    assert await task_ids(mw, window_id) == [committed]
+    count("tokens:recovered")
+    return committed
 
 
 @pytest.mark.parametrize(("code", "status", "raised"), LOST)
@@ -75,28 +75,19 @@ async def test_every_answer_lost_after_commit_the_token_recovers_the_one_task(
         assert error.code == code
         assert isinstance(error.client_token, str)
         assert len(error.client_token) >= 32
-        (committed,) = await task_ids(mw, window_id)
-        assert await recover(mw, window_id, error) == committed
+        committed = await recovers_the_one_task(mw, window_id, error)
         assert await recover(mw, window_id, error) == committed, "recovering twice is harmless"
         assert await task_ids(mw, window_id) == [committed]
-        count("tokens:recovered")
 
 
 async def test_answers_later_than_the_read_timeout_the_token_recovers_the_one_task(
     ssm_server: EmbeddedSSMServer,
 ) -> None:
     """Every attempt times out (TransportError) and commits late: the token returns the task."""
-    async with client_for(ssm_server, retries=STANDARD, read_timeout=0.2) as mw:
-        window_id = ssm_server.create_maintenance_window()
-        ssm_server.inject_latency(0.5, operation=REGISTER)
-        with pytest.raises(TransportError) as caught:
-            await mw.register_task_with_maintenance_window(window_id, DEFINITION)
+    async with late_registration(ssm_server) as (mw, window_id, error):
         count("tokens:lost_answers", 3)
-        ssm_server.inject_latency(0, operation=REGISTER)
-        (committed,) = await wait_for_tasks(mw, window_id, 1)
-        assert await recover(mw, window_id, caught.value) == committed
-        assert await task_ids(mw, window_id) == [committed]
-        count("tokens:recovered")
+        await answered(ssm_server, REGISTER)  # every attempt has committed
+        await recovers_the_one_task(mw, window_id, error)
 
 
 async def test_an_answer_lost_then_refusals_the_token_recovers_the_first_attempts_task(
@@ -112,10 +103,7 @@ async def test_an_answer_lost_then_refusals_the_token_recovers_the_first_attempt
         with pytest.raises(ThrottlingError) as caught:
             await mw.register_task_with_maintenance_window(window_id, DEFINITION)
         count("tokens:lost_answers")
-        (committed,) = await task_ids(mw, window_id)
-        assert await recover(mw, window_id, caught.value) == committed
-        assert await task_ids(mw, window_id) == [committed]
-        count("tokens:recovered")
+        await recovers_the_one_task(mw, window_id, caught.value)
 
 
 async def test_nothing_committed_the_token_registers_the_task_once(
@@ -137,38 +125,46 @@ async def test_nothing_committed_the_token_registers_the_task_once(
         assert await task_ids(mw, window_id) == [*first, created]
 
 
+@asynccontextmanager
+async def one_lost_answer(
+    server: EmbeddedSSMServer, client_token: str | None = None
+) -> AsyncIterator[tuple[MaintenanceWindowClient, str, InternalServerError]]:
+    """A one-attempt client whose register in a new window committed and lost its answer.
+
+    Yields the client, the window and the error raised.
+    """
+    async with client_for(server, retries={"mode": "standard", "total_max_attempts": 1}) as mw:
+        window_id = server.create_maintenance_window()
+        server.inject_fault(REGISTER, "InternalServerError", status=500, after_commit=True)
+        with pytest.raises(InternalServerError) as caught:
+            await mw.register_task_with_maintenance_window(
+                window_id, DEFINITION, client_token=client_token
+            )
+        yield mw, window_id, caught.value
+
+
 async def test_a_token_given_by_the_caller_is_the_one_carried(
     ssm_server: EmbeddedSSMServer,
 ) -> None:
     """With ``client_token=`` given, the error carries that very token."""
-    async with client_for(ssm_server, retries={"mode": "standard", "total_max_attempts": 1}) as mw:
-        window_id = ssm_server.create_maintenance_window()
-        ssm_server.inject_fault(REGISTER, "InternalServerError", status=500, after_commit=True)
-        with pytest.raises(InternalServerError) as caught:
-            await mw.register_task_with_maintenance_window(
-                window_id, DEFINITION, client_token="mine-0001"
-            )
-        assert caught.value.client_token == "mine-0001"
+    async with one_lost_answer(ssm_server, client_token="mine-0001") as (_, _, error):
+        assert error.client_token == "mine-0001"
 
 
 async def test_the_token_with_another_definition_is_refused(
     ssm_server: EmbeddedSSMServer,
 ) -> None:
     """Recovering with the token but a changed definition: IdempotentParameterMismatchError."""
-    async with client_for(ssm_server, retries={"mode": "standard", "total_max_attempts": 1}) as mw:
-        window_id = ssm_server.create_maintenance_window()
-        ssm_server.inject_fault(REGISTER, "InternalServerError", status=500, after_commit=True)
-        with pytest.raises(InternalServerError) as caught:
-            await mw.register_task_with_maintenance_window(window_id, DEFINITION)
+    async with one_lost_answer(ssm_server) as (mw, window_id, error):
         other = TaskDefinition(
             task_arn="arn:aws:lambda:us-east-1:123456789012:function:other",
             task_invocation_parameters=DEFINITION.task_invocation_parameters,
         )
         with pytest.raises(IdempotentParameterMismatchError) as mismatch:
             await mw.register_task_with_maintenance_window(
-                window_id, other, client_token=caught.value.client_token
+                window_id, other, client_token=error.client_token
             )
-        assert mismatch.value.client_token == caught.value.client_token
+        assert mismatch.value.client_token == error.client_token
         assert len(await task_ids(mw, window_id)) == 1
 
 

@@ -30,7 +30,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import strategies as S
 from ssm_mw import (
     AutomationParameters,
     LambdaParameters,
@@ -41,23 +40,12 @@ from ssm_mw import (
 )
 from ssm_mw._validation import validate_request, violations
 from ssm_mw.testing import EmbeddedSSMServer
-
-from ._figures import count
-from ._support import (
-    DESCRIBE,
-    GET,
-    OPERATIONS,
-    REGISTER,
-    UPDATE,
-    Call,
-    Key,
-    LoopClient,
-    Segment,
-    call_from_wire,
-    evolve_at,
-    render_path,
-    snake_case,
-)
+from support import strategies as S
+from support.calls import Call, call_from_wire
+from support.figures import count
+from support.loop_client import LoopClient
+from support.operations import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
+from support.paths import Key, Segment, evolve_at, render_path, snake_case
 
 INT32 = (-(2**31), 2**31 - 1)
 INVOCATION = "TaskInvocationParameters"

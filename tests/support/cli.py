@@ -1,10 +1,13 @@
-"""Running ``ssm-mw`` in-process against the embedded backend: the ``aws_env`` and ``run`` fixtures.
+"""Running ``ssm-mw`` in-process against the embedded backend, and what its tests check.
 
-The conftests of ``tests/cli`` and ``tests/plan`` import both fixtures from here.
+* The ``aws_env`` and ``run`` fixtures (the conftests of ``tests/cli`` and
+  ``tests/plan`` import both from here).
+* :func:`assert_error_line`: a failed run's one ``error:`` line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -15,10 +18,22 @@ from ssm_mw.cli import cli
 from ssm_mw.testing import EmbeddedSSMServer
 from support.aws_env import hermetic_aws_env
 
-__all__ = ["Run", "aws_env", "run"]
+__all__ = [
+    "ANSI",
+    "MISSING_WINDOW",
+    "Run",
+    "assert_error_line",
+    "aws_env",
+    "run",
+]
 
 #: The ``run`` fixture: ``run(*args, input=None, env=None, server=True) -> Result``.
 Run = Callable[..., Result]
+
+#: A window id that the server has never made.
+MISSING_WINDOW = "mw-00000000000000000"
+#: The start of an ANSI escape sequence (colour, cursor movement).
+ANSI = re.compile(r"\x1b\[")
 
 
 @pytest.fixture
@@ -46,3 +61,16 @@ def run(ssm_server: EmbeddedSSMServer, aws_env: dict[str, str]) -> Run:
         return CliRunner().invoke(cli, argv, input=input, env=env, catch_exceptions=False)
 
     return invoke
+
+
+def assert_error_line(result: Result, exit_code: int, *needles: str) -> str:
+    """The run failed with ``exit_code`` and one ``error:`` line holding every needle."""
+    assert result.exit_code == exit_code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    line = lines[0]
+    assert line.startswith("error: "), line
+    for needle in needles:
+        assert needle in line, (needle, line)
+    return line

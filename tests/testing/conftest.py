@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiobotocore.config import AioConfig
-from conformance import NO_RETRY, Wire
 
 from ssm_mw.testing import EmbeddedSSMServer, pytest_plugin
+from support.conformance import NO_RETRY, Wire
 
 # The plugin's fixtures, bound here so that this directory uses them (a
 # non-root conftest may not declare pytest_plugins).

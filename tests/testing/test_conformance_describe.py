@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import MODEL, Wire, error_code, fails_with, register
 
 from ssm_mw.testing import EmbeddedSSMServer
+from support.conformance import MODEL, Wire, error_code, fails_with, register
 
 
 async def _describe_all(ssm: Any, window_id: str, **kwargs: Any) -> list[list[str]]:

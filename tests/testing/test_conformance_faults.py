@@ -9,12 +9,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
-from conformance import Wire, error_code, fails_with, register
 
 from ssm_mw.testing import EmbeddedSSMServer
-
-DESCRIBE = "DescribeMaintenanceWindowTasks"
-REGISTER = "RegisterTaskWithMaintenanceWindow"
+from support.conformance import Wire, error_code, fails_with, register
+from support.operations import DESCRIBE, REGISTER
 
 MakeClient = Callable[..., AbstractAsyncContextManager[Any]]
 

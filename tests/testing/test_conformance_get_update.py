@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conformance import MODEL, Wire, fails_with, register, run_command_task
+
+from support.conformance import MODEL, Wire, fails_with, register, run_command_task
 
 UNKNOWN_WINDOW = "mw-0123456789abcdef0"
 UNKNOWN_TASK = "00000000-0000-4000-8000-000000000000"

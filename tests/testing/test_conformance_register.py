@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import Wire, error_code, fails_with, register, run_command_task
 
-from examples import RUN_COMMAND_WIRE
 from ssm_mw.testing import EmbeddedSSMServer
+from support.conformance import Wire, error_code, fails_with, register, run_command_task
+from support.examples import RUN_COMMAND_WIRE
 
 #: A Run Command request of every member.
 FULL_REQUEST = RUN_COMMAND_WIRE

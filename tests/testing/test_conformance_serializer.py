@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from moto.core.responses import XFormedAttributePicker, get_service_model
 from moto.core.serialize import get_serializer_class
 
-import strategies as S
 from ssm_mw.testing._model import serialize_result
+from support import strategies as S
 
 OPERATIONS = (
     "DescribeMaintenanceWindowTasks",

@@ -11,13 +11,11 @@ from typing import Any
 import pytest
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
-from conformance import NO_RETRY, fails_with, register
 
 import ssm_mw.testing
 from ssm_mw.testing import EmbeddedSSMServer, install
-
-DESCRIBE = "DescribeMaintenanceWindowTasks"
-REGISTER = "RegisterTaskWithMaintenanceWindow"
+from support.conformance import NO_RETRY, fails_with, register
+from support.operations import DESCRIBE, REGISTER
 
 
 async def test_reset_clears_everything(

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import Wire, register, run_command_task
+
+from support.conformance import Wire, register, run_command_task
 
 
 def _assert_nothing_dropped(raw: Any, parsed: Any, path: str) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conformance import fails_with
+
+from support.conformance import fails_with
 
 WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
 INSTANCE = "i-0123456789abcdef0"

@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
-from conformance import NO_RETRY, fails_with, register
 
 from ssm_mw.testing import EmbeddedSSMServer
 from ssm_mw.testing._http import IDLE_TIMEOUT, KeepAliveWSGIServer
+from support.conformance import NO_RETRY, fails_with, register
+from support.operations import REGISTER
 
-REGISTER = "RegisterTaskWithMaintenanceWindow"
 App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ENVIRON_KEYS = (
     "REQUEST_METHOD",

@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError
-from conformance import error_code
 
 from ssm_mw.testing import EmbeddedSSMServer
+from support.conformance import error_code
+from support.operations import DESCRIBE, GET
 
-DESCRIBE = "DescribeMaintenanceWindowTasks"
-GET = "GetMaintenanceWindowTask"
 TASK_ID = "00000000-0000-4000-8000-000000000000"
 
 

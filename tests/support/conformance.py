@@ -1,4 +1,8 @@
-"""Helpers of the conformance suite: raw-response checks against the botocore model."""
+"""The conformance suite's tools: raw responses checked against the botocore model, raw calls.
+
+The suite drives the embedded backend with plain aiobotocore clients: a Run
+Command task as a request dict, its registration, and the error a call must fail with.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Hypothesis strategies for every ssm-mw model, and for botocore-shaped dicts.
 
-Import it from any test as ``import strategies`` (``tests/`` is on ``sys.path``
-under pytest: ``tests/conftest.py`` has no ``__init__.py`` beside it, so pytest's
-default "prepend" import mode puts its directory first on the path).
+Import it from any test as ``from support import strategies`` (``tests/`` is on
+``sys.path`` under pytest: ``tests/conftest.py`` has no ``__init__.py`` beside it,
+so pytest's default "prepend" import mode puts its directory first on the path).
 
 Two families:
 

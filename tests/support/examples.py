@@ -1,4 +1,9 @@
-"""Complete example models, one per task type, shared by the tests."""
+"""Example tasks, one per task type: complete models, and simple ones for the commands to work on.
+
+The complete ones (``RUN_COMMAND``, ``AUTOMATION``, ...) set every member; the
+simple ones (:func:`run_command`, :func:`automation`, ...) take a
+CutoffBehavior, for the command-line tests.
+"""
 
 from __future__ import annotations
 
@@ -145,3 +150,56 @@ LAMBDA = TaskDefinition(
 )
 
 ALL_TYPES = (RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA)
+
+
+# -- simple tasks, with a CutoffBehavior ---------------------------------------------
+
+LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:rotate-logs"
+#: The payload of :func:`lambda_task`: it must never be printed.
+SECRET = "s3cr3t-payload"
+
+
+def run_command(
+    cutoff: CutoffBehavior | None = None, *, name: str | None = None, priority: int | None = None
+) -> TaskDefinition:
+    """A RUN_COMMAND task on two instances."""
+    return TaskDefinition(
+        task_arn="AWS-RunShellScript",
+        task_invocation_parameters=RunCommandParameters(
+            parameters={"commands": ("uptime",)}, timeout_seconds=600
+        ),
+        targets=(Target.instances("i-0123456789abcdef0"),),
+        max_concurrency="2",
+        max_errors="1",
+        cutoff_behavior=cutoff,
+        name=name,
+        priority=priority,
+    )
+
+
+def automation(cutoff: CutoffBehavior | None = None) -> TaskDefinition:
+    """An AUTOMATION task without targets."""
+    return TaskDefinition(
+        task_arn="AWS-RestartEC2Instance",
+        task_invocation_parameters=AutomationParameters(document_version="$DEFAULT"),
+        cutoff_behavior=cutoff,
+    )
+
+
+def step_functions(cutoff: CutoffBehavior | None = None) -> TaskDefinition:
+    """A STEP_FUNCTIONS task."""
+    return TaskDefinition(
+        task_arn="arn:aws:states:us-east-1:123456789012:stateMachine:report",
+        task_invocation_parameters=StepFunctionsParameters(input='{"a": 1}'),
+        cutoff_behavior=cutoff,
+    )
+
+
+def lambda_task(cutoff: CutoffBehavior | None = None) -> TaskDefinition:
+    """A LAMBDA task whose payload is a secret."""
+    return TaskDefinition(
+        task_arn=LAMBDA_ARN,
+        task_invocation_parameters=LambdaParameters(payload=SECRET.encode()),
+        cutoff_behavior=cutoff,
+        name="rotate-logs",
+    )

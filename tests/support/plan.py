@@ -1,23 +1,16 @@
-"""Definitions and helpers of the plan tests: every task type, every member set, secrets planted."""
+"""The plan tests' tasks: every task type, every member set, secrets planted; reads of a plan."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Callable
 
 import attrs
 
-import examples
 from ssm_mw import (
-    Alarm,
-    AlarmConfiguration,
     AutomationParameters,
     CutoffBehavior,
     DesiredState,
     LambdaParameters,
-    MaintenanceWindowClient,
     Plan,
     PlanAction,
     RunCommandParameters,
@@ -27,15 +20,11 @@ from ssm_mw import (
     TaskParameterValueExpression,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support import examples
+from support.clients import read_tasks
 
-REGISTER = "RegisterTaskWithMaintenanceWindow"
-UPDATE = "UpdateMaintenanceWindowTask"
-DESCRIBE = "DescribeMaintenanceWindowTasks"
-GET = "GetMaintenanceWindowTask"
-ROLE = "arn:aws:iam::123456789012:role/MaintenanceWindowRole"
 WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
 INSTANCE = "i-0123456789abcdef0"
-ALARMS = AlarmConfiguration(alarms=(Alarm(name="cpu-high"),), ignore_poll_alarm_failure=True)
 
 #: One secret per sensitive member, planted in the desired definitions.
 SECRETS = {
@@ -76,13 +65,13 @@ def automation_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
             document_version="$DEFAULT", parameters={"InstanceId": ("{{RESOURCE_ID}}",)}
         ),
         targets=(Target.instances(INSTANCE),),
-        service_role_arn=ROLE,
+        service_role_arn=examples.ROLE,
         priority=2,
         max_concurrency="2",
         max_errors="0",
         description=secret["Description"],
         cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
-        alarm_configuration=ALARMS,
+        alarm_configuration=examples.ALARMS,
     )
 
 
@@ -94,11 +83,11 @@ def step_functions_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
             input=f'{{"drain": "{secret["TaskInvocationParameters.StepFunctions.Input"]}"}}',
             name="drain-run",
         ),
-        service_role_arn=ROLE,
+        service_role_arn=examples.ROLE,
         priority=3,
         description=secret["Description"],
         cutoff_behavior=CutoffBehavior.CANCEL_TASK,
-        alarm_configuration=ALARMS,
+        alarm_configuration=examples.ALARMS,
     )
 
 
@@ -110,11 +99,11 @@ def lambda_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
         task_invocation_parameters=LambdaParameters(
             client_context="eyJjdXN0b20iOnt9fQ==", qualifier="$LATEST", payload=payload.encode()
         ),
-        service_role_arn=ROLE,
+        service_role_arn=examples.ROLE,
         priority=4,
         description=secret["Description"],
         cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
-        alarm_configuration=ALARMS,
+        alarm_configuration=examples.ALARMS,
     )
 
 
@@ -156,22 +145,6 @@ def actions(plan: Plan) -> dict[str | None, PlanAction]:
     return {t.name: t.action for t in plan.tasks}
 
 
-@asynccontextmanager
-async def raw_ssm(server: EmbeddedSSMServer) -> AsyncIterator[Any]:
-    """A plain aiobotocore SSM client on the server (for drift made behind ssm-mw's back)."""
-    async with server.aio_session().create_client("ssm", **server.client_kwargs()) as client:
-        yield client
-
-
 def live_names(server: EmbeddedSSMServer, window_id: str) -> list[str | None]:
     """The names of the window's live tasks (from synchronous code)."""
-
-    async def main() -> list[str | None]:
-        async with MaintenanceWindowClient(
-            region_name=server.region_name,
-            endpoint_url=server.endpoint_url,
-            session=server.aio_session(),
-        ) as mw:
-            return [t.name async for t in mw.paginate_maintenance_window_tasks(window_id)]
-
-    return asyncio.run(main())
+    return [t.name for t in read_tasks(server, window_id)]

@@ -1,0 +1,63 @@
+"""The four operations: their wire names, and a call of each on a window holding one task."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ssm_mw import LambdaParameters, MaintenanceWindowClient, TaskDefinition, TaskUpdate
+from ssm_mw.testing import EmbeddedSSMServer
+
+__all__ = [
+    "DEFINITION",
+    "DESCRIBE",
+    "GET",
+    "OPERATIONS",
+    "REGISTER",
+    "UPDATE",
+    "Operation",
+    "operation",
+    "prepare",
+    "task_ids",
+]
+
+REGISTER = "RegisterTaskWithMaintenanceWindow"
+UPDATE = "UpdateMaintenanceWindowTask"
+DESCRIBE = "DescribeMaintenanceWindowTasks"
+GET = "GetMaintenanceWindowTask"
+OPERATIONS = (REGISTER, UPDATE, DESCRIBE, GET)
+
+#: A simple valid task (Lambda: no targets needed).
+DEFINITION = TaskDefinition(
+    task_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+    task_invocation_parameters=LambdaParameters(payload=b"{}"),
+    name="faulty",
+)
+
+
+Operation = Callable[[MaintenanceWindowClient], Awaitable[Any]]
+
+
+async def task_ids(mw: MaintenanceWindowClient, window_id: str) -> list[str]:
+    """The ids of every task in the window, in registration order."""
+    return [t.window_task_id async for t in mw.paginate_maintenance_window_tasks(window_id)]
+
+
+async def prepare(server: EmbeddedSSMServer, mw: MaintenanceWindowClient) -> tuple[str, str]:
+    """A window holding one task: ``(window_id, task_id)``."""
+    window_id = server.create_maintenance_window()
+    task_id = await mw.register_task_with_maintenance_window(window_id, DEFINITION)
+    return window_id, task_id
+
+
+def operation(name: str, window_id: str, task_id: str) -> Operation:
+    """A call of ``name`` on the prepared window and task."""
+    if name == REGISTER:
+        return lambda mw: mw.register_task_with_maintenance_window(window_id, DEFINITION)
+    if name == UPDATE:
+        return lambda mw: mw.update_maintenance_window_task(
+            window_id, task_id, TaskUpdate(priority=7)
+        )
+    if name == DESCRIBE:
+        return lambda mw: mw.describe_maintenance_window_tasks(window_id)
+    return lambda mw: mw.get_maintenance_window_task(window_id, task_id)
