@@ -152,7 +152,7 @@ def test_every_problem_is_one_line(tmp_path: Path) -> None:
     error = _error(_write(tmp_path, "task.yaml", text))
     assert len(error.lines) == 2
     assert str(error).splitlines() == list(error.lines)
-    assert sorted(error.locations) == [(6, 1), (11, 5)]  # type: ignore[type-var]
+    assert sorted(error.locations) == [(6, 1), (11, 5)]
 
 
 def test_a_member_the_file_lacks_is_named_without_a_place(tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_an_update_file_becomes_a_task_update(tmp_path: Path) -> None:
     assert load_task_update(path) == TaskUpdate(
         priority=1, cutoff_behavior=CutoffBehavior.CONTINUE_TASK
     )
-    error = _error(path, lambda p: load_task_update(p, replace=True))  # type: ignore[no-any-return]
+    error = _error(path, lambda p: load_task_update(p, replace=True))
     assert str(error) == f"{path}: TaskArn: is required when replace is True"
     assert parse_task_update("Priority: 2\n", name="u.yaml") == TaskUpdate(priority=2)
 

@@ -70,7 +70,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Send a worker's counts to the controller; elsewhere write the figures' file."""
     config = session.config
     if _is_worker(config):
-        config.workeroutput[_WORKER_OUTPUT] = dict(COUNTS)  # type: ignore[attr-defined]
+        config.workeroutput[_WORKER_OUTPUT] = dict(COUNTS)  # pytest-xdist's, on its workers
         return
     if not COUNTS:
         return
