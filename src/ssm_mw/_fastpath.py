@@ -77,7 +77,7 @@ def _json_register(data: dict[str, Any]) -> str:
 class Operation(Generic[T]):
     """An operation of the registry, with how its result is read."""
 
-    __slots__ = ("_from_json", "_reader", "method", "name", "spec")
+    __slots__ = ("_from_json", "_reader", "method", "name")
 
     def __init__(
         self,
@@ -85,7 +85,6 @@ class Operation(Generic[T]):
         reader: Callable[[Mapping[str, Any]], T],
         from_json: Callable[[], Callable[[dict[str, Any]], T]],
     ) -> None:
-        self.spec = spec
         self.name = spec.name
         self.method = spec.method
         self._reader = reader

@@ -1,8 +1,8 @@
 """The operation registry: one record for each SSM operation that ssm-mw wraps.
 
 A record says what an operation is: its botocore name, the client method
-that calls it, the target that routes it on the wire, and its
-idempotency-token member. Every module that switches on an operation takes
+that calls it (moto's handler of the same name routes it in the embedded
+backend), and its idempotency-token member. Every module that switches on an operation takes
 the record from here (the trimmed service model holds exactly these
 operations; validation, the fast path, the client, fleet, plan and the
 embedded backend key their own tables on it), so that an operation is named
@@ -23,14 +23,10 @@ __all__ = [
     "OPERATIONS",
     "OPERATION_NAMES",
     "REGISTER_TASK",
-    "TARGET_PREFIX",
     "UPDATE_TASK",
     "OperationSpec",
     "operation_named",
 ]
-
-#: The ``X-Amz-Target`` prefix of SSM's JSON protocol: ``AmazonSSM.<operation name>``.
-TARGET_PREFIX = "AmazonSSM."
 
 
 @attrs.frozen
@@ -46,11 +42,6 @@ class OperationSpec:
     def method(self) -> str:
         """The client method (botocore's and ssm-mw's), e.g. ``"get_maintenance_window_task"``."""
         return snake_case(self.name)
-
-    @property
-    def target(self) -> str:
-        """The ``X-Amz-Target`` header that routes a request of this operation."""
-        return TARGET_PREFIX + self.name
 
 
 DESCRIBE_TASKS = OperationSpec("DescribeMaintenanceWindowTasks")

@@ -59,6 +59,8 @@ _REGISTER = REGISTER_TASK.name
 _DESCRIBE = DESCRIBE_TASKS.name
 _GET = GET_TASK.name
 _UPDATE = UPDATE_TASK.name
+#: The member of register that carries the idempotency token.
+_TOKEN = cast(str, REGISTER_TASK.client_token)  # register has one
 #: The Content-Type of moto's (and the service's) JSON responses.
 _JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 # Members a task stores; WindowId, WindowTaskId, ClientToken and Replace are not.
@@ -245,7 +247,7 @@ def _fingerprint(request: Mapping[str, Any]) -> str:
             return value.hex()
         raise TypeError(type(value).__name__)
 
-    body = {k: v for k, v in request.items() if k != "ClientToken"}
+    body = {k: v for k, v in request.items() if k != _TOKEN}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=default)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -259,7 +261,7 @@ def register_task(backend: Any, request: Mapping[str, Any]) -> str:
     run_command = request["TaskType"] == "RUN_COMMAND"
     _check_targets(request, request, run_command=run_command, was_targetless=True)
     state = _state(backend)
-    token = request.get("ClientToken")
+    token = request.get(_TOKEN)
     fingerprint = _fingerprint(request)
     if token is not None and token in state.tokens:
         seen, task_id = state.tokens[token]
