@@ -17,13 +17,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import ssm_mw
-from ssm_mw import _shapes
 from ssm_mw._operations import OPERATION_NAMES
+from ssm_mw._schema import input_schema, output_schema, reachable
 
 PACKAGE = Path(ssm_mw.__file__).resolve().parent
 
@@ -36,6 +35,8 @@ LAYERS: dict[str, int] = {
     "_public": 0,
     "_operations": 0,  # the operation registry: one record per operation
     "_shapes": 0,  # the service model's shapes
+    "_schema": 0,  # the shapes compiled once: every use derives from it
+    "_codegen": 0,  # the one code generator (the package's only exec)
     "_invocation": 1,
     "_models": 1,
     "_rules": 1,  # the real service's rules on models (fidelity ledger), for plan/apply
@@ -61,7 +62,16 @@ LAYERS: dict[str, int] = {
 }
 #: The layers whose modules may spell botocore member names.
 WIRE_LAYERS = frozenset(
-    {"_operations", "_converter", "_fastpath", "_shapes", "_validation", "_logredact", "testing"}
+    {
+        "_operations",
+        "_converter",
+        "_fastpath",
+        "_shapes",
+        "_schema",
+        "_validation",
+        "_logredact",
+        "testing",
+    }
 )
 #: Strings that are member names but, where they appear, are values of the API itself:
 #: the keys of ``Target`` and ``TaskFilter`` (``TaskFilter(key="TaskArn", ...)``).
@@ -135,27 +145,9 @@ def test_imports_flow_one_way() -> None:
 
 def _wire_names() -> frozenset[str]:
     """Every member name of every shape the four operations reach, requests and responses."""
-    names: set[str] = set()
-
-    def walk(shape: Any) -> None:
-        if getattr(shape, "name", None) in seen:
-            return
-        seen.add(str(getattr(shape, "name", "")))
-        kind = getattr(shape, "type_name", "")
-        if kind == "structure":
-            for member, sub in _shapes.members(shape).items():
-                names.add(member)
-                walk(sub)
-        elif kind == "list":
-            walk(_shapes.list_member(shape))
-        elif kind == "map":
-            walk(_shapes.map_key(shape))
-            walk(_shapes.map_value(shape))
-
-    seen: set[str] = set()
-    for operation in OPERATION_NAMES:
-        walk(_shapes.operation_input_shape(operation))
-        walk(_shapes.operation_output_shape(operation))
+    roots = [input_schema(op) for op in OPERATION_NAMES]
+    roots += [output_schema(op) for op in OPERATION_NAMES]
+    names = {wire for node in reachable(*roots) for wire in node.members}
     # Single words ("Name", "Values", "Key", "Input") are ordinary words too; the ones that
     # are only wire names are those of two words or more.
     return frozenset(n for n in names if sum(c.isupper() for c in n) >= 2)

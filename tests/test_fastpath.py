@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import AsyncExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import pytest
@@ -57,6 +57,7 @@ from ssm_mw._converter import (
     update_request,
 )
 from ssm_mw._fastpath import taken
+from ssm_mw._schema import Node
 from support import strategies as S
 from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 
@@ -312,31 +313,30 @@ def _b64_forms(data: bytes, odd: bool) -> Any:
 
 
 IDENTITY = frozenset({"WindowId", "WindowTaskId"})
-_INVOCATION_BLOCK = "MaintenanceWindowTaskInvocationParameters"
 _WRONG = S.json_values() | st.floats() | st.integers(min_value=2**63, max_value=2**80)
 _MEMBER_NAMES = st.from_regex(r"[A-Z][A-Za-z0-9]{0,11}", fullmatch=True)
 
 
-def raw_values(shape: Any, odd: bool) -> Any:
+def raw_values(node: Node, odd: bool) -> Any:
     """Raw JSON values of ``shape``; with ``odd``, also nulls, wrong types and unknown keys."""
-    value = _raw(shape, odd)
+    value = _raw(node, odd)
     if odd:
         return st.one_of(value, value, value, value, value, value, value, value, st.none(), _WRONG)
     return value
 
 
-def _raw(shape: Any, odd: bool) -> Any:
-    kind = shape.type_name
-    if kind == "structure" and shape.name == _INVOCATION_BLOCK and not odd:
+def _raw(node: Node, odd: bool) -> Any:
+    kind = node.kind
+    if kind == "structure" and node.union and not odd:
         # "Populate only the fields that match the task type" (API reference): one variant.
-        variants: Mapping[str, Any] = shape.members
+        variants = {wire: member.node for wire, member in node.members.items()}
         return st.sampled_from(sorted(variants)).flatmap(
             lambda name: _raw(variants[name], odd).map(lambda inner: {name: inner})
         )
     if kind == "structure":
-        members: Mapping[str, Any] = shape.members
+        members = {wire: member.node for wire, member in node.members.items()}
         # A task without its identity is no task (ResponseError): valid bodies always have it.
-        required = set(shape.required_members) | (IDENTITY & set(members))
+        required = set(node.required) | (IDENTITY & set(members))
         base = st.fixed_dictionaries(
             {n: raw_values(members[n], odd) for n in required},
             optional={n: raw_values(m, odd) for n, m in members.items() if n not in required},
@@ -348,11 +348,11 @@ def _raw(shape: Any, odd: bool) -> Any:
         )
         return st.tuples(base, unknown).map(lambda p: {**p[0], **p[1]})
     if kind == "list":
-        return st.lists(raw_values(shape.member, odd), max_size=4)
+        return st.lists(raw_values(cast(Node, node.item), odd), max_size=4)
     if kind == "map":
-        return st.dictionaries(S.text(0, 8), raw_values(shape.value, odd), max_size=3)
+        return st.dictionaries(S.text(0, 8), raw_values(cast(Node, node.value), odd), max_size=3)
     if kind == "string":
-        values = tuple(shape.enum)
+        values = node.enum
         if values:
             known = st.sampled_from(values)
             return known | S.text(1, 8) if odd else known

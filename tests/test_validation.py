@@ -17,15 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ssm_mw._errors import ValidationError
+from ssm_mw._redact import REDACTED
+from ssm_mw._schema import compile_shape, is_sensitive_path, redact_response, sensitive_paths
 from ssm_mw._shapes import (
-    REDACTED,
     Shape,
     _category_table,  # pyright: ignore[reportPrivateUsage]
     compile_pattern,
-    is_sensitive_path,
     operation_input_shape,
-    redact_response,
-    sensitive_paths,
     snake_case,
     translate_pattern,
 )
@@ -727,9 +725,8 @@ def test_sensitive_pattern_enum_and_range_messages_have_no_value() -> None:
             "N": {"type": "integer", "min": 1, "sensitive": True},
         }
     )
-    check = _Compiler("Synthetic").compile(
-        cast(Shape, resolver.get_shape_by_name("Req")), "", False
-    )
+    node = compile_shape(cast(Shape, resolver.get_shape_by_name("Req")))
+    check = _Compiler("Synthetic").compile(node, "", False)
     out: list[Any] = []
     check({"P": SECRET, "E": SECRET, "N": -987654, "S": {"Inner": SECRET}}, "", "", out)
     assert [str(v) for v in out] == [

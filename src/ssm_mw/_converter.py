@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import attrs
 
+from ._codegen import define
 from ._enums import MEMBER_CONVERTERS, OpenEnum
 from ._errors import ResponseError, ValidationError
 from ._invocation import (
@@ -423,9 +424,7 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
         sets.append(f"  _s{i}(self, {a.alias})\n")
     head = f"def new({', '.join(a.alias for a in fields)}):\n  self = _new(_cls)\n"
     script = f"{head}{''.join(sets)}  return self\n"
-    exec(compile(script, f"<ssm-mw new {cls.__module__}.{cls.__qualname__}>", "exec"), names)
-    function: Callable[..., Any] = names["new"]
-    return function
+    return define("new", script, names, f"<ssm-mw new {cls.__module__}.{cls.__qualname__}>")
 
 
 #: The structure functions :func:`_structure_factory` made.
@@ -450,9 +449,7 @@ def _structure_factory(cls: type, converter: cattrs.Converter) -> Callable[[Any,
         f"  return {code.build(cls, 'o', 'g')}\n"
     )
     filename = f"<ssm-mw structure {cls.__module__}.{cls.__qualname__}>"
-    linecache.cache[filename] = (len(script), None, script.splitlines(True), filename)
-    exec(compile(script, filename, "exec"), code.names)
-    function: Callable[[Any, Any], Any] = code.names[name]
+    function: Callable[[Any, Any], Any] = define(name, script, code.names, filename)
     _GENERATED.add(function)
     return function
 
@@ -487,10 +484,7 @@ def _json_function(cls: type) -> Callable[[Any], Any]:
         f"  return {code.build(cls, 'o', 'g')}\n"
     )
     filename = f"<ssm-mw json {cls.__module__}.{cls.__qualname__}>"
-    linecache.cache[filename] = (len(script), None, script.splitlines(True), filename)
-    exec(compile(script, filename, "exec"), code.names)
-    function: Callable[[Any], Any] = code.names[name]
-    return function
+    return define(name, script, code.names, filename)
 
 
 def _json_invocation(block: Any) -> AnyInvocationParameters:

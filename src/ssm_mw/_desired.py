@@ -35,15 +35,7 @@ from ._operations import DESCRIBE_TASKS, REGISTER_TASK
 from ._public import publish_exported
 from ._redact import REDACTED
 from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
-from ._shapes import (
-    Shape,
-    is_sensitive,
-    is_sensitive_path,
-    list_member,
-    map_value,
-    members,
-    operation_input_shape,
-)
+from ._schema import Node, input_schema
 from ._validation import violations
 
 __all__ = [
@@ -120,59 +112,69 @@ class MemberChange:
     sensitive: bool = False
 
 
-def _hidden(shape: Shape | None, value: Any) -> Any:
+def _hidden(node: Node | None, value: Any) -> Any:
     """``value`` with every sensitive part (and every part the model does not know) as ``***``."""
     if value is None:
         return None
-    if shape is None or is_sensitive(shape):
+    if node is None or node.sensitive:
         return REDACTED
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, Mapping):
-        known = members(shape)
+    if node.kind == "structure" and isinstance(value, Mapping):
+        known = node.members
         items = cast("Mapping[str, Any]", value).items()
-        return {k: _hidden(known.get(k), v) for k, v in items}
-    if kind == "list" and isinstance(value, (list, tuple)):
-        return [_hidden(list_member(shape), v) for v in cast("list[Any]", value)]
-    if kind == "map" and isinstance(value, Mapping):
+        return {k: _hidden(known[k].node if k in known else None, v) for k, v in items}
+    if node.item is not None and isinstance(value, (list, tuple)):
+        return [_hidden(node.item, v) for v in cast("list[Any]", value)]
+    if node.value is not None and isinstance(value, Mapping):
         items = cast("Mapping[str, Any]", value).items()
-        return {k: _hidden(map_value(shape), v) for k, v in items}
+        return {k: _hidden(node.value, v) for k, v in items}
     return value
 
 
-def _walk(shape: Shape | None, before: Any, after: Any, path: str, out: list[MemberChange]) -> None:
+def _walk(
+    node: Node | None,
+    before: Any,
+    after: Any,
+    path: str,
+    sensitive: bool,
+    out: list[MemberChange],
+) -> None:
     if before == after:
         return
+    # Sensitive: the member, or a structure enclosing it, is (or the model does not know it).
+    sensitive = sensitive or node is None or node.sensitive
     structures = isinstance(before, Mapping) and isinstance(after, Mapping)
-    if shape is not None and shape.type_name == "structure" and structures:
+    if node is not None and node.kind == "structure" and structures:
         found = len(out)
         old, new = cast("Mapping[str, Any]", before), cast("Mapping[str, Any]", after)
-        _walk_members(shape, old, new, path, out)
+        _walk_members(node, old, new, path, sensitive, out)
         if len(out) > found:
             return
-    sensitive = shape is None or is_sensitive_path(_REGISTER, path)
     out.append(
         MemberChange(
             member=path,
-            before=_hidden(shape, before),
-            after=_hidden(shape, after),
+            before=_hidden(node, before),
+            after=_hidden(node, after),
             sensitive=sensitive,
         )
     )
 
 
 def _walk_members(
-    shape: Shape,
+    node: Node,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
     path: str,
+    sensitive: bool,
     out: list[MemberChange],
 ) -> None:
-    known = members(shape)
+    known = node.members
     keys = [k for k in known if k in before or k in after]
     keys += [k for k in dict.fromkeys((*before, *after)) if k not in known]
     for key in keys:
         child = f"{path}.{key}" if path else key
-        _walk(known.get(key), before.get(key), after.get(key), child, out)
+        member = known.get(key)
+        nested = member.node if member is not None else None
+        _walk(nested, before.get(key), after.get(key), child, sensitive, out)
 
 
 def diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> tuple[MemberChange, ...]:
@@ -181,7 +183,7 @@ def diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> tuple[MemberCha
     # The name is the task's identity (its key), never a change.
     live = {k: v for k, v in live.items() if k != _NAME}
     desired = {k: v for k, v in desired.items() if k != _NAME}
-    _walk_members(operation_input_shape(_REGISTER), live, desired, "", out)
+    _walk_members(input_schema(_REGISTER), live, desired, "", False, out)
     return tuple(out)
 
 

@@ -36,7 +36,8 @@ import logging
 from collections.abc import Generator, Iterator, Mapping
 from typing import Any, cast
 
-from ._shapes import REDACTED, redact_request, redact_response
+from ._redact import REDACTED
+from ._schema import redact_request, redact_response
 
 __all__ = ["RedactingFilter", "install", "redacting"]
 

@@ -9,7 +9,8 @@ proves it equal). It loads in a few milliseconds, where botocore's full SSM mode
 
 Also here: :func:`snake_case` (wire member names to the library's attribute
 names), :func:`compile_pattern` (the model's Java-style regexes for Python's
-:mod:`re`), and the ``sensitive`` flags (:func:`sensitive_paths`).
+:mod:`re`), and the table of invocation variants. ``_schema`` compiles the
+shapes read through these helpers once, for every other use.
 """
 
 from __future__ import annotations
@@ -22,27 +23,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from ._redact import REDACTED
-
 __all__ = [
     "DATA_PATH",
-    "REDACTED",
     "TASK_TYPE_VARIANTS",
     "Shape",
     "compile_pattern",
     "enum_values",
-    "is_sensitive",
-    "is_sensitive_path",
     "list_member",
     "map_key",
     "map_value",
     "members",
     "operation_input_shape",
     "operation_output_shape",
-    "redact_request",
-    "redact_response",
     "required_members",
-    "sensitive_paths",
     "service_model",
     "snake_case",
     "translate_pattern",
@@ -145,11 +138,6 @@ def enum_values(shape: Shape) -> tuple[str, ...]:
     return tuple(cast(list[str], shape.metadata.get("enum", [])))
 
 
-def is_sensitive(shape: Shape) -> bool:
-    """Whether the model marks this shape ``sensitive`` (not counting enclosing shapes)."""
-    return bool(shape.metadata.get("sensitive", False))
-
-
 # -- names ------------------------------------------------------------------
 
 _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -175,52 +163,6 @@ TASK_TYPE_VARIANTS: Mapping[str, str] = {
     "STEP_FUNCTIONS": "StepFunctions",
     "LAMBDA": "Lambda",
 }
-
-
-# -- sensitive members --------------------------------------------------------
-
-
-def _sensitive_paths(shape: Shape, path: str, seen: frozenset[str], out: set[str]) -> None:
-    if is_sensitive(shape):
-        out.add(path)
-        return
-    if shape.name in seen:  # recursive shapes: nothing new below a repeat
-        return
-    seen = seen | {shape.name}
-    kind = shape.type_name
-    if kind == "structure":
-        for name, member in members(shape).items():
-            _sensitive_paths(member, f"{path}.{name}" if path else name, seen, out)
-    elif kind == "list":
-        _sensitive_paths(list_member(shape), f"{path}[]", seen, out)
-    elif kind == "map":
-        _sensitive_paths(map_value(shape), f"{path}{{}}", seen, out)
-
-
-@functools.cache
-def sensitive_paths(operation: str, *, output: bool = False) -> frozenset[str]:
-    """The wire paths of the outermost sensitive members of an operation's input (or output).
-
-    Everything below a sensitive member is sensitive too. Paths are dotted wire
-    names, ``[]`` for "every list item", ``{}`` for "every map value", e.g.
-    ``TaskInvocationParameters.Lambda.Payload``.
-    """
-    shape = operation_output_shape(operation) if output else operation_input_shape(operation)
-    out: set[str] = set()
-    _sensitive_paths(shape, "", frozenset(), out)
-    return frozenset(out)
-
-
-def is_sensitive_path(operation: str, path: str, *, output: bool = False) -> bool:
-    """Whether the member at a wire path (in :func:`sensitive_paths` notation) is sensitive.
-
-    ``is_sensitive_path("GetMaintenanceWindowTask", "TaskParameters{}.Values[]", output=True)``
-    is true: a member is sensitive when it or anything enclosing it is.
-    """
-    return any(
-        path == top or path.startswith((f"{top}.", f"{top}[", f"{top}{{"))
-        for top in sensitive_paths(operation, output=output)
-    )
 
 
 # -- patterns -----------------------------------------------------------------
@@ -350,100 +292,3 @@ def translate_pattern(pattern: str) -> str:
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a model pattern; use ``.search`` (model patterns are not implicitly anchored)."""
     return re.compile(translate_pattern(pattern), re.ASCII)
-
-
-# -- redaction ----------------------------------------------------------------
-
-
-_Redactor = Any  # Callable[[Any], Any]; kept loose because the tree is recursive
-
-
-def _blank(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        mapping: Mapping[Any, Any] = value
-        return {k: _blank(v) for k, v in mapping.items()}
-    if isinstance(value, (list, tuple)):
-        return [_blank(v) for v in cast("list[Any]", value)]
-    return REDACTED
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        mapping: Mapping[Any, Any] = value
-        return {k: _copy(v) for k, v in mapping.items()}
-    if isinstance(value, (list, tuple)):
-        return [_copy(v) for v in cast("list[Any]", value)]
-    return value
-
-
-def _redactor(shape: Shape, keep: frozenset[str] = frozenset()) -> _Redactor:
-    """A function that copies a value of ``shape``, blanking what is sensitive."""
-    if is_sensitive(shape):
-        return _blank
-    kind = shape.type_name
-    if kind == "structure":
-        table: dict[str, _Redactor] = {}
-        for name, member in members(shape).items():
-            table[name] = _redactor(member)
-        for name in keep:
-            table[name] = _copy
-
-        def structure(value: Any) -> Any:
-            if not isinstance(value, Mapping):
-                return _copy(value)
-            # A member the model does not know could hold anything: blank it.
-            return {k: table.get(k, _blank)(v) for k, v in cast(Mapping[str, Any], value).items()}
-
-        return structure
-    if kind == "list":
-        item = _redactor(list_member(shape))
-
-        def sequence(value: Any) -> Any:
-            if not isinstance(value, (list, tuple)):
-                return _copy(value)
-            return [item(v) for v in cast("list[Any]", value)]
-
-        return sequence
-    if kind == "map":
-        entry = _redactor(map_value(shape))
-
-        def mapping(value: Any) -> Any:
-            if not isinstance(value, Mapping):
-                return _copy(value)
-            entries: Mapping[Any, Any] = value
-            return {k: entry(v) for k, v in entries.items()}
-
-        return mapping
-    return _copy
-
-
-def _known(operation: str) -> str:
-    names = service_model().operation_names  # the registry's operations, and only those
-    if operation not in names:
-        raise ValueError(f"unknown operation {operation!r}: expected one of {', '.join(names)}")
-    return operation
-
-
-@functools.cache
-def _request_redactor(operation: str) -> _Redactor:
-    return _redactor(operation_input_shape(_known(operation)))
-
-
-@functools.cache
-def _response_redactor(operation: str) -> _Redactor:
-    shape = operation_output_shape(_known(operation))
-    return _redactor(shape, keep=frozenset({"ResponseMetadata"}))
-
-
-def redact_request(operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a botocore-shaped request with every sensitive value replaced by ``"***"``.
-
-    Driven by the model's ``sensitive`` flags; structure (dicts, lists, map
-    keys) is kept, and members the model does not know are blanked as well.
-    """
-    return cast(dict[str, Any], _request_redactor(operation)(params))
-
-
-def redact_response(operation: str, response: Mapping[str, Any]) -> dict[str, Any]:
-    """Like :func:`redact_request`, for a botocore response (``ResponseMetadata`` is kept)."""
-    return cast(dict[str, Any], _response_redactor(operation)(response))

@@ -38,7 +38,7 @@ from ._converter import CALL_MEMBERS, call_members, from_botocore, to_botocore
 from ._errors import Location, ResponseError, TaskFileError, ValidationError, Violation
 from ._models import TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK, UPDATE_TASK
-from ._shapes import Shape, list_member, map_value, members, operation_input_shape, snake_case
+from ._schema import Key, Node, input_schema, wire_path
 from ._validation import violations
 
 __all__ = [
@@ -59,9 +59,6 @@ __all__ = [
 #: The request models a task file becomes.
 T = TypeVar("T", TaskDefinition, TaskUpdate)
 
-Key = str | int
-_VARIANTS = "MaintenanceWindowTaskInvocationParameters"
-_TOKEN = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 _REGISTER = REGISTER_TASK.name
 _UPDATE = UPDATE_TASK.name
 _MEMBERS = "a mapping of request members"
@@ -315,73 +312,22 @@ def unknown_key(key: object, known: Iterable[str]) -> str:
 
 
 def _unknown_keys(
-    shape: Shape, value: Any, path: tuple[Key, ...], out: list[tuple[tuple[Key, ...], str]]
+    node: Node, value: Any, path: tuple[Key, ...], out: list[tuple[tuple[Key, ...], str]]
 ) -> None:
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, Mapping):
-        known = members(shape)
+    if node.kind == "structure" and isinstance(value, Mapping):
+        known = node.members
         for key, item in cast("Mapping[str, Any]", value).items():
-            if key in known:
-                _unknown_keys(known[key], item, (*path, key), out)
+            member = known.get(key)
+            if member is not None:
+                _unknown_keys(member.node, item, (*path, key), out)
                 continue
             out.append(((*path, key), unknown_key(key, known)))
-    elif kind == "list" and isinstance(value, list):
+    elif node.item is not None and isinstance(value, list):
         for i, item in enumerate(value):
-            _unknown_keys(list_member(shape), item, (*path, i), out)
-    elif kind == "map" and isinstance(value, Mapping):
+            _unknown_keys(node.item, item, (*path, i), out)
+    elif node.value is not None and isinstance(value, Mapping):
         for key, item in cast("Mapping[str, Any]", value).items():
-            _unknown_keys(map_value(shape), item, (*path, key), out)
-
-
-def _member(shape: Shape, token: str) -> str | None:
-    return next((m for m in members(shape) if snake_case(m) == token), None)
-
-
-def _wire_path(operation: str, snake_path: str, data: Any) -> tuple[Key, ...] | None:
-    """The wire-name path of a validation path (``targets[0].key`` -> ``Targets[0].Key``).
-
-    ``None`` if the path cannot be followed.
-    """
-    shape = operation_input_shape(operation)
-    out: list[Key] = []
-    for match in _TOKEN.finditer(snake_path):
-        name, bracket = match.group(1), match.group(2)
-        kind = shape.type_name
-        if name is not None:
-            if kind != "structure":
-                return None
-            wire = _member(shape, name)
-            if wire is None and shape.name == _VARIANTS and isinstance(data, Mapping):
-                # Validation drops the variant level (RunCommand, Lambda...): put it back.
-                for variant, variant_shape in members(shape).items():
-                    inner = _member(variant_shape, name)
-                    if variant in data and inner is not None:
-                        out.append(variant)
-                        data, shape, wire = data[variant], variant_shape, inner
-                        break
-            if wire is None:
-                return None
-            out.append(wire)
-            data = cast("Mapping[str, Any]", data).get(wire) if isinstance(data, Mapping) else None
-            shape = members(shape)[wire]
-        elif kind == "list":
-            try:
-                index = int(bracket)
-            except ValueError:
-                return None
-            out.append(index)
-            items: list[Any] = data if isinstance(data, list) else []
-            data = items[index] if 0 <= index < len(items) else None
-            shape = list_member(shape)
-        elif kind == "map":
-            out.append(bracket)
-            data = (
-                cast("Mapping[str, Any]", data).get(bracket) if isinstance(data, Mapping) else None
-            )
-            shape = map_value(shape)
-        else:
-            return None
-    return tuple(out)
+            _unknown_keys(node.value, item, (*path, key), out)
 
 
 def _hint(message: str) -> str:
@@ -398,7 +344,7 @@ def _describe(
     labels: Mapping[str, str],
     problems: _Problems,
 ) -> None:
-    path = _wire_path(operation, v.path, data) if v.path else ()
+    path = wire_path(input_schema(operation), v.path, data) if v.path else ()
     message = _hint(v.message)
     if path is None:  # cannot map it back: the library's own path still names the field
         problems.add(v.path, message)
@@ -435,7 +381,7 @@ def check_members(
             raise source.error((key,), refused[key])
     problems = _Problems(source.name)
     unknown: list[tuple[tuple[Key, ...], str]] = []
-    _unknown_keys(operation_input_shape(operation), source.data, (), unknown)
+    _unknown_keys(input_schema(operation), source.data, (), unknown)
     for path, message in unknown:
         problems.add(source.field(path), message, source.location(path))
     problems.raise_any()

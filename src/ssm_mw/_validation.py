@@ -37,8 +37,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from ._codegen import Source
 from ._errors import ValidationError, Violation
-from ._operations import DESCRIBE_TASKS, REGISTER_TASK, UPDATE_TASK, operation_named
+from ._operations import DESCRIBE_TASKS, REGISTER_TASK, UPDATE_TASK
 from ._rules import (
     INSTANCE_IDS,
     MAX_TARGET_VALUES,
@@ -46,21 +47,8 @@ from ._rules import (
     TARGETLESS_PLACEHOLDER,
     WINDOW_TARGET_IDS,
 )
-from ._shapes import (
-    TASK_TYPE_VARIANTS,
-    Shape,
-    compile_pattern,
-    enum_values,
-    is_sensitive,
-    list_member,
-    map_key,
-    map_value,
-    members,
-    operation_input_shape,
-    redact_request,
-    required_members,
-    snake_case,
-)
+from ._schema import NO_MAX, Node, input_schema, redact_request
+from ._shapes import TASK_TYPE_VARIANTS, compile_pattern, snake_case
 
 __all__ = ["TASK_FILTER_KEYS", "redact_request", "validate_request", "violations"]
 
@@ -70,11 +58,6 @@ problem; the value's path is ``base + segment``, only ever joined when it is nee
 
 _MISSING: Any = object()
 _SHOW = 60  # longest value shown in a message
-_INT_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
-
-# The level of the union-like TaskInvocationParameters whose members are dropped
-# from paths (the variant is the library's class).
-_VARIANT_CONTAINERS = frozenset({"MaintenanceWindowTaskInvocationParameters"})
 
 # Allowed values the API reference states for members the model leaves open,
 # keyed by (operation, wire path). "The supported filter keys are WindowTaskId,
@@ -104,42 +87,45 @@ def _index(i: int) -> str:
 
 
 class _Compiler:
-    """Turns the shapes below one operation's input into checkers."""
+    """Turns the compiled schema below one operation's input into checkers."""
 
     def __init__(self, operation: str) -> None:
         self.operation = operation
 
-    def compile(self, shape: Shape, wire: str, sensitive: bool, label: str = "") -> Check:
-        sensitive = sensitive or is_sensitive(shape)
-        kind = shape.type_name
+    def compile(self, node: Node, wire: str, sensitive: bool, label: str = "") -> Check:
+        sensitive = sensitive or node.sensitive
+        kind = node.kind
         if kind == "structure":
-            return self._structure(shape, wire, sensitive, label)
+            return self._structure(node, wire, sensitive, label)
         if kind == "list":
-            return self._list(shape, wire, sensitive, label)
+            return self._list(node, wire, sensitive, label)
         if kind == "map":
-            return self._map(shape, wire, sensitive, label)
+            return self._map(node, wire, sensitive, label)
         if kind == "string":
             extra = _EXTRA_ENUMS.get((self.operation, wire), ())
-            return _string(shape, sensitive, label, extra)
+            return _string(node, sensitive, label, extra)
         if kind in ("integer", "long"):
-            return _integer(shape, sensitive, label)
+            return _integer(node, sensitive, label)
         if kind == "boolean":
             return _typed(bool, "a boolean", label, strict=True)
         if kind == "blob":
-            return _blob(shape, label)
-        raise NotImplementedError(f"{shape.name}: {kind} shapes are not supported")
+            return _blob(node, label)
+        raise NotImplementedError(f"{node.name}: {kind} shapes are not supported")
 
-    def _structure(self, shape: Shape, wire: str, sensitive: bool, label: str) -> Check:
-        required = set(required_members(shape))
-        drop = shape.name in _VARIANT_CONTAINERS
+    def _structure(self, node: Node, wire: str, sensitive: bool, label: str) -> Check:
+        drop = node.union
         entries: list[tuple[str, str, Check, bool]] = []
-        for name, member in members(shape).items():
-            segment = "" if drop else snake_case(name) if not wire else f".{snake_case(name)}"
+        for member in node.members.values():
+            name = member.wire
+            segment = "" if drop else member.attribute if not wire else f".{member.attribute}"
             check = self.compile(
-                member, f"{wire}.{name}" if wire else name, sensitive, f"{name}: " if drop else ""
+                member.node,
+                f"{wire}.{name}" if wire else name,
+                sensitive,
+                f"{name}: " if drop else "",
             )
-            entries.append((name, segment, check, name in required))
-        known = frozenset(members(shape))
+            entries.append((name, segment, check, member.required))
+        known = frozenset(node.members)
 
         def check_structure(value: Any, base: str, seg: str, out: list[Violation]) -> None:
             path = base + seg
@@ -170,10 +156,10 @@ class _Compiler:
 
         return check_structure
 
-    def _list(self, shape: Shape, wire: str, sensitive: bool, label: str) -> Check:
-        item_check = self.compile(list_member(shape), f"{wire}[]", sensitive)
-        size = _size_check(shape, "item", label)
-        low, high = _bounds(shape)
+    def _list(self, node: Node, wire: str, sensitive: bool, label: str) -> Check:
+        item_check = self.compile(cast(Node, node.item), f"{wire}[]", sensitive)
+        size = _size_check(node, "item", label)
+        low, high = node.low, node.high
 
         def check_list(value: Any, base: str, seg: str, out: list[Violation]) -> None:
             path = base + seg
@@ -189,11 +175,11 @@ class _Compiler:
 
         return check_list
 
-    def _map(self, shape: Shape, wire: str, sensitive: bool, label: str) -> Check:
-        key_check = self.compile(map_key(shape), f"{wire}{{}}", sensitive, "key: ")
-        value_check = self.compile(map_value(shape), f"{wire}{{}}", sensitive)
-        size = _size_check(shape, "entry", label, plural="entries")
-        low, high = _bounds(shape)
+    def _map(self, node: Node, wire: str, sensitive: bool, label: str) -> Check:
+        key_check = self.compile(cast(Node, node.key), f"{wire}{{}}", sensitive, "key: ")
+        value_check = self.compile(cast(Node, node.value), f"{wire}{{}}", sensitive)
+        size = _size_check(node, "entry", label, plural="entries")
+        low, high = node.low, node.high
 
         def check_map(value: Any, base: str, seg: str, out: list[Violation]) -> None:
             path = base + seg
@@ -215,17 +201,10 @@ class _Compiler:
         return check_map
 
 
-_NO_MAX = 2**63  # larger than any length
-
-
-def _bounds(shape: Shape) -> tuple[int, int]:
-    return int(shape.metadata.get("min", 0)), int(shape.metadata.get("max", _NO_MAX))
-
-
 def _size_check(
-    shape: Shape, noun: str, label: str, plural: str = ""
+    node: Node, noun: str, label: str, plural: str = ""
 ) -> Callable[[int, str, list[Violation]], None]:
-    low, high = _bounds(shape)
+    low, high = node.low, node.high
     plural = plural or noun + "s"
 
     def size(n: int, path: str, out: list[Violation]) -> None:
@@ -249,10 +228,10 @@ def _typed(kind: type, article: str, label: str, *, strict: bool = False) -> Che
     return check_type
 
 
-def _string(shape: Shape, sensitive: bool, label: str, extra_enum: tuple[str, ...]) -> Check:
-    low, high = _bounds(shape)
-    pattern = cast("str | None", shape.metadata.get("pattern"))
-    choices = enum_values(shape) or extra_enum
+def _string(node: Node, sensitive: bool, label: str, extra_enum: tuple[str, ...]) -> Check:
+    low, high = node.low, node.high
+    pattern = node.pattern
+    choices = node.enum or extra_enum
     allowed = frozenset(choices)
 
     search: Callable[[str], object] | None = None
@@ -300,11 +279,9 @@ def _string(shape: Shape, sensitive: bool, label: str, extra_enum: tuple[str, ..
     return check_string
 
 
-def _integer(shape: Shape, sensitive: bool, label: str) -> Check:
-    # A Smithy "integer" is 32-bit, a "long" 64-bit: bounds the type implies.
-    low, high = _INT_BOUNDS[shape.type_name]
-    low = max(low, int(shape.metadata.get("min", low)))
-    high = min(high, int(shape.metadata.get("max", high)))
+def _integer(node: Node, sensitive: bool, label: str) -> Check:
+    # The node's bounds include those of its type (a Smithy "integer" is 32-bit, a "long" 64).
+    low, high = node.low, node.high
 
     def check_integer(value: Any, base: str, seg: str, out: list[Violation]) -> None:
         if type(value) is int and low <= value <= high:
@@ -325,8 +302,8 @@ def _integer(shape: Shape, sensitive: bool, label: str) -> Check:
     return check_integer
 
 
-def _blob(shape: Shape, label: str) -> Check:
-    low, high = _bounds(shape)
+def _blob(node: Node, label: str) -> Check:
+    low, high = node.low, node.high
 
     def check_blob(value: Any, base: str, seg: str, out: list[Violation]) -> None:
         if type(value) is bytes and low <= len(value) <= high:
@@ -508,9 +485,9 @@ _RULES: Mapping[str, Rule] = {
 
 
 class _PredicateWriter:
-    """Writes the source of ``valid(value) -> bool`` for one operation's input shape.
+    """Writes the source of ``valid(value) -> bool`` for one operation's input schema.
 
-    Each shape's checks are written inline, in the parent's function: a
+    Each node's checks are written inline, in the parent's function: a
     structure reads each member once (``value.get(name, _MISSING)``), a list
     or a map loops over its items, and a scalar is one ``if``. Any broken
     constraint, and any type other than the plain ones, returns ``False``.
@@ -518,119 +495,99 @@ class _PredicateWriter:
 
     def __init__(self, operation: str) -> None:
         self.operation = operation
-        self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {"_MISSING": _MISSING}
-        self.counter = 0
+        self.source = Source({"_MISSING": _MISSING})
 
-    def fresh(self, prefix: str) -> str:
-        self.counter += 1
-        return f"{prefix}{self.counter}"
+    def size(self, var: str, node: Node, depth: int) -> None:
+        if node.high < NO_MAX:
+            self.source.line(depth, f"if not {node.low} <= len({var}) <= {node.high}: return False")
+        elif node.low > 0:
+            self.source.line(depth, f"if len({var}) < {node.low}: return False")
 
-    def line(self, depth: int, text: str) -> None:
-        self.lines.append("    " * depth + text)
-
-    def constant(self, prefix: str, value: object) -> str:
-        name = self.fresh(prefix)
-        self.namespace[name] = value
-        return name
-
-    def size(self, var: str, shape: Shape, depth: int) -> None:
-        low, high = _bounds(shape)
-        if high < _NO_MAX:
-            self.line(depth, f"if not {low} <= len({var}) <= {high}: return False")
-        elif low > 0:
-            self.line(depth, f"if len({var}) < {low}: return False")
-
-    def write(self, shape: Shape, wire: str, var: str, depth: int) -> None:
-        kind = shape.type_name
+    def write(self, node: Node, wire: str, var: str, depth: int) -> None:
+        line, fresh = self.source.line, self.source.fresh
+        kind = node.kind
         if kind == "structure":
-            self.structure(shape, wire, var, depth)
+            self.structure(node, wire, var, depth)
         elif kind == "list":
-            self.line(depth, f"if type({var}) is not list: return False")
-            self.size(var, shape, depth)
-            item = self.fresh("i")
-            self.line(depth, f"for {item} in {var}:")
-            self.write(list_member(shape), f"{wire}[]", item, depth + 1)
+            line(depth, f"if type({var}) is not list: return False")
+            self.size(var, node, depth)
+            item = fresh("i")
+            line(depth, f"for {item} in {var}:")
+            self.write(cast(Node, node.item), f"{wire}[]", item, depth + 1)
         elif kind == "map":
-            self.line(depth, f"if type({var}) is not dict: return False")
-            self.size(var, shape, depth)
-            key, item = self.fresh("k"), self.fresh("v")
-            self.line(depth, f"for {key}, {item} in {var}.items():")
-            self.write(map_key(shape), f"{wire}{{}}", key, depth + 1)
-            self.write(map_value(shape), f"{wire}{{}}", item, depth + 1)
+            line(depth, f"if type({var}) is not dict: return False")
+            self.size(var, node, depth)
+            key, item = fresh("k"), fresh("v")
+            line(depth, f"for {key}, {item} in {var}.items():")
+            self.write(cast(Node, node.key), f"{wire}{{}}", key, depth + 1)
+            self.write(cast(Node, node.value), f"{wire}{{}}", item, depth + 1)
         elif kind == "string":
-            self.string(shape, wire, var, depth)
+            self.string(node, wire, var, depth)
         elif kind in ("integer", "long"):
-            low, high = _INT_BOUNDS[kind]
-            low = max(low, int(shape.metadata.get("min", low)))
-            high = min(high, int(shape.metadata.get("max", high)))
-            self.line(depth, f"if type({var}) is not int or not {low} <= {var} <= {high}:")
-            self.line(depth + 1, "return False")
+            line(depth, f"if type({var}) is not int or not {node.low} <= {var} <= {node.high}:")
+            line(depth + 1, "return False")
         elif kind == "boolean":
-            self.line(depth, f"if type({var}) is not bool: return False")
+            line(depth, f"if type({var}) is not bool: return False")
         elif kind == "blob":
             # bytes, or a str that botocore sends UTF-8 encoded (measured as the closures do).
-            size = self.fresh("b")
-            self.line(depth, f"if type({var}) is bytes: {size} = {var}")
-            self.line(
-                depth, f"elif type({var}) is str: {size} = {var}.encode('utf-8', 'surrogatepass')"
-            )
-            self.line(depth, "else: return False")
-            self.size(size, shape, depth)
+            size = fresh("b")
+            line(depth, f"if type({var}) is bytes: {size} = {var}")
+            line(depth, f"elif type({var}) is str: {size} = {var}.encode('utf-8', 'surrogatepass')")
+            line(depth, "else: return False")
+            self.size(size, node, depth)
         else:
-            raise NotImplementedError(f"{shape.name}: {kind} shapes are not supported")
+            raise NotImplementedError(f"{node.name}: {kind} shapes are not supported")
 
-    def structure(self, shape: Shape, wire: str, var: str, depth: int) -> None:
-        self.line(depth, f"if type({var}) is not dict: return False")
-        required = set(required_members(shape))
-        found = self.fresh("n")
-        self.line(depth, f"{found} = 0")
-        for name, member in members(shape).items():
-            item = self.fresh("m")
-            self.line(depth, f"{item} = {var}.get({name!r}, _MISSING)")
-            if name in required:
-                self.line(depth, f"if {item} is _MISSING: return False")
-                self.line(depth, f"{found} += 1")
-                self.write(member, f"{wire}.{name}" if wire else name, item, depth)
+    def structure(self, node: Node, wire: str, var: str, depth: int) -> None:
+        line, fresh = self.source.line, self.source.fresh
+        line(depth, f"if type({var}) is not dict: return False")
+        found = fresh("n")
+        line(depth, f"{found} = 0")
+        for name, member in node.members.items():
+            item = fresh("m")
+            line(depth, f"{item} = {var}.get({name!r}, _MISSING)")
+            if member.required:
+                line(depth, f"if {item} is _MISSING: return False")
+                line(depth, f"{found} += 1")
+                self.write(member.node, f"{wire}.{name}" if wire else name, item, depth)
             else:
-                self.line(depth, f"if {item} is not _MISSING:")
-                self.line(depth + 1, f"{found} += 1")
-                self.write(member, f"{wire}.{name}" if wire else name, item, depth + 1)
-        self.line(depth, f"if {found} != len({var}): return False")  # an unknown member
+                line(depth, f"if {item} is not _MISSING:")
+                line(depth + 1, f"{found} += 1")
+                self.write(member.node, f"{wire}.{name}" if wire else name, item, depth + 1)
+        line(depth, f"if {found} != len({var}): return False")  # an unknown member
 
-    def string(self, shape: Shape, wire: str, var: str, depth: int) -> None:
-        self.line(depth, f"if type({var}) is not str: return False")
-        self.size(var, shape, depth)
-        pattern = cast("str | None", shape.metadata.get("pattern"))
+    def string(self, node: Node, wire: str, var: str, depth: int) -> None:
+        line = self.source.line
+        line(depth, f"if type({var}) is not str: return False")
+        self.size(var, node, depth)
+        pattern = node.pattern
         if pattern is not None:
             # Compiled on first use, like the closures' (the \p{..} classes are costly).
-            search = self.fresh("search")
+            search = self.source.fresh("search")
+            namespace = self.source.namespace
 
             def first_search(value: str, name: str = search, pattern: str = pattern) -> object:
-                found = self.namespace[name] = compile_pattern(pattern).search
+                found = namespace[name] = compile_pattern(pattern).search
                 return found(value)
 
-            self.namespace[search] = first_search
-            self.line(depth, f"if {search}({var}) is None: return False")
-        choices = enum_values(shape) or _EXTRA_ENUMS.get((self.operation, wire), ())
+            namespace[search] = first_search
+            line(depth, f"if {search}({var}) is None: return False")
+        choices = node.enum or _EXTRA_ENUMS.get((self.operation, wire), ())
         if choices:
-            allowed = self.constant("allowed", frozenset(choices))
-            self.line(depth, f"if {var} not in {allowed}: return False")
+            allowed = self.source.constant("allowed", frozenset(choices))
+            line(depth, f"if {var} not in {allowed}: return False")
 
-    def function(self, shape: Shape) -> Callable[[Any], bool]:
-        self.write(shape, "", "value", 1)
+    def function(self, node: Node) -> Callable[[Any], bool]:
+        self.write(node, "", "value", 1)
+        self.source.line(1, "return True")
         name = f"valid_{self.operation}"
-        source = "\n".join([f"def {name}(value):", *self.lines, "    return True", ""])
         filename = f"<ssm-mw validation {self.operation}>"
-        exec(compile(source, filename, "exec"), self.namespace)
-        self.namespace["__source__"] = source
-        return cast("Callable[[Any], bool]", self.namespace[name])
+        return cast("Callable[[Any], bool]", self.source.function(name, "value", filename))
 
 
 @functools.cache
 def _predicate(operation: str) -> Callable[[Any], bool]:
-    operation_named(operation)  # ValueError for an operation ssm-mw does not wrap
-    return _PredicateWriter(operation).function(operation_input_shape(operation))
+    return _PredicateWriter(operation).function(input_schema(operation))
 
 
 def _passes(operation: str, params: Mapping[str, Any]) -> bool:
@@ -648,8 +605,7 @@ def _passes(operation: str, params: Mapping[str, Any]) -> bool:
 @functools.cache
 def _model_checker(operation: str) -> Check:
     """The closures of the model's constraints alone (no cross-member rules)."""
-    operation_named(operation)  # ValueError for an operation ssm-mw does not wrap
-    return _Compiler(operation).compile(operation_input_shape(operation), "", False)
+    return _Compiler(operation).compile(input_schema(operation), "", False)
 
 
 @functools.cache

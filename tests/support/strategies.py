@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
 from hypothesis import strategies as st
@@ -60,6 +60,7 @@ from ssm_mw import (
     TaskType,
     TaskUpdate,
 )
+from ssm_mw._schema import NO_MAX, Node, output_schema
 
 __all__ = [
     "CHARACTERS",
@@ -119,9 +120,9 @@ def shape(name: str) -> Any:
     return service_model().shape_for(name)
 
 
-def output_shape(operation: str) -> Any:
-    """The output shape of an SSM operation."""
-    return service_model().operation_model(operation).output_shape
+def output_shape(operation: str) -> Node:
+    """The compiled output shape of one of the registry's operations."""
+    return output_schema(operation)
 
 
 # -- text --------------------------------------------------------------------
@@ -650,8 +651,6 @@ MODELS: Mapping[type, Callable[[bool], Any]] = {
 
 # -- botocore-shaped dicts from the output shapes ------------------------------
 
-_INVOCATION_BLOCK = "MaintenanceWindowTaskInvocationParameters"
-
 
 @functools.cache
 def json_values() -> Any:
@@ -682,13 +681,13 @@ def _unknown_enum_values(values: tuple[str, ...]) -> Any:
 
 
 def botocore_values(
-    shape: Any,
+    node: Node,
     *,
     mixins: bool = True,
     always: frozenset[str] = frozenset(),
     exclude: frozenset[str] = frozenset(),
 ) -> Any:
-    """Values of a botocore shape as botocore's parser returns them.
+    """Values of a compiled shape as botocore's parser returns them.
 
     Structures get a random subset of their optional members (required ones
     are always there, as are the names in ``always``); lists and maps get
@@ -698,39 +697,39 @@ def botocore_values(
     and the invocation-parameters block may be empty, hold an unknown
     variant, or several variants.
     """
-    return _values(shape, mixins, always, exclude)
+    return _values(node, mixins, always, exclude)
 
 
-def _values(shape: Any, mixins: bool, always: frozenset[str], exclude: frozenset[str]) -> Any:
-    kind = shape.type_name
+def _values(node: Node, mixins: bool, always: frozenset[str], exclude: frozenset[str]) -> Any:
+    kind = node.kind
     if kind == "structure":
-        return _structures(shape, mixins, always, exclude)
+        return _structures(node, mixins, always, exclude)
     if kind == "list":
-        return st.lists(_values(shape.member, mixins, always, exclude), max_size=6)
+        return st.lists(_values(cast(Node, node.item), mixins, always, exclude), max_size=6)
     if kind == "map":
-        keys = text(1, 12)
-        return st.dictionaries(keys, _values(shape.value, mixins, always, exclude), max_size=3)
+        entries = _values(cast(Node, node.value), mixins, always, exclude)
+        return st.dictionaries(text(1, 12), entries, max_size=3)
     if kind == "string":
-        values = tuple(shape.enum)
+        values = node.enum
         if values:
             known = st.sampled_from(values)
             return known | _unknown_enum_values(values) if mixins else known
-        low = int(shape.metadata.get("min", 0))
-        return st.one_of(text(low, max(low, 24)), sized_text(low, shape.metadata.get("max")))
+        low, high = node.low, (None if node.high == NO_MAX else node.high)
+        return st.one_of(text(low, max(low, 24)), sized_text(low, high))
     if kind in ("integer", "long"):
         return st.integers(-(2**31), 2**31 - 1)
     if kind == "boolean":
         return st.booleans()
     if kind == "blob":
         return st.binary(max_size=48)
-    raise NotImplementedError(f"{shape.name}: {kind}")
+    raise NotImplementedError(f"{node.name}: {kind}")
 
 
-def _structures(shape: Any, mixins: bool, always: frozenset[str], exclude: frozenset[str]) -> Any:
-    members: Mapping[str, Any] = shape.members
-    if shape.name == _INVOCATION_BLOCK:
-        return _invocation_blocks(shape, mixins, exclude)
-    required = set(shape.required_members) | (always & set(members))
+def _structures(node: Node, mixins: bool, always: frozenset[str], exclude: frozenset[str]) -> Any:
+    members = {wire: member.node for wire, member in node.members.items()}
+    if node.union:
+        return _invocation_blocks(node, mixins, exclude)
+    required = set(node.required) | (always & set(members))
     base = st.fixed_dictionaries(
         {name: _values(members[name], mixins, always, exclude) for name in required},
         optional={
@@ -745,8 +744,8 @@ def _structures(shape: Any, mixins: bool, always: frozenset[str], exclude: froze
     return st.tuples(base, extra).map(lambda pair: {**pair[0], **(pair[1] or {})})
 
 
-def _invocation_blocks(shape: Any, mixins: bool, exclude: frozenset[str]) -> Any:
-    variants: Mapping[str, Any] = shape.members
+def _invocation_blocks(node: Node, mixins: bool, exclude: frozenset[str]) -> Any:
+    variants = {wire: member.node for wire, member in node.members.items()}
     one = st.sampled_from(sorted(variants)).flatmap(
         lambda name: _values(variants[name], mixins, frozenset(), exclude).map(
             lambda inner: {name: inner}
@@ -768,20 +767,19 @@ def _invocation_blocks(shape: Any, mixins: bool, exclude: frozenset[str]) -> Any
     return st.one_of(one, one, one, st.just({}), unknown, several_blocks, mixed)
 
 
-def strip_unknown(value: Any, shape: Any) -> Any:
-    """``value`` without the members ``shape`` does not know (its known parts unchanged).
+def strip_unknown(value: Any, node: Node) -> Any:
+    """``value`` without the members ``node`` does not know (its known parts unchanged).
 
     An invocation-parameters block that is not exactly one known variant is
     kept whole: the library keeps such a block as it came.
     """
-    kind = shape.type_name
-    if kind == "structure":
-        members: Mapping[str, Any] = shape.members
-        if shape.name == _INVOCATION_BLOCK and not (len(value) == 1 and set(value) <= set(members)):
+    if node.kind == "structure":
+        members = node.members
+        if node.union and not (len(value) == 1 and set(value) <= set(members)):
             return value
-        return {k: strip_unknown(v, members[k]) for k, v in value.items() if k in members}
-    if kind == "list":
-        return [strip_unknown(v, shape.member) for v in value]
-    if kind == "map":
-        return {k: strip_unknown(v, shape.value) for k, v in value.items()}
+        return {k: strip_unknown(v, members[k].node) for k, v in value.items() if k in members}
+    if node.item is not None:
+        return [strip_unknown(v, node.item) for v in value]
+    if node.value is not None:
+        return {k: strip_unknown(v, node.value) for k, v in value.items()}
     return value

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from moto.core.responses import XFormedAttributePicker, get_service_model
 from moto.core.serialize import get_serializer_class
 
+from ssm_mw._schema import Node
 from ssm_mw.testing._model import serialize_result
 from support import strategies as S
 
@@ -39,21 +40,20 @@ def _moto_body(operation: str, result: Any) -> str:
     return body
 
 
-def _with_nones(value: Any, shape: Any, rnd: random.Random) -> Any:
+def _with_nones(value: Any, node: Node, rnd: random.Random) -> Any:
     """``value`` with some members of its structures set to ``None``: neither writes them."""
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members
+    if node.kind == "structure" and isinstance(value, dict):
+        members = node.members
         return {
-            k: (None if rnd.random() < 0.1 else _with_nones(v, members[k], rnd))
+            k: (None if rnd.random() < 0.1 else _with_nones(v, members[k].node, rnd))
             if k in members
             else v
             for k, v in value.items()
         }
-    if kind == "list" and isinstance(value, list):
-        return [_with_nones(v, shape.member, rnd) for v in value]
-    if kind == "map" and isinstance(value, dict):
-        return {k: _with_nones(v, shape.value, rnd) for k, v in value.items()}
+    if node.item is not None and isinstance(value, list):
+        return [_with_nones(v, node.item, rnd) for v in value]
+    if node.value is not None and isinstance(value, dict):
+        return {k: _with_nones(v, node.value, rnd) for k, v in value.items()}
     return value
 
 

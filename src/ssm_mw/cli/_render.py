@@ -19,7 +19,8 @@ from .._converter import to_botocore, wire_names
 from .._fleet import CutoffChange, CutoffOutcome, CutoffReport
 from .._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails, Target
 from .._operations import GET_TASK
-from .._shapes import REDACTED, redact_response
+from .._redact import REDACTED
+from .._schema import redact_response
 
 __all__ = [
     "OUTPUT_OPTION",

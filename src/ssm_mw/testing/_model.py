@@ -1,8 +1,8 @@
 """The botocore SSM model, and request checks driven by it (private).
 
-The embedded backend checks every request of the four task operations
-against the botocore model: required members, types, lengths, ranges, enums
-and patterns. Messages name the member and the broken constraint but never the
+The embedded backend checks every request of the registry's operations
+against the compiled schema (``_schema``): required members, types, lengths,
+ranges, enums and patterns. Messages name the member and the broken constraint but never the
 value, since several members are sensitive.
 """
 
@@ -12,10 +12,10 @@ import base64
 import binascii
 import functools
 import json
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from .._schema import NO_MAX, Node, input_schema, output_schema
 from .._shapes import compile_pattern
 
 __all__ = [
@@ -52,8 +52,7 @@ def operation_names() -> frozenset[str]:
 
 def output_members(operation: str) -> tuple[str, ...]:
     """The top-level member names of an operation's output shape."""
-    shape = _service_model().operation_model(operation).output_shape
-    return tuple(str(name) for name in shape.members)
+    return tuple(output_schema(operation).members)
 
 
 def check_request(operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,9 +61,8 @@ def check_request(operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
     Returns a normalized copy: members the model does not know are dropped and
     blobs are decoded to bytes. Raises :class:`ModelViolation`.
     """
-    shape = _service_model().operation_model(operation).input_shape
     problems: list[str] = []
-    checked = _check(shape, params, "", problems)
+    checked = _check(input_schema(operation), params, "", problems)
     if problems:
         raise ModelViolation(problems)
     return cast("dict[str, Any]", checked)
@@ -79,97 +77,97 @@ def _bad(path: str, constraint: str) -> str:
     return f"Value at '{path or 'request'}' failed to satisfy constraint: {constraint}"
 
 
-def _check(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
-    kind = str(shape.type_name)
-    checker = _CHECKERS.get(kind)
+def _check(node: Node, value: Any, path: str, problems: list[str]) -> Any:
+    checker = _CHECKERS.get(node.kind)
     if checker is None:
         return value
-    return checker(shape, value, path, problems)
+    return checker(node, value, path, problems)
 
 
-def _check_structure(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+def _check_structure(node: Node, value: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(value, dict):
         problems.append(_bad(path, "Member must be a structure"))
         return None
     members: dict[str, Any] = value
     out: dict[str, Any] = {}
-    for name in shape.required_members:
+    for name in node.required:
         if members.get(name) is None:
             problems.append(
                 f"Value null at '{_join(path, name)}' failed to satisfy constraint: "
                 "Member must not be null"
             )
-    for name, member_shape in shape.members.items():
-        member = members.get(name)
-        if member is not None:
-            out[name] = _check(member_shape, member, _join(path, name), problems)
+    for name, member in node.members.items():
+        item = members.get(name)
+        if item is not None:
+            out[name] = _check(member.node, item, _join(path, name), problems)
     return out
 
 
-def _check_size(shape: Any, size: int, path: str, problems: list[str], what: str) -> None:
-    low: int | None = shape.metadata.get("min")
-    high: int | None = shape.metadata.get("max")
-    if low is not None and size < low:
-        problems.append(_bad(path, f"Member must have {what} greater than or equal to {low}"))
-    if high is not None and size > high:
-        problems.append(_bad(path, f"Member must have {what} less than or equal to {high}"))
+_TYPE_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
-def _check_list(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+def _check_size(node: Node, size: int, path: str, problems: list[str], what: str) -> None:
+    # The model's own bounds (an integer's type limits are not constraints of the model).
+    least, most = _TYPE_BOUNDS.get(node.kind, (0, NO_MAX))
+    if node.low > least and size < node.low:
+        problems.append(_bad(path, f"Member must have {what} greater than or equal to {node.low}"))
+    if node.high < most and size > node.high:
+        problems.append(_bad(path, f"Member must have {what} less than or equal to {node.high}"))
+
+
+def _check_list(node: Node, value: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(value, list):
         problems.append(_bad(path, "Member must be a list"))
         return None
     items: list[Any] = value
-    _check_size(shape, len(items), path, problems, "length")
-    return [
-        _check(shape.member, item, f"{path}.{i + 1}.member", problems)
-        for i, item in enumerate(items)
-    ]
+    _check_size(node, len(items), path, problems, "length")
+    item = cast(Node, node.item)
+    return [_check(item, v, f"{path}.{i + 1}.member", problems) for i, v in enumerate(items)]
 
 
-def _check_map(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+def _check_map(node: Node, value: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(value, dict):
         problems.append(_bad(path, "Member must be a map"))
         return None
     entries: dict[Any, Any] = value
-    _check_size(shape, len(entries), path, problems, "length")
+    _check_size(node, len(entries), path, problems, "length")
+    key_node, value_node = cast(Node, node.key), cast(Node, node.value)
     out: dict[Any, Any] = {}
     for key, item in entries.items():
-        _check(shape.key, key, f"{path}.key", problems)
-        out[key] = _check(shape.value, item, f"{path}.{key}", problems)
+        _check(key_node, key, f"{path}.key", problems)
+        out[key] = _check(value_node, item, f"{path}.{key}", problems)
     return out
 
 
-def _check_string(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+def _check_string(node: Node, value: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(value, str):
         problems.append(_bad(path, "Member must be a string"))
         return None
-    _check_size(shape, len(value), path, problems, "length")
-    enum: list[str] | None = shape.metadata.get("enum")
-    if enum and value not in enum:
-        problems.append(_bad(path, f"Member must satisfy enum value set: [{', '.join(enum)}]"))
-    pattern: str | None = shape.metadata.get("pattern")
-    if pattern is not None and _compile(pattern).search(value) is None:
+    _check_size(node, len(value), path, problems, "length")
+    if node.enum and value not in node.enum:
+        problems.append(_bad(path, f"Member must satisfy enum value set: [{', '.join(node.enum)}]"))
+    pattern = node.pattern
+    if pattern is not None and compile_pattern(pattern).search(value) is None:
         problems.append(_bad(path, f"Member must satisfy regular expression pattern: {pattern}"))
     return value
 
 
-def _check_integer(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+def _check_integer(node: Node, value: Any, path: str, problems: list[str]) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         problems.append(_bad(path, "Member must be an integer"))
         return None
-    _check_size(shape, value, path, problems, "value")
+    _check_size(node, value, path, problems, "value")
     return value
 
 
-def _check_boolean(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+def _check_boolean(node: Node, value: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(value, bool):
         problems.append(_bad(path, "Member must be a boolean"))
         return None
     return value
 
 
-def _check_blob(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
+def _check_blob(node: Node, value: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(value, str):
         problems.append(_bad(path, "Member must be base64-encoded binary data"))
         return None
@@ -178,7 +176,7 @@ def _check_blob(shape: Any, value: Any, path: str, problems: list[str]) -> Any:
     except (binascii.Error, UnicodeEncodeError):
         problems.append(_bad(path, "Member must be base64-encoded binary data"))
         return None
-    _check_size(shape, len(data), path, problems, "length")
+    _check_size(node, len(data), path, problems, "length")
     return data
 
 
@@ -192,12 +190,6 @@ _CHECKERS: dict[str, Any] = {
     "boolean": _check_boolean,
     "blob": _check_blob,
 }
-
-
-@functools.cache
-def _compile(pattern: str) -> re.Pattern[str]:
-    # The exact translation of the model's Java-style patterns that the client uses.
-    return compile_pattern(pattern)
 
 
 # -- responses ---------------------------------------------------------------
@@ -214,7 +206,7 @@ def _encode_blob(value: Any) -> Any:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _encoder(shape: Any, seen: dict[str, _Encode]) -> _Encode:
+def _encoder(node: Node, seen: dict[str, _Encode]) -> _Encode:
     """A function that turns a result value of ``shape`` into its JSON-ready form.
 
     It does what moto's JSON serializer does with a result, in the shape's
@@ -222,12 +214,13 @@ def _encoder(shape: Any, seen: dict[str, _Encode]) -> _Encode:
     dropped (``None`` items of a list are kept, as ``null``), blobs become
     base64 text; everything else is left as it is.
     """
-    kind = shape.type_name
+    kind = node.kind
     if kind == "blob":
         return _encode_blob
     if kind == "structure":
-        if shape.name in seen:  # recursive shapes: look the encoder up when it runs
-            return lambda value: seen[shape.name](value)
+        if node.name in seen:  # recursive shapes: look the encoder up when it runs
+            name = node.name
+            return lambda value: seen[name](value)
         members: list[tuple[str, _Encode]] = []
 
         def encode_structure(value: Any) -> Any:
@@ -238,24 +231,23 @@ def _encoder(shape: Any, seen: dict[str, _Encode]) -> _Encode:
                     out[name] = encode(item)
             return out
 
-        seen[shape.name] = encode_structure
-        members.extend((str(n), _encoder(s, seen)) for n, s in shape.members.items())
+        seen[node.name] = encode_structure
+        members.extend((m.wire, _encoder(m.node, seen)) for m in node.members.values())
         return encode_structure
-    if kind == "list":  # moto writes a None item as null
-        item = _encoder(shape.member, seen)
+    if node.item is not None:  # moto writes a None item as null
+        item = _encoder(node.item, seen)
         if item is _identity:
             return list
         return lambda value: [None if v is None else item(v) for v in value]
-    if kind == "map":  # ... and drops a None value with its key
-        item = _encoder(shape.value, seen)
-        return lambda value: {k: item(v) for k, v in value.items() if v is not None}
+    if node.value is not None:  # ... and drops a None value with its key
+        entry = _encoder(node.value, seen)
+        return lambda value: {k: entry(v) for k, v in value.items() if v is not None}
     return _identity
 
 
 @functools.cache
 def _result_encoder(operation: str) -> _Encode:
-    shape = _service_model().operation_model(operation).output_shape
-    return _encoder(shape, {})
+    return _encoder(output_schema(operation), {})
 
 
 def serialize_result(operation: str, result: Mapping[str, Any]) -> str:
