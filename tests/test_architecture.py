@@ -38,7 +38,7 @@ LAYERS: dict[str, int] = {
     "_shapes": 0,  # the service model's shapes
     "_invocation": 1,
     "_models": 1,
-    "_rules": 1,  # the real service's rules on models (fidelity ledger), for plan/apply
+    "_rules": 1,  # the real service's rules, one record each (fidelity ledger), on neutral facts
     "_converter": 2,
     "_fastpath": 2,
     "_validation": 2,
