@@ -39,7 +39,7 @@ LAYERS: dict[str, int] = {
     "_codegen": 0,  # the one code generator (the package's only exec)
     "_invocation": 1,
     "_models": 1,
-    "_rules": 1,  # the real service's rules on models (fidelity ledger), for plan/apply
+    "_rules": 1,  # the real service's rules, one record each (fidelity ledger), on neutral facts
     "_converter": 2,
     "_fastpath": 2,
     "_validation": 2,

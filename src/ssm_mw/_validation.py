@@ -33,19 +33,20 @@ would refuse.
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 from ._codegen import Source
 from ._errors import ValidationError, Violation
 from ._operations import DESCRIBE_TASKS, REGISTER_TASK, UPDATE_TASK
 from ._rules import (
-    INSTANCE_IDS,
-    MAX_TARGET_VALUES,
-    TARGET_VALUE_PATTERNS,
-    TARGETLESS_PLACEHOLDER,
-    WINDOW_TARGET_IDS,
+    LIMITS,
+    REPLACE_NEEDS_TASK_ARN,
+    Breach,
+    Limit,
+    TaskFacts,
+    target_breaches,
+    task_breaches,
 )
 from ._schema import NO_MAX, Node, input_schema, redact_request
 from ._shapes import TASK_TYPE_VARIANTS, compile_pattern, snake_case
@@ -333,6 +334,8 @@ def _blob(node: Node, label: str) -> Check:
 Rule = Callable[[Mapping[str, Any], list[Violation]], None]
 
 _VARIANT_NAMES = tuple(TASK_TYPE_VARIANTS.values())
+#: The task type of each invocation-parameters variant.
+_VARIANT_TYPES = {variant: task_type for task_type, variant in TASK_TYPE_VARIANTS.items()}
 _TIP = "task_invocation_parameters"
 
 
@@ -352,69 +355,62 @@ def _one_variant(variants: list[str], out: list[Violation]) -> None:
         out.append(Violation(path=_TIP, message=message))
 
 
-def _targets_rules(
-    params: Mapping[str, Any], run_command: bool, out: list[Violation], *, whole: bool = True
-) -> None:
-    """The rules on targets and the two limits, for a request that says the whole task.
+# The real service's rules (docs/fidelity.md) are the records of ``_rules``: here the
+# facts they look at are read from the request, and each breach becomes a violation.
+
+
+def _report(breaches: Iterable[Breach], out: list[Violation], base: str = "") -> None:
+    for breach in breaches:
+        out.append(Violation(path=base + breach.path, message=breach.message))
+
+
+@functools.cache
+def _limit_members() -> tuple[tuple[Limit, str], ...]:
+    """Each limit with its member name in the request."""
+    return tuple((limit, limit.member) for limit in LIMITS)
+
+
+def _task_facts(
+    params: Mapping[str, Any], task_type: str | None, *, whole: bool
+) -> TaskFacts | None:
+    """What the request says about the task it leads to (F4, F5, F7).
 
     ``whole`` is true for register and a replace-update (members not sent are not
-    set); for any other update only an explicit empty ``Targets`` says the task
-    ends up without targets.
+    set); any other update keeps what it does not send, so only an explicit
+    ``Targets`` says whether the task has targets, and no limit is known to be
+    lacking. ``None`` when ``Targets`` is no list (the model check reports it).
     """
     targets = params.get("Targets", _MISSING)
-    # (A Targets of the wrong type has its own violation already.)
-    known = targets is _MISSING or isinstance(targets, (list, tuple))
-    has_targets = known and targets is not _MISSING and len(targets) > 0
-    if not whole:
-        # Only "Targets: []" decides here: the task then has no targets (F5).
-        if known and targets is not _MISSING and not has_targets:
-            _no_limits(params, out)
-        return
-    # Model docs, Targets: "One or more targets must be specified for maintenance
-    # window Run Command-type tasks." (fidelity F4)
-    if run_command and known and not has_targets:
-        out.append(Violation(path="targets", message="a RUN_COMMAND task needs a target"))
-    # Model docs, MaxConcurrency and MaxErrors: "a value can be omitted only when
-    # you are registering or updating a targetless task. You must provide a value
-    # in all other cases." (fidelity F7)
-    if has_targets:
-        for wire, path in _LIMITS:
-            if wire not in params:
-                out.append(Violation(path=path, message="is required when targets are given"))
-    elif known and not run_command:
-        _no_limits(params, out)
-
-
-_LIMITS = (("MaxConcurrency", "max_concurrency"), ("MaxErrors", "max_errors"))
-
-
-def _no_limits(params: Mapping[str, Any], out: list[Violation]) -> None:
-    # User guide, troubleshooting: "Maintenance window tasks without targets do
-    # not support MaxConcurrency values" (and MaxErrors); the service reports a
-    # placeholder of "1" for both instead. (fidelity F5, F6)
-    for wire, path in _LIMITS:
-        if params.get(wire) is not None:
-            message = (
-                "must not be given for a task without targets "
-                f"(the service refuses it and reports {TARGETLESS_PLACEHOLDER!r})"
-            )
-            out.append(Violation(path=path, message=message))
-
-
-# Window-task targets (fidelity F1 to F3): the key, the number of values, their form.
-_TARGET_VALUES: Mapping[str, tuple[int, Callable[[str], object], str]] = {
-    key: (MAX_TARGET_VALUES[key], re.compile(pattern).fullmatch, what)
-    for key, pattern, what in (
-        (INSTANCE_IDS, TARGET_VALUE_PATTERNS[INSTANCE_IDS], "a managed-node id (i-...)"),
-        (WINDOW_TARGET_IDS, TARGET_VALUE_PATTERNS[WINDOW_TARGET_IDS], "a window-target id"),
+    if targets is _MISSING:
+        has_targets = False if whole else None
+    elif isinstance(targets, (list, tuple)):
+        has_targets = len(cast("list[Any]", targets)) > 0
+    else:
+        return None
+    given: list[Limit] = []
+    absent: list[Limit] = []
+    for limit, member in _limit_members():
+        value = params.get(member, _MISSING)
+        if value is _MISSING:
+            absent.append(limit)
+        elif value is not None:  # None is no value; the model check reports it
+            given.append(limit)
+    return TaskFacts(
+        task_type,
+        has_targets,
+        frozenset(given) if given else _NO_LIMITS,
+        frozenset(absent) if whole and absent else _NO_LIMITS,
     )
-}
-_MODEL_MAX_VALUES = 50  # TargetValues' own maximum, reported by the model check
-_KEY_HELP = "use InstanceIds (Target.instances) or WindowTargetIds (Target.window_targets)"
+
+
+_NO_LIMITS: frozenset[Limit] = frozenset()
+
+
+_MODEL_MAX_VALUES = 50  # TargetValues' own maximum: more values are the model check's to report
 
 
 def _window_task_targets(params: Mapping[str, Any], out: list[Violation]) -> None:
-    """A window task's targets: only the two keys, 1 to 50 or 1 to 10 ids of the right form."""
+    """A window task's targets: the target rules (F1 to F3) on each."""
     targets = params.get("Targets")
     if not isinstance(targets, (list, tuple)):
         return
@@ -422,31 +418,11 @@ def _window_task_targets(params: Mapping[str, Any], out: list[Violation]) -> Non
         if not isinstance(target, Mapping):
             continue  # the model check reports it
         target = cast("Mapping[str, Any]", target)
-        path = f"targets{_index(i)}"
-        key = target.get("Key")
-        rule = _TARGET_VALUES.get(key) if isinstance(key, str) else None
-        if rule is None:
-            shown = "is required" if key is None else f"{_show(key)} is not a window task target"
-            out.append(Violation(path=f"{path}.key", message=f"{shown}: {_KEY_HELP}"))
-            continue
-        high, matches, what = rule
-        values = target.get("Values")
-        if values is None:
-            message = f"is required: a {key} target takes 1 to {high} ids"
-            out.append(Violation(path=f"{path}.values", message=message))
-            continue
-        if not isinstance(values, (list, tuple)):
-            continue  # the model check reports it
-        values = cast("list[Any]", values)
-        n = len(values)
-        if n == 0 or high < n <= _MODEL_MAX_VALUES:
-            noun = "id" if n == 1 else "ids"
-            message = f"has {n} {noun}: a {key} target takes 1 to {high}"
-            out.append(Violation(path=f"{path}.values", message=message))
-        for j, value in enumerate(values):
-            if isinstance(value, str) and matches(value) is None:
-                message = f"{_show(value)} is not {what}"
-                out.append(Violation(path=f"{path}.values{_index(j)}", message=message))
+        found = target_breaches(
+            target.get("Key"), target.get("Values"), _show, most_counted=_MODEL_MAX_VALUES
+        )
+        if found:
+            _report(found, out, f"targets{_index(i)}.")
 
 
 def _register_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
@@ -458,21 +434,26 @@ def _register_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
         message = f"{variants[0]} parameters do not match task_type {task_type!r}"
         out.append(Violation(path=_TIP, message=f"{message} (expected {expected})"))
     _window_task_targets(params, out)
-    _targets_rules(params, task_type == "RUN_COMMAND", out)
+    task_type = task_type if isinstance(task_type, str) else None
+    facts = _task_facts(params, task_type, whole=True)
+    if facts is not None:
+        _report(task_breaches(facts), out)
 
 
 def _update_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
     variants = _variants(params)
     _one_variant(variants, out)
     _window_task_targets(params, out)
-    # Reference, Replace: "If True, then all fields that are required by the
-    # RegisterTaskWithMaintenanceWindow operation are also required for this API
-    # request." WindowId is required anyway and TaskType is no update member. (F8)
     replace = params.get("Replace") is True
-    if replace and "TaskArn" not in params:
-        out.append(Violation(path="task_arn", message="is required when replace is True"))
-    # Without the task's type (no update member), a RunCommand block is the only hint.
-    _targets_rules(params, variants == [TASK_TYPE_VARIANTS["RUN_COMMAND"]], out, whole=replace)
+    breach = REPLACE_NEEDS_TASK_ARN.check(replace=replace, task_arn_given="TaskArn" in params)
+    if breach is not None:
+        _report((breach,), out)
+    # TaskType is no update member: a replace's one invocation block is the only hint
+    # of the task's type. Any other update says nothing of it.
+    task_type = _VARIANT_TYPES[variants[0]] if replace and len(variants) == 1 else None
+    facts = _task_facts(params, task_type, whole=replace)
+    if facts is not None:
+        _report(task_breaches(facts), out)
 
 
 _RULES: Mapping[str, Rule] = {

@@ -4,21 +4,23 @@ Import it from any test as ``from support import strategies`` (``tests/`` is on
 ``sys.path`` under pytest: ``tests/conftest.py`` has no ``__init__.py`` beside it,
 so pytest's default "prepend" import mode puts its directory first on the path).
 
-Two families:
+Three families:
 
 * **Valid models** (:data:`MODELS` maps every class of
   ``ssm_mw._converter.BOTOCORE_SHAPES`` to its strategy). They satisfy every
   constraint of the botocore SSM model (lengths, ranges, sizes, patterns,
-  enums, required members) and the cross-member rules of the API reference
-  (the invocation-parameters variant matches the task type; a Run Command task
-  has targets; tasks with targets have ``MaxConcurrency`` and ``MaxErrors``;
-  ``Replace`` needs what register needs) and the real service's rules of
-  ``docs/fidelity.md`` (targets are ``InstanceIds`` or ``WindowTargetIds`` with
-  1 to 50 or 1 to 10 ids; a task without targets carries neither limit).
+  enums, required members), the cross-member rules of the API reference (the
+  invocation-parameters variant matches the task type) and the real service's
+  rules of ``docs/fidelity.md``, which they take from the records of
+  ``ssm_mw._rules`` (the target kinds; :func:`ssm_mw._rules.allowed_limits`
+  says whether a task may have no targets and which limits it may give).
   Lengths reach the model's boundaries (exactly ``min`` and exactly ``max``)
   without making every example big.
   ``full=True`` sets every optional member and makes every collection
   non-empty (but small), so every member path of the shape exists in the example.
+* **Broken calls** (:func:`breaking`): small calls that break one record of
+  ``ssm_mw._rules.RULES`` and no other, with the violations and the service's
+  message that record gives.
 * **Response dicts** generated from the botocore *output* shapes
   (:func:`botocore_values`), with random member subsets and sizes, optionally
   mixed with unknown extra keys, unknown enum values and odd
@@ -32,6 +34,7 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+import attrs
 import botocore.session
 from hypothesis import strategies as st
 
@@ -60,17 +63,42 @@ from ssm_mw import (
     TaskType,
     TaskUpdate,
 )
+from ssm_mw._rules import (
+    INSTANCE_TARGETS,
+    LIMITS,
+    MAX_CONCURRENCY,
+    MAX_ERRORS,
+    REPLACE_NEEDS_TASK_ARN,
+    TARGET_KEY,
+    TARGET_KINDS,
+    TARGET_RULES,
+    TARGET_VALUE_COUNT,
+    TARGET_VALUE_FORM,
+    TASK_RULES,
+    WINDOW_TARGETS,
+    Breach,
+    Limit,
+    Refusal,
+    TargetKind,
+    TaskFacts,
+    allowed_limits,
+    target_breaches,
+    task_breaches,
+    whole_tasks,
+)
 from ssm_mw._schema import NO_MAX, Node, output_schema
 
 __all__ = [
     "CHARACTERS",
     "MODELS",
     "VARIANTS",
+    "Broken",
     "alarm_configurations",
     "alarm_names",
     "alarms",
     "automation_parameters",
     "botocore_values",
+    "breaking",
     "client_tokens",
     "cloud_watch_output_configs",
     "document_versions",
@@ -92,6 +120,7 @@ __all__ = [
     "sized_text",
     "step_functions_parameters",
     "strip_unknown",
+    "target_values",
     "targets",
     "task_definitions",
     "task_filters",
@@ -232,20 +261,20 @@ def document_versions() -> Any:
     return st.one_of(st.sampled_from(["$LATEST", "$DEFAULT"]), st.integers(1, 10**12).map(str))
 
 
-#: A managed-node id: the service model's ``InstanceId`` pattern (fidelity F3).
-_INSTANCE_ID = r"i-([A-Za-z0-9_]{8}|[A-Za-z0-9_]{17})|mi-[A-Za-z0-9_]{17}"
-
-
 @functools.cache
+def target_values(kind: TargetKind) -> Any:
+    """A value of a target of ``kind``: an id of its form (fidelity F3)."""
+    return _regex(kind.pattern)
+
+
 def instance_ids() -> Any:
     """A managed-node id such as ``i-0123456789abcdef0`` (``InstanceId``)."""
-    return _regex(_INSTANCE_ID)
+    return target_values(INSTANCE_TARGETS)
 
 
-@functools.cache
 def window_target_ids() -> Any:
     """A window-target id (``MaintenanceWindowTargetId``): a UUID in either case."""
-    return window_task_ids()
+    return target_values(WINDOW_TARGETS)
 
 
 _LINE_BREAKS = "\n\r\x85\u2028\u2029"
@@ -298,23 +327,19 @@ def _dicts(
 def targets(full: bool = False) -> Any:
     """``Target``: what a window task accepts (docs/fidelity.md, F1 to F3).
 
-    ``InstanceIds`` with 1 to 50 managed-node ids, or ``WindowTargetIds`` with 1 to
-    10 window-target ids. Earlier this drew any key the model's ``TargetKey``
-    pattern allows (``tag:Env``, ``resource-groups:Name``, none at all) and 0 to 50
-    arbitrary values: that relied on the model alone, and the real service refuses
-    such targets for a window task, so a valid model never has one.
+    One of the kinds of ``ssm_mw._rules.TARGET_KINDS`` (``InstanceIds`` with 1 to
+    50 managed-node ids, ``WindowTargetIds`` with 1 to 10 window-target ids), with
+    as many values of its form as it takes.
     """
     return st.one_of(
-        st.builds(
-            Target,
-            key=st.just("InstanceIds"),
-            values=_tuples(instance_ids(), 1, 50, full),
-        ),
-        st.builds(
-            Target,
-            key=st.just("WindowTargetIds"),
-            values=_tuples(window_target_ids(), 1, 10, full),
-        ),
+        *(
+            st.builds(
+                Target,
+                key=st.just(kind.key),
+                values=_tuples(target_values(kind), 1, kind.most, full),
+            )
+            for kind in TARGET_KINDS.values()
+        )
     )
 
 
@@ -492,15 +517,57 @@ def task_definitions(variant: type | None = None, full: bool = False) -> Any:
 
 @st.composite
 def _task_definitions(draw: Any, variant: type | None, full: bool) -> TaskDefinition:
+    params, task_type, explicit_type = draw(_typed_parameters(variant, full))
+    # The task rules (fidelity F4, F5, F7) say whether the task may have no targets,
+    # and which limits go with its targets or their absence.
+    may_omit = bool(allowed_limits(task_type.value, False, whole=True))
+    chosen = draw(_task_targets(may_omit, full))
+    limits = _draw_limits(draw, allowed_limits(task_type.value, bool(chosen), whole=True), full)
+    return _definition(draw, params, task_type, explicit_type, chosen, limits, full)
+
+
+@st.composite
+def _typed_parameters(
+    draw: Any, variant: type | None, full: bool
+) -> tuple[TaskInvocationParameters | None, TaskType, bool]:
+    """Invocation parameters, the task type, and whether a definition names the type."""
     params: TaskInvocationParameters | None = draw(_variant_for(variant, full))
     task_type = params.task_type if params is not None else draw(st.sampled_from(TaskType))
     explicit_type = params is None or draw(st.booleans())
-    run_command = task_type is TaskType.RUN_COMMAND
-    chosen = draw(
-        _maybe(_tuples(targets(full), 1 if run_command else 0, 5, full), full or run_command)
-    )
-    has_targets = bool(chosen)
-    kwargs: dict[str, Any] = {}
+    return params, task_type, explicit_type
+
+
+def _task_targets(may_omit: bool, full: bool) -> Any:
+    """A task's targets: none (``None`` or ``()``) only where the task may have none."""
+    return _maybe(_tuples(targets(full), 0 if may_omit else 1, 5, full), full or not may_omit)
+
+
+#: The values of each limit.
+_LIMIT_VALUES: Mapping[Limit, Callable[[], Any]] = {
+    MAX_CONCURRENCY: max_concurrencies,
+    MAX_ERRORS: max_errors,
+}
+
+
+def _draw_limits(draw: Any, allowed: tuple[frozenset[Limit], ...], full: bool) -> dict[str, Any]:
+    """Values of one of the ``allowed`` sets of limits (the largest if ``full``), by attribute."""
+    given = max(allowed, key=len) if full else draw(st.sampled_from(allowed))
+    return {
+        limit.attribute: draw(_LIMIT_VALUES[limit]()) if limit in given else None
+        for limit in LIMITS
+    }
+
+
+def _definition(
+    draw: Any,
+    params: TaskInvocationParameters | None,
+    task_type: TaskType,
+    explicit_type: bool,
+    chosen: tuple[Target, ...] | None,
+    limits: Mapping[str, Any],
+    full: bool,
+) -> TaskDefinition:
+    kwargs: dict[str, Any] = dict(limits)
     if explicit_type:
         kwargs["task_type"] = task_type
     return TaskDefinition(
@@ -510,9 +577,6 @@ def _task_definitions(draw: Any, variant: type | None, full: bool) -> TaskDefini
         service_role_arn=draw(_maybe(text(), full)),
         task_parameters=draw(_maybe(task_parameters(full), full)),
         priority=draw(_maybe(st.integers(0, 2**31 - 1), full)),
-        # With targets both limits are required; without, neither is allowed (F5, F7).
-        max_concurrency=draw(max_concurrencies()) if has_targets else None,
-        max_errors=draw(max_errors()) if has_targets else None,
         logging_info=draw(_maybe(logging_infos(full), full)),
         name=draw(_maybe(task_names(), full)),
         description=draw(_maybe(sized_text(1, 128), full)),
@@ -528,8 +592,8 @@ def task_updates(
 ) -> Any:
     """A ``(TaskUpdate, replace)`` pair that passes validation.
 
-    With ``replace`` the update holds what register requires (task ARN; targets
-    for Run Command; MaxConcurrency and MaxErrors when there are targets).
+    With ``replace`` the update holds what register requires (fidelity F8; and
+    F4, F5, F7 for the type its invocation parameters give, where it has some).
     """
     return _task_updates(replace, variant, full)
 
@@ -541,32 +605,196 @@ def _task_updates(
     if replace is None:
         replace = draw(st.booleans())
     params: TaskInvocationParameters | None = draw(_variant_for(variant, full))
-    needs_target = replace and isinstance(params, RunCommandParameters)
-    chosen = draw(
-        _maybe(_tuples(targets(full), 1 if needs_target else 0, 5, full), full or needs_target)
-    )
-    needs_limits = replace and bool(chosen)
-    # A replace without targets, or an update that clears them, leaves the task
-    # targetless: then neither limit may be given (F5).
-    no_limits = (replace and not chosen) or chosen == ()
+    # What request validation can tell of the task (TaskType is no update member): a
+    # replace's invocation parameters give its type; any other update keeps what it
+    # does not send, targets included.
+    task_type = params.task_type.value if replace and params is not None else None
+    may_omit = bool(allowed_limits(task_type, False, whole=replace))
+    chosen = draw(_task_targets(may_omit, full))
+    has_targets = bool(chosen) if replace or chosen is not None else None
+    limits = _draw_limits(draw, allowed_limits(task_type, has_targets, whole=replace), full)
+    needs_arn = REPLACE_NEEDS_TASK_ARN.check(replace=replace, task_arn_given=False) is not None
     update = TaskUpdate(
         targets=chosen,
-        task_arn=draw(_maybe(sized_text(1, 1600), full or replace)),
+        task_arn=draw(_maybe(sized_text(1, 1600), full or needs_arn)),
         service_role_arn=draw(_maybe(text(), full)),
         task_parameters=draw(_maybe(task_parameters(full), full)),
         task_invocation_parameters=params,
         priority=draw(_maybe(st.integers(0, 2**31 - 1), full)),
-        max_concurrency=None
-        if no_limits
-        else draw(_maybe(max_concurrencies(), full or needs_limits)),
-        max_errors=None if no_limits else draw(_maybe(max_errors(), full or needs_limits)),
         logging_info=draw(_maybe(logging_infos(full), full)),
         name=draw(_maybe(task_names(), full)),
         description=draw(_maybe(sized_text(1, 128), full)),
         cutoff_behavior=draw(_maybe(st.sampled_from(CutoffBehavior), full)),
         alarm_configuration=draw(_maybe(alarm_configurations(full), full)),
+        **limits,
     )
     return update, replace
+
+
+# -- data that breaks one rule of the real service -----------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Broken:
+    """A call that breaks one rule of ``ssm_mw._rules`` and no other, and what that rule says.
+
+    ``definition`` is registered; with ``update``, it is valid and the update (a
+    replace of the task) breaks the rule.
+    """
+
+    rule: Refusal
+    definition: TaskDefinition
+    update: TaskUpdate | None = None
+    #: The violations request validation reports: (library path, message).
+    violations: tuple[tuple[str, str], ...]
+    #: What the service (the embedded backend) answers.
+    service_message: str
+
+
+def _broken(
+    rule: Refusal,
+    definition: TaskDefinition,
+    breaches: tuple[Breach, ...] | list[Breach],
+    base: str = "",
+    update: TaskUpdate | None = None,
+) -> Broken:
+    return Broken(
+        rule=rule,
+        definition=definition,
+        update=update,
+        violations=tuple((base + b.path, b.message) for b in breaches),
+        service_message=breaches[0].service_message,
+    )
+
+
+@functools.cache
+def breaking(rule: Refusal) -> Any:
+    """:class:`Broken` calls that break ``rule`` (one of ``ssm_mw._rules.RULES``) and no other.
+
+    The facts come from the records: every whole task that breaks only ``rule``
+    (a task rule), a target that breaks only ``rule`` (a target rule), a replace
+    without its task ARN (F8). What the client and the service say is what the
+    records say of those facts. The tasks are small: what matters is the rule.
+    """
+    if rule in TASK_RULES:
+        return _breaking_task(rule)
+    if rule in TARGET_RULES:
+        return st.tuples(_with_targets(), _breaking_target(rule)).map(
+            lambda pair: _broken(
+                rule, attrs.evolve(pair[0], targets=(pair[1][0],)), pair[1][1], "targets[0]."
+            )
+        )
+    assert rule is REPLACE_NEEDS_TASK_ARN, rule
+    no_arn = REPLACE_NEEDS_TASK_ARN.check(replace=True, task_arn_given=False)
+    assert no_arn is not None
+    return _with_targets().map(
+        lambda definition: _broken(
+            rule, definition, [no_arn], update=_replace_without_arn(definition)
+        )
+    )
+
+
+def _replace_without_arn(definition: TaskDefinition) -> TaskUpdate:
+    """A replace of the task ``definition`` registers, with all it has but its task ARN."""
+    return TaskUpdate(
+        targets=definition.targets,
+        task_invocation_parameters=definition.task_invocation_parameters,
+        max_concurrency=definition.max_concurrency,
+        max_errors=definition.max_errors,
+    )
+
+
+@st.composite
+def _breaking_task(draw: Any, rule: Refusal) -> Broken:
+    """A definition whose task facts (F4, F5, F7) break ``rule`` alone."""
+    task_type = draw(st.sampled_from([t for t in TaskType if whole_tasks(t.value, rule)]))
+    facts: TaskFacts = draw(st.sampled_from(whole_tasks(task_type.value, rule)))
+    if facts.has_targets:
+        chosen = draw(_tuples(targets(False), 1, 5, False))
+    else:
+        chosen = draw(st.sampled_from([None, ()]))
+    limits = _draw_limits(draw, (facts.given,), False)
+    definition = draw(_small_definitions(task_type, chosen, limits))
+    return _broken(rule, definition, task_breaches(facts))
+
+
+@st.composite
+def _with_targets(draw: Any) -> TaskDefinition:
+    """A small valid definition with targets (and so with both limits)."""
+    task_type = draw(st.sampled_from(TaskType))
+    chosen = draw(_tuples(targets(False), 1, 5, False))
+    limits = _draw_limits(draw, allowed_limits(task_type.value, True, whole=True), False)
+    return draw(_small_definitions(task_type, chosen, limits))
+
+
+def _small_definitions(
+    task_type: TaskType, chosen: tuple[Target, ...] | None, limits: Mapping[str, Any]
+) -> Any:
+    """Definitions of ``task_type`` with these targets and limits, and little else."""
+    (variant,) = [cls for cls in VARIANTS if getattr(cls, "task_type", None) is task_type]
+    return st.builds(
+        TaskDefinition,
+        task_arn=text(1, 12),
+        task_type=st.just(task_type),
+        task_invocation_parameters=st.none() | st.builds(variant),
+        targets=st.just(chosen),
+        priority=st.none() | st.integers(0, 10),
+        **{name: st.just(value) for name, value in limits.items()},
+    )
+
+
+#: Keys a window task does not accept, as users write them (fidelity F1).
+_OTHER_KEYS = ["tag:Patch", "tag-key", "resource-groups:Name", "instanceids", "windowtargetids"]
+
+
+def _breaking_target(rule: Refusal) -> Any:
+    """``(target, breaches)``: a target that breaks ``rule`` alone, with its breaches."""
+    kinds = st.sampled_from(list(TARGET_KINDS.values()))
+    if rule is TARGET_KEY:
+        keys = st.one_of(
+            st.none(), st.sampled_from(_OTHER_KEYS), _regex(r"[A-Za-z][A-Za-z0-9:_.-]{0,15}")
+        )
+        candidates = st.builds(
+            Target, key=keys, values=st.none() | _tuples(text(1, 12), 0, 3, False)
+        )
+    elif rule is TARGET_VALUE_COUNT:
+        candidates = kinds.flatmap(_miscounted)
+    else:
+        assert rule is TARGET_VALUE_FORM, rule
+        candidates = kinds.flatmap(_misformed)
+
+    def with_breaches(target: Target) -> tuple[Target, list[Breach]]:
+        return target, target_breaches(target.key, target.values)
+
+    return candidates.map(with_breaches).filter(lambda pair: {b.rule for b in pair[1]} == {rule})
+
+
+def _model_most_values() -> int:
+    """The model's own maximum of a target's values (``TargetValues``)."""
+    return int(shape("TargetValues").metadata["max"])
+
+
+def _miscounted(kind: TargetKind) -> Any:
+    """A target of ``kind`` with no values, or more than it takes (within the model's maximum)."""
+    counts = [st.just(0)]
+    if kind.most < _model_most_values():
+        counts.append(st.integers(kind.most + 1, _model_most_values()))
+    values = st.one_of(*counts).flatmap(
+        lambda n: st.lists(target_values(kind), min_size=n, max_size=n).map(tuple)
+    )
+    return st.builds(Target, key=st.just(kind.key), values=st.none() | values)
+
+
+def _misformed(kind: TargetKind) -> Any:
+    """A target of ``kind`` with one value that is no id of its form."""
+    good = st.lists(target_values(kind), min_size=0, max_size=2)
+    bad = text(1, 20)
+    return st.builds(
+        lambda before, value, after: Target(key=kind.key, values=(*before, value, *after)),
+        good,
+        bad,
+        good,
+    )
 
 
 def _reported_members(full: bool) -> dict[str, Any]:

@@ -16,21 +16,22 @@ import functools
 import hashlib
 import itertools
 import json
-import re
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from .._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK, OperationSpec
 from .._rules import (
-    INSTANCE_IDS,
-    MAX_TARGET_VALUES,
-    TARGET_KEYS,
-    TARGET_VALUE_PATTERNS,
-    TARGETLESS_PLACEHOLDER,
-    WINDOW_TARGET_IDS,
+    LIMITS,
+    REPLACE_NEEDS_TASK_ARN,
+    TARGETLESS_PLACEHOLDERS,
+    Breach,
+    Limit,
+    TaskFacts,
+    target_breaches,
+    task_breaches,
 )
 from .._shapes import TASK_TYPE_VARIANTS
 from ._model import ModelViolation, check_request, serialize_result
@@ -163,81 +164,54 @@ def _check_variant(task_type: str, invocation: Mapping[str, Any] | None) -> None
 
 
 # -- the real service's rules beyond the model (docs/fidelity.md) -------------
+#
+# The rules are the records of ``_rules``: here the facts they look at are read from
+# the request and the stored task, and the first breach is refused in the service's
+# words.
 
-#: F1, quoted from a real call (terraform-linters/tflint-ruleset-aws#524); the
-#: text after the first sentence is the service's, for every kind of bad target.
-_TARGET_HELP = (
-    "For Run Command tasks, you must specify at least one resource as the target of the "
-    "task. You can specify between 1 and 50 instance IDs, or between 1 and 10 maintenance "
-    "window target IDs"
-)
-#: F2, quoted from a real call (hashicorp/terraform-provider-aws#18372).
-_TOO_MANY_WINDOW_TARGETS = "The maximum number of window targets is 10"
-#: F5, quoted from a real call (hashicorp/terraform-provider-aws#19396) and the user
-#: guide's troubleshooting page; MaxErrors's sentence comes first there.
-_NO_LIMITS = {
-    "MaxErrors": "Maintenance window tasks without targets do not support MaxErrors values.",
-    "MaxConcurrency": (
-        "Maintenance window tasks without targets do not support MaxConcurrency values."
-    ),
-}
-_LIMITS = ("MaxConcurrency", "MaxErrors")
-_VALUE_NAMES = {INSTANCE_IDS: "instance ID", WINDOW_TARGET_IDS: "maintenance window target ID"}
-_VALUE_MATCHERS = {key: re.compile(p).fullmatch for key, p in TARGET_VALUE_PATTERNS.items()}
+
+def _refuse_first(breaches: Sequence[Breach]) -> None:
+    if breaches:
+        raise _validation(breaches[0].service_message)
 
 
 def _check_window_task_targets(targets: Any) -> None:
-    """F1 to F3: only InstanceIds (1 to 50 ids) and WindowTargetIds (1 to 10 ids)."""
+    """F1 to F3, on each target."""
     for target in cast("list[Mapping[str, Any]]", targets or []):
-        key = target.get("Key")
-        if key not in TARGET_KEYS:
-            shown = "null" if key is None else str(key)
-            raise _validation(
-                f"{shown} is an invalid window task target type, use WindowTargetIds or "
-                f"InstanceIds. {_TARGET_HELP}"
-            )
-        values = cast("list[str]", target.get("Values") or [])
-        if not values:
-            raise _validation(_TARGET_HELP)
-        if len(values) > MAX_TARGET_VALUES[key]:
-            raise _validation(
-                _TOO_MANY_WINDOW_TARGETS if key == WINDOW_TARGET_IDS else _TARGET_HELP
-            )
-        matches = _VALUE_MATCHERS[key]
-        for value in values:
-            if matches(value) is None:
-                raise _validation(f"{value} is not a valid {_VALUE_NAMES[key]}. {_TARGET_HELP}")
+        _refuse_first(target_breaches(target.get("Key"), target.get("Values")))
+
+
+def _limits_in(members: Mapping[str, Any]) -> frozenset[Limit]:
+    """The limits ``members`` hold a value for."""
+    return frozenset(limit for limit in LIMITS if members.get(limit.member) is not None)
 
 
 def _check_targets(
-    members: Mapping[str, Any], sent: Mapping[str, Any], *, run_command: bool, was_targetless: bool
+    task_type: str,
+    task: Mapping[str, Any],
+    sent: Mapping[str, Any],
+    valued: Mapping[str, Any],
 ) -> None:
-    """The rules on targets and limits of the task ``members`` a request ``sent`` leads to.
+    """F4, F5 and F7 on the task ``task`` that the request ``sent`` leads to.
 
-    F4: "One or more targets must be specified for maintenance window Run
-    Command-type tasks." F5: a task without targets does not support
-    MaxConcurrency or MaxErrors values. F7: "a value can be omitted only when you
-    are registering or updating a targetless task. You must provide a value in all
-    other cases" (for a task that had targets, the stored values count).
+    ``valued`` holds the limits that count as values the user gave: those sent,
+    and for a task that had targets its stored ones (the placeholders of a
+    targetless task are none).
     """
-    has_targets = bool(members.get("Targets"))
-    if run_command and not has_targets:
-        raise _validation(_TARGET_HELP)
-    if not has_targets:
-        given = [k for k in ("MaxErrors", "MaxConcurrency") if sent.get(k) is not None]
-        if given:
-            raise _validation(" ".join(_NO_LIMITS[k] for k in given))
-        return
-    source = sent if was_targetless else members
-    missing = [k for k in _LIMITS if source.get(k) is None]
-    if missing:
-        raise _validation(f"{' and '.join(missing)} must be given for a task with targets")
+    facts = TaskFacts(
+        task_type=task_type,
+        has_targets=bool(task.get("Targets")),
+        given=_limits_in(sent),
+        lacking=frozenset(LIMITS) - _limits_in(valued),
+    )
+    _refuse_first(task_breaches(facts))
 
 
 def _as_stored(members: dict[str, Any]) -> dict[str, Any]:
-    """F6: a task without targets holds the placeholder "1" for both limits."""
-    if not members.get("Targets"):
-        members.update(dict.fromkeys(_LIMITS, TARGETLESS_PLACEHOLDER))
+    """F6: a task without targets holds the placeholders for both limits."""
+    filled = TARGETLESS_PLACEHOLDERS.for_task(has_targets=bool(members.get("Targets")))
+    for limit, value in filled.items():
+        members[limit.member] = value
     return members
 
 
@@ -258,8 +232,7 @@ def register_task(backend: Any, request: Mapping[str, Any]) -> str:
     tasks = _window_tasks(backend, window_id)
     _check_variant(str(request["TaskType"]), request.get("TaskInvocationParameters"))
     _check_window_task_targets(request.get("Targets"))
-    run_command = request["TaskType"] == "RUN_COMMAND"
-    _check_targets(request, request, run_command=run_command, was_targetless=True)
+    _check_targets(str(request["TaskType"]), request, request, request)
     state = _state(backend)
     token = request.get(_TOKEN)
     fingerprint = _fingerprint(request)
@@ -297,21 +270,19 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     sent = {k: request[k] for k in _TASK_MEMBERS if k in request and k != "TaskType"}
     _check_window_task_targets(sent.get("Targets"))
     task_type = str(task.members["TaskType"])
-    if request.get("Replace") is True:
-        if "TaskArn" not in sent:
-            raise _validation(
-                "Value null at 'taskArn' failed to satisfy constraint: "
-                "Member must not be null when Replace is true"
-            )
+    replace = request.get("Replace") is True
+    breach = REPLACE_NEEDS_TASK_ARN.check(replace=replace, task_arn_given="TaskArn" in sent)
+    if breach is not None:
+        raise _validation(breach.service_message)
+    if replace:
         # Replace requires what Register requires, and clears what is not sent (F8).
         members = {"TaskType": task_type, **sent}
-        was_targetless = True
+        valued = sent
     else:
         members = {**task.members, **sent}
-        was_targetless = not task.members.get("Targets")
-    _check_targets(
-        members, sent, run_command=task_type == "RUN_COMMAND", was_targetless=was_targetless
-    )
+        # A targetless task's stored limits are the placeholders, no values given (F7).
+        valued = members if task.members.get("Targets") else sent
+    _check_targets(task_type, members, sent, valued)
     _check_variant(task_type, sent.get("TaskInvocationParameters"))
     task.members = _as_stored({k: members[k] for k in _TASK_MEMBERS if k in members})
     result = {"WindowId": task.window_id, "WindowTaskId": task.window_task_id, **task.members}
