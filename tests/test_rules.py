@@ -265,7 +265,9 @@ def _restatements(tree: ast.AST, *, builds_only: bool) -> list[str]:
         if isinstance(node, ast.Attribute):
             if node.attr in RUN_COMMAND_NEEDS_TARGETS.task_types:
                 found.append(f"{node.lineno}: names {node.attr}")
-            if builds_only and node.attr in CONDITION_FIELDS:
+            # A compiled schema node (``node.pattern``) holds the model's constraints, no rule's.
+            schema = isinstance(node.value, ast.Name) and node.value.id == "node"
+            if builds_only and node.attr in CONDITION_FIELDS and not schema:
                 found.append(f"{node.lineno}: reads .{node.attr}")
     return found
 
