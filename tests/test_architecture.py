@@ -6,6 +6,9 @@
 * An operation's botocore name (``"GetMaintenanceWindowTask"``) is spelled
   only in the operation registry (``_operations``); every other module takes
   it from the registry's record.
+* The command line (``cli``) takes from ``ssm_mw`` only its public names
+  (``ssm_mw.__all__``, and ``ssm_mw.testing``'s): what it needs that a user
+  would want too is public, and the rest lives in ``cli``.
 * The botocore member names (``WindowId``, ``CutoffBehavior``, ...) are
   spelled only in the converter layer (the converter, the service-model
   helpers, request validation and log redaction) and in the embedded backend,
@@ -44,6 +47,8 @@ LAYERS: dict[str, int] = {
     "_fastpath": 2,
     "_validation": 2,
     "_logredact": 2,
+    "_identifiers": 2,  # check_window_id and its kin: the request validation on one member
+    "_redacted": 2,  # to_botocore_redacted: to_botocore with the model's sensitive values hidden
     "_paginator": 3,
     "_config": 3,
     "_client": 3,
@@ -56,6 +61,7 @@ LAYERS: dict[str, int] = {
     "_apply": 3,
     "_export": 3,
     "_taskfile": 3,  # task files (JSON or YAML) read into request models
+    "_statefile": 3,  # desired-state files (JSON or YAML) read into a DesiredState
     "": 4,  # ssm_mw/__init__.py: the public namespace over the layers below
     "cli": 5,
     "testing": 2,  # the embedded backend: the wire layer's helpers, nothing above
@@ -141,6 +147,63 @@ def test_imports_flow_one_way() -> None:
                     f"{path.relative_to(PACKAGE)}:{line}: {module or 'ssm_mw'} -> {target}"
                 )
     assert wrong == []
+
+
+def _cli_imports(path: Path) -> Iterator[tuple[int, str, tuple[str, ...]]]:
+    """Each import of a ``cli`` module: its line, the absolute module, the names it takes."""
+    module = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    package = module if path.name == "__init__.py" else module[:-1]
+    package = tuple(p for p in package if p != "__init__")
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            target = ".".join((*base, *(node.module.split(".") if node.module else ())))
+            yield node.lineno, target, tuple(a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name, ()
+
+
+def _private_uses(path: Path) -> Iterator[str]:
+    """What a ``cli`` module takes from ``ssm_mw`` other than its public names.
+
+    Allowed: ``from .. import X`` (or ``from ssm_mw import X``) for ``X`` in
+    ``ssm_mw.__all__``; ``import ssm_mw``; the ``cli`` modules themselves; and
+    ``ssm_mw.testing``'s public names (``ssm-mw demo`` and ``serve``).
+    """
+    import ssm_mw.testing
+
+    public = {"ssm_mw": set(ssm_mw.__all__), "ssm_mw.testing": set(ssm_mw.testing.__all__)}
+    where = path.relative_to(PACKAGE)
+    aliases: set[str] = set()
+    for line, target, names in _cli_imports(path):
+        if target.split(".")[0] != "ssm_mw" or target.startswith("ssm_mw.cli"):
+            continue
+        if target in public and not names:  # `import ssm_mw`, `import ssm_mw.testing`
+            aliases.add(target)
+            continue
+        if target in public:
+            for name in names:
+                if name not in public[target] and f"{target}.{name}" not in public:
+                    yield f"{where}:{line}: from {target} import {name}"
+            continue
+        yield f"{where}:{line}: {target}"
+    # `import ssm_mw` then `ssm_mw._converter...`: an attribute outside __all__.
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr not in public[node.value.id]
+        ):
+            yield f"{where}:{node.lineno}: {node.value.id}.{node.attr}"
+
+
+def test_the_cli_uses_the_public_api_only() -> None:
+    """cli/ takes from ssm_mw only its public names (and ssm_mw.testing's): what users have."""
+    paths = sorted((PACKAGE / "cli").rglob("*.py"))
+    assert len(paths) > 5  # the scan sees the command modules
+    assert [use for path in paths for use in _private_uses(path)] == []
 
 
 def _wire_names() -> frozenset[str]:

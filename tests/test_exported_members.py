@@ -39,7 +39,17 @@ def _fresh(code: str) -> str:
 
 
 #: The modules that ``import ssm_mw`` leaves for first use (``ssm_mw._ON_FIRST_USE``, with theirs).
-_LAZY_MODULES = ("_apply", "_desired", "_export", "_fleet", "_live", "_pacing", "_plan", "_pool")
+_LAZY_MODULES = (
+    "_apply",
+    "_desired",
+    "_export",
+    "_fleet",
+    "_live",
+    "_pacing",
+    "_plan",
+    "_pool",
+    "_statefile",
+)
 
 
 def test_import_leaves_the_desired_state_and_fleet_modules_for_first_use() -> None:

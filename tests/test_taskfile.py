@@ -17,6 +17,7 @@ from ssm_mw import (
     MaintenanceWindowClient,
     RunCommandParameters,
     TaskDefinition,
+    TaskFile,
     TaskFileError,
     TaskType,
     TaskUpdate,
@@ -32,6 +33,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 _REGISTER = REGISTER_TASK.name
 _FIELDS = [a.name for a in attrs.fields(TaskDefinition)]
 TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
+TASK_ID = "4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d"
 RUN_COMMAND_YAML = f"""\
 TaskArn: AWS-RunShellScript
 TaskType: RUN_COMMAND
@@ -131,28 +133,81 @@ def test_a_value_of_the_wrong_type_is_named_with_a_hint(tmp_path: Path) -> None:
     )
 
 
-def test_a_constraint_deep_in_the_invocation_parameters_is_located(tmp_path: Path) -> None:
-    """TimeoutSeconds below its minimum: the wire path inside TaskInvocationParameters, line:col."""
+async def _refused(
+    mw: MaintenanceWindowClient, window_id: str, task_file: TaskFile, update: bool = False
+) -> TaskFileError:
+    """What the client refuses of the file's request, located in the file by the TaskFile."""
+    if update:
+        send = mw.update_maintenance_window_task(
+            window_id, TASK_ID, task_file.update(replace=True), replace=True
+        )
+    else:
+        send = mw.register_task_with_maintenance_window(window_id, task_file.definition())
+    with pytest.raises(ValidationError) as info:
+        await send
+    assert not isinstance(info.value, TaskFileError)  # the client's own error
+    return task_file.locate(info.value)
+
+
+async def test_a_constraint_deep_in_the_invocation_parameters_is_located(
+    tmp_path: Path,
+    mw_client: MaintenanceWindowClient,
+    maintenance_window_id: str,
+    ssm_server: EmbeddedSSMServer,
+) -> None:
+    """TimeoutSeconds below its minimum: the client refuses it, located at its key, line:col."""
     text = RUN_COMMAND_YAML.replace("TimeoutSeconds: 600", "TimeoutSeconds: 5")
     path = _write(tmp_path, "task.yaml", text)
-    error = _error(path)
+    task_file = TaskFile.load(path)
+    assert task_file.definition().task_invocation_parameters is not None  # the file reads
+    error = await _refused(mw_client, maintenance_window_id, task_file)
     member = "TaskInvocationParameters.RunCommand.TimeoutSeconds"
     assert str(error) == f"{path}:11:5: {member}: 5 is below the minimum 30"
     assert [v.path for v in error.violations] == [member]
     assert error.locations == ((11, 5),)
     assert isinstance(error, ValidationError)
     assert isinstance(error, ValueError)
+    assert ssm_server.request_count(_REGISTER) == 0
 
 
-def test_every_problem_is_one_line(tmp_path: Path) -> None:
+async def test_every_problem_is_one_line(
+    tmp_path: Path, mw_client: MaintenanceWindowClient, maintenance_window_id: str
+) -> None:
     """Two broken constraints: two lines (in model order), each with its own place."""
     text = RUN_COMMAND_YAML.replace("Priority: 3", "Priority: -1").replace(
         "TimeoutSeconds: 600", "TimeoutSeconds: 5"
     )
-    error = _error(_write(tmp_path, "task.yaml", text))
+    error = await _refused(
+        mw_client, maintenance_window_id, TaskFile(text, name=str(tmp_path / "task.yaml"))
+    )
     assert len(error.lines) == 2
     assert str(error).splitlines() == list(error.lines)
     assert sorted(error.locations) == [(6, 1), (11, 5)]
+
+
+async def test_a_bad_argument_keeps_its_name_and_has_no_place(
+    mw_client: MaintenanceWindowClient,
+) -> None:
+    """The method's own arguments are not in the file: located one for one, by their names."""
+    task_file = TaskFile(RUN_COMMAND_YAML.replace("Priority: 3", "Priority: -1"), name="t.yaml")
+    error = await _refused(mw_client, "mw-0c50858d01EXAMPLE", task_file)
+    assert error.lines == (
+        "t.yaml: window_id: 'mw-0c50858d01EXAMPLE' does not match the pattern ^mw-[0-9a-f]{17}$",
+        "t.yaml:6:1: Priority: -1 is below the minimum 0",
+    )
+    assert [v.path for v in error.violations] == ["window_id", "Priority"]
+    assert error.locations == (None, (6, 1))
+
+
+def test_a_value_the_model_cannot_hold_names_every_rule_at_load(tmp_path: Path) -> None:
+    """A request that cannot be made as written is checked at load, all its rules at once."""
+    text = RUN_COMMAND_YAML.replace('"2"', "2").replace("TimeoutSeconds: 600", "TimeoutSeconds: 5")
+    path = _write(tmp_path, "task.yaml", text)
+    assert _error(path).lines == (
+        f"{path}:11:5: TaskInvocationParameters.RunCommand.TimeoutSeconds: "
+        "5 is below the minimum 30",
+        f"{path}:4:1: MaxConcurrency: expected a string, got int (quote the value)",
+    )
 
 
 def test_a_member_the_file_lacks_is_named_without_a_place(tmp_path: Path) -> None:
@@ -198,13 +253,15 @@ def test_an_update_from_a_register_file_names_task_type(tmp_path: Path) -> None:
     assert str(error) == f"{path}:2:1: TaskType: unknown key 'TaskType'"
 
 
-def test_an_update_file_becomes_a_task_update(tmp_path: Path) -> None:
-    """An update file gives its TaskUpdate; with replace it is checked as a whole task."""
+async def test_an_update_file_becomes_a_task_update(
+    tmp_path: Path, mw_client: MaintenanceWindowClient, maintenance_window_id: str
+) -> None:
+    """An update file gives its TaskUpdate; sent with replace, it is checked as a whole task."""
     path = _write(tmp_path, "update.json", '{"Priority": 1, "CutoffBehavior": "CONTINUE_TASK"}')
     assert load_task_update(path) == TaskUpdate(
         priority=1, cutoff_behavior=CutoffBehavior.CONTINUE_TASK
     )
-    error = _error(path, lambda p: load_task_update(p, replace=True))
+    error = await _refused(mw_client, maintenance_window_id, TaskFile.load(path), update=True)
     assert str(error) == f"{path}: TaskArn: is required when replace is True"
     assert parse_task_update("Priority: 2\n", name="u.yaml") == TaskUpdate(priority=2)
 

@@ -29,6 +29,7 @@ from ._errors import (
     ValidationError,
     Violation,
 )
+from ._identifiers import check_window_id, check_window_task_id
 from ._invocation import (
     AutomationParameters,
     CloudWatchOutputConfig,
@@ -54,7 +55,9 @@ from ._models import (
 )
 from ._paginator import TaskPaginator
 from ._public import publish as _publish
+from ._redacted import to_botocore_redacted
 from ._taskfile import (
+    TaskFile,
     load_task_definition,
     load_task_update,
     parse_task_definition,
@@ -83,10 +86,11 @@ if TYPE_CHECKING:
         set_cutoff_behavior,
     )
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
+    from ._statefile import load_desired_state, parse_desired_state
 
 #: The modules of the desired-state and fleet-wide parts, imported together on first use
 #: of any of their names; each publishes its own public names as ``ssm_mw.X``.
-_ON_FIRST_USE = ("_apply", "_desired", "_export", "_fleet", "_plan")
+_ON_FIRST_USE = ("_apply", "_desired", "_export", "_fleet", "_plan", "_statefile")
 
 __all__ = [
     "Alarm",
@@ -135,6 +139,7 @@ __all__ = [
     "StepFunctionsParameters",
     "Target",
     "TaskDefinition",
+    "TaskFile",
     "TaskFileError",
     "TaskFilter",
     "TaskInvocationParameters",
@@ -152,15 +157,20 @@ __all__ = [
     "Violation",
     "__version__",
     "apply_plan",
+    "check_window_id",
+    "check_window_task_id",
     "export_tasks",
     "from_botocore",
+    "load_desired_state",
     "load_task_definition",
     "load_task_update",
+    "parse_desired_state",
     "parse_task_definition",
     "parse_task_update",
     "plan_tasks",
     "set_cutoff_behavior",
     "to_botocore",
+    "to_botocore_redacted",
 ]
 
 _publish(__name__, globals(), [name for name in __all__ if name in globals()])

@@ -22,20 +22,16 @@ from typing import Any, cast
 
 import attrs
 
-from ._converter import (
-    call_members,
-    from_botocore,
-    register_request,
-    to_botocore,
-    wire_names,
-)
-from ._errors import ResponseError, ValidationError, Violation
+from ._converter import register_request, to_botocore, wire_names
+from ._errors import ValidationError, Violation
+from ._identifiers import check_window_id
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
-from ._operations import DESCRIBE_TASKS, REGISTER_TASK
+from ._operations import REGISTER_TASK
 from ._public import publish_exported
 from ._redact import REDACTED
 from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
 from ._schema import Node, input_schema
+from ._taskfile import NOT_SUPPORTED, NotExact, exact_model, why_not_exact
 from ._validation import violations
 
 __all__ = [
@@ -44,6 +40,7 @@ __all__ = [
     "client_token",
     "diff",
     "fingerprint",
+    "key_path",
     "live_members",
     "replacement",
     "reported",
@@ -52,7 +49,6 @@ __all__ = [
 ]
 
 _REGISTER = REGISTER_TASK.name
-_DESCRIBE = DESCRIBE_TASKS.name
 #: The botocore name of each definition member (``name`` -> its wire name), once.
 _WIRE = wire_names(TaskDefinition)
 _NAME = _WIRE["name"]
@@ -224,7 +220,8 @@ def replacement(definition: TaskDefinition) -> TaskUpdate:
 # -- the desired state -----------------------------------------------------------------
 
 
-def _key_path(window_id: str, name: str | None = None) -> str:
+def key_path(window_id: str, name: str | None = None) -> str:
+    """The path of a window (``windows['mw-...']``) or of one of its tasks in a state's errors."""
     path = f"windows[{window_id!r}]"
     return path if name is None else f"{path}[{name!r}]"
 
@@ -235,10 +232,13 @@ def _check_window_id(window_id: object, out: list[Violation]) -> bool:
             Violation(path="windows", message=f"a window id must be a string: {window_id!r}")
         )
         return False
-    found = violations(_DESCRIBE, call_members(window_id))
-    for v in found:
-        out.append(Violation(path=_key_path(window_id), message=f"window id {v.message}"))
-    return not found
+    try:
+        check_window_id(window_id)
+    except ValidationError as exc:
+        where = key_path(window_id)
+        out.extend(Violation(path=where, message=f"window id {v.message}") for v in exc.violations)
+        return False
+    return True
 
 
 def _checked(
@@ -246,10 +246,10 @@ def _checked(
 ) -> TaskDefinition | None:
     if not isinstance(name, str):
         out.append(
-            Violation(path=_key_path(window_id), message=f"a task name must be a string: {name!r}")
+            Violation(path=key_path(window_id), message=f"a task name must be a string: {name!r}")
         )
         return None
-    where = _key_path(window_id, name)
+    where = key_path(window_id, name)
     if not isinstance(definition, TaskDefinition):
         kind = type(definition).__name__
         out.append(Violation(path=where, message=f"expected a TaskDefinition, got {kind}"))
@@ -277,7 +277,7 @@ def _windows(
             continue
         if not isinstance(tasks, Mapping):
             message = f"expected a mapping of task names, got {type(tasks).__name__}"
-            out.append(Violation(path=_key_path(window_id), message=message))
+            out.append(Violation(path=key_path(window_id), message=message))
             continue
         checked: dict[str, TaskDefinition] = {}
         for name, definition in cast("Mapping[object, object]", tasks).items():
@@ -316,7 +316,9 @@ class DesiredState:
 
         Each task is what a register request holds, in botocore form, without
         the window id, the client token and ``Name`` (its key is its name).
-        Raises :class:`~ssm_mw.ValidationError` naming every problem.
+        Raises :class:`~ssm_mw.ValidationError` naming every problem: here, what
+        the models cannot hold as written (an unknown key, a value of the wrong
+        type); then, as for any state, what the state's check finds.
         """
         given = cast(object, data)
         if not isinstance(given, Mapping):
@@ -332,16 +334,14 @@ class DesiredState:
         out: list[Violation] = []
         built: dict[str, dict[str, TaskDefinition]] = {}
         for window_id, tasks in cast("Mapping[str, Any]", windows).items():
-            if not _check_window_id(window_id, out):
-                continue
             built[window_id] = {}
             if tasks is not None and not isinstance(tasks, Mapping):
                 kind = type(cast(object, tasks)).__name__
                 message = f"expected a mapping of task names, got {kind}"
-                out.append(Violation(path=_key_path(window_id), message=message))
+                out.append(Violation(path=key_path(window_id), message=message))
                 continue
             for name, members_ in cast("Mapping[str, Any]", tasks or {}).items():
-                where = _key_path(window_id, str(name))
+                where = key_path(window_id, str(name))
                 if not isinstance(members_, Mapping):
                     kind = type(members_).__name__
                     out.append(Violation(path=where, message=f"expected a mapping, got {kind}"))
@@ -351,22 +351,20 @@ class DesiredState:
                     message = "not allowed in a task: its key is its name"
                     out.append(Violation(path=f"{where}.{_NAME}", message=message))
                     continue
-                request = {**members_, _NAME: name, **call_members(window_id, client_token="0")}
-                found = violations(_REGISTER, request)
-                if found:
-                    out.extend(
-                        Violation(path=f"{where}.{v.path}", message=v.message) for v in found
-                    )
-                    continue
+                task = {**members_, _NAME: name}
                 try:
-                    built[window_id][str(name)] = from_botocore(
-                        {**members_, _NAME: name}, TaskDefinition
+                    built[window_id][str(name)] = exact_model(task, TaskDefinition)
+                except NotExact as inexact:
+                    found = why_not_exact(_REGISTER, task, inexact) or [
+                        Violation(path=inexact.lost_path, message=NOT_SUPPORTED)
+                    ]
+                    out.extend(
+                        Violation(path=f"{where}.{v.path}" if v.path else where, message=v.message)
+                        for v in found
                     )
-                except (ValidationError, ResponseError) as exc:
-                    out.append(Violation(path=where, message=str(exc)))
         if out:
             raise ValidationError(out)
-        return cls(windows=built)
+        return cls(windows=built)  # the state's one check: every window id and definition
 
     def to_botocore(self) -> dict[str, Any]:
         """The desired-state file's mapping (the inverse of :meth:`from_botocore`)."""

@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from ._converter import describe_request
 from ._errors import ValidationError, Violation
+from ._identifiers import check_window_id
 from ._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails
 from ._operations import DESCRIBE_TASKS, GET_TASK
 from ._pacing import Pacer
 from ._pool import Job, JobPool
-from ._validation import violations
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -71,8 +70,12 @@ def check_window_ids(value: object) -> tuple[str, ...]:
         if not isinstance(window_id, str):
             found.append(Violation(path=f"window_ids[{i}]", message="expected a string"))
             continue
-        for v in violations(_DESCRIBE, describe_request(window_id, (), None, None)):
-            found.append(Violation(path=f"window_ids[{i}]", message=v.message))
+        try:
+            check_window_id(window_id)
+        except ValidationError as exc:
+            found.extend(
+                Violation(path=f"window_ids[{i}]", message=v.message) for v in exc.violations
+            )
     if found:
         raise ValidationError(found)
     return tuple(dict.fromkeys(cast("tuple[str, ...]", ids)))

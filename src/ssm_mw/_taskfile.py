@@ -9,15 +9,21 @@
         TimeoutSeconds: 600
 
 into a :class:`~ssm_mw.TaskDefinition` (:func:`load_task_update`: a
-:class:`~ssm_mw.TaskUpdate`). Every problem is a :class:`~ssm_mw.TaskFileError`
-line naming where it is: ``FILE:LINE:COLUMN`` for a syntax error; for a
-semantic one, the key's dotted path in the file
-(``TaskInvocationParameters.RunCommand.TimeoutSeconds``), with the line and
-column of that key when it is in the file. JSON is read with the standard
-library; YAML with PyYAML, imported when a YAML file is read.
+:class:`~ssm_mw.TaskUpdate`); :class:`TaskFile` is the file itself, read. Every
+problem is a :class:`~ssm_mw.TaskFileError` line naming where it is:
+``FILE:LINE:COLUMN`` for a syntax error; for a semantic one, the key's dotted
+path in the file (``TaskInvocationParameters.RunCommand.TimeoutSeconds``), with
+the line and column of that key when it is in the file. JSON is read with the
+standard library; YAML with PyYAML, imported when a YAML file is read.
 
-The file is checked here against every rule the request must meet, so each
-problem is named at its place in the file.
+Reading a file is not validating its request. The loader checks what only the
+file has (syntax, duplicate keys, keys the file may not hold, unknown keys) and
+builds the model that holds the file's members exactly as written
+(:func:`exact_model`); the request made of that model is validated once, by
+whoever sends it (the client, or a :class:`~ssm_mw.DesiredState` when it is
+made), and :func:`locate` puts each of its violations back at its key in the
+file. Only a file whose members the model cannot hold as written (``2`` where a
+string is wanted) is checked here, to name why: its request is never made.
 """
 
 from __future__ import annotations
@@ -35,25 +41,30 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from ._converter import CALL_MEMBERS, call_members, from_botocore, to_botocore
-from ._errors import Location, ResponseError, TaskFileError, ValidationError, Violation
+from ._errors import Location, ResponseError, SsmMwError, TaskFileError, ValidationError, Violation
 from ._models import TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK, UPDATE_TASK
 from ._schema import Key, Node, input_schema, wire_path
 from ._validation import violations
 
 __all__ = [
-    "ARGUMENTS",
     "NOT_IN_FILE",
+    "NOT_SUPPORTED",
     "Document",
-    "check_members",
+    "Key",
+    "NotExact",
+    "TaskFile",
+    "exact_model",
     "load_task_definition",
     "load_task_update",
+    "locate",
     "parse_document",
     "parse_task_definition",
     "parse_task_update",
+    "read_members",
     "read_text",
-    "to_model",
     "unknown_key",
+    "why_not_exact",
 ]
 
 #: The request models a task file becomes.
@@ -66,14 +77,14 @@ _MEMBERS = "a mapping of request members"
 _PLACEHOLDER_WINDOW = "mw-00000000000000000"
 _PLACEHOLDER_TASK = "00000000-0000-0000-0000-000000000000"
 _PLACEHOLDER_TOKEN = "0"
-#: Request members that are arguments of the client's methods, never members of a file:
-#: the argument's name, by the member's wire name.
-ARGUMENTS: Mapping[str, str] = {wire: name for name, wire in CALL_MEMBERS.items()}
-#: The message for each of them, in a file.
+#: The message for each request member that is an argument of the client's methods, never a
+#: member of a file (by the member's wire name).
 NOT_IN_FILE: Mapping[str, str] = {
     wire: f"not allowed in the file; it is an argument of the client's method ({name})"
-    for wire, name in ARGUMENTS.items()
+    for name, wire in CALL_MEMBERS.items()
 }
+#: Where the first attribute of a library path ends (``targets`` of ``targets[0].key``).
+_FIRST_END = re.compile(r"[.\[]")
 
 
 @attrs.frozen(kw_only=True)
@@ -130,14 +141,17 @@ class _Problems:
             line = f"{where}: {violation}"
         self.found.append((violation, location, line))
 
+    def error(self) -> TaskFileError:
+        return TaskFileError(
+            self.name,
+            [v for v, _, _ in self.found],
+            [at for _, at, _ in self.found],
+            lines=[line for _, _, line in self.found],
+        )
+
     def raise_any(self) -> None:
         if self.found:
-            raise TaskFileError(
-                self.name,
-                [v for v, _, _ in self.found],
-                [at for _, at, _ in self.found],
-                lines=[line for _, _, line in self.found],
-            )
+            raise self.error()
 
 
 # -- reading --------------------------------------------------------------------------
@@ -338,13 +352,21 @@ def _hint(message: str) -> str:
 
 def _describe(
     v: Violation,
-    operation: str,
+    operations: Sequence[str],
     source: Document,
     data: Mapping[str, Any],
     labels: Mapping[str, str],
     problems: _Problems,
 ) -> None:
-    path = wire_path(input_schema(operation), v.path, data) if v.path else ()
+    """Add ``v`` (a library path) to ``problems``, at its key in the file when it is there.
+
+    The path is followed in the input shape of the first of ``operations`` that
+    knows it.
+    """
+    path: tuple[Key, ...] | None = ()
+    if v.path:
+        paths = (wire_path(input_schema(operation), v.path, data) for operation in operations)
+        path = next((p for p in paths if p is not None), None)
     message = _hint(v.message)
     if path is None:  # cannot map it back: the library's own path still names the field
         problems.add(v.path, message)
@@ -356,24 +378,120 @@ def _describe(
     problems.add(source.field(path), message, source.location(path))
 
 
-def check_members(
+def _differs(given: Any, back: Any, path: tuple[Key, ...]) -> tuple[Key, ...] | None:
+    """The first path at which ``back`` (a model's members) is not ``given`` as written."""
+    if isinstance(given, Mapping):
+        if not isinstance(back, Mapping):
+            return path
+        mine, theirs = cast("Mapping[str, Any]", given), cast("Mapping[str, Any]", back)
+        for key in dict.fromkeys((*mine, *theirs)):
+            if key not in mine or key not in theirs:
+                return (*path, key)
+            found = _differs(mine[key], theirs[key], (*path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(given, (list, tuple)):
+        items = cast("Sequence[Any]", given)
+        if not isinstance(back, (list, tuple)) or len(cast("Sequence[Any]", back)) != len(items):
+            return path
+        for i, (value, other) in enumerate(zip(items, cast("Sequence[Any]", back), strict=True)):
+            found = _differs(value, other, (*path, i))
+            if found is not None:
+                return found
+        return None
+    if isinstance(back, bytes) and isinstance(given, (str, bytes, bytearray)):  # a blob
+        sent = given.encode("utf-8", "surrogatepass") if isinstance(given, str) else bytes(given)
+        return None if sent == back else path
+    return None if type(given) is type(back) and given == back else path
+
+
+#: What stands for a member that the model holds otherwise than written, and no rule explains.
+NOT_SUPPORTED = "not supported by this version of ssm-mw"
+
+
+class NotExact(Exception):
+    """Members that a model cannot hold as written (see :func:`exact_model`)."""
+
+    def __init__(self, failure: SsmMwError | None, lost: tuple[Key, ...] = ()) -> None:
+        super().__init__(str(failure) if failure is not None else f"{_path_text(lost)}: differs")
+        #: Why the converter could not build the model, if it could not.
+        self.failure = failure
+        #: The first member (wire path) that the model holds otherwise, if it was built.
+        self.lost = lost
+
+    @property
+    def lost_path(self) -> str:
+        """:attr:`lost` as a dotted wire path (``Targets[0].Values``)."""
+        return _path_text(self.lost)
+
+
+def exact_model(data: Mapping[str, Any], cls: type[T]) -> T:
+    """The model of the botocore members ``data``, if it holds exactly them; else :class:`NotExact`.
+
+    The converter reads any value it can (``2`` for a string member becomes
+    ``"2"``); a file's members must be sent as written, so the model is kept
+    only when :func:`~ssm_mw.to_botocore` gives ``data`` back, types included.
+    Nothing is validated here: the model goes to whoever checks what is sent.
+    """
+    try:
+        model = from_botocore(data, cls)
+    except (ValidationError, ResponseError) as exc:
+        raise NotExact(exc) from None
+    lost = _differs(data, to_botocore(model), ())
+    if lost is not None:
+        raise NotExact(None, lost)
+    return model
+
+
+def _placeholders(operation: str, replace: bool) -> dict[str, Any]:
+    if operation == _REGISTER:
+        return call_members(_PLACEHOLDER_WINDOW, client_token=_PLACEHOLDER_TOKEN)
+    return call_members(_PLACEHOLDER_WINDOW, _PLACEHOLDER_TASK, replace=replace)
+
+
+def why_not_exact(
+    operation: str, data: Mapping[str, Any], inexact: NotExact, *, replace: bool = False
+) -> list[Violation]:
+    """Why ``data`` cannot become a request model as written: what its request would break.
+
+    This is the one check of a request that is never made: ``data`` is checked
+    against every rule of ``operation`` (with stand-ins for the members of the
+    method's arguments, ``replace`` among them). When it breaks none, the
+    converter's own reason; empty when there is none either (``inexact.lost``
+    is then a member this version cannot send as written: :data:`NOT_SUPPORTED`).
+    """
+    found = violations(operation, {**data, **_placeholders(operation, replace)})
+    if found:
+        return found
+    if isinstance(inexact.failure, ValidationError):
+        return list(inexact.failure.violations)
+    if inexact.failure is not None:
+        return [Violation(path="", message=str(inexact.failure))]
+    return []
+
+
+def read_members(
     operation: str,
     source: Document,
-    data: Mapping[str, Any],
-    fixed: Mapping[str, Any],
-    labels: Mapping[str, str] = {},
+    cls: type[T],
     *,
+    extra: Mapping[str, Any] = {},
+    replace: bool = False,
     not_in_file: Mapping[str, str] | None = None,
-) -> None:
-    """Check a request before it is built: keys the file may not hold, unknown keys, every rule.
+    labels: Mapping[str, str] = {},
+) -> T:
+    """The request model of a file's members (``source.data``), holding them as written.
 
-    ``data`` holds the members from the file (and any set over them), ``fixed``
-    those from the call's arguments (``WindowId``...). A violation of a member
-    named in ``labels`` is shown as ``LABEL: message`` (a member that is not
-    from the file). ``not_in_file`` maps each member the file may not hold to
-    the message for it (default: :data:`NOT_IN_FILE`). Raises
-    :class:`~ssm_mw.TaskFileError` naming every problem of the first kind
-    found, each where it is.
+    ``extra`` holds members set over the file's (a task's ``Name``, its key in a
+    desired-state file); ``labels`` names, for members from elsewhere, what a
+    problem of theirs is shown as (``LABEL: message``). Raises
+    :class:`~ssm_mw.TaskFileError`, each problem where it is: the first key the
+    file may not hold (``not_in_file``: the message for each; default
+    :data:`NOT_IN_FILE`), else every unknown key, else, for members the model
+    cannot hold as written, every rule their request would break
+    (:func:`why_not_exact`). The constraints and rules of a model that holds
+    them are checked by whoever sends it (the client, or the desired state).
     """
     refused = not_in_file if not_in_file is not None else NOT_IN_FILE
     for key in source.data:
@@ -385,71 +503,124 @@ def check_members(
     for path, message in unknown:
         problems.add(source.field(path), message, source.location(path))
     problems.raise_any()
-    merged = {**data, **fixed}
-    for v in violations(operation, merged):
-        _describe(v, operation, source, merged, labels, problems)
-    problems.raise_any()
-
-
-def _dropped(data: Any, kept: Any, path: tuple[Key, ...]) -> tuple[Key, ...] | None:
-    if isinstance(data, Mapping):
-        if not isinstance(kept, Mapping):
-            return path
-        given, back = cast("Mapping[str, Any]", data), cast("Mapping[str, Any]", kept)
-        for key, value in given.items():
-            if key not in back:
-                return (*path, key)
-            found = _dropped(value, back[key], (*path, key))
-            if found is not None:
-                return found
-    elif isinstance(data, list):
-        items: list[Any] = data
-        if not isinstance(kept, (list, tuple)) or len(kept) != len(items):
-            return path
-        for i, (value, other) in enumerate(zip(items, cast("Sequence[Any]", kept), strict=True)):
-            found = _dropped(value, other, (*path, i))
-            if found is not None:
-                return found
-    return None
-
-
-def to_model(
-    operation: str,
-    data: Mapping[str, Any],
-    cls: type[T],
-    source: Document,
-) -> T:
-    """Build the request model from checked ``data``; nothing in it may be lost."""
-    problems = _Problems(source.name)
+    data = {**source.data, **extra}
     try:
-        model = from_botocore(data, cls)
-    except ValidationError as exc:
-        for v in exc.violations:
-            _describe(v, operation, source, data, {}, problems)
-        problems.raise_any()
-        raise  # pragma: no cover - a ValidationError always holds a violation
-    except ResponseError as exc:
-        raise source.error(None, str(exc)) from None
-    back = to_botocore(model)
-    lost = _dropped(data, back, ())
-    if lost is not None:
-        raise source.error(lost, "not supported by this version of ssm-mw")
-    return model
+        return exact_model(data, cls)
+    except NotExact as inexact:
+        for v in why_not_exact(operation, data, inexact, replace=replace):
+            _describe(v, (operation,), source, data, labels, problems)
+        if not problems.found:
+            lost = inexact.lost
+            problems.add(source.field(lost), NOT_SUPPORTED, source.location(lost))
+        raise problems.error() from None
 
 
-# -- the public loaders ---------------------------------------------------------------
+def locate(
+    source: Document,
+    error: ValidationError,
+    data: Mapping[str, Any] | None = None,
+    labels: Mapping[str, str] = {},
+) -> TaskFileError:
+    """``error`` (library paths) with each violation at its key in the file, one for one.
+
+    ``data`` holds the members the request was made of (default: the file's).
+    A violation of one of the method's arguments (``window_id``...) keeps its
+    path: it is not in the file.
+    """
+    problems = _Problems(source.name)
+    members = source.data if data is None else data
+    for v in error.violations:
+        if _FIRST_END.split(v.path, maxsplit=1)[0] in CALL_MEMBERS:
+            problems.add(v.path, v.message)
+        else:
+            _describe(v, (_REGISTER, _UPDATE), source, members, labels, problems)
+    return problems.error()
 
 
-def _definition(source: Document) -> TaskDefinition:
-    fixed = call_members(_PLACEHOLDER_WINDOW, client_token=_PLACEHOLDER_TOKEN)
-    check_members(_REGISTER, source, source.data, fixed)
-    return to_model(_REGISTER, source.data, TaskDefinition, source)
+# -- the public API ----------------------------------------------------------------------
 
 
-def _update(source: Document, replace: bool) -> TaskUpdate:
-    fixed = call_members(_PLACEHOLDER_WINDOW, _PLACEHOLDER_TASK, replace=replace)
-    check_members(_UPDATE, source, source.data, fixed)
-    return to_model(_UPDATE, source.data, TaskUpdate, source)
+class TaskFile:
+    """A task file, read: JSON or YAML in the botocore request shape, and where each key is.
+
+    ``TaskFile.load("task.yaml")`` reads a file (``"-"``: standard input);
+    ``TaskFile(text, name="task.yaml")`` takes its text. A file that is not a
+    mapping of members (bad syntax, a duplicate key, a list) raises
+    :class:`~ssm_mw.TaskFileError` there, with its place.
+
+    :meth:`definition` and :meth:`update` build the request model; a problem of
+    the file (a key it may not hold, an unknown key, a value of the wrong type)
+    is a :class:`~ssm_mw.TaskFileError`, each where it is. The constraints and
+    rules of the request are checked once, when the client sends it; pass the
+    client's :class:`~ssm_mw.ValidationError` to :meth:`locate` to have each
+    violation named at its place in the file::
+
+        task = TaskFile.load("task.yaml")
+        try:
+            await mw.register_task_with_maintenance_window(window_id, task.definition())
+        except ValidationError as error:
+            raise task.locate(error) from None
+    """
+
+    __slots__ = ("_source",)
+
+    def __init__(self, text: str, *, name: str = "<string>") -> None:
+        """Parse ``text``, named ``name`` in errors (raises as :meth:`load` does).
+
+        A name ending in ``.json`` is read as JSON, ``.yaml`` or ``.yml`` as
+        YAML, any other by its first character (``{`` or ``[``: JSON).
+        """
+        self._source = parse_document(name, text)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> TaskFile:
+        """Read the file at ``path`` (``"-"``: standard input, named ``<stdin>``).
+
+        Raises :class:`OSError` when it cannot be read, and
+        :class:`~ssm_mw.TaskFileError` when it is not UTF-8 text or not a
+        mapping of members. YAML needs PyYAML.
+        """
+        name, text = read_text(path)
+        return cls(text, name=name)
+
+    @property
+    def name(self) -> str:
+        """The file's name in errors (``<stdin>`` for standard input)."""
+        return self._source.name
+
+    def definition(self) -> TaskDefinition:
+        """The :class:`TaskDefinition` the file holds (what register takes, without ``WindowId``).
+
+        Raises :class:`~ssm_mw.TaskFileError` for a key the file may not hold
+        (``WindowId``, ``ClientToken``: the client method's arguments), an
+        unknown key, or a value the definition cannot hold as written (every
+        rule its request breaks is then named).
+        """
+        return read_members(_REGISTER, self._source, TaskDefinition)
+
+    def update(self, *, replace: bool = False) -> TaskUpdate:
+        """The :class:`TaskUpdate` the file holds; raises as :meth:`definition` does.
+
+        ``replace`` is the one the update will be sent with: it changes the rules
+        named for a file whose values the update cannot hold as written.
+        """
+        return read_members(_UPDATE, self._source, TaskUpdate, replace=replace)
+
+    def locate(self, error: ValidationError) -> TaskFileError:
+        """``error`` with each violation named at its place in the file: raise what it returns.
+
+        ``error`` is what the client raised for a request made from this
+        file's model. The result holds one violation for each of ``error``'s,
+        in order, with the file's (botocore) path and the ``(line, column)``
+        of its key when the file has it
+        (``task.yaml:4:1: Priority: -1 is below the minimum 0``). A
+        violation of the method's own arguments (``window_id``,
+        ``client_token``...) keeps its path, with no place.
+        """
+        return locate(self._source, error)
+
+    def __repr__(self) -> str:
+        return f"TaskFile(name={self.name!r})"
 
 
 def load_task_definition(path: str | os.PathLike[str]) -> TaskDefinition:
@@ -458,24 +629,23 @@ def load_task_definition(path: str | os.PathLike[str]) -> TaskDefinition:
     The file holds what ``RegisterTaskWithMaintenanceWindow`` takes, without
     ``WindowId`` and ``ClientToken`` (arguments of the client's method).
     ``path`` ``"-"`` reads standard input. Raises
-    :class:`~ssm_mw.TaskFileError` naming every problem and its place
-    (``task.yaml:4:1: Priority: -1 is below the minimum 0``), and
-    :class:`OSError` when the file cannot be read. YAML needs PyYAML.
+    :class:`~ssm_mw.TaskFileError` naming every problem of the file and its
+    place (``task.yaml:4:1: MaxConcurrency: expected a string, got int``), and
+    :class:`OSError` when the file cannot be read. YAML needs PyYAML. The
+    request's constraints are checked when it is sent; :class:`TaskFile`
+    names the place of each of those too.
     """
-    name, text = read_text(path)
-    return parse_task_definition(text, name=name)
+    return TaskFile.load(path).definition()
 
 
 def load_task_update(path: str | os.PathLike[str], *, replace: bool = False) -> TaskUpdate:
     """Read a task file (JSON or YAML, botocore request shape) into a :class:`TaskUpdate`.
 
     The file holds what ``UpdateMaintenanceWindowTask`` takes, without
-    ``WindowId``, ``WindowTaskId`` and ``Replace``; with ``replace=True`` it
-    is checked as a whole task, for ``update_maintenance_window_task(...,
-    replace=True)``. Raises as :func:`load_task_definition` does.
+    ``WindowId``, ``WindowTaskId`` and ``Replace``; ``replace`` is the one
+    the update will be sent with. Raises as :func:`load_task_definition` does.
     """
-    name, text = read_text(path)
-    return parse_task_update(text, name=name, replace=replace)
+    return TaskFile.load(path).update(replace=replace)
 
 
 def parse_task_definition(text: str, *, name: str = "<string>") -> TaskDefinition:
@@ -484,9 +654,9 @@ def parse_task_definition(text: str, *, name: str = "<string>") -> TaskDefinitio
     ``name`` names the text in errors; a name ending in ``.json`` is read as
     JSON, ``.yaml`` or ``.yml`` as YAML, any other by its first character.
     """
-    return _definition(parse_document(name, text))
+    return TaskFile(text, name=name).definition()
 
 
 def parse_task_update(text: str, *, name: str = "<string>", replace: bool = False) -> TaskUpdate:
     """The :class:`TaskUpdate` of a task file's text (see :func:`load_task_update`)."""
-    return _update(parse_document(name, text), replace)
+    return TaskFile(text, name=name).update(replace=replace)

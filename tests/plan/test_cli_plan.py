@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import Run
+from support.cli import Run, assert_error_line
 from support.clients import read_tasks, register
 from support.operations import REGISTER, UPDATE
 from support.plan import (
@@ -441,3 +441,23 @@ def test_plan_refuses_a_saved_plan_and_export_checks_ids_first(
     assert result.exit_code == 2
     assert result.stderr.startswith("error: WINDOW_ID: ")
     assert ssm_server.request_count() == before
+
+
+def test_a_bad_window_id_reads_the_same_in_every_command(
+    run: Run, ssm_server: EmbeddedSSMServer
+) -> None:
+    """export names every violation of a bad WINDOW_ID, as set-cutoff and tasks list do."""
+    lines = {
+        command[0]: assert_error_line(run(*command), 2, "WINDOW_ID: ")
+        for command in (
+            ("export", "mw-1"),
+            ("set-cutoff", "CANCEL_TASK", "mw-1"),
+            ("tasks", "list", "mw-1"),
+        )
+    }
+    assert len(set(lines.values())) == 1, lines
+    assert lines["export"] == (
+        "error: WINDOW_ID: length 4 is below the minimum 20: 'mw-1'; "
+        "WINDOW_ID: 'mw-1' does not match the pattern ^mw-[0-9a-f]{17}$"
+    )
+    assert ssm_server.request_count() == 0

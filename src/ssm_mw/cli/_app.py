@@ -23,10 +23,16 @@ from botocore.exceptions import (
 )
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
-from .._client import MaintenanceWindowClient
-from .._errors import ServiceError, SsmMwError, TransportError, ValidationError, Violation
-from .._validation import violations
-from .._version import __version__
+from .. import (
+    MaintenanceWindowClient,
+    ServiceError,
+    SsmMwError,
+    TransportError,
+    ValidationError,
+    Violation,
+    __version__,
+    check_window_id,
+)
 
 __all__ = [
     "EXIT_FAILURE",
@@ -39,7 +45,7 @@ __all__ = [
     "SingleValueCommand",
     "SingleValueGroup",
     "argument_path",
-    "check_request",
+    "check_window_ids",
     "cli",
     "global_options",
     "open_client",
@@ -332,11 +338,17 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def check_request(operation: str, params: Mapping[str, Any]) -> None:
-    """Validate a request built from command-line arguments; raise a usage :class:`CliError`."""
-    found = violations(operation, params)
-    if found:
-        raise CliUsageError(describe_violations(found))
+def check_window_ids(window_ids: Sequence[str]) -> None:
+    """Check the WINDOW_ID arguments before a client is made: a usage error for the first bad one.
+
+    The same check as every request's (:func:`ssm_mw.check_window_id`), so that
+    a malformed id is named as such even without a Region or credentials.
+    """
+    for window_id in window_ids:
+        try:
+            check_window_id(window_id)
+        except ValidationError as exc:
+            raise CliUsageError(describe_violations(exc.violations)) from None
 
 
 def open_client(settings: Settings, *, pool: int | None = None) -> MaintenanceWindowClient:

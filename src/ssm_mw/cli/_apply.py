@@ -10,10 +10,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.text import Text
 
-from .._apply import ApplyOutcome, ApplyProgress, ApplyReport, apply_plan
-from .._client import MaintenanceWindowClient
-from .._desired import DesiredState
-from .._plan import Plan, plan_tasks
+from .. import (
+    ApplyOutcome,
+    ApplyProgress,
+    ApplyReport,
+    DesiredState,
+    MaintenanceWindowClient,
+    Plan,
+    apply_plan,
+    plan_tasks,
+)
 from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
 from ._plan import CONCURRENCY_OPTION, OUTPUT_OPTION, load_input, plan_client, show_plan
 from ._render import console, echo_json, error_text

@@ -18,16 +18,20 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .._client import MaintenanceWindowClient
-from .._converter import describe_request
-from .._enums import CutoffBehavior, TaskType
-from .._fleet import CutoffCancelledError, CutoffProgress, CutoffReport, set_cutoff_behavior
-from .._operations import DESCRIBE_TASKS
+from .. import (
+    CutoffBehavior,
+    CutoffCancelledError,
+    CutoffProgress,
+    CutoffReport,
+    MaintenanceWindowClient,
+    TaskType,
+    set_cutoff_behavior,
+)
 from ._app import (
     EnumChoice,
     Settings,
     SingleValueCommand,
-    check_request,
+    check_window_ids,
     global_options,
     open_client,
     run_async,
@@ -226,8 +230,7 @@ def set_cutoff(
       ssm-mw set-cutoff CANCEL_TASK mw-0123456789abcdef0 mw-0a1b2c3d4e5f6a7b8 --dry-run
     """
     settings = ctx.find_object(Settings) or Settings()
-    for window_id in window_ids:  # before any client is made: bad input first
-        check_request(DESCRIBE_TASKS.name, describe_request(window_id, (), None, None))
+    check_window_ids(window_ids)  # before any client is made: bad input first
     chosen = CutoffBehavior(behavior.upper())
     kind = TaskType(task_type.upper()) if task_type is not None else None
 

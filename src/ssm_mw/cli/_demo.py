@@ -14,18 +14,20 @@ import attrs
 import click
 from rich.console import Console
 
-from .._client import MaintenanceWindowClient
-from .._desired import DesiredState
-from .._enums import CutoffBehavior
-from .._export import export_tasks
-from .._invocation import (
+from .. import (
     AutomationParameters,
+    CutoffBehavior,
+    DesiredState,
     LambdaParameters,
+    MaintenanceWindowClient,
+    MaintenanceWindowTask,
     RunCommandParameters,
     StepFunctionsParameters,
+    Target,
+    TaskDefinition,
+    export_tasks,
+    plan_tasks,
 )
-from .._models import MaintenanceWindowTask, Target, TaskDefinition
-from .._plan import plan_tasks
 from ._app import CliError, Settings, SingleValueCommand, run_async
 from ._apply import run_apply, show_report
 from ._cutoff import apply_cutoff

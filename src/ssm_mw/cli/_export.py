@@ -8,17 +8,20 @@ from typing import Any, cast
 import click
 import yaml
 
-from .._converter import call_members
-from .._export import ExportReport, export_tasks
-from .._operations import DESCRIBE_TASKS
-from .._validation import violations
-from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
+from .. import ExportReport, export_tasks
+from ._app import (
+    CliError,
+    Settings,
+    SingleValueCommand,
+    check_window_ids,
+    global_options,
+    run_async,
+)
 from ._plan import CONCURRENCY_OPTION, plan_client
 from ._render import console
 
 __all__ = ["export_command", "export_text"]
 
-_DESCRIBE = DESCRIBE_TASKS.name
 _WINDOWS = "windows"
 
 
@@ -77,9 +80,7 @@ def export_command(
     Example:
       ssm-mw export mw-0123456789abcdef0 > tasks.yaml
     """
-    for window_id in window_ids:
-        for v in violations(_DESCRIBE, call_members(window_id)):
-            raise CliUsageError(f"WINDOW_ID: {v.message}")
+    check_window_ids(window_ids)  # before any client is made: bad input first
 
     async def run() -> ExportReport:
         async with plan_client(settings, concurrency) as mw:

@@ -1,49 +1,57 @@
-"""Task files for the command line: the library's loader, its errors as one usage line.
+"""Task files for the command line: the library's loaders, their errors as one usage line.
 
-The library (``ssm_mw.load_task_definition`` and its kin) reads and checks a
-file, and names every problem where it is (``FILE:LINE:COLUMN`` and the
-dotted wire path). Here a :class:`~ssm_mw.TaskFileError` becomes one usage
-line (exit 2, no traceback), its problems joined with ``; ``; a member that
-an argument gives is named as the command line names it (``WINDOW_ID``).
+The library (``ssm_mw.TaskFile``, ``ssm_mw.parse_desired_state``) reads a
+file, and names every problem where it is (``FILE:LINE:COLUMN`` and the dotted
+wire path), the ones the client finds in its request included
+(``TaskFile.locate``). Here a :class:`~ssm_mw.TaskFileError` becomes one usage
+line (exit 2, no traceback), its problems joined with ``; ``; a member that an
+argument gives is named as the command line names it (``WINDOW_ID``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+import re
+import sys
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
-from .._errors import TaskFileError
-from .._taskfile import ARGUMENTS, Document, parse_document, read_text
+from .. import TaskFileError
 from ._app import CliUsageError, argument_path
 
-__all__ = [
-    "NOT_IN_FILE",
-    "file_errors",
-    "load",
-    "parse_file",
-    "read_file",
-    "usage_error",
-]
+__all__ = ["file_errors", "load", "read_file", "usage_error", "usage_lines"]
 
 T = TypeVar("T")
 
-#: The message for a member that an argument gives (``WindowId``: ``WINDOW_ID``), in a file.
-NOT_IN_FILE: Mapping[str, str] = {
-    wire: f"not allowed in the file; it comes from the command line ({argument_path(name)})"
-    for wire, name in ARGUMENTS.items()
-}
+#: The library's message for a member of a file that is an argument of the client's method.
+_ARGUMENT_IN_FILE = re.compile(
+    r"^not allowed in the file; it is an argument of the client's method \((\w+)\)$"
+)
+
+
+def _line(file: str, path: str, message: str, location: tuple[int, int] | None, line: str) -> str:
+    argument = _ARGUMENT_IN_FILE.match(message)
+    if argument is not None:  # WindowId in the file: it comes from WINDOW_ID
+        where = f"{file}:{location[0]}:{location[1]}" if location else file
+        name = argument_path(argument.group(1))
+        return f"{where}: {path}: not allowed in the file; it comes from the command line ({name})"
+    if location is None and argument_path(path) != path:  # an argument: window_id, ...
+        return f"{argument_path(path)}: {message}"
+    return line
+
+
+def usage_lines(exc: TaskFileError) -> list[str]:
+    """A task file's problems as the command line names them: one for each, in order."""
+    return [
+        _line(exc.file, v.path, v.message, location, line)
+        for v, location, line in zip(exc.violations, exc.locations, exc.lines, strict=True)
+    ]
 
 
 def usage_error(exc: TaskFileError) -> CliUsageError:
     """The one usage line of a task file's problems, ``; ``-joined."""
-    lines = []
-    for v, location, line in zip(exc.violations, exc.locations, exc.lines, strict=True):
-        if v.path in NOT_IN_FILE and v.message.startswith("not allowed in the file;"):
-            where = f"{exc.file}:{location[0]}:{location[1]}" if location else exc.file
-            line = f"{where}: {v.path}: {NOT_IN_FILE[v.path]}"
-        lines.append(line)
-    return CliUsageError("; ".join(lines))
+    return CliUsageError("; ".join(usage_lines(exc)))
 
 
 @contextmanager
@@ -56,24 +64,21 @@ def file_errors() -> Generator[None]:
 
 
 def read_file(path: str) -> tuple[str, str]:
-    """The name and text of a file (``-``: stdin); raise a usage error when it cannot be read."""
+    """The name and text of a file (``-``: stdin); a usage error when it cannot be read."""
+    if path == "-":
+        return "<stdin>", sys.stdin.read()
     try:
-        with file_errors():
-            return read_text(path)
+        return path, Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliUsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise CliUsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def load(loader: Callable[[str], T], path: str) -> T:
-    """``loader(path)`` (a public task-file loader), its errors as usage errors."""
+    """``loader(path)`` (a public loader, e.g. ``TaskFile.load``), its errors as usage errors."""
     try:
         with file_errors():
             return loader(path)
     except OSError as exc:
         raise CliUsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def parse_file(name: str, text: str, *, what: str) -> Document:
-    """Parse a file's text (see :func:`ssm_mw._taskfile.parse_document`); usage errors."""
-    with file_errors():
-        return parse_document(name, text, what=what)

@@ -5,33 +5,33 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.text import Text
 
-from .._client import MaintenanceWindowClient
-from .._converter import CALL_MEMBERS, call_members, wire_names
-from .._desired import DesiredState, MemberChange
-from .._models import TaskDefinition
-from .._operations import DESCRIBE_TASKS, REGISTER_TASK
-from .._plan import Plan, PlanAction, TaskPlan, plan_tasks
-from .._taskfile import ARGUMENTS, Document, check_members, to_model, unknown_key
-from .._validation import violations
+from .. import (
+    DesiredState,
+    MaintenanceWindowClient,
+    MemberChange,
+    Plan,
+    PlanAction,
+    TaskPlan,
+    parse_desired_state,
+    plan_tasks,
+)
 from ._app import (
     CliError,
     CliUsageError,
     Settings,
     SingleValueCommand,
-    argument_path,
     global_options,
     open_client,
     run_async,
 )
-from ._files import file_errors, parse_file, read_file
+from ._files import file_errors, read_file
 from ._render import console, echo_json
 
 __all__ = [
@@ -50,25 +50,6 @@ __all__ = [
 #: ``plan --check``: the exit status when applying would change something.
 EXIT_CHANGES = 3
 
-_REGISTER = REGISTER_TASK.name
-_DESCRIBE = DESCRIBE_TASKS.name
-_NAME = wire_names(TaskDefinition)["name"]
-_WINDOWS = "windows"
-#: Request members a task of a desired-state file never holds, and where each comes from.
-_NOT_IN_A_TASK: Mapping[str, str] = {
-    member: f"not allowed in a task ({reason})"
-    for member, reason in {
-        CALL_MEMBERS["window_id"]: "the task's window is its key under 'windows'",
-        CALL_MEMBERS["window_task_id"]: "apply finds the live task by its name",
-        CALL_MEMBERS["client_token"]: (
-            "apply derives it from the window, the name and the definition"
-        ),
-        CALL_MEMBERS["replace"]: "apply always replaces the whole task",
-        _NAME: "the task's name is its key",
-    }.items()
-}
-#: The command-line name of each member that an argument gives (``WindowId``: ``WINDOW_ID``).
-_FROM_COMMAND_LINE: Mapping[str, str] = {wire: argument_path(a) for wire, a in ARGUMENTS.items()}
 _SYMBOL = {
     PlanAction.CREATE: ("+", "green"),
     PlanAction.UPDATE: ("~", "yellow"),
@@ -82,64 +63,14 @@ _NOT_SET = "(not set)"
 # -- the desired-state file -------------------------------------------------------------
 
 
-def _kind(value: object) -> str:
-    return "a list" if isinstance(value, list) else type(value).__name__
-
-
-def _task(source: Document, window_id: str, name: object, members: object) -> TaskDefinition:
-    if not isinstance(name, str):
-        where = source.part(_WINDOWS, window_id)
-        raise CliUsageError(f"{where.where()}: {where.field()}: task name {name!r} is not a string")
-    part = source.part(_WINDOWS, window_id, name)
-    if not isinstance(members, dict):
-        raise CliUsageError(
-            f"{part.where()}: {part.field()}: expected a mapping of request members, "
-            f"got {_kind(members)}"
-        )
-    data = cast("dict[str, Any]", members)
-    fixed = {**call_members(window_id), _NAME: name}
-    task_name = f"{part.where()}: {part.field()}: task name"
-    labels = {**_FROM_COMMAND_LINE, _NAME: task_name}
-    with file_errors():
-        check_members(_REGISTER, part, data, fixed, labels, not_in_file=_NOT_IN_A_TASK)
-        return to_model(_REGISTER, {**data, _NAME: name}, TaskDefinition, part)
-
-
 def load_desired(name: str, text: str) -> DesiredState:
-    """Parse and check a desired-state file; raise a usage error naming the key and its place.
+    """Read a desired-state file (the library's loader); a usage error naming each key and place.
 
-    Every task is checked like a ``tasks register`` file (unknown keys, every
-    model constraint and rule), before anything is sent.
+    Every task is checked as a ``tasks register`` file is, and the state as
+    any state is (every window id, every definition), before anything is sent.
     """
-    source = parse_file(name, text, what=f"a mapping with the key {_WINDOWS!r}")
-    for key in source.data:
-        if key != _WINDOWS:
-            raise CliUsageError(
-                f"{source.where((key,))}: {key}: {unknown_key(key, [_WINDOWS])}; "
-                f"expected only {_WINDOWS!r}"
-            )
-    windows = source.data.get(_WINDOWS)
-    if not isinstance(windows, dict):
-        got = "nothing" if windows is None else _kind(windows)
-        raise CliUsageError(
-            f"{source.where((_WINDOWS,))}: {_WINDOWS}: expected a mapping of window ids, got {got}"
-        )
-    built: dict[str, dict[str, TaskDefinition]] = {}
-    for window_id, tasks in cast("dict[object, object]", windows).items():
-        where = f"{source.where((_WINDOWS, cast(str, window_id)))}: {_WINDOWS}.{window_id}"
-        if not isinstance(window_id, str):
-            raise CliUsageError(f"{where}: a window id must be a string")
-        for v in violations(_DESCRIBE, call_members(window_id)):
-            raise CliUsageError(f"{where}: window id {v.message}")
-        if tasks is None:
-            tasks = {}
-        if not isinstance(tasks, dict):
-            raise CliUsageError(f"{where}: expected a mapping of task names, got {_kind(tasks)}")
-        built[window_id] = {
-            str(n): _task(source, window_id, n, m)
-            for n, m in cast("dict[object, object]", tasks).items()
-        }
-    return DesiredState(windows=built)
+    with file_errors():
+        return parse_desired_state(text, name=name)
 
 
 def load_input(path: str) -> Plan | DesiredState:

@@ -15,12 +15,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._converter import to_botocore, wire_names
-from .._fleet import CutoffChange, CutoffOutcome, CutoffReport
-from .._models import MaintenanceWindowTask, MaintenanceWindowTaskDetails, Target
-from .._operations import GET_TASK
-from .._redact import REDACTED
-from .._schema import redact_response
+from .. import (
+    CutoffBehavior,
+    CutoffChange,
+    CutoffOutcome,
+    CutoffReport,
+    MaintenanceWindowTask,
+    MaintenanceWindowTaskDetails,
+    Target,
+    TaskUpdate,
+    to_botocore,
+    to_botocore_redacted,
+)
 
 __all__ = [
     "OUTPUT_OPTION",
@@ -173,13 +179,13 @@ def _compact(value: Any) -> str:
     return str(value)
 
 
-#: The member of a task that is shown colored, by its wire name.
-_CUTOFF_MEMBER = wire_names(MaintenanceWindowTaskDetails)["cutoff_behavior"]
+#: The member of a task that is shown colored: the wire name ``to_botocore`` gives it.
+(_CUTOFF_MEMBER,) = to_botocore(TaskUpdate(cutoff_behavior=CutoffBehavior.CANCEL_TASK))
 
 
 def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     """Every member of a task, by wire name; sensitive values show as ``***``."""
-    data = redact_response(GET_TASK.name, to_botocore(details))
+    data = to_botocore_redacted(details)
     table = Table(
         title=f"Task {details.window_task_id} of {details.window_id}",
         title_justify="left",
@@ -187,12 +193,10 @@ def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     )
     table.add_column("Member", no_wrap=True, style="bold")
     table.add_column("Value", overflow="fold")
-    redacted = False
     for key, value in data.items():
         shown = _compact(value)
-        redacted = redacted or REDACTED in shown
         table.add_row(key, _cutoff(value) if key == _CUTOFF_MEMBER else Text(shown))
-    if redacted:
+    if data != to_botocore(details):  # a sensitive value is hidden
         table.caption = "*** = sensitive, not shown here; --output json shows everything"
     return table
 

@@ -2,49 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import click
 
-from .. import load_task_definition
-from .._converter import (
-    CALL_MEMBERS,
-    call_members,
-    describe_request,
-    from_botocore,
-    get_request,
-    wire_names,
-)
-from .._enums import CutoffBehavior, TaskType
-from .._models import (
+from .. import (
+    CutoffBehavior,
     MaintenanceWindowTask,
     MaintenanceWindowTaskDetails,
+    TaskFile,
     TaskFilter,
+    TaskType,
     TaskUpdate,
+    ValidationError,
+    to_botocore,
 )
-from .._operations import DESCRIBE_TASKS, GET_TASK, UPDATE_TASK
-from .._taskfile import ARGUMENTS, Document, check_members, parse_document, to_model
-from .._validation import TASK_FILTER_KEYS
 from ._app import (
     CliUsageError,
     EnumChoice,
     Settings,
     SingleValueGroup,
     argument_path,
-    check_request,
     global_options,
     open_client,
     run_async,
 )
-from ._files import NOT_IN_FILE, file_errors, load, read_file
+from ._files import file_errors, load, usage_error, usage_lines
 from ._render import OUTPUT_OPTION, console, echo_json, task_details_table, tasks_json, tasks_table
 
 __all__ = ["tasks"]
 
-_WINDOW_TASK_ID, _TASK_ARN, _PRIORITY, _TASK_TYPE = TASK_FILTER_KEYS
+#: The keys a ``--filter`` may have: those of ``TaskFilter``'s constructors.
+_WINDOW_TASK_ID, _TASK_ARN, _PRIORITY, _TASK_TYPE = _FILTER_KEYS = (
+    str(TaskFilter.window_task_id().key),
+    str(TaskFilter.task_arn().key),
+    str(TaskFilter.priority().key),
+    str(TaskFilter.task_type().key),
+)
 _LIST_PAGE_SIZE = 100
-_UPDATE = UPDATE_TASK.name
+#: The member that register's answer holds, by the wire name ``to_botocore`` gives a task's id.
+_TASK_ID_MEMBER = next(
+    member
+    for member, value in to_botocore(
+        MaintenanceWindowTask(window_id="w", window_task_id="t")
+    ).items()
+    if value == "t"
+)
+#: Where the first attribute of a violation's path ends (``targets`` of ``targets[0].key``).
+_FIRST_END = re.compile(r"[.\[]")
 
 
 def _parse_filter(text: str) -> TaskFilter:
@@ -52,8 +60,8 @@ def _parse_filter(text: str) -> TaskFilter:
     key = key.strip()
     if not sep or not key:
         raise click.BadParameter(f"{text!r} is not KEY=VALUE[,VALUE...]")
-    if key not in TASK_FILTER_KEYS:
-        choices = ", ".join(TASK_FILTER_KEYS)
+    if key not in _FILTER_KEYS:
+        choices = ", ".join(_FILTER_KEYS)
         raise click.BadParameter(f"unknown key {key!r}; use one of {choices}")
     values = tuple(v.strip() for v in values_text.split(","))
     if not all(values):
@@ -96,7 +104,6 @@ def list_tasks(
     settings: Settings, window_id: str, filters: tuple[TaskFilter, ...], output: str
 ) -> None:
     """List every task of WINDOW_ID, over all pages."""
-    check_request(DESCRIBE_TASKS.name, describe_request(window_id, filters, None, None))
 
     async def fetch() -> list[MaintenanceWindowTask]:
         async with open_client(settings) as mw:
@@ -115,8 +122,6 @@ def list_tasks(
 
 def _print_details(details: MaintenanceWindowTaskDetails, output: str) -> None:
     if output == "json":
-        from .._converter import to_botocore
-
         echo_json(to_botocore(details))
     else:
         console().print(task_details_table(details))
@@ -130,7 +135,6 @@ def _print_details(details: MaintenanceWindowTaskDetails, output: str) -> None:
 @click.pass_obj
 def get_task(settings: Settings, window_id: str, task_id: str, output: str) -> None:
     """Show one task in full, invocation parameters included."""
-    check_request(GET_TASK.name, get_request(window_id, task_id))
 
     async def fetch() -> MaintenanceWindowTaskDetails:
         async with open_client(settings) as mw:
@@ -185,23 +189,41 @@ def register_task(
         RunCommand:
           Parameters: {commands: [uptime]}
     """
-    definition = load(load_task_definition, path)
+    task_file = load(TaskFile.load, path)
+    with file_errors():
+        definition = task_file.definition()
 
     async def register() -> str:
         async with open_client(settings) as mw:
-            return await mw.register_task_with_maintenance_window(
-                window_id, definition, client_token=client_token
-            )
+            try:
+                return await mw.register_task_with_maintenance_window(
+                    window_id, definition, client_token=client_token
+                )
+            except ValidationError as exc:  # the request's one check: named in the file
+                raise usage_error(task_file.locate(exc)) from None
 
     task_id = run_async(register())
     if output == "json":
-        echo_json({CALL_MEMBERS["window_task_id"]: task_id})
+        echo_json({_TASK_ID_MEMBER: task_id})
     else:
         click.echo(task_id)
 
 
-#: The wire name of each member of an update, by the parameter of its ``tasks update`` option.
-_UPDATE_MEMBERS = wire_names(TaskUpdate)
+def _attribute(path: str) -> str:
+    """The first attribute of a violation's path (``targets`` of ``targets[0].key``)."""
+    return _FIRST_END.split(path, maxsplit=1)[0]
+
+
+def _update_error(
+    exc: ValidationError, task_file: TaskFile, options: Mapping[str, str]
+) -> CliUsageError:
+    """The usage line of the client's violations: an option's by its name, the rest in the file."""
+    lines = usage_lines(task_file.locate(exc))  # one for each violation, in order
+    out = [
+        f"{options[_attribute(v.path)]}: {v.message}" if _attribute(v.path) in options else line
+        for v, line in zip(exc.violations, lines, strict=True)
+    ]
+    return CliUsageError("; ".join(out))
 
 
 @tasks.command("update")
@@ -254,38 +276,29 @@ def update_task(
           --cutoff-behavior CANCEL_TASK --priority 1
       ssm-mw tasks update mw-0123456789abcdef0 4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d -f task.yaml
     """
-    source: Document | None = None
-    if path is not None:
-        name, text = read_file(path)
-        with file_errors():
-            source = parse_document(name, text)
-    data: dict[str, Any] = dict(source.data) if source is not None else {}
-    options: dict[str, str] = {}
-    for param, value in shortcuts.items():
-        if value is None:
-            continue
-        wire, option = _UPDATE_MEMBERS[param], argument_path(param)
-        data[wire] = value.upper() if param == "cutoff_behavior" else value
-        options[wire] = option
-    if not data and not replace:
+    task_file = load(TaskFile.load, path) if path is not None else None
+    options = {param: value for param, value in shortcuts.items() if value is not None}
+    if "cutoff_behavior" in options:
+        options["cutoff_behavior"] = CutoffBehavior(options["cutoff_behavior"].upper())
+    with file_errors():
+        update = task_file.update(replace=replace) if task_file is not None else TaskUpdate()
+    update = attrs.evolve(update, **options)  # the options win over the file's members
+    if update == TaskUpdate() and not replace:
         raise CliUsageError(
             "nothing to update: give --file or an option such as --cutoff-behavior "
             "(see 'ssm-mw tasks update --help')"
         )
-    fixed = call_members(window_id, task_id, replace=replace)
-    if source is None:
-        check_request(_UPDATE, {**data, **fixed})
-        update = from_botocore(data, TaskUpdate)
-    else:
-        labels = {**{wire: argument_path(a) for wire, a in ARGUMENTS.items()}, **options}
-        with file_errors():
-            check_members(_UPDATE, source, data, fixed, labels, not_in_file=NOT_IN_FILE)
-            update = to_model(_UPDATE, data, TaskUpdate, source)
+    labels = {param: argument_path(param) for param in options}
 
     async def send() -> MaintenanceWindowTaskDetails:
         async with open_client(settings) as mw:
-            return await mw.update_maintenance_window_task(
-                window_id, task_id, update, replace=replace
-            )
+            try:
+                return await mw.update_maintenance_window_task(
+                    window_id, task_id, update, replace=replace
+                )
+            except ValidationError as exc:  # the request's one check
+                if task_file is None:
+                    raise  # named by the options' names, as every validation error is
+                raise _update_error(exc, task_file, labels) from None
 
     _print_details(run_async(send()), output)
