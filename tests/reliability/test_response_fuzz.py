@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given
@@ -33,6 +33,7 @@ from ssm_mw import (
     to_botocore,
 )
 from ssm_mw._converter import BOTOCORE_SHAPES, parse_register_response, wire_names
+from ssm_mw._schema import Node
 from ssm_mw.testing import EmbeddedSSMServer
 from support import strategies as S
 from support.figures import count
@@ -99,7 +100,7 @@ def _tally(operation: str, response: dict[str, Any]) -> None:
     shape = S.output_shape(operation)
     items = [response]
     if operation == DESCRIBE:
-        shape = shape.members["Tasks"].member
+        shape = cast(Node, shape.members["Tasks"].node.item)
         items = response.get("Tasks", [])
     for item in items:
         task_type = item.get("TaskType", item.get("Type"))
