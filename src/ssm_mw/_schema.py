@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
@@ -45,7 +46,6 @@ from ._shapes import (
     operation_input_shape,
     operation_output_shape,
     required_members,
-    service_model,
     snake_case,
 )
 
@@ -178,25 +178,40 @@ def compile_shape(shape: Shape, nodes: dict[str, Node] | None = None) -> Node:
     return node
 
 
-@functools.cache
-def _nodes() -> dict[str, Node]:
-    # One table for the whole model: a shape shared by operations is compiled once.
-    service_model()
-    return {}
+class SchemaTable:
+    """Compiled nodes by shape name, safe to share between threads.
+
+    ``compile_shape`` enters a node in its table before it fills the node's
+    members (a recursive shape meets itself), so no thread may read the table
+    while another fills it: the embedded server answers from many threads.
+    """
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, Node] = {}
+        self._lock = threading.Lock()
+
+    def node(self, shape: Shape) -> Node:
+        """The compiled ``shape``, with all below it complete."""
+        with self._lock:
+            return compile_shape(shape, self._nodes)
+
+
+#: One table for the whole model: a shape shared by operations is compiled once.
+_TABLE = SchemaTable()
 
 
 @functools.cache
 def input_schema(operation: str) -> Node:
     """The compiled input structure of one of the registry's operations (by botocore name)."""
     operation_named(operation)  # ValueError for any other operation
-    return compile_shape(operation_input_shape(operation), _nodes())
+    return _TABLE.node(operation_input_shape(operation))
 
 
 @functools.cache
 def output_schema(operation: str) -> Node:
     """The compiled output structure of one of the registry's operations (by botocore name)."""
     operation_named(operation)
-    return compile_shape(operation_output_shape(operation), _nodes())
+    return _TABLE.node(operation_output_shape(operation))
 
 
 def reachable(*roots: Node) -> Iterator[Node]:
