@@ -1,18 +1,20 @@
-"""What B8 and B9 share: ssm-mw's client and a raw one on canned HTTP, timed per call.
+"""What B8 and B9 share: ssm-mw's clients and a raw one on canned HTTP, timed per call.
 
 Ours is a ``MaintenanceWindowClient`` with its own session, as a user makes it
 (its client skips botocore's validation, since ssm-mw's ran), with the canned
 reply registered on that client's events; the baseline is a plain aiobotocore
 client of a session with the same reply, standard retries and 32 connections.
-Both run in this process only and do no I/O, so each sample is the process's
+:func:`canned_contenders` also hands out ``MaintenanceWindowClient.from_client``
+of a second plain client of that session, made exactly as the baseline's.
+All run in this process only and do no I/O, so each sample is the process's
 CPU time (``time.process_time``) per call over a round of calls; the rounds
-of the two alternate, and the wall-clock ratio of the same rounds is kept.
+of the contenders alternate, and the wall-clock ratio of the same rounds is kept.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -23,7 +25,13 @@ from ssm_mw import MaintenanceWindowClient
 from ._canned import CannedReply, canned_session
 from ._harness import Result, interleave_async, median
 
-__all__ = ["PerCall", "canned_clients", "time_per_call"]
+__all__ = [
+    "PerCall",
+    "canned_clients",
+    "canned_contenders",
+    "time_contenders",
+    "time_per_call",
+]
 
 _REGION, _ENDPOINT = "us-east-1", "https://ssm.us-east-1.amazonaws.com"
 
@@ -33,6 +41,21 @@ async def canned_clients(
     operation: str, reply: CannedReply
 ) -> AsyncIterator[tuple[MaintenanceWindowClient, Any]]:
     """``(ours, raw)``, both answered with ``reply`` for ``operation``."""
+    async with canned_contenders(operation, reply) as (mw, _, raw):
+        yield mw, raw
+
+
+@asynccontextmanager
+async def canned_contenders(
+    operation: str, reply: CannedReply
+) -> AsyncIterator[tuple[MaintenanceWindowClient, MaintenanceWindowClient, Any]]:
+    """``(ours, wrapped, raw)``, all answered with ``reply`` for ``operation``.
+
+    ``ours`` is ssm-mw's own client; ``raw`` and the client that ``wrapped``
+    (``MaintenanceWindowClient.from_client``) wraps are two plain aiobotocore
+    clients made alike (one session, standard retries, 32 connections), so
+    that the baseline's client is never touched by ssm-mw.
+    """
     session = canned_session({operation: reply})
     config = AioConfig(retries={"mode": "standard"}, max_pool_connections=32)
     async with AsyncExitStack() as stack:
@@ -45,10 +68,15 @@ async def canned_clients(
             )
         )
         mw._client.meta.events.register(f"before-send.ssm.{operation}", reply)
-        raw = await stack.enter_async_context(
-            session.create_client("ssm", config=config, region_name=_REGION, endpoint_url=_ENDPOINT)
-        )
-        yield mw, raw
+        plain = [
+            await stack.enter_async_context(
+                session.create_client(
+                    "ssm", config=config, region_name=_REGION, endpoint_url=_ENDPOINT
+                )
+            )
+            for _ in range(2)
+        ]
+        yield mw, MaintenanceWindowClient.from_client(plain[1]), plain[0]
 
 
 class PerCall:
@@ -75,6 +103,46 @@ class PerCall:
         )
 
 
+Contender = tuple[Callable[[], Awaitable[object]], Callable[[Any], object]]
+
+
+async def time_contenders(
+    contenders: Sequence[Contender], *, calls: int, rounds: int
+) -> list[PerCall]:
+    """Alternate rounds of ``calls`` calls of each contender (after one round each to warm up).
+
+    A contender is ``(call, check)``; ``check`` sees the last result of each
+    round, so that a contender doing nothing cannot pass as fast. The last
+    contender is the baseline: one :class:`PerCall` per other contender,
+    against the same baseline rounds.
+    """
+    walls: list[list[float]] = [[] for _ in contenders]
+
+    def timed(call: Callable[[], Awaitable[object]], check: Callable[[Any], object], side: int):
+        async def one_round() -> float:
+            start, wall = time.process_time(), time.perf_counter()
+            result: object = None
+            for _ in range(calls):
+                result = await call()
+            elapsed = time.process_time() - start
+            walls[side].append((time.perf_counter() - wall) / calls)
+            check(result)
+            return elapsed / calls
+
+        return one_round
+
+    rounds_of = [timed(call, check, i) for i, (call, check) in enumerate(contenders)]
+    for one_round in rounds_of:  # warm up every path
+        await one_round()
+    for wall in walls:
+        wall.clear()
+    samples = await interleave_async(rounds_of, rounds)
+    base, base_wall = samples[-1], median(walls[-1])
+    return [
+        PerCall(samples[i], base, median(walls[i]) / base_wall) for i in range(len(contenders) - 1)
+    ]
+
+
 async def time_per_call(
     ours: Callable[[], Awaitable[object]],
     baseline: Callable[[], Awaitable[object]],
@@ -83,30 +151,8 @@ async def time_per_call(
     calls: int,
     rounds: int,
 ) -> PerCall:
-    """Alternate rounds of ``calls`` calls of each (after one round each to warm up).
-
-    ``check[0]`` and ``check[1]`` see the last result of each round of ours and
-    of the baseline, so that a contender doing nothing cannot pass as fast.
-    """
-    walls: list[list[float]] = [[], []]
-
-    def timed(call: Callable[[], Awaitable[object]], side: int) -> Callable[[], Awaitable[float]]:
-        async def one_round() -> float:
-            start, wall = time.process_time(), time.perf_counter()
-            result: object = None
-            for _ in range(calls):
-                result = await call()
-            elapsed = time.process_time() - start
-            walls[side].append((time.perf_counter() - wall) / calls)
-            check[side](result)
-            return elapsed / calls
-
-        return one_round
-
-    contenders = [timed(ours, 0), timed(baseline, 1)]
-    for contender in contenders:  # warm up both paths
-        await contender()
-    walls[0].clear()
-    walls[1].clear()
-    ours_s, raw_s = await interleave_async(contenders, rounds)
-    return PerCall(ours_s, raw_s, median(walls[0]) / median(walls[1]))
+    """:func:`time_contenders` of two: ``ours`` (checked by ``check[0]``) and the baseline."""
+    (timed,) = await time_contenders(
+        [(ours, check[0]), (baseline, check[1])], calls=calls, rounds=rounds
+    )
+    return timed

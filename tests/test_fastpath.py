@@ -34,7 +34,8 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import ClientError, ParamValidationError
 from botocore.stub import Stubber
-from botocore.validate import ParamValidationDecorator
+from botocore.useragent import UserAgentString, register_feature_id
+from botocore.validate import ParamValidationDecorator, ParamValidator
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ from ssm_mw import (
     TaskPage,
     TaskType,
     TaskUpdate,
+    ValidationError,
     from_botocore,
 )
 from ssm_mw._client import service_error
@@ -84,7 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        status, headers, body = self.server.next_reply()
+        status, headers, body = self.server.next_reply(self.headers.get("User-Agent", ""))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -112,6 +114,7 @@ class CannedServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._replies: list[tuple[int, dict[str, str], bytes]] = []
         self.requests = 0
+        self.user_agents: list[str] = []  # the User-Agent header of each request, in order
 
     @property
     def url(self) -> str:
@@ -121,9 +124,10 @@ class CannedServer(ThreadingHTTPServer):
         with self._lock:
             self._replies = list(replies)
 
-    def next_reply(self) -> tuple[int, dict[str, str], bytes]:
+    def next_reply(self, user_agent: str) -> tuple[int, dict[str, str], bytes]:
         with self._lock:
             self.requests += 1
+            self.user_agents.append(user_agent)
             return self._replies.pop(0) if len(self._replies) > 1 else self._replies[0]
 
 
@@ -628,3 +632,158 @@ def test_botocore_s_debug_log_of_the_body_is_kept(
         assert not compare(bench, GET, reply(body.encode()))
     assert any("visible" in r.getMessage() for r in caplog.records if "Response body" in r.msg)
     assert compare(bench, GET, reply(body.encode()))
+
+
+# -- the request path: what is spared for ssm-mw's calls, and only for them ------------------
+
+OK_GET = json.dumps({"WindowId": WINDOW_ID, "WindowTaskId": TASK_ID}).encode()
+
+
+def user_agent(header: str) -> list[Any]:
+    """A User-Agent header's components, its feature list (``m/...``) as a set."""
+    return [
+        frozenset(part[2:].split(",")) if part.startswith("m/") else part
+        for part in header.split(" ")
+    ]
+
+
+def sent_by_ours_and_the_caller_s(bench: Bench, mw: MaintenanceWindowClient, client: Any) -> Any:
+    """The User-Agent headers of ssm-mw's get and of a plain get, on the same client."""
+    bench.server.serve(reply(OK_GET))
+    bench.run(mw.get_maintenance_window_task(WINDOW_ID, TASK_ID))
+    bench.run(client.get_maintenance_window_task(**PARAMS[GET]))
+    ours, caller_s = bench.server.user_agents[-2:]
+    return user_agent(ours), user_agent(caller_s)
+
+
+USER_AGENT_CONFIGS = {
+    "default": {},
+    "extra": {"user_agent_extra": "extra/1.0"},
+    "app id": {"user_agent_appid": "my-app"},
+    "legacy override": {"user_agent": "legacy-agent/2.0"},
+    "legacy retry mode": {"retries": {"mode": "legacy", "total_max_attempts": 1}},
+}
+
+
+@pytest.mark.parametrize("config", USER_AGENT_CONFIGS.values(), ids=USER_AGENT_CONFIGS.keys())
+def test_our_calls_send_the_user_agent_botocore_builds(config: dict[str, Any]) -> None:
+    """ssm-mw's calls send the User-Agent a plain call of the same client sends, call after call.
+
+    For the client of a session given (handed out by aiobotocore_client()) and
+    for a caller's client through from_client; the second round is served
+    from the strings kept by the first.
+    """
+    bench = Bench(**config)
+    try:
+        wrapped = MaintenanceWindowClient.from_client(bench.raw)
+        for _ in range(2):
+            for mw, client in ((bench.mw, bench.mw._client), (wrapped, bench.raw)):
+                ours, caller_s = sent_by_ours_and_the_caller_s(bench, mw, client)
+                assert ours == caller_s
+        assert isinstance(bench.raw._user_agent_creator, UserAgentString)
+        if "user_agent" in config:
+            assert bench.server.user_agents[-1].startswith(config["user_agent"])
+    finally:
+        bench.close()
+
+
+def test_the_user_agent_follows_the_client_s_config_and_features(bench: Bench) -> None:
+    """A config changed after the client was made, or features a handler registers, show at once."""
+    mw = MaintenanceWindowClient.from_client(bench.raw)
+    client = bench.raw
+    before, caller_s = sent_by_ours_and_the_caller_s(bench, mw, client)
+    assert before == caller_s
+
+    config = client.meta.config
+    config.user_agent_extra = "changed/1.0"
+    try:
+        ours, caller_s = sent_by_ours_and_the_caller_s(bench, mw, client)
+    finally:
+        config.user_agent_extra = None
+    assert ours == caller_s
+    assert ours != before
+    assert ours[-1] == "changed/1.0"
+
+    def paginating(**_: Any) -> None:
+        register_feature_id("PAGINATOR")  # botocore's feature "C", for this request only
+
+    client.meta.events.register("before-parameter-build.ssm", paginating)
+    try:
+        ours, caller_s = sent_by_ours_and_the_caller_s(bench, mw, client)
+    finally:
+        client.meta.events.unregister("before-parameter-build.ssm", paginating)
+    assert ours == caller_s
+    assert ours != before
+    assert any(isinstance(part, frozenset) and "C" in part for part in ours)
+
+    assert sent_by_ours_and_the_caller_s(bench, mw, client) == (before, before)
+
+
+class CountingValidator(ParamValidator):
+    """botocore's validator, counting the requests it validates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def validate(self, params: Any, shape: Any) -> Any:
+        self.count += 1
+        return super().validate(params, shape)
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["session given", "from_client"])
+def test_botocore_validates_every_request_but_those_ssm_mw_validated(
+    bench: Bench, wrapped: bool
+) -> None:
+    """On a validating client, ssm-mw's requests skip botocore's validation; nothing else does.
+
+    The caller's own requests are validated; so is a request of ssm-mw's call
+    that a caller's handler changed (and botocore's refusal becomes a
+    ValidationError, with nothing sent).
+    """
+    client = bench.raw if wrapped else bench.mw._client
+    mw = MaintenanceWindowClient.from_client(client) if wrapped else bench.mw
+    botocore_s = client._serializer._param_validator
+    validator = client._serializer._param_validator = CountingValidator()
+    try:
+        counted_calls(bench, mw, client, validator)
+    finally:
+        client._serializer._param_validator = botocore_s
+
+
+def counted_calls(
+    bench: Bench, mw: MaintenanceWindowClient, client: Any, validator: CountingValidator
+) -> None:
+    """The calls of the test above, and how many of them botocore validates."""
+    bench.server.serve(reply(OK_GET))
+    bench.run(mw.get_maintenance_window_task(WINDOW_ID, TASK_ID))
+    assert validator.count == 0
+    bench.run(client.get_maintenance_window_task(**PARAMS[GET]))
+    assert validator.count == 1
+    with pytest.raises(ParamValidationError):
+        bench.run(client.get_maintenance_window_task(WindowId=WINDOW_ID))
+    assert validator.count == 2
+
+    def same(params: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return dict(params)  # other parameters, equal to ssm-mw's: still ssm-mw's request
+
+    def changed(params: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {**params, "Unknown": 1}
+
+    event = "provide-client-params.ssm.GetMaintenanceWindowTask"
+    client.meta.events.register(event, same)
+    try:
+        bench.run(mw.get_maintenance_window_task(WINDOW_ID, TASK_ID))
+    finally:
+        client.meta.events.unregister(event, same)
+    assert validator.count == 2
+
+    requests = bench.server.requests
+    client.meta.events.register(event, changed)
+    try:
+        with pytest.raises(ValidationError, match="botocore rejected"):
+            bench.run(mw.get_maintenance_window_task(WINDOW_ID, TASK_ID))
+    finally:
+        client.meta.events.unregister(event, changed)
+    assert validator.count == 3
+    assert bench.server.requests == requests

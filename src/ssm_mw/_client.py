@@ -151,10 +151,17 @@ class MaintenanceWindowClient:
     def from_client(cls, ssm_client: SSMClient) -> MaintenanceWindowClient:
         """Wrap an open aiobotocore SSM client; the caller keeps opening and closing it.
 
-        It registers ssm-mw's fast-path handler (``before-parse``) on the
-        client's events, once; the handler acts only inside calls made through
-        a ``MaintenanceWindowClient``: botocore parses and validates the
-        caller's own calls as it always does.
+        It puts ssm-mw's fast path on the client, once (wrapping it again
+        changes nothing more): a ``before-parse`` handler on the client's
+        events, and two of the client's objects given a subclass of their
+        botocore class: its User-Agent builder (``UserAgentString``), which
+        keeps the strings it builds for ssm-mw's calls, and, when botocore's
+        validation is on, its validating serializer
+        (``ParamValidationDecorator``), which does not validate again a
+        request that ssm-mw validated. All three act only inside calls made
+        through a ``MaintenanceWindowClient``: the caller's own calls on the
+        client, concurrent ones included, are validated, given their
+        User-Agent and parsed by botocore as they always are.
         """
         self = cls()
         install_log_redaction()
@@ -210,7 +217,8 @@ class MaintenanceWindowClient:
         # The client of ssm-mw's own session is never handed out (aiobotocore_client()
         # opens another one for that): every request it sends passes ssm-mw's
         # validation, stricter than botocore's, so botocore's is switched off.
-        # A client of a session given is handed out, and keeps it.
+        # A client of a session given is handed out, and keeps it for the
+        # caller's requests (the fast path spares it ssm-mw's own).
         self._client = await self._enter(
             options.create_client(session, parameter_validation=options.session is not None)
         )
@@ -262,7 +270,7 @@ class MaintenanceWindowClient:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s", operation, redact_request(operation, params))
         try:
-            with redacting(operation, params), taking(op):
+            with redacting(operation, params), taking(op, params):
                 response = await getattr(client, op.method)(**params)
         except ClientError as exc:
             raise service_error(operation, exc) from exc
