@@ -67,13 +67,13 @@ botocore's, unchanged):
 from __future__ import annotations
 
 import contextvars
+import importlib
 import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from botocore import useragent
-from botocore.context import get_context
 from botocore.useragent import UserAgentString
 from botocore.validate import ParamValidationDecorator
 
@@ -252,9 +252,25 @@ def _config_inputs(config: Any) -> Any:
     )
 
 
+def _context_getter() -> Callable[[], Any] | None:
+    # botocore's request context (features in the User-Agent) is newer than our lowest botocore.
+    try:
+        module = importlib.import_module("botocore.context")
+    except ImportError:  # pragma: no cover - the lowest dependency set
+        return None
+    getter: Callable[[], Any] = module.get_context
+    return getter
+
+
+#: botocore's request context, or ``None`` in a botocore that has none.
+_get_context = _context_getter()
+
+
 def _user_agent_inputs(agent: UserAgentString) -> Any:
     """Everything the User-Agent string is built from, hashable; ``None`` if some is not."""
-    context = get_context()
+    if _get_context is None:  # a botocore without the context: build it every time
+        return None
+    context = _get_context()
     features = frozenset(context.features) if context is not None else frozenset()
     fields: list[tuple[str, Any]] = []
     for name, value in vars(agent).items():
@@ -263,7 +279,7 @@ def _user_agent_inputs(agent: UserAgentString) -> Any:
         elif isinstance(value, (set, frozenset)):
             value = frozenset(value)
         fields.append((name, value))
-    key = (features, useragent.modify_components, tuple(fields))
+    key = (features, getattr(useragent, "modify_components", None), tuple(fields))
     try:
         hash(key)
     except TypeError:  # a field botocore added that cannot be a key: build it every time
