@@ -428,10 +428,17 @@ def test_client_gone_mid_request_is_quiet(
 def test_log_requests_logs_an_access_line(
     conns: Callable[[int], Conn], capfd: pytest.CaptureFixture[str]
 ) -> None:
+    """The line is written once the response is sent.
+
+    A connection's requests are served in turn, so once the second response
+    arrives, the first request's line (if any) is written.
+    """
     for log in (True, False):
         with serving(log_requests=log) as server:
             conn = conns(server.server_address[1])
             conn.send(request("GET", "/logged"))
+            conn.response()
+            conn.send(request("GET", "/after"))
             conn.response()
         err = capfd.readouterr().err
         assert ('"GET /logged HTTP/1.1" 200' in err) is log
