@@ -25,7 +25,10 @@ from ssm_mw._invocation import (
 )
 
 MODEL = botocore.session.get_session().get_service_model("ssm")
-SHAPE_CLASSES = {shape: cls for cls, shape in BOTOCORE_SHAPES.items()}
+#: The model classes of each shape (a filter shape serves tasks and windows).
+SHAPE_CLASSES: dict[str, set[type]] = {}
+for _cls, _shape in BOTOCORE_SHAPES.items():
+    SHAPE_CLASSES.setdefault(_shape, set()).add(_cls)
 VARIANTS = {
     invocation_key(cls): cls
     for cls in (
@@ -38,6 +41,10 @@ VARIANTS = {
 
 #: Request members that are method parameters rather than model attributes.
 METHOD_MEMBERS = {
+    "DescribeMaintenanceWindows": (
+        "describe_maintenance_windows",
+        {"Filters": "filters", "MaxResults": "max_results", "NextToken": "next_token"},
+    ),
     "DescribeMaintenanceWindowTasks": (
         "describe_maintenance_window_tasks",
         {
@@ -118,15 +125,21 @@ def _walk_member(annotation: Any, shape: Any, seen: set[tuple[type, str]]) -> li
         for key, variant in VARIANTS.items():
             problems += _walk(variant, shape.members[key], frozenset(), seen)
         return problems
-    expected = SHAPE_CLASSES.get(shape.name)
-    if expected is None or expected not in _model_classes(annotation):
+    found = SHAPE_CLASSES.get(shape.name, set()) & set(_model_classes(annotation))
+    if not found:
         return [f"no model class for structure {shape.name}"]
-    return _walk(expected, shape, frozenset(), seen)
+    return [
+        problem
+        for cls in sorted(found, key=str)
+        for problem in _walk(cls, shape, frozenset(), seen)
+    ]
 
 
 OPERATIONS = [
     ("DescribeMaintenanceWindowTasks", "input", None),
     ("DescribeMaintenanceWindowTasks", "output", ssm_mw.TaskPage),
+    ("DescribeMaintenanceWindows", "input", None),
+    ("DescribeMaintenanceWindows", "output", ssm_mw.WindowPage),
     ("GetMaintenanceWindowTask", "input", None),
     ("GetMaintenanceWindowTask", "output", ssm_mw.MaintenanceWindowTaskDetails),
     ("RegisterTaskWithMaintenanceWindow", "input", ssm_mw.TaskDefinition),

@@ -44,6 +44,7 @@ from ._models import (
     Alarm,
     AlarmConfiguration,
     LoggingInfo,
+    MaintenanceWindowIdentity,
     MaintenanceWindowTask,
     MaintenanceWindowTaskDetails,
     Target,
@@ -52,8 +53,10 @@ from ._models import (
     TaskPage,
     TaskParameterValueExpression,
     TaskUpdate,
+    WindowFilter,
+    WindowPage,
 )
-from ._paginator import TaskPaginator
+from ._paginator import TaskPaginator, WindowPaginator
 from ._public import publish as _publish
 from ._redacted import to_botocore_redacted
 from ._taskfile import (
@@ -117,6 +120,7 @@ __all__ = [
     "LambdaParameters",
     "LoggingInfo",
     "MaintenanceWindowClient",
+    "MaintenanceWindowIdentity",
     "MaintenanceWindowTask",
     "MaintenanceWindowTaskDetails",
     "MemberChange",
@@ -155,6 +159,9 @@ __all__ = [
     "UnknownInvocationParameters",
     "ValidationError",
     "Violation",
+    "WindowFilter",
+    "WindowPage",
+    "WindowPaginator",
     "__version__",
     "apply_plan",
     "check_window_id",

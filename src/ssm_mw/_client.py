@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 from ._config import resolve_options
 from ._converter import (
     describe_request,
+    describe_windows_request,
     get_request,
     register_request,
     update_request,
@@ -31,7 +32,7 @@ from ._errors import (
     ValidationError,
     from_client_error,
 )
-from ._fastpath import DESCRIBE, GET, REGISTER, UPDATE, Operation, taking
+from ._fastpath import DESCRIBE, GET, REGISTER, UPDATE, WINDOWS, Operation, taking
 from ._fastpath import install as install_fast_path
 from ._fastpath import read as read_result
 from ._logredact import install as install_log_redaction
@@ -42,8 +43,10 @@ from ._models import (
     TaskFilter,
     TaskPage,
     TaskUpdate,
+    WindowFilter,
+    WindowPage,
 )
-from ._paginator import TaskPaginator
+from ._paginator import TaskPaginator, WindowPaginator
 from ._validation import redact_request, validate_request
 
 if TYPE_CHECKING:
@@ -318,15 +321,7 @@ class MaintenanceWindowClient:
         caller works on the current one. The arguments are validated here,
         before any request.
         """
-        try:
-            validate_request(DESCRIBE.name, describe_request(window_id, filters, page_size, None))
-        except ValidationError as exc:
-            raise ValidationError(
-                [
-                    attrs.evolve(v, path="page_size") if v.path == "max_results" else v
-                    for v in exc.violations
-                ]
-            ) from None
+        _check_paging(DESCRIBE, describe_request(window_id, filters, page_size, None))
         filters = tuple(filters)
 
         async def fetch(token: str | None, size: int | None) -> TaskPage:
@@ -335,6 +330,53 @@ class MaintenanceWindowClient:
             )
 
         return TaskPaginator(
+            fetch,
+            page_size=page_size,
+            max_items=max_items,
+            starting_token=starting_token,
+            prefetch=prefetch,
+        )
+
+    async def describe_maintenance_windows(
+        self,
+        *,
+        filters: Sequence[WindowFilter] = (),
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> WindowPage:
+        """One page of the windows of the client's account and Region (DescribeMaintenanceWindows).
+
+        ``filters`` on ``Name`` and ``Enabled`` (:class:`WindowFilter`);
+        ``max_results`` from 10 to 100.
+        """
+        params = describe_windows_request(filters, max_results, next_token)
+        return await self._call(WINDOWS, params)
+
+    def paginate_maintenance_windows(
+        self,
+        *,
+        filters: Sequence[WindowFilter] = (),
+        page_size: int | None = None,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+        prefetch: bool = True,
+    ) -> WindowPaginator:
+        """Every window that matches ``filters``, over all pages: an async iterator.
+
+        ``async for window in mw.paginate_maintenance_windows(filters=[WindowFilter.enabled()])``;
+        ``.pages()`` hands out :class:`WindowPage` objects with resume tokens.
+        The arguments are validated here, before any request; the rest is as
+        :meth:`paginate_maintenance_window_tasks`.
+        """
+        _check_paging(WINDOWS, describe_windows_request(filters, page_size, None))
+        filters = tuple(filters)
+
+        async def fetch(token: str | None, size: int | None) -> WindowPage:
+            return await self.describe_maintenance_windows(
+                filters=filters, max_results=size, next_token=token
+            )
+
+        return WindowPaginator(
             fetch,
             page_size=page_size,
             max_items=max_items,
@@ -391,3 +433,16 @@ class MaintenanceWindowClient:
         hold everything register requires.
         """
         return await self._call(UPDATE, update_request(window_id, window_task_id, update, replace))
+
+
+def _check_paging(op: Operation[Any], request: dict[str, Any]) -> None:
+    """Validate a paginator's first request; ``max_results`` is ``page_size`` there."""
+    try:
+        validate_request(op.name, request)
+    except ValidationError as exc:
+        raise ValidationError(
+            [
+                attrs.evolve(v, path="page_size") if v.path == "max_results" else v
+                for v in exc.violations
+            ]
+        ) from None

@@ -45,6 +45,7 @@ from ._models import (
     Alarm,
     AlarmConfiguration,
     LoggingInfo,
+    MaintenanceWindowIdentity,
     MaintenanceWindowTask,
     MaintenanceWindowTaskDetails,
     Target,
@@ -53,6 +54,8 @@ from ._models import (
     TaskPage,
     TaskParameterValueExpression,
     TaskUpdate,
+    WindowFilter,
+    WindowPage,
 )
 from ._shapes import TASK_TYPE_VARIANTS
 
@@ -64,6 +67,7 @@ __all__ = [
     "CALL_MEMBERS",
     "call_members",
     "describe_request",
+    "describe_windows_request",
     "from_botocore",
     "get_request",
     "invocation_key",
@@ -97,9 +101,15 @@ BOTOCORE_SHAPES: Mapping[type, str] = {
     MaintenanceWindowTask: "MaintenanceWindowTask",
     MaintenanceWindowTaskDetails: "GetMaintenanceWindowTaskResult",
     TaskPage: "DescribeMaintenanceWindowTasksResult",
+    WindowFilter: "MaintenanceWindowFilter",
+    MaintenanceWindowIdentity: "MaintenanceWindowIdentity",
+    WindowPage: "DescribeMaintenanceWindowsResult",
 }
 
-_RENAMES: Mapping[tuple[type, str], str] = {(MaintenanceWindowTask, "task_type"): "Type"}
+_RENAMES: Mapping[tuple[type, str], str] = {
+    (MaintenanceWindowTask, "task_type"): "Type",
+    (WindowPage, "windows"): "WindowIdentities",
+}
 
 #: The key of each invocation-parameters variant in ``TaskInvocationParameters``.
 _VARIANT_KEYS: Mapping[type[TaskInvocationParameters], str] = {
@@ -630,7 +640,10 @@ def to_botocore(
     | TaskUpdate
     | MaintenanceWindowTask
     | MaintenanceWindowTaskDetails
-    | TaskPage,
+    | TaskPage
+    | WindowFilter
+    | MaintenanceWindowIdentity
+    | WindowPage,
 ) -> dict[str, Any]:
     """Convert a model to the botocore dict it stands for; unset members are left out.
 
@@ -678,7 +691,22 @@ def describe_request(
     next_token: str | None,
 ) -> dict[str, Any]:
     """The DescribeMaintenanceWindowTasks parameters."""
-    params = call_members(window_id)
+    return {**call_members(window_id), **_page_members(filters, max_results, next_token)}
+
+
+def describe_windows_request(
+    filters: Sequence[WindowFilter],
+    max_results: int | None,
+    next_token: str | None,
+) -> dict[str, Any]:
+    """The DescribeMaintenanceWindows parameters."""
+    return _page_members(filters, max_results, next_token)
+
+
+def _page_members(
+    filters: Sequence[TaskFilter | WindowFilter], max_results: int | None, next_token: str | None
+) -> dict[str, Any]:
+    params: dict[str, Any] = {}
     if filters:
         params["Filters"] = [to_botocore(f) for f in filters]
     if max_results is not None:

@@ -78,14 +78,22 @@ from botocore.useragent import UserAgentString
 from botocore.validate import ParamValidationDecorator
 
 from ._converter import from_botocore, json_structure_fn, parse_register_response
-from ._models import MaintenanceWindowTaskDetails, TaskPage
-from ._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK, OperationSpec
+from ._models import MaintenanceWindowTaskDetails, TaskPage, WindowPage
+from ._operations import (
+    DESCRIBE_TASKS,
+    DESCRIBE_WINDOWS,
+    GET_TASK,
+    REGISTER_TASK,
+    UPDATE_TASK,
+    OperationSpec,
+)
 
 __all__ = [
     "DESCRIBE",
     "GET",
     "REGISTER",
     "UPDATE",
+    "WINDOWS",
     "Operation",
     "install",
     "read",
@@ -145,6 +153,11 @@ DESCRIBE: Operation[TaskPage] = Operation(
     DESCRIBE_TASKS,
     _model_reader(TaskPage),
     _json_reader(TaskPage),
+)
+WINDOWS: Operation[WindowPage] = Operation(
+    DESCRIBE_WINDOWS,
+    _model_reader(WindowPage),
+    _json_reader(WindowPage),
 )
 GET: Operation[MaintenanceWindowTaskDetails] = Operation(
     GET_TASK,

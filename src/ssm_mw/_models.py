@@ -28,6 +28,7 @@ __all__ = [
     "Alarm",
     "AlarmConfiguration",
     "LoggingInfo",
+    "MaintenanceWindowIdentity",
     "MaintenanceWindowTask",
     "MaintenanceWindowTaskDetails",
     "Target",
@@ -36,6 +37,8 @@ __all__ = [
     "TaskPage",
     "TaskParameterValueExpression",
     "TaskUpdate",
+    "WindowFilter",
+    "WindowPage",
 ]
 
 
@@ -301,4 +304,52 @@ class TaskPage:
     """One page of describe: its tasks and the token of the next page (``None`` at the end)."""
 
     tasks: tuple[MaintenanceWindowTask, ...] = ()
+    next_token: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WindowFilter:
+    """A filter for describing windows. Values within a filter are OR'ed, filters AND'ed.
+
+    Prefer the constructors: ``WindowFilter.name("patch-weekly")`` (windows with
+    exactly one of these names) and ``WindowFilter.enabled(True)``.
+    """
+
+    key: str | None = None
+    values: tuple[str, ...] | None = None
+
+    @classmethod
+    def name(cls, *names: str) -> WindowFilter:
+        """Windows with one of these names (the whole name, case included)."""
+        return cls(key="Name", values=names)
+
+    @classmethod
+    def enabled(cls, enabled: bool = True) -> WindowFilter:
+        """Windows that are enabled (or, with ``False``, disabled)."""
+        return cls(key="Enabled", values=("true" if enabled else "false",))
+
+
+@attrs.frozen(kw_only=True)
+class MaintenanceWindowIdentity:
+    """One maintenance window as describe-windows lists it: its id, name and schedule."""
+
+    window_id: str
+    name: str | None = None
+    description: str | None = attrs.field(default=None, repr=redacted_repr)
+    enabled: bool | None = None
+    duration: int | None = None
+    cutoff: int | None = None
+    schedule: str | None = None
+    schedule_timezone: str | None = None
+    schedule_offset: int | None = None
+    end_date: str | None = None
+    start_date: str | None = None
+    next_execution_time: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WindowPage:
+    """One page of describe-windows: its windows and the next page's token (``None`` at the end)."""
+
+    windows: tuple[MaintenanceWindowIdentity, ...] = ()
     next_token: str | None = None

@@ -19,6 +19,7 @@ from ._shapes import snake_case
 
 __all__ = [
     "DESCRIBE_TASKS",
+    "DESCRIBE_WINDOWS",
     "GET_TASK",
     "OPERATIONS",
     "OPERATION_NAMES",
@@ -45,12 +46,19 @@ class OperationSpec:
 
 
 DESCRIBE_TASKS = OperationSpec("DescribeMaintenanceWindowTasks")
+DESCRIBE_WINDOWS = OperationSpec("DescribeMaintenanceWindows")
 GET_TASK = OperationSpec("GetMaintenanceWindowTask")
 REGISTER_TASK = OperationSpec("RegisterTaskWithMaintenanceWindow", client_token="ClientToken")
 UPDATE_TASK = OperationSpec("UpdateMaintenanceWindowTask")
 
 #: Every operation ssm-mw wraps, in the service model's (alphabetical) order.
-OPERATIONS: tuple[OperationSpec, ...] = (DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK)
+OPERATIONS: tuple[OperationSpec, ...] = (
+    DESCRIBE_TASKS,
+    DESCRIBE_WINDOWS,
+    GET_TASK,
+    REGISTER_TASK,
+    UPDATE_TASK,
+)
 #: Their botocore names: the operations the trimmed service model holds.
 OPERATION_NAMES: tuple[str, ...] = tuple(op.name for op in OPERATIONS)
 _BY_NAME: Mapping[str, OperationSpec] = {op.name: op for op in OPERATIONS}

@@ -1,4 +1,4 @@
-"""The async iterator over describe's pages. It knows tokens, not botocore.
+"""The async iterators over describe's pages (tasks, windows). They know tokens, not botocore.
 
 It fetches one page ahead while the caller works on the current one
 (``prefetch=True``, the default), never more than one. Leaving early, by
@@ -7,7 +7,7 @@ request in flight and sends no further one.
 
 A resume token is either the service's ``NextToken`` or, when iteration
 stopped in the middle of a page, a token of this library's that names the
-page and how many of its tasks were already handed out.
+page and how many of its items were already handed out.
 """
 
 from __future__ import annotations
@@ -19,14 +19,19 @@ import contextlib
 import json
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 from ._errors import ValidationError
-from ._models import MaintenanceWindowTask, TaskPage
+from ._models import MaintenanceWindowIdentity, MaintenanceWindowTask, TaskPage, WindowPage
 
-__all__ = ["FetchPage", "TaskPaginator"]
+__all__ = ["FetchPage", "Paginator", "TaskPaginator", "WindowPaginator"]
 
-#: Fetch one page: ``(next_token, max_results) -> TaskPage``.
-FetchPage = Callable[[str | None, int | None], Awaitable[TaskPage]]
+P = TypeVar("P", TaskPage, WindowPage)
+Item = TypeVar("Item", MaintenanceWindowTask, MaintenanceWindowIdentity)
+_Self = TypeVar("_Self", bound="Paginator[Any, Any]")
+
+#: Fetch one page: ``(next_token, max_results) -> page``.
+FetchPage = Callable[[str | None, int | None], Awaitable[P]]
 
 _PREFIX = "ssm-mw:1:"
 
@@ -53,18 +58,25 @@ def _decode(token: str | None) -> tuple[str | None, int]:
     return service_token, skip
 
 
-class TaskPaginator:
-    """Every task of a window, page after page: an async iterator of :class:`MaintenanceWindowTask`.
+class Paginator(Generic[P, Item]):
+    """Every item of a describe, page after page: an async iterator.
 
-    ``async for task in paginator`` yields tasks; ``async for page in
-    paginator.pages()`` yields :class:`TaskPage` objects whose ``next_token``
-    resumes right after that page (pass it as ``starting_token``).
-    :attr:`resume_token` resumes right after the last task handed out.
+    ``async for item in paginator`` yields items; ``async for page in
+    paginator.pages()`` yields pages whose ``next_token`` resumes right after
+    that page (pass it as ``starting_token``). :attr:`resume_token` resumes
+    right after the last item handed out. :class:`TaskPaginator` and
+    :class:`WindowPaginator` are the two kinds.
     """
+
+    def _items(self, page: P) -> tuple[Item, ...]:
+        raise NotImplementedError
+
+    def _page(self, items: tuple[Item, ...], next_token: str | None) -> P:
+        raise NotImplementedError
 
     def __init__(
         self,
-        fetch: FetchPage,
+        fetch: FetchPage[P],
         *,
         page_size: int | None = None,
         max_items: int | None = None,
@@ -73,30 +85,30 @@ class TaskPaginator:
     ) -> None:
         if max_items is not None and max_items < 1:
             raise ValidationError.single("max_items", f"{max_items} is below the minimum 1")
-        self._fetch = fetch
+        self._fetch: FetchPage[P] = fetch
         self._page_size = page_size
         self._remaining = max_items
         self._prefetch = prefetch
         self._token, self._skip = _decode(starting_token)
         self._started = False
         self._exhausted = False
-        self._in_flight: asyncio.Task[TaskPage] | None = None
-        self._current: tuple[MaintenanceWindowTask, ...] = ()
+        self._in_flight: asyncio.Task[P] | None = None
+        self._current: tuple[Item, ...] = ()
         self._position = 0
         self._current_token: str | None = None
         self._current_skip = 0
         self._current_next: str | None = None
         self._resume: str | None = starting_token
-        # A resume token in the middle of a page, not yet encoded: (page token, tasks handed out).
+        # A resume token in the middle of a page, not yet encoded: (page token, items handed out).
         # Encoding costs more than handing out a task, so it waits until it is asked for.
         self._resume_mid: tuple[str | None, int] | None = None
 
     @property
     def resume_token(self) -> str | None:
-        """A token that resumes right after the last task or page handed out.
+        """A token that resumes right after the last item or page handed out.
 
         ``None`` before anything was handed out without a starting token, and
-        once every task was handed out.
+        once every item was handed out.
         """
         mid = self._resume_mid
         if mid is not None:
@@ -105,7 +117,7 @@ class TaskPaginator:
 
     # -- pages -------------------------------------------------------------
 
-    async def _next_page(self) -> TaskPage | None:
+    async def _next_page(self) -> P | None:
         """Fetch the next page, trimmed to ``max_items``; ``None`` when done."""
         if self._exhausted or self._remaining == 0:
             return None
@@ -115,26 +127,26 @@ class TaskPaginator:
             page = await task
         else:
             page = await self._fetch(token, self._page_size)
-        tasks = page.tasks[skip:]
+        items = self._items(page)[skip:]
         # "If there are no additional items to return, the string is empty" (API
         # reference): an empty token ends the iteration, as in botocore's paginators.
         next_token = page.next_token or None
         resume = next_token
-        if self._remaining is not None and len(tasks) >= self._remaining:
+        if self._remaining is not None and len(items) >= self._remaining:
             cut = self._remaining
-            if cut < len(tasks):
+            if cut < len(items):
                 resume = _encode(token, skip + cut)
-            tasks = tasks[:cut]
+            items = items[:cut]
         if self._remaining is not None:
-            self._remaining -= len(tasks)
+            self._remaining -= len(items)
         self._token, self._skip = next_token, 0
         self._exhausted = next_token is None
         self._current_token, self._current_skip, self._current_next = token, skip, resume
         if self._prefetch and not self._exhausted and self._remaining != 0:
             self._in_flight = asyncio.ensure_future(self._fetch(next_token, self._page_size))
-        return TaskPage(tasks=tasks, next_token=resume)
+        return self._page(items, resume)
 
-    async def pages(self) -> AsyncGenerator[TaskPage, None]:
+    async def pages(self) -> AsyncGenerator[P, None]:
         """Yield pages; each page's ``next_token`` resumes after it (``None`` at the end)."""
         self._claim()
         try:
@@ -144,12 +156,12 @@ class TaskPaginator:
         finally:
             await self.aclose()
 
-    # -- tasks -------------------------------------------------------------
+    # -- items -------------------------------------------------------------
 
-    def __aiter__(self) -> TaskPaginator:
+    def __aiter__(self: _Self) -> _Self:
         return self
 
-    async def __anext__(self) -> MaintenanceWindowTask:
+    async def __anext__(self) -> Item:
         if not self._started:
             self._claim()
         while self._position >= len(self._current):
@@ -157,7 +169,7 @@ class TaskPaginator:
             if page is None:
                 await self.aclose()
                 raise StopAsyncIteration
-            self._current, self._position = page.tasks, 0
+            self._current, self._position = self._items(page), 0
         task = self._current[self._position]
         self._position += 1
         if self._position == len(self._current):
@@ -168,7 +180,7 @@ class TaskPaginator:
 
     def _claim(self) -> None:
         if self._started:
-            raise RuntimeError("a TaskPaginator can be iterated only once")
+            raise RuntimeError(f"a {type(self).__name__} can be iterated only once")
         self._started = True
 
     # -- lifecycle ---------------------------------------------------------
@@ -182,7 +194,7 @@ class TaskPaginator:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    async def __aenter__(self) -> TaskPaginator:
+    async def __aenter__(self: _Self) -> _Self:
         return self
 
     async def __aexit__(
@@ -199,3 +211,33 @@ class TaskPaginator:
             task.cancel()
         elif task is not None and not task.cancelled():
             task.exception()  # mark a failure as seen: the caller left before needing it
+
+
+class TaskPaginator(Paginator[TaskPage, MaintenanceWindowTask]):
+    """Every task of a window, page after page: an async iterator of :class:`MaintenanceWindowTask`.
+
+    ``async for task in paginator`` yields tasks; ``async for page in
+    paginator.pages()`` yields :class:`TaskPage` objects whose ``next_token``
+    resumes right after that page (pass it as ``starting_token``).
+    :attr:`resume_token` resumes right after the last task handed out.
+    """
+
+    def _items(self, page: TaskPage) -> tuple[MaintenanceWindowTask, ...]:
+        return page.tasks
+
+    def _page(self, items: tuple[MaintenanceWindowTask, ...], next_token: str | None) -> TaskPage:
+        return TaskPage(tasks=items, next_token=next_token)
+
+
+class WindowPaginator(Paginator[WindowPage, MaintenanceWindowIdentity]):
+    """Every window that matches, page after page: an async iterator of
+    :class:`MaintenanceWindowIdentity`; ``.pages()`` yields :class:`WindowPage` objects.
+    """
+
+    def _items(self, page: WindowPage) -> tuple[MaintenanceWindowIdentity, ...]:
+        return page.windows
+
+    def _page(
+        self, items: tuple[MaintenanceWindowIdentity, ...], next_token: str | None
+    ) -> WindowPage:
+        return WindowPage(windows=items, next_token=next_token)

@@ -14,6 +14,7 @@ from ssm_mw import (
     MaintenanceWindowTask,
     TaskDefinition,
     TaskUpdate,
+    WindowPage,
     from_botocore,
     to_botocore,
 )
@@ -22,7 +23,7 @@ from ssm_mw._validation import violations
 from support import strategies as S
 from support.calls import Call
 from support.figures import count
-from support.operations import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
+from support.operations import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE, WINDOWS
 from support.paths import snake_case
 
 #: Request members that are method arguments of the client, not model attributes.
@@ -55,7 +56,10 @@ def test_there_is_a_strategy_for_every_model() -> None:
 def test_attribute_names_are_the_snake_case_of_the_members(cls: type) -> None:
     """Each member of a model's shape is an attribute of the same name in snake_case."""
     members = set(S.shape(BOTOCORE_SHAPES[cls]).members) - METHOD_MEMBERS.get(cls, set())
-    renamed = {"Type": "task_type"} if cls is MaintenanceWindowTask else {}
+    renamed = {
+        MaintenanceWindowTask: {"Type": "task_type"},
+        WindowPage: {"WindowIdentities": "windows"},
+    }.get(cls, {})
     expected = {renamed.get(m, snake_case(m)): m for m in members}
     assert {a: w for a, w in wire_names(cls).items()} == expected
 
@@ -107,6 +111,13 @@ def calls(operation: str) -> Any:
             ),
             ids,
             st.lists(S.task_filters(), max_size=5).map(tuple),
+            st.none() | st.integers(10, 100),
+            st.none() | S.text(1),
+        )
+    if operation == WINDOWS:
+        return st.builds(
+            lambda f, m, n: Call(WINDOWS, {"filters": f, "max_results": m, "next_token": n}),
+            st.lists(S.window_filters(), max_size=5).map(tuple),
             st.none() | st.integers(10, 100),
             st.none() | S.text(1),
         )

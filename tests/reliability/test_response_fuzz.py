@@ -29,6 +29,7 @@ from ssm_mw import (
     TaskPage,
     TaskType,
     UnknownInvocationParameters,
+    WindowPage,
     from_botocore,
     to_botocore,
 )
@@ -37,13 +38,14 @@ from ssm_mw._schema import Node
 from ssm_mw.testing import EmbeddedSSMServer
 from support import strategies as S
 from support.figures import count
-from support.operations import DEFINITION, DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
+from support.operations import DEFINITION, DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE, WINDOWS
 
 IDENTITY = frozenset({"WindowId", "WindowTaskId"})
 MODEL_OF: dict[str, type | None] = {
     GET: MaintenanceWindowTaskDetails,
     UPDATE: MaintenanceWindowTaskDetails,
     DESCRIBE: TaskPage,
+    WINDOWS: WindowPage,
     REGISTER: None,  # the client reads only WindowTaskId
 }
 INVOCATION = "TaskInvocationParameters"
@@ -68,12 +70,17 @@ def responses(operation: str) -> Any:
     )
 
 
+#: The list member of each describe's page, whose items carry the identity.
+ITEMS = {DESCRIBE: "Tasks", WINDOWS: "WindowIdentities"}
+
+
 def _drop_identity(response: dict[str, Any], member: str) -> dict[str, Any]:
     response = dict(response)
-    if response.get("Tasks"):
-        tasks = [dict(t) for t in response["Tasks"]]
-        tasks[-1].pop(member, None)
-        response["Tasks"] = tasks
+    listed = next((key for key in ITEMS.values() if response.get(key)), None)
+    if listed is not None:
+        items = [dict(t) for t in response[listed]]
+        items[-1].pop(member, None)
+        response[listed] = items
     else:
         response.pop(member, None)
     return response
@@ -84,14 +91,17 @@ def _lacks_identity(operation: str, response: dict[str, Any]) -> bool:
         return "WindowTaskId" not in response
     if operation == DESCRIBE:
         return any(not set(task) >= IDENTITY for task in response.get("Tasks", []))
+    if operation == WINDOWS:
+        return any("WindowId" not in window for window in response.get("WindowIdentities", []))
     return not set(response) >= IDENTITY
 
 
 def _expected(operation: str, response: dict[str, Any]) -> dict[str, Any]:
     expected: dict[str, Any] = S.strip_unknown(response, S.output_shape(operation))
-    if operation == DESCRIBE and expected.get("Tasks") == []:
-        # TaskPage.tasks is () for "no tasks", whether the list was empty or absent.
-        del expected["Tasks"]
+    listed = ITEMS.get(operation)
+    if listed is not None and expected.get(listed) == []:
+        # A page's items are () for "none", whether the list was empty or absent.
+        del expected[listed]
     return expected
 
 
@@ -99,9 +109,10 @@ def _tally(operation: str, response: dict[str, Any]) -> None:
     """Count what the example mixed in, for the figures."""
     shape = S.output_shape(operation)
     items = [response]
-    if operation == DESCRIBE:
-        shape = cast(Node, shape.members["Tasks"].node.item)
-        items = response.get("Tasks", [])
+    listed = ITEMS.get(operation)
+    if listed is not None:
+        shape = cast(Node, shape.members[listed].node.item)
+        items = response.get(listed, [])
     for item in items:
         task_type = item.get("TaskType", item.get("Type"))
         if isinstance(task_type, str) and not TaskType.is_known(task_type):

@@ -44,7 +44,7 @@ from support import strategies as S
 from support.calls import Call, call_from_wire
 from support.figures import count
 from support.loop_client import LoopClient
-from support.operations import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE
+from support.operations import DESCRIBE, GET, OPERATIONS, REGISTER, UPDATE, WINDOWS
 from support.paths import Key, Segment, evolve_at, render_path, snake_case
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -173,6 +173,13 @@ RULES = [
         ("WindowTaskId", "TaskArn", "Priority", "TaskType"),
         source="Filters: The supported filter keys are WindowTaskId, TaskArn, Priority, "
         "and TaskType.",
+    ),
+    Constraint(
+        WINDOWS,
+        ("Filters", "[]", "Key"),
+        "rule:supported_filter_key",
+        ("Name", "Enabled"),
+        source="Filters: Supported filter keys are Name and Enabled.",
     ),
 ]
 
@@ -365,6 +372,15 @@ def base_calls(constraint: Constraint) -> Any:
             st.integers(10, 100),
             S.text(1),
         )
+    if operation == WINDOWS:
+        return st.builds(
+            lambda filters, size, token: Call(
+                WINDOWS, {"filters": filters, "max_results": size, "next_token": token}
+            ),
+            st.lists(S.window_filters(full=True), min_size=1, max_size=5).map(tuple),
+            st.integers(10, 100),
+            S.text(1),
+        )
     return st.builds(
         lambda window_id, task_id: Call(GET, {"window_id": window_id, "window_task_id": task_id}),
         S.window_ids(),
@@ -543,6 +559,15 @@ def _client_attempts(
             )
 
         yield ("page_size" if expected == "max_results" else expected), paginate
+    if operation == WINDOWS:
+
+        def paginate_windows() -> Any:
+            args = make().args
+            return loop_client.client.paginate_maintenance_windows(
+                filters=args["filters"], page_size=args["max_results"]
+            )
+
+        yield ("page_size" if expected == "max_results" else expected), paginate_windows
 
 
 #: Examples per constraint: a tenth of the profile's, at least 10 (10 in "quick", 1,000 in

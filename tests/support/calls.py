@@ -6,9 +6,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssm_mw import MaintenanceWindowClient, TaskDefinition, TaskFilter, TaskUpdate, from_botocore
-from ssm_mw._converter import describe_request, get_request, register_request, update_request
-from support.operations import DESCRIBE, GET, REGISTER, UPDATE
+from ssm_mw import (
+    MaintenanceWindowClient,
+    TaskDefinition,
+    TaskFilter,
+    TaskUpdate,
+    WindowFilter,
+    from_botocore,
+)
+from ssm_mw._converter import (
+    describe_request,
+    describe_windows_request,
+    get_request,
+    register_request,
+    update_request,
+)
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE, WINDOWS
 
 __all__ = ["Call", "call_from_wire"]
 
@@ -38,6 +51,10 @@ class Call:
             return describe_request(
                 a["window_id"], a.get("filters", ()), a.get("max_results"), a.get("next_token")
             )
+        if self.operation == WINDOWS:
+            return describe_windows_request(
+                a.get("filters", ()), a.get("max_results"), a.get("next_token")
+            )
         return get_request(a["window_id"], a["window_task_id"])
 
     async def invoke(self, client: MaintenanceWindowClient) -> Any:
@@ -54,6 +71,12 @@ class Call:
         if self.operation == DESCRIBE:
             return await client.describe_maintenance_window_tasks(
                 a["window_id"],
+                filters=a.get("filters", ()),
+                max_results=a.get("max_results"),
+                next_token=a.get("next_token"),
+            )
+        if self.operation == WINDOWS:
+            return await client.describe_maintenance_windows(
                 filters=a.get("filters", ()),
                 max_results=a.get("max_results"),
                 next_token=a.get("next_token"),
@@ -79,8 +102,9 @@ def call_from_wire(operation: str, wire: Mapping[str, Any]) -> Call:
     elif operation == UPDATE:
         args["replace"] = body.pop("Replace", False)
         args["update"] = from_botocore(body, TaskUpdate)
-    elif operation == DESCRIBE:
-        args["filters"] = tuple(from_botocore(f, TaskFilter) for f in body.pop("Filters", []))
+    elif operation in (DESCRIBE, WINDOWS):
+        kind = TaskFilter if operation == DESCRIBE else WindowFilter
+        args["filters"] = tuple(from_botocore(f, kind) for f in body.pop("Filters", []))
         args["max_results"] = body.pop("MaxResults", None)
         args["next_token"] = body.pop("NextToken", None)
     return Call(operation, args)

@@ -1,4 +1,4 @@
-"""The four operations: their wire names, and a call of each on a window holding one task."""
+"""The registry's operations: their wire names, and a call of each on a window holding one task."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ __all__ = [
     "OPERATIONS",
     "REGISTER",
     "UPDATE",
+    "WINDOWS",
     "Operation",
     "operation",
     "prepare",
@@ -25,7 +26,8 @@ REGISTER = "RegisterTaskWithMaintenanceWindow"
 UPDATE = "UpdateMaintenanceWindowTask"
 DESCRIBE = "DescribeMaintenanceWindowTasks"
 GET = "GetMaintenanceWindowTask"
-OPERATIONS = (REGISTER, UPDATE, DESCRIBE, GET)
+WINDOWS = "DescribeMaintenanceWindows"
+OPERATIONS = (REGISTER, UPDATE, DESCRIBE, GET, WINDOWS)
 
 #: A simple valid task (Lambda: no targets needed).
 DEFINITION = TaskDefinition(
@@ -60,4 +62,6 @@ def operation(name: str, window_id: str, task_id: str) -> Operation:
         )
     if name == DESCRIBE:
         return lambda mw: mw.describe_maintenance_window_tasks(window_id)
+    if name == WINDOWS:
+        return lambda mw: mw.describe_maintenance_windows()
     return lambda mw: mw.get_maintenance_window_task(window_id, task_id)

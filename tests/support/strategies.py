@@ -47,6 +47,7 @@ from ssm_mw import (
     DocumentHashType,
     LambdaParameters,
     LoggingInfo,
+    MaintenanceWindowIdentity,
     MaintenanceWindowTask,
     MaintenanceWindowTaskDetails,
     NotificationConfig,
@@ -62,6 +63,8 @@ from ssm_mw import (
     TaskParameterValueExpression,
     TaskType,
     TaskUpdate,
+    WindowFilter,
+    WindowPage,
 )
 from ssm_mw._rules import (
     INSTANCE_TARGETS,
@@ -845,6 +848,49 @@ def task_pages(full: bool = False) -> Any:
 
 
 @functools.cache
+def window_filters(full: bool = False) -> Any:
+    """``WindowFilter``: ``Name`` with window names or ``Enabled`` with ``true``/``false``."""
+    names = _maybe(_tuples(task_names(), 0, 5, full), full)
+    flags = _maybe(_tuples(st.sampled_from(["true", "false"]), 0, 2, full), full)
+    return st.one_of(
+        st.builds(WindowFilter, key=st.just("Name"), values=names),
+        st.builds(WindowFilter, key=st.just("Enabled"), values=flags),
+    )
+
+
+@functools.cache
+def maintenance_window_identities(full: bool = False) -> Any:
+    """``MaintenanceWindowIdentity`` as describe-windows returns it (valid for the output shape)."""
+    return st.builds(
+        MaintenanceWindowIdentity,
+        window_id=window_ids(),
+        name=_maybe(task_names(), full),
+        description=_maybe(sized_text(1, 128), full),
+        enabled=_maybe(st.booleans(), full),
+        duration=_maybe(st.integers(1, 24), full),
+        cutoff=_maybe(st.integers(0, 23), full),
+        schedule=_maybe(sized_text(1, 256), full),
+        schedule_timezone=_maybe(text(), full),
+        schedule_offset=_maybe(st.integers(1, 6), full),
+        end_date=_maybe(text(), full),
+        start_date=_maybe(text(), full),
+        next_execution_time=_maybe(text(), full),
+    )
+
+
+@functools.cache
+def window_pages(full: bool = False) -> Any:
+    """``WindowPage``: up to three windows and an optional next token."""
+    return st.builds(
+        WindowPage,
+        windows=st.lists(maintenance_window_identities(full), min_size=int(full), max_size=3).map(
+            tuple
+        ),
+        next_token=_maybe(text(1), full),
+    )
+
+
+@functools.cache
 def _definitions(full: bool = False) -> Any:
     return task_definitions(full=full)
 
@@ -874,6 +920,9 @@ MODELS: Mapping[type, Callable[[bool], Any]] = {
     MaintenanceWindowTask: maintenance_window_tasks,
     MaintenanceWindowTaskDetails: maintenance_window_task_details,
     TaskPage: task_pages,
+    WindowFilter: window_filters,
+    MaintenanceWindowIdentity: maintenance_window_identities,
+    WindowPage: window_pages,
 }
 
 

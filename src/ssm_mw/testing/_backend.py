@@ -1,6 +1,6 @@
 """The extension of moto's SSM backend and responses (private).
 
-:func:`install` replaces moto's handlers for the four task operations, always,
+:func:`install` replaces moto's handlers for the registry's operations, always,
 even if a future moto implements them itself, so the embedded backend keeps
 the behaviour described in ``docs/testing.md``. Tasks live in moto's own
 ``FakeMaintenanceWindow.tasks`` dict (so moto's deregistration still works);
@@ -22,7 +22,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from .._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK, OperationSpec
+from .._operations import (
+    DESCRIBE_TASKS,
+    DESCRIBE_WINDOWS,
+    GET_TASK,
+    REGISTER_TASK,
+    UPDATE_TASK,
+    OperationSpec,
+)
 from .._rules import (
     LIMITS,
     REPLACE_NEEDS_TASK_ARN,
@@ -35,7 +42,7 @@ from .._rules import (
 )
 from .._shapes import TASK_TYPE_VARIANTS
 from ._model import ModelViolation, check_request, serialize_result
-from ._paging import Pager, PagingError, task_matcher
+from ._paging import Pager, PagingError, task_matcher, window_matcher
 
 if TYPE_CHECKING:
     from moto.core.responses import ActionResult
@@ -60,6 +67,9 @@ _REGISTER = REGISTER_TASK.name
 _DESCRIBE = DESCRIBE_TASKS.name
 _GET = GET_TASK.name
 _UPDATE = UPDATE_TASK.name
+_WINDOWS = DESCRIBE_WINDOWS.name
+#: The scope of DescribeMaintenanceWindows' page tokens (a task page's scope is its window).
+_WINDOW_LIST = "windows"
 #: The member of register that carries the idempotency token.
 _TOKEN = cast(str, REGISTER_TASK.client_token)  # register has one
 #: The Content-Type of moto's (and the service's) JSON responses.
@@ -122,6 +132,8 @@ class _BackendState:
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     # client token -> (request fingerprint, WindowTaskId)
     tokens: dict[str, tuple[str, str]] = field(default_factory=lambda: {})
+    # WindowId -> the order in which describe-windows first saw it (creation order)
+    window_seq: dict[str, int] = field(default_factory=lambda: {})
 
 
 def _state(backend: Any) -> _BackendState:
@@ -317,6 +329,41 @@ def describe_tasks(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def describe_windows(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
+    """DescribeMaintenanceWindows on one moto backend; returns the result.
+
+    Windows come in the order they were created, with every filter key the
+    service supports and pages of ``MaxResults`` (moto has neither).
+    """
+    filters = cast("list[Mapping[str, Any]]", request.get("Filters") or [])
+    token = request.get("NextToken")
+    try:
+        matches = window_matcher(filters)
+        pager = Pager(_WINDOW_LIST, filters)
+        after = 0 if token is None else pager.decode(str(token))
+    except PagingError as exc:
+        raise _validation(str(exc)) from None
+    page_size = int(request.get("MaxResults") or _DEFAULT_PAGE_SIZE)
+    seq = _state(backend).window_seq
+    found: list[tuple[int, dict[str, Any]]] = []
+    for window in list(cast("dict[str, Any]", backend.windows).values()):
+        number = seq.setdefault(str(window.id), len(seq) + 1)
+        identity = _identity(window)
+        if number > after and matches(identity):
+            found.append((number, identity))
+    page = found[:page_size]
+    result: dict[str, Any] = {"WindowIdentities": [identity for _, identity in page]}
+    if len(found) > page_size:
+        result["NextToken"] = pager.encode(page[-1][0])
+    return result
+
+
+def _identity(window: Any) -> dict[str, Any]:
+    identity = {k: v for k, v in window.to_json().items() if v is not None}
+    identity["Enabled"] = bool(getattr(window, "enabled", True))
+    return identity
+
+
 def _summary(task: _StoredTask) -> dict[str, Any]:
     members = {k: v for k, v in task.members.items() if k != "TaskInvocationParameters"}
     members["Type"] = members.pop("TaskType")
@@ -381,6 +428,10 @@ def _describe_handler(self: SimpleSystemManagerResponse) -> ActionResult:
     return _result(_DESCRIBE, _run(self, _DESCRIBE, describe_tasks))
 
 
+def _windows_handler(self: SimpleSystemManagerResponse) -> ActionResult:
+    return _result(_WINDOWS, _run(self, _WINDOWS, describe_windows))
+
+
 def _get_handler(self: SimpleSystemManagerResponse) -> ActionResult:
     return _result(_GET, _run(self, _GET, get_task))
 
@@ -395,6 +446,7 @@ _OPERATIONS: dict[
 ] = {
     REGISTER_TASK: (_register_handler, register_task),
     DESCRIBE_TASKS: (_describe_handler, describe_tasks),
+    DESCRIBE_WINDOWS: (_windows_handler, describe_windows),
     GET_TASK: (_get_handler, get_task),
     UPDATE_TASK: (_update_handler, update_task),
 }
@@ -403,7 +455,7 @@ _BACKEND_METHODS = {op.method: method for op, (_, method) in _OPERATIONS.items()
 
 
 def install() -> None:
-    """Extend moto's SSM backend and responses with the four task operations.
+    """Extend moto's SSM backend and responses with the registry's operations.
 
     Always replaces moto's own handlers (even if a future moto implements an
     operation), in this process. Installing twice is harmless.

@@ -1,8 +1,8 @@
-"""Filters and page tokens of DescribeMaintenanceWindowTasks (private).
+"""Filters and page tokens of DescribeMaintenanceWindowTasks and DescribeMaintenanceWindows.
 
-A token names the last task of the page by its registration number, so pages
+A token names the last item of the page by its sequence number, so pages
 stay stable when tasks come and go in between. It is signed with a key made
-when this module is imported, and bound to the window and the filters: a
+when this module is imported, and bound to the window (or to the window list) and the filters: a
 garbage, forged or foreign token is refused.
 """
 
@@ -17,10 +17,20 @@ from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-__all__ = ["FILTER_KEYS", "Pager", "PagingError", "task_matcher"]
+__all__ = [
+    "FILTER_KEYS",
+    "WINDOW_FILTER_KEYS",
+    "Pager",
+    "PagingError",
+    "task_matcher",
+    "window_matcher",
+]
 
 #: The filter keys DescribeMaintenanceWindowTasks supports.
 FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
+
+#: The filter keys DescribeMaintenanceWindows supports.
+WINDOW_FILTER_KEYS = ("Name", "Enabled")
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _KEY = secrets.token_bytes(32)
@@ -38,18 +48,12 @@ def task_matcher(
     Values within one filter are OR'ed; filters are AND'ed.
     """
     conditions: list[tuple[str, frozenset[str]]] = []
-    for item in filters:
-        key = item.get("Key")
-        values = [str(v) for v in item.get("Values") or []]
-        if key not in FILTER_KEYS:
-            raise PagingError(
-                f"Invalid filter key {key!r}; the supported keys are {', '.join(FILTER_KEYS)}"
-            )
+    for key, values in _conditions(filters, FILTER_KEYS):
         if key == "Priority":
             if not all(_INTEGER.fullmatch(v) for v in values):
                 raise PagingError("Priority filter values must be integers")
             values = [str(int(v)) for v in values]
-        conditions.append((str(key), frozenset(values)))
+        conditions.append((key, frozenset(values)))
 
     def matches(task_id: str, members: Mapping[str, Any]) -> bool:
         for key, values in conditions:
@@ -61,11 +65,49 @@ def task_matcher(
     return matches
 
 
-class Pager:
-    """Encodes and checks the NextTokens of one window and one set of filters."""
+def _conditions(
+    filters: list[Mapping[str, Any]], keys: tuple[str, ...]
+) -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    for item in filters:
+        key = item.get("Key")
+        if key not in keys:
+            raise PagingError(
+                f"Invalid filter key {key!r}; the supported keys are {', '.join(keys)}"
+            )
+        out.append((str(key), [str(v) for v in item.get("Values") or []]))
+    return out
 
-    def __init__(self, window_id: str, filters: list[Mapping[str, Any]]) -> None:
-        self._window_id = window_id
+
+def window_matcher(filters: list[Mapping[str, Any]]) -> Callable[[Mapping[str, Any]], bool]:
+    """A predicate on a window's members (``Name``, ``Enabled``, ...).
+
+    ``Name`` matches the whole name; ``Enabled`` takes ``true`` or ``false``
+    in any case. Values within one filter are OR'ed; filters are AND'ed.
+    """
+    conditions: list[tuple[str, frozenset[str]]] = []
+    for key, values in _conditions(filters, WINDOW_FILTER_KEYS):
+        if key == "Enabled":
+            values = [v.lower() for v in values]
+        conditions.append((key, frozenset(values)))
+
+    def matches(members: Mapping[str, Any]) -> bool:
+        for key, values in conditions:
+            value = members.get(key)
+            if key == "Enabled":
+                value = "true" if value else "false"
+            if value is None or str(value) not in values:
+                return False
+        return True
+
+    return matches
+
+
+class Pager:
+    """Encodes and checks the NextTokens of one scope (a window, or the window list) and filters."""
+
+    def __init__(self, scope: str, filters: list[Mapping[str, Any]]) -> None:
+        self._window_id = scope
         canon = sorted(
             (str(f.get("Key")), sorted(str(v) for v in f.get("Values") or [])) for f in filters
         )
