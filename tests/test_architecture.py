@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from ssm_mw._operations import OPERATION_NAMES
 from ssm_mw._schema import input_schema, output_schema, reachable
 
 PACKAGE = Path(ssm_mw.__file__).resolve().parent
+TESTS = Path(__file__).resolve().parent
 
 #: The layer of each module (dotted name below ``ssm_mw``): it imports from layers <= its own.
 LAYERS: dict[str, int] = {
@@ -272,3 +274,64 @@ def test_operation_names_are_spelled_only_in_the_registry(module: str) -> None:
     """Outside ``_operations``, no string (docstrings aside) is an operation's botocore name."""
     path = dict(_modules())[module]
     assert list(_spelled_wire_names(path, frozenset(OPERATION_NAMES))) == []
+
+
+def _whole_project_checks() -> set[str]:
+    """The top-level test files (and folders, with a trailing ``/``) that tests/README.md lists."""
+    text = (TESTS / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Whole-project checks", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^- `([^`]+)`", section, re.MULTILINE))
+
+
+def _source_modules(package: Path) -> set[str]:
+    """The modules of ``package`` by the name their tests take: ``_fleet.py`` -> ``fleet``."""
+    return {p.stem.removeprefix("_") for p in package.glob("*.py")} - {"_init__", "_main__"}
+
+
+def _misplaced(path: Path, whole_project: set[str]) -> str | None:
+    """Why the test file ``path`` (relative to tests/) is named after no source module, if so."""
+    if path.as_posix() in whole_project:
+        return None
+    package = PACKAGE
+    *folders, name = path.parts
+    for i, folder in enumerate(folders):
+        where = package.relative_to(PACKAGE.parent).as_posix()
+        if (package / folder / "__init__.py").exists():
+            package = package / folder  # tests/cli/ mirrors src/ssm_mw/cli/
+        elif folder in _source_modules(package) and i == len(folders) - 1:
+            return None  # tests/fleet/test_<aspect>.py: the tests of one module
+        else:
+            return f"{path}: {folder}/ is no module or package of {where}"
+    module = name.removeprefix("test_").removesuffix(".py")
+    if name.startswith("test_") and module in _source_modules(package):
+        return None
+    return f"{path}: {module} is no module of {package.relative_to(PACKAGE.parent).as_posix()}"
+
+
+def _test_files() -> Iterator[Path]:
+    """Every Python file under tests/ but support/, the listed folders, conftests and packages."""
+    skip = {"support", "__pycache__", *(p.rstrip("/") for p in _whole_project_checks())}
+    for path in sorted(TESTS.rglob("*.py")):
+        relative = path.relative_to(TESTS)
+        if relative.name in ("conftest.py", "__init__.py") or skip & set(relative.parts[:-1]):
+            continue
+        yield relative
+
+
+def test_the_tests_mirror_the_source() -> None:
+    """Every test file is named after the source module it tests, or is a whole-project check.
+
+    ``_X.py`` -> ``test_X.py`` or ``X/test_<aspect>.py``, in the folder that mirrors its
+    package (``tests/cli/``, ``tests/testing/``); the checks of no one module are listed
+    in tests/README.md.
+    """
+    listed = _whole_project_checks()
+    assert {"test_architecture.py", "typing/"} <= listed
+    assert all((TESTS / name).exists() for name in listed)
+    # The guard refuses what it should (a broken walk would pass vacuously).
+    assert _misplaced(Path("cli/test_fleet_library.py"), listed)  # a library test in cli/
+    assert _misplaced(Path("reliability/test_faults.py"), listed)  # a theme, not a module
+    assert _misplaced(Path("fleet/test_throttling.py"), listed) is None
+    files = list(_test_files())
+    assert len(files) > 40
+    assert [why for path in files if (why := _misplaced(path, listed))] == []

@@ -1,4 +1,4 @@
-"""The compiled schema: one node per shape, complete whichever thread asks first."""
+"""The compiled schema: one node per shape, complete whichever thread asks; its sensitive paths."""
 
 from __future__ import annotations
 
@@ -9,8 +9,18 @@ from collections.abc import Iterator
 import pytest
 
 from ssm_mw._operations import GET_TASK, OPERATIONS
-from ssm_mw._schema import Node, SchemaTable, input_schema, output_schema
+from ssm_mw._redact import REDACTED
+from ssm_mw._schema import (
+    Node,
+    SchemaTable,
+    input_schema,
+    is_sensitive_path,
+    output_schema,
+    redact_response,
+    sensitive_paths,
+)
 from ssm_mw._shapes import Shape, members, operation_input_shape, operation_output_shape
+from support.operations import DESCRIBE, GET, REGISTER
 
 
 @pytest.fixture
@@ -84,3 +94,55 @@ def test_each_operation_is_compiled_once() -> None:
         input_schema(GET_TASK.name).members["WindowId"].node
         is output_schema(GET_TASK.name).members["WindowId"].node
     )
+
+
+# -- sensitive values ---------------------------------------------------------------
+
+TASK_ID = "e32eecb2-646c-4f4b-8ed1-205fbaabbccd"
+SECRET = "s3cr3t-9f1c2d"
+
+
+def test_sensitive_paths_from_the_model() -> None:
+    """The model's sensitive flags give the outermost sensitive members of a request."""
+    assert sensitive_paths(REGISTER) == {
+        "TaskParameters",
+        "Description",
+        "TaskInvocationParameters.RunCommand.Parameters",
+        "TaskInvocationParameters.StepFunctions.Input",
+        "TaskInvocationParameters.Lambda.Payload",
+    }
+    assert sensitive_paths(GET) == frozenset()
+    assert sensitive_paths(DESCRIBE, output=True) == {
+        "Tasks[].Description",
+        "Tasks[].TaskParameters",
+    }
+
+
+@pytest.mark.parametrize(
+    ("operation", "path", "output", "expected"),
+    [
+        (REGISTER, "Description", False, True),
+        (REGISTER, "TaskParameters{}.Values[]", False, True),
+        (REGISTER, "TaskInvocationParameters.Lambda.Payload", False, True),
+        (REGISTER, "TaskInvocationParameters.Lambda.Qualifier", False, False),
+        (REGISTER, "TaskParametersX", False, False),
+        (DESCRIBE, "Tasks[].Description", True, True),
+        (DESCRIBE, "Tasks[].Name", True, False),
+        (GET, "WindowId", False, False),
+    ],
+)
+def test_is_sensitive_path(operation: str, path: str, output: bool, expected: bool) -> None:
+    """A wire member is sensitive when it or an enclosing member is marked so."""
+    assert is_sensitive_path(operation, path, output=output) is expected
+
+
+def test_redact_response_keeps_metadata() -> None:
+    """redact_response blanks sensitive response members and keeps ResponseMetadata."""
+    response = {
+        "Tasks": [{"WindowTaskId": TASK_ID, "Description": SECRET}],
+        "ResponseMetadata": {"RequestId": "r-1"},
+    }
+    assert redact_response(DESCRIBE, response) == {
+        "Tasks": [{"WindowTaskId": TASK_ID, "Description": REDACTED}],
+        "ResponseMetadata": {"RequestId": "r-1"},
+    }

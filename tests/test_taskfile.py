@@ -315,3 +315,41 @@ async def test_a_loaded_file_registers_and_comes_back_equal(
     sent = ssm_mw.to_botocore(definition)
     assert {k: v for k, v in ssm_mw.to_botocore(details).items() if k in sent} == sent
     assert ssm_server.request_count(_REGISTER) == 1
+
+
+# -- task files -----------------------------------------------------------------------------
+
+
+def test_a_task_file_reads_once_and_builds_both_models(tmp_path: Path) -> None:
+    """One TaskFile: its name, a definition, an update; the file is read when it is made."""
+    path = tmp_path / "task.json"
+    path.write_text('{"TaskArn": "arn:aws:lambda:us-east-1:123456789012:function:f",\n'
+                    ' "TaskType": "LAMBDA", "Priority": 2}')  # fmt: skip
+    task_file = TaskFile.load(path)
+    path.unlink()
+    assert task_file.name == str(path)
+    assert repr(task_file) == f"TaskFile(name={str(path)!r})"
+    assert task_file.definition().task_type is TaskType.LAMBDA
+    with pytest.raises(TaskFileError, match="TaskType: unknown key"):
+        task_file.update()  # no member of an update
+    with pytest.raises(TaskFileError, match="the file is empty"):
+        TaskFile("", name="empty.yaml")
+
+
+def test_locate_puts_each_violation_at_its_key() -> None:
+    """Any ValidationError of the file's request: one located violation for each, in order."""
+    task_file = TaskFile("TaskArn: x\nTargets:\n  - {Key: InstanceIds, Values: [i-1]}\n")
+    error = ValidationError(
+        [
+            ssm_mw.Violation(path="targets[0].values[0]", message="is not an instance id"),
+            ssm_mw.Violation(path="client_token", message="is too long"),
+            ssm_mw.Violation(path="priority", message="is required"),
+        ]
+    )
+    located = task_file.locate(error)
+    assert located.lines == (
+        "<string>:3:33: Targets[0].Values[0]: is not an instance id",
+        "<string>: client_token: is too long",
+        "<string>: Priority: is required",
+    )
+    assert located.locations == ((3, 33), None, None)

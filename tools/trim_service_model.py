@@ -4,7 +4,7 @@ The trimmed model keeps, exactly as botocore ships them: the top-level
 members (``version``, ``metadata``, ``documentation``), the four
 maintenance-window task operations, and every shape they reach (input,
 output and error shapes, recursively). Everything else is left out, so
-loading it costs a fraction of the full model. ``tests/test_trimmed_model.py``
+loading it costs a fraction of the full model. ``tests/shapes/test_trimmed_model.py``
 checks the shipped file against botocore, so a botocore upgrade fails the
 tests until the file is regenerated::
 

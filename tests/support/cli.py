@@ -1,7 +1,7 @@
 """Running ``ssm-mw`` in-process against the embedded backend, and what its tests check.
 
-* The ``aws_env`` and ``run`` fixtures (the conftests of ``tests/cli`` and
-  ``tests/plan`` import both from here).
+* The ``aws_env`` and ``run`` fixtures (the conftest of ``tests/cli`` imports
+  both from here).
 * :func:`assert_error_line`: a failed run's one ``error:`` line.
 """
 

@@ -28,6 +28,8 @@ __all__ = [
     "client_for",
     "cutoffs",
     "get_task",
+    "on_server",
+    "on_url",
     "raw_ssm",
     "read_tasks",
     "register",
@@ -42,11 +44,27 @@ STANDARD = {"mode": "standard", "total_max_attempts": 3}
 
 def client_for(server: EmbeddedSSMServer, **config: Any) -> MaintenanceWindowClient:
     """A new (unopened) client bound to ``server``; ``config`` goes to ``AioConfig``."""
+    return on_server(server, config=AioConfig(**config) if config else None)
+
+
+def on_server(server: EmbeddedSSMServer, **options: Any) -> MaintenanceWindowClient:
+    """A client bound to the embedded server with its dummy-credential session."""
     return MaintenanceWindowClient(
         region_name=server.region_name,
         endpoint_url=server.endpoint_url,
         session=server.aio_session(),
-        config=AioConfig(**config) if config else None,
+        **options,
+    )
+
+
+def on_url(url: str, **options: Any) -> MaintenanceWindowClient:
+    """A client on ``url`` (in us-east-1, with dummy credentials)."""
+    return MaintenanceWindowClient(
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        **options,
     )
 
 

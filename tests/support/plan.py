@@ -1,8 +1,9 @@
-"""The plan tests' tasks: every task type, every member set, secrets planted; reads of a plan."""
+"""The plan tests' tasks (every type and member, secrets planted), reads of a plan, state files."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import attrs
 
@@ -11,6 +12,7 @@ from ssm_mw import (
     CutoffBehavior,
     DesiredState,
     LambdaParameters,
+    MaintenanceWindowClient,
     Plan,
     PlanAction,
     RunCommandParameters,
@@ -18,10 +20,13 @@ from ssm_mw import (
     Target,
     TaskDefinition,
     TaskParameterValueExpression,
+    apply_plan,
+    plan_tasks,
 )
 from ssm_mw.testing import EmbeddedSSMServer
 from support import examples
 from support.clients import read_tasks
+from support.operations import REGISTER, UPDATE
 
 WINDOW_TARGET = "e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3"
 INSTANCE = "i-0123456789abcdef0"
@@ -145,6 +150,62 @@ def actions(plan: Plan) -> dict[str | None, PlanAction]:
     return {t.name: t.action for t in plan.tasks}
 
 
+def window_task_ids(plan: Plan) -> dict[str | None, str | None]:
+    """Each task's live id (None for a task to create), by name."""
+    return {t.name: t.window_task_id for t in plan.tasks}
+
+
+async def patch_linux_applied(mw: MaintenanceWindowClient, w: str) -> tuple[DesiredState, str]:
+    """The desired state of "patch-linux" alone, applied; returns it and the live task's id."""
+    state = desired(w, ["patch-linux"])
+    await apply_plan(mw, state)
+    task_id = window_task_ids(await plan_tasks(mw, state))["patch-linux"]
+    assert task_id is not None
+    return state, task_id
+
+
 def live_names(server: EmbeddedSSMServer, window_id: str) -> list[str | None]:
     """The names of the window's live tasks (from synchronous code)."""
     return [t.name for t in read_tasks(server, window_id)]
+
+
+# -- desired-state files for the command line ----------------------------------------------
+
+#: The window id of the files below: :func:`state_file` puts the real window's id in its place.
+STATE_WINDOW = "mw-0123456789abcdef0"
+
+
+def state_file(tmp_path: Path, window_id: str, text: str, name: str = "tasks.yaml") -> str:
+    """Write ``text`` to ``tmp_path / name``, for the window ``window_id``; return the path."""
+    path = tmp_path / name
+    path.write_text(text.replace(STATE_WINDOW, window_id), encoding="utf-8")
+    return str(path)
+
+
+_PAYLOAD = SECRETS["TaskInvocationParameters.Lambda.Payload"]
+#: A desired-state file of two tasks, with secrets in the Lambda task's description and payload.
+TWO_TASKS = f"""\
+windows:
+  {STATE_WINDOW}:
+    nightly-patch:
+      TaskArn: AWS-RunPatchBaseline
+      TaskType: RUN_COMMAND
+      Targets:
+        - {{Key: WindowTargetIds, Values: [e32eecb2-646c-4f4b-8ed1-205fb0a1b2c3]}}
+      MaxConcurrency: "2"
+      MaxErrors: "1"
+      Priority: 1
+      CutoffBehavior: CANCEL_TASK
+      TaskInvocationParameters:
+        RunCommand: {{TimeoutSeconds: 600, Parameters: {{Operation: [Install]}}}}
+    notify:
+      TaskArn: arn:aws:lambda:us-east-1:123456789012:function:notify
+      TaskType: LAMBDA
+      Description: {SECRETS["Description"]}
+      TaskInvocationParameters: {{Lambda: {{Payload: '{{"x": "{_PAYLOAD}"}}'}}}}
+"""
+
+
+def write_count(server: EmbeddedSSMServer) -> int:
+    """The registers and updates the server has received."""
+    return server.request_count(REGISTER) + server.request_count(UPDATE)

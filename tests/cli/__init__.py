@@ -1,0 +1,1 @@
+"""Tests of ``ssm_mw.cli``: the ``ssm-mw`` command line."""

@@ -1,0 +1,1 @@
+"""Tests of ``ssm_mw.cli._cutoff``: ``ssm-mw set-cutoff``."""

@@ -1,0 +1,1 @@
+"""Tests of ``ssm_mw._fleet``: ``set_cutoff_behavior``."""

@@ -1,1 +1,0 @@
-"""The reliability-and-security suite: the guarantees of docs/reliability.md, proved."""

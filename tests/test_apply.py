@@ -1,0 +1,226 @@
+"""apply_plan: whole-definition updates; injected faults, concurrent applies, stale saved plans."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from ssm_mw import (
+    ApplyOutcome,
+    DesiredState,
+    MaintenanceWindowClient,
+    Plan,
+    PlanAction,
+    ServiceError,
+    StalePlanError,
+    TaskUpdate,
+    apply_plan,
+    plan_tasks,
+)
+from ssm_mw._pacing import time_source
+from ssm_mw.testing import EmbeddedSSMServer
+from support.clock import SimulatedClock, simulated_backoff
+from support.operations import GET, REGISTER, UPDATE
+from support.plan import ALL_TASKS, actions, desired, patch_linux_applied
+
+
+async def _names(mw: MaintenanceWindowClient, state: DesiredState) -> Counter[str | None]:
+    """The names of the tasks live in the state's one window."""
+    (window_id,) = state.windows
+    return Counter([t.name async for t in mw.paginate_maintenance_window_tasks(window_id)])
+
+
+@pytest.fixture
+async def half_applied(
+    mw_client: MaintenanceWindowClient, maintenance_window_id: str
+) -> DesiredState:
+    """The desired state of the window: three tasks live (two of them drifted), three to create."""
+    window_id = maintenance_window_id
+    state = desired(window_id)
+    names = list(ALL_TASKS)
+    await apply_plan(
+        mw_client,
+        DesiredState(windows={window_id: {n: state.windows[window_id][n] for n in names[:3]}}),
+    )
+    plan = await plan_tasks(mw_client, state)
+    for task in plan.tasks[:2]:
+        assert task.window_task_id is not None
+        await mw_client.update_maintenance_window_task(
+            window_id, task.window_task_id, TaskUpdate(priority=42)
+        )
+    return state
+
+
+async def test_every_failure_is_reported_and_a_rerun_converges(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, half_applied: DesiredState
+) -> None:
+    """Registers that commit but answer an error, failed updates: each reported; a re-run heals."""
+    state = half_applied
+    plan = await plan_tasks(mw_client, state)
+    assert Counter(actions(plan).values()) == {
+        PlanAction.CREATE: 3, PlanAction.UPDATE: 2, PlanAction.UNCHANGED: 1,
+    }  # fmt: skip
+    ssm_server.inject_fault(
+        REGISTER, "InternalServerError", status=500, times=None, after_commit=True
+    )
+    ssm_server.inject_fault(UPDATE, "ValidationException", status=400, times=None)
+    report = await apply_plan(mw_client, plan)
+    assert not report.ok
+    failed = {r.name: r for r in report.failed}
+    assert set(failed) == {t.name for t in plan.with_action(PlanAction.CREATE, PlanAction.UPDATE)}
+    assert all(isinstance(r.error, ServiceError) for r in failed.values())
+    assert [r.outcome for r in report.with_outcome(ApplyOutcome.UNCHANGED)] == [
+        ApplyOutcome.UNCHANGED
+    ]
+    ssm_server.clear_faults()
+    # The registers took effect (each retry sent the same client token): one task per name.
+    assert await _names(mw_client, state) == Counter(list(ALL_TASKS))
+    second = await apply_plan(mw_client, state)
+    assert second.ok
+    assert {r.name for r in second.with_outcome(ApplyOutcome.UPDATED)} == {
+        t.name for t in plan.with_action(PlanAction.UPDATE)
+    }
+    assert second.with_outcome(ApplyOutcome.CREATED) == ()
+    assert await _names(mw_client, state) == Counter(list(ALL_TASKS))
+    final = await plan_tasks(mw_client, state)
+    assert set(actions(final).values()) == {PlanAction.UNCHANGED}
+
+
+async def test_random_faults_everywhere_still_converge_without_duplicates(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, half_applied: DesiredState
+) -> None:
+    """Any operation may fail, before or after taking effect: re-runs converge, one per name."""
+    state = half_applied
+    ssm_server.reseed(12)
+    ssm_server.inject_fault(
+        None, "InternalServerError", status=500, probability=0.4, after_commit=True
+    )
+    rounds = 0
+    while True:
+        rounds += 1
+        assert rounds <= 30, "no convergence"
+        try:
+            report = await apply_plan(mw_client, state)
+        except ServiceError:
+            continue  # the plan's reads failed: nothing was changed, try again
+        if report.ok:
+            break
+    ssm_server.clear_faults()
+    assert await _names(mw_client, state) == Counter(list(ALL_TASKS))
+    assert set(actions(await plan_tasks(mw_client, state)).values()) == {PlanAction.UNCHANGED}
+
+
+async def test_throttling_is_paced_not_failed(
+    mw_client: MaintenanceWindowClient,
+    ssm_server: EmbeddedSSMServer,
+    maintenance_window_id: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Throttled reads and writes, more than botocore retries: apply slows down and succeeds."""
+    # The pacer's waits and botocore's back-offs run on a simulated clock.
+    w = maintenance_window_id
+    state = desired(w, ["lambda-minimal", "drain-queue", "notify-team"])
+    clock = SimulatedClock()
+    backoffs = simulated_backoff(monkeypatch, clock)
+    with time_source(clock, clock.sleep):
+        ssm_server.inject_fault(REGISTER, "ThrottlingException", status=400, times=8)
+        report = await apply_plan(mw_client, state, concurrency=3)
+        assert report.ok, [r.error for r in report.failed]
+        assert ssm_server.request_count(REGISTER) == 3 + 8
+        assert await _names(mw_client, state) == Counter(
+            ["lambda-minimal", "drain-queue", "notify-team"]
+        )
+        ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=6)
+        plan = await plan_tasks(mw_client, state)
+        assert {t.action for t in plan.tasks} == {PlanAction.UNCHANGED}
+        assert ssm_server.request_count(GET) == 3 + 6
+    assert backoffs, "botocore retried"
+    assert clock.slept > 0, "the pacer paced"
+
+
+async def test_two_applies_at_once_create_one_task(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """Both plan "create"; both register with the same derived client token; one task results."""
+    w = maintenance_window_id
+    state = desired(w, ["lambda-minimal", "drain-queue"])
+    ssm_server.inject_latency(0.3, operation=REGISTER)
+    first, second = await asyncio.gather(apply_plan(mw_client, state), apply_plan(mw_client, state))
+    assert first.ok
+    assert second.ok
+    assert {r.outcome for r in (*first.results, *second.results)} == {ApplyOutcome.CREATED}
+    assert [r.window_task_id for r in first.results] == [r.window_task_id for r in second.results]
+    assert ssm_server.request_count(REGISTER) == 4
+    assert await _names(mw_client, state) == Counter(["lambda-minimal", "drain-queue"])
+
+
+async def test_a_saved_plan_applies_later(
+    mw_client: MaintenanceWindowClient, half_applied: DesiredState
+) -> None:
+    """dumps/loads keep the plan; applying it when nothing moved converges."""
+    state = half_applied
+    plan = await plan_tasks(mw_client, state)
+    saved = Plan.loads(plan.dumps())
+    assert saved == plan
+    report = await apply_plan(mw_client, saved)
+    assert report.ok
+    assert set(actions(await plan_tasks(mw_client, state)).values()) == {PlanAction.UNCHANGED}
+
+
+async def test_a_stale_saved_plan_is_refused_naming_the_tasks(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, half_applied: DesiredState
+) -> None:
+    """A task it would update changed, a task it would create appeared: refused, nothing sent."""
+    state = half_applied
+    (w,) = state.windows
+    plan = await plan_tasks(mw_client, state)
+    text = plan.dumps()
+    updated = plan.with_action(PlanAction.UPDATE)[0]
+    created = plan.with_action(PlanAction.CREATE)[0]
+    assert updated.window_task_id is not None
+    assert created.name is not None
+    await mw_client.update_maintenance_window_task(
+        w, updated.window_task_id, TaskUpdate(priority=9)
+    )
+    definition = state.windows[w][created.name]
+    new_id = await mw_client.register_task_with_maintenance_window(w, definition)
+    writes = ssm_server.request_count(REGISTER) + ssm_server.request_count(UPDATE)
+    with pytest.raises(StalePlanError) as caught:
+        await apply_plan(mw_client, Plan.loads(text))
+    assert {t.name for t in caught.value.tasks} == {updated.name, created.name}
+    message = str(caught.value)
+    assert f"{w}/{updated.name}" in message
+    assert f"{w}/{created.name}" in message
+    assert new_id in message
+    assert ssm_server.request_count(REGISTER) + ssm_server.request_count(UPDATE) == writes
+
+
+async def test_a_plan_with_nothing_to_change_is_never_stale(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """Only the tasks a plan would change are checked; an unchanged task that moved is no reason."""
+    w = maintenance_window_id
+    state = desired(w, ["lambda-minimal"])
+    await apply_plan(mw_client, state)
+    plan = await plan_tasks(mw_client, state)
+    (task,) = plan.tasks
+    assert task.window_task_id is not None
+    await mw_client.update_maintenance_window_task(w, task.window_task_id, TaskUpdate(priority=9))
+    report = await apply_plan(mw_client, Plan.loads(plan.dumps()))
+    assert [r.outcome for r in report.results] == [ApplyOutcome.UNCHANGED]
+
+
+async def test_a_task_update_is_a_replace_of_the_whole_definition(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """After apply, the live task is exactly the definition (drift in any member is undone)."""
+    w = maintenance_window_id
+    state, task_id = await patch_linux_applied(mw_client, w)
+    await mw_client.update_maintenance_window_task(
+        w, task_id, TaskUpdate(priority=5, max_errors="3")
+    )
+    await apply_plan(mw_client, state)
+    live = await mw_client.get_maintenance_window_task(w, task_id)
+    assert (live.priority, live.max_errors) == (1, "1")

@@ -1,0 +1,49 @@
+"""DesiredState: every definition checked when the state is made, and the file's mapping read."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from ssm_mw import DesiredState, TaskDefinition, ValidationError
+from support.plan import lambda_minimal, run_command_full
+
+
+def test_desired_state_checks_every_definition() -> None:
+    """A definition that register would refuse fails when the state is made, naming where."""
+    w = "mw-0123456789abcdef0"
+    bad = attrs.evolve(run_command_full(), max_errors=None)  # targets need MaxErrors
+    with pytest.raises(ValidationError) as caught:
+        DesiredState(windows={w: {"patch-linux": bad, "ab": lambda_minimal()}})
+    paths = caught.value.paths
+    assert f"windows['{w}']['patch-linux'].max_errors" in paths
+    assert any(p.startswith(f"windows['{w}']['ab'].name") for p in paths)
+    with pytest.raises(ValidationError, match="window id"):
+        DesiredState(windows={"mw-0c50858d01EXAMPLE": {}})
+    with pytest.raises(ValidationError, match="is not its key"):
+        DesiredState(
+            windows={w: {"lambda-minimal": attrs.evolve(lambda_minimal(), name="other-name")}}
+        )
+    state = DesiredState(windows={w: {"lambda-minimal": lambda_minimal()}})
+    assert state.windows[w]["lambda-minimal"].name == "lambda-minimal"
+    assert list(state.tasks()) == [(w, "lambda-minimal", state.windows[w]["lambda-minimal"])]
+
+
+def test_desired_state_from_the_file_mapping() -> None:
+    """from_botocore reads the file's shape and names unknown keys, Name and bad members."""
+    w = "mw-0123456789abcdef0"
+    task = {"TaskArn": "arn:aws:lambda:us-east-1:123456789012:function:x", "TaskType": "LAMBDA"}
+    state = DesiredState.from_botocore({"windows": {w: {"notify": task}}})
+    assert state.windows[w]["notify"] == TaskDefinition(
+        task_arn=task["TaskArn"], task_type=lambda_minimal().task_type, name="notify"
+    )
+    assert state.to_botocore() == {"windows": {w: {"notify": task}}}
+    for data, needle in [
+        ({"windowz": {}}, "windowz"),
+        ({"windows": {w: {"notify": {**task, "Name": "notify"}}}}, "Name"),
+        ({"windows": {w: {"notify": {**task, "Priorty": 1}}}}, "Priorty"),
+        ({"windows": {w: {"notify": {**task, "Priority": "high"}}}}, "priority"),
+        ({"windows": {w: {"notify": "LAMBDA"}}}, "expected a mapping"),
+    ]:
+        with pytest.raises(ValidationError, match=needle):
+            DesiredState.from_botocore(data)

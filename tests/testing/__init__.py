@@ -1,0 +1,1 @@
+"""Tests of ``ssm_mw.testing``: the embedded SSM backend."""
