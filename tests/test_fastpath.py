@@ -49,11 +49,13 @@ from ssm_mw import (
     TaskType,
     TaskUpdate,
     ValidationError,
+    WindowPage,
     from_botocore,
 )
 from ssm_mw._client import service_error
 from ssm_mw._converter import (
     describe_request,
+    describe_windows_request,
     get_request,
     parse_register_response,
     register_request,
@@ -62,11 +64,11 @@ from ssm_mw._converter import (
 from ssm_mw._fastpath import taken
 from ssm_mw._schema import Node
 from support import strategies as S
-from support.operations import DESCRIBE, GET, REGISTER, UPDATE
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE, WINDOWS
 
 T = TypeVar("T")
 
-OPERATIONS = (DESCRIBE, GET, REGISTER, UPDATE)
+OPERATIONS = (DESCRIBE, GET, REGISTER, UPDATE, WINDOWS)
 
 WINDOW_ID = "mw-0123456789abcdef0"
 TASK_ID = "2f1a8b1e-0000-4000-8000-0123456789ab"
@@ -209,24 +211,28 @@ FAST: Mapping[str, Callable[[MaintenanceWindowClient], Awaitable[Any]]] = {
         WINDOW_ID, DEFINITION, client_token=TOKEN
     ),
     UPDATE: lambda mw: mw.update_maintenance_window_task(WINDOW_ID, TASK_ID, UPDATE_),
+    WINDOWS: lambda mw: mw.describe_maintenance_windows(),
 }
 PARAMS: Mapping[str, dict[str, Any]] = {
     DESCRIBE: describe_request(WINDOW_ID, (), None, None),
     GET: get_request(WINDOW_ID, TASK_ID),
     REGISTER: register_request(WINDOW_ID, DEFINITION, TOKEN),
     UPDATE: update_request(WINDOW_ID, TASK_ID, UPDATE_, False),
+    WINDOWS: describe_windows_request((), None, None),
 }
 METHODS = {
     DESCRIBE: "describe_maintenance_window_tasks",
     GET: "get_maintenance_window_task",
     REGISTER: "register_task_with_maintenance_window",
     UPDATE: "update_maintenance_window_task",
+    WINDOWS: "describe_maintenance_windows",
 }
 READ: Mapping[str, Callable[[Mapping[str, Any]], Any]] = {
     DESCRIBE: lambda r: from_botocore(r, TaskPage),
     GET: lambda r: from_botocore(r, MaintenanceWindowTaskDetails),
     REGISTER: parse_register_response,
     UPDATE: lambda r: from_botocore(r, MaintenanceWindowTaskDetails),
+    WINDOWS: lambda r: from_botocore(r, WindowPage),
 }
 
 
@@ -285,7 +291,7 @@ def compare(bench: Bench, operation: str, *replies: Any) -> bool:
     assert kind == ref_kind, (value, ref_value)
     if kind == "ok":
         assert_same(value, ref_value)
-        if operation == DESCRIBE:
+        if operation in (DESCRIBE, WINDOWS):
             assert value.next_token == ref_value.next_token
     elif kind == "error":
         assert type(value) is type(ref_value)

@@ -3,7 +3,7 @@
 Everything public is importable from here; the modules behind it are private.
 The desired-state and fleet-wide parts (``plan_tasks``, ``apply_plan``,
 ``export_tasks``, ``set_cutoff_behavior`` and their types) are imported on
-first use, so that a service that only calls the four operations does not pay
+first use, so that a service that only calls the registry's operations does not pay
 for them at start-up (``python -X importtime -c "import ssm_mw"``).
 """
 

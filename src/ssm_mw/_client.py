@@ -1,4 +1,4 @@
-"""``MaintenanceWindowClient``: the async client for the four task operations."""
+"""``MaintenanceWindowClient``: the async client for the maintenance-window operations of the registry."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ class MaintenanceWindowClient:
     closed.
 
     Without ``session``, the client's own session loads a copy of botocore's
-    SSM model trimmed to the four task operations (faster to create, the same
+    SSM model trimmed to the registry's operations (faster to create, the same
     for those operations). A ``session`` given is used unchanged, with
     whatever model it loads.
 
@@ -181,7 +181,7 @@ class MaintenanceWindowClient:
         ``await ssm.deregister_task_from_maintenance_window(...)``. It is the
         client underneath when that one has the full SSM model (a ``session``
         given, or :meth:`from_client`). With the client's own session, whose
-        model is trimmed to the four task operations, the first call opens a
+        model is trimmed to the registry's operations, the first call opens a
         client with the full model on the same session, options and
         credentials; it is closed with this client. Calls through it are plain
         aiobotocore calls: no validation, typed models or

@@ -1,4 +1,4 @@
-"""The fast path: a successful response of the four operations straight from JSON into the models.
+"""The fast path: a successful response of the registry's operations straight from JSON into the models.
 
 botocore's JSON parser walks the output shape for every response (~70 µs for
 a full GetMaintenanceWindowTask body, ~1.3 ms for a describe page of 100

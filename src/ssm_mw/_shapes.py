@@ -4,7 +4,7 @@ Everything that reads the model goes through :func:`service_model`, which loads
 it lazily and once. It loads the model trimmed to the registry's operations
 (``_operations``) that ships in ``ssm_mw/_data`` (:data:`DATA_PATH`): the
 operations and every shape they reach, exactly as the pinned botocore has
-them (``tools/trim_service_model.py`` makes it; ``tests/test_trimmed_model.py``
+them (``tools/trim_service_model.py`` makes it; ``tests/shapes/test_trimmed_model.py``
 proves it equal). It loads in a few milliseconds, where botocore's full SSM model takes ~50-100 ms.
 
 Also here: :func:`snake_case` (wire member names to the library's attribute
@@ -189,7 +189,7 @@ def _category_table(*, full_scan: bool = False) -> bytes:
         return _categories_of(0, 0xD800) + cs * 0x800 + _categories_of(0xE000, 0x110000)
     # Up to Unicode 16, planes 4-13 are unassigned and planes 15-16 are private
     # use but for their last two code points: skipping them saves ~70% of the scan.
-    # (tests/test_validation.py checks this against a full scan.)
+    # (tests/shapes/test_patterns.py checks this against a full scan.)
     private_plane = co * 0xFFFE + cn * 2
     return (
         _categories_of(0, 0xD800)

@@ -616,7 +616,7 @@ def _checker(operation: str) -> Check:
 def violations(operation: str, params: Mapping[str, Any]) -> list[Violation]:
     """Every constraint ``params`` breaks, in model (document) order; empty if none.
 
-    ``operation`` is the botocore name of one of the four operations ssm-mw wraps,
+    ``operation`` is the botocore name of one of the operations ssm-mw wraps,
     e.g. ``"GetMaintenanceWindowTask"``; any other raises :class:`ValueError`.
     """
     if _passes(operation, params):

@@ -112,10 +112,10 @@ def test_service_metadata_and_top_level_members_are_botocore_s(
             assert _contract(trimmed[key]) == _contract(full[key]), key
 
 
-def test_exactly_the_four_operations_each_equal(
+def test_exactly_the_registry_s_operations_each_equal(
     full: dict[str, Any], trimmed: dict[str, Any]
 ) -> None:
-    """The operations are the four task operations, each exactly as botocore has it."""
+    """The operations are the registry's, each exactly as botocore has it."""
     assert tuple(trimmed["operations"]) == OPERATIONS
     for name in OPERATIONS:
         assert _contract(trimmed["operations"][name]) == _contract(full["operations"][name]), name

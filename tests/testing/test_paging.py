@@ -296,3 +296,113 @@ async def test_bad_forged_and_foreign_tokens(
         WindowId=maintenance_window_id, MaxResults=10, NextToken=token
     )
     assert len(rest["Tasks"]) == 1
+
+
+# -- DescribeMaintenanceWindows ---------------------------------------------------
+
+
+def _windows(server: EmbeddedSSMServer, prefix: str, count: int) -> list[str]:
+    """``count`` fresh windows named ``{prefix}-0`` ... (the session's server has others too)."""
+    return [server.create_maintenance_window(name=f"{prefix}-{i}") for i in range(count)]
+
+
+async def _all_windows(ssm: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        page = await ssm.describe_maintenance_windows(
+            **kwargs, **({"NextToken": token} if token else {})
+        )
+        found += page["WindowIdentities"]
+        token = page.get("NextToken")
+        if not token:
+            return found
+
+
+async def test_windows_come_in_creation_order_with_their_members(
+    ssm: Any, ssm_server: EmbeddedSSMServer
+) -> None:
+    """Every window once, oldest first, with the members moto keeps and ``Enabled``."""
+    created = _windows(ssm_server, "order", 12)
+    listed = [w for w in await _all_windows(ssm, MaxResults=10) if w["WindowId"] in created]
+    assert [w["WindowId"] for w in listed] == created
+    assert listed[0] == {
+        "WindowId": created[0],
+        "Name": "order-0",
+        "Enabled": True,
+        "Duration": 2,
+        "Cutoff": 1,
+        "Schedule": "cron(0 2 ? * SUN *)",
+    }
+
+
+async def test_windows_pages_hold_max_results(ssm: Any, ssm_server: EmbeddedSSMServer) -> None:
+    """A page holds ``MaxResults`` windows (10 by default) and a token while more match."""
+    _windows(ssm_server, "paged", 23)
+    first = await ssm.describe_maintenance_windows(
+        Filters=[{"Key": "Name", "Values": [f"paged-{i}" for i in range(23)]}]
+    )
+    assert len(first["WindowIdentities"]) == 10
+    second = await ssm.describe_maintenance_windows(
+        Filters=[{"Key": "Name", "Values": [f"paged-{i}" for i in range(23)]}],
+        MaxResults=20,
+        NextToken=first["NextToken"],
+    )
+    assert len(second["WindowIdentities"]) == 13
+    assert "NextToken" not in second
+
+
+async def test_windows_name_filter_matches_whole_names(
+    ssm: Any, ssm_server: EmbeddedSSMServer
+) -> None:
+    """``Name`` values are OR'ed and match the whole name; filters are AND'ed."""
+    ids = _windows(ssm_server, "named", 3)
+    by_name = await _all_windows(ssm, Filters=[{"Key": "Name", "Values": ["named-0", "named-2"]}])
+    assert [w["WindowId"] for w in by_name] == [ids[0], ids[2]]
+    assert await _all_windows(ssm, Filters=[{"Key": "Name", "Values": ["named"]}]) == []
+    both = await _all_windows(
+        ssm,
+        Filters=[
+            {"Key": "Name", "Values": ["named-1"]},
+            {"Key": "Enabled", "Values": ["TRUE"]},
+        ],
+    )
+    assert [w["WindowId"] for w in both] == [ids[1]]
+    disabled = await _all_windows(
+        ssm,
+        Filters=[{"Key": "Name", "Values": ["named-1"]}, {"Key": "Enabled", "Values": ["false"]}],
+    )
+    assert disabled == []
+
+
+async def test_windows_unknown_filter_key_is_refused(raw_ssm: Any) -> None:
+    """Only ``Name`` and ``Enabled`` are supported keys."""
+    error = await fails_with(
+        "ValidationException",
+        raw_ssm.describe_maintenance_windows(Filters=[{"Key": "Schedule", "Values": ["x"]}]),
+    )
+    assert "Name, Enabled" in str(error)
+
+
+async def test_windows_token_of_other_filters_is_refused(
+    ssm: Any, ssm_server: EmbeddedSSMServer
+) -> None:
+    """A token is bound to its filters, and a task page's token is not a window page's."""
+    _windows(ssm_server, "bound", 11)
+    names = [{"Key": "Name", "Values": [f"bound-{i}" for i in range(11)]}]
+    token = (await ssm.describe_maintenance_windows(Filters=names))["NextToken"]
+    await fails_with(
+        "ValidationException",
+        ssm.describe_maintenance_windows(
+            Filters=[{"Key": "Enabled", "Values": ["true"]}], NextToken=token
+        ),
+    )
+    await fails_with("ValidationException", ssm.describe_maintenance_windows(NextToken="junk"))
+
+
+@pytest.mark.parametrize("max_results", [9, 101])
+async def test_windows_max_results_out_of_range(raw_ssm: Any, max_results: int) -> None:
+    """MaxResults outside 10..100 is a ValidationException from the server."""
+    await fails_with(
+        "ValidationException", raw_ssm.describe_maintenance_windows(MaxResults=max_results)
+    )

@@ -1,7 +1,7 @@
 """An embedded SSM backend for testing code that uses ssm-mw (or plain aiobotocore).
 
 It runs moto's threaded server in-process, with moto's SSM backend extended so
-that the four maintenance-window task operations behave as the AWS API
+that ssm-mw's maintenance-window operations behave as the AWS API
 reference and the botocore model describe, and with fault and latency
 injection. See ``docs/testing.md``.
 

@@ -46,7 +46,7 @@ and 64 worker threads. Neither is used, for these figures:
   aiohttp 301 / 420 / 421 µs; aiobotocore's ``get_maintenance_window`` against
   the embedded backend 1.53 / 2.03 / 1.84 ms one at a time, 1.17 / 1.31 /
   1.21 ms at concurrency 16. Server CPU in B7: 1.58 / 1.82 / 1.74 ms a request.
-* ``tests/testing/test_http_keepalive.py`` (26 tests); the rest of the suite
+* ``tests/testing/test_http.py`` (26 tests); the rest of the suite
   passes with both.
 
   - cheroot, 12 fail: ``Connection: keep-alive, close`` keeps the connection
