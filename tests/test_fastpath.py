@@ -55,10 +55,10 @@ from ssm_mw import (
 from ssm_mw._client import service_error
 from ssm_mw._converter import (
     describe_request,
-    describe_windows_request,
     get_request,
     parse_register_response,
     register_request,
+    request,
     update_request,
 )
 from ssm_mw._fastpath import taken
@@ -218,7 +218,7 @@ PARAMS: Mapping[str, dict[str, Any]] = {
     GET: get_request(WINDOW_ID, TASK_ID),
     REGISTER: register_request(WINDOW_ID, DEFINITION, TOKEN),
     UPDATE: update_request(WINDOW_ID, TASK_ID, UPDATE_, False),
-    WINDOWS: describe_windows_request((), None, None),
+    WINDOWS: request(WINDOWS),
 }
 METHODS = {
     DESCRIBE: "describe_maintenance_window_tasks",

@@ -1,4 +1,4 @@
-"""``MaintenanceWindowClient``: the async client for the maintenance-window operations of the registry."""
+"""``MaintenanceWindowClient``: the async client for the registry's operations."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 from ._config import resolve_options
 from ._converter import (
     describe_request,
-    describe_windows_request,
     get_request,
     register_request,
+    request,
     update_request,
 )
 from ._errors import (
@@ -32,7 +32,7 @@ from ._errors import (
     ValidationError,
     from_client_error,
 )
-from ._fastpath import DESCRIBE, GET, REGISTER, UPDATE, WINDOWS, Operation, taking
+from ._fastpath import REGISTER, Operation, operation, taking
 from ._fastpath import install as install_fast_path
 from ._fastpath import read as read_result
 from ._logredact import install as install_log_redaction
@@ -46,6 +46,7 @@ from ._models import (
     WindowFilter,
     WindowPage,
 )
+from ._operations import DESCRIBE_TASKS, DESCRIBE_WINDOWS, GET_TASK, UPDATE_TASK
 from ._paginator import TaskPaginator, WindowPaginator
 from ._validation import redact_request, validate_request
 
@@ -59,6 +60,12 @@ __all__ = ["MaintenanceWindowClient"]
 logger = logging.getLogger("ssm_mw")
 
 T = TypeVar("T")
+
+# The registry's operations with the models of their results.
+_DESCRIBE = operation(DESCRIBE_TASKS, TaskPage)
+_WINDOWS = operation(DESCRIBE_WINDOWS, WindowPage)
+_GET = operation(GET_TASK, MaintenanceWindowTaskDetails)
+_UPDATE = operation(UPDATE_TASK, MaintenanceWindowTaskDetails)
 
 
 class _State(enum.Enum):
@@ -301,7 +308,7 @@ class MaintenanceWindowClient:
         ``TaskType``; ``max_results`` from 10 to 100.
         """
         params = describe_request(window_id, filters, max_results, next_token)
-        return await self._call(DESCRIBE, params)
+        return await self._call(_DESCRIBE, params)
 
     def paginate_maintenance_window_tasks(
         self,
@@ -321,7 +328,7 @@ class MaintenanceWindowClient:
         caller works on the current one. The arguments are validated here,
         before any request.
         """
-        _check_paging(DESCRIBE, describe_request(window_id, filters, page_size, None))
+        _check_paging(_DESCRIBE, describe_request(window_id, filters, page_size, None))
         filters = tuple(filters)
 
         async def fetch(token: str | None, size: int | None) -> TaskPage:
@@ -349,8 +356,10 @@ class MaintenanceWindowClient:
         ``filters`` on ``Name`` and ``Enabled`` (:class:`WindowFilter`);
         ``max_results`` from 10 to 100.
         """
-        params = describe_windows_request(filters, max_results, next_token)
-        return await self._call(WINDOWS, params)
+        params = request(
+            _WINDOWS.name, filters=filters, max_results=max_results, next_token=next_token
+        )
+        return await self._call(_WINDOWS, params)
 
     def paginate_maintenance_windows(
         self,
@@ -368,7 +377,7 @@ class MaintenanceWindowClient:
         The arguments are validated here, before any request; the rest is as
         :meth:`paginate_maintenance_window_tasks`.
         """
-        _check_paging(WINDOWS, describe_windows_request(filters, page_size, None))
+        _check_paging(_WINDOWS, request(_WINDOWS.name, filters=filters, max_results=page_size))
         filters = tuple(filters)
 
         async def fetch(token: str | None, size: int | None) -> WindowPage:
@@ -388,7 +397,7 @@ class MaintenanceWindowClient:
         self, window_id: str, window_task_id: str
     ) -> MaintenanceWindowTaskDetails:
         """One task in full, invocation parameters included (GetMaintenanceWindowTask)."""
-        return await self._call(GET, get_request(window_id, window_task_id))
+        return await self._call(_GET, get_request(window_id, window_task_id))
 
     async def register_task_with_maintenance_window(
         self,
@@ -432,7 +441,7 @@ class MaintenanceWindowClient:
         ``replace=True`` members left unset are cleared, and ``update`` must
         hold everything register requires.
         """
-        return await self._call(UPDATE, update_request(window_id, window_task_id, update, replace))
+        return await self._call(_UPDATE, update_request(window_id, window_task_id, update, replace))
 
 
 def _check_paging(op: Operation[Any], request: dict[str, Any]) -> None:

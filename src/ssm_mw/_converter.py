@@ -57,7 +57,11 @@ from ._models import (
     WindowFilter,
     WindowPage,
 )
+from ._operations import DESCRIBE_TASKS
+from ._schema import input_schema
 from ._shapes import TASK_TYPE_VARIANTS
+
+_DESCRIBE_TASKS = DESCRIBE_TASKS.name
 
 if TYPE_CHECKING:
     import cattrs
@@ -67,7 +71,6 @@ __all__ = [
     "CALL_MEMBERS",
     "call_members",
     "describe_request",
-    "describe_windows_request",
     "from_botocore",
     "get_request",
     "invocation_key",
@@ -75,6 +78,7 @@ __all__ = [
     "make_converter",
     "parse_register_response",
     "register_request",
+    "request",
     "to_botocore",
     "update_request",
     "wire_names",
@@ -684,6 +688,31 @@ def from_botocore(data: Mapping[str, Any], cls: type[T]) -> T:
         raise ResponseError(f"{cls.__name__}: cannot read the response: {exc}") from None
 
 
+def request(operation: str, **members: Any) -> dict[str, Any]:
+    """The request of ``operation`` from its members by attribute name.
+
+    Names come from the compiled input shape (``filters=`` is ``Filters``,
+    ``max_results=`` is ``MaxResults``). A ``None`` or an empty sequence is
+    not sent; a model becomes its botocore dict. An unknown name is a
+    ``KeyError``: the caller's mistake, not the user's.
+    """
+    attributes = input_schema(operation).attributes
+    params: dict[str, Any] = {}
+    for name, value in members.items():
+        if value is None or (isinstance(value, (tuple, list)) and not value):
+            continue
+        params[attributes[name].wire] = _wire_value(value)
+    return params
+
+
+def _wire_value(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return [_wire_value(item) for item in value]
+    if isinstance(value, _MODEL_CLASSES):
+        return _converter().unstructure(value)
+    return value
+
+
 def describe_request(
     window_id: str,
     filters: Sequence[TaskFilter],
@@ -691,29 +720,13 @@ def describe_request(
     next_token: str | None,
 ) -> dict[str, Any]:
     """The DescribeMaintenanceWindowTasks parameters."""
-    return {**call_members(window_id), **_page_members(filters, max_results, next_token)}
-
-
-def describe_windows_request(
-    filters: Sequence[WindowFilter],
-    max_results: int | None,
-    next_token: str | None,
-) -> dict[str, Any]:
-    """The DescribeMaintenanceWindows parameters."""
-    return _page_members(filters, max_results, next_token)
-
-
-def _page_members(
-    filters: Sequence[TaskFilter | WindowFilter], max_results: int | None, next_token: str | None
-) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if filters:
-        params["Filters"] = [to_botocore(f) for f in filters]
-    if max_results is not None:
-        params["MaxResults"] = max_results
-    if next_token is not None:
-        params["NextToken"] = next_token
-    return params
+    return request(
+        _DESCRIBE_TASKS,
+        window_id=window_id,
+        filters=filters,
+        max_results=max_results,
+        next_token=next_token,
+    )
 
 
 #: The request members that are arguments of the client's methods, not members of a model.

@@ -1,4 +1,4 @@
-"""The fast path: a successful response of the registry's operations straight from JSON into the models.
+"""The fast path: a successful response of ssm-mw's operations straight from JSON into the models.
 
 botocore's JSON parser walks the output shape for every response (~70 µs for
 a full GetMaintenanceWindowTask body, ~1.3 ms for a describe page of 100
@@ -78,24 +78,13 @@ from botocore.useragent import UserAgentString
 from botocore.validate import ParamValidationDecorator
 
 from ._converter import from_botocore, json_structure_fn, parse_register_response
-from ._models import MaintenanceWindowTaskDetails, TaskPage, WindowPage
-from ._operations import (
-    DESCRIBE_TASKS,
-    DESCRIBE_WINDOWS,
-    GET_TASK,
-    REGISTER_TASK,
-    UPDATE_TASK,
-    OperationSpec,
-)
+from ._operations import REGISTER_TASK, OperationSpec
 
 __all__ = [
-    "DESCRIBE",
-    "GET",
     "REGISTER",
-    "UPDATE",
-    "WINDOWS",
     "Operation",
     "install",
+    "operation",
     "read",
     "taken",
     "taking",
@@ -141,38 +130,18 @@ class Operation(Generic[T]):
         return self._from_json()(data)
 
 
-def _model_reader(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
-    return lambda response: from_botocore(response, cls)
+def operation(spec: OperationSpec, result: type[T]) -> Operation[T]:
+    """The operation ``spec`` whose result is the model ``result`` (from JSON or botocore)."""
+    return Operation(
+        spec, lambda response: from_botocore(response, result), lambda: json_structure_fn(result)
+    )
 
 
-def _json_reader(cls: type[T]) -> Callable[[], Callable[[dict[str, Any]], T]]:
-    return lambda: json_structure_fn(cls)
-
-
-DESCRIBE: Operation[TaskPage] = Operation(
-    DESCRIBE_TASKS,
-    _model_reader(TaskPage),
-    _json_reader(TaskPage),
-)
-WINDOWS: Operation[WindowPage] = Operation(
-    DESCRIBE_WINDOWS,
-    _model_reader(WindowPage),
-    _json_reader(WindowPage),
-)
-GET: Operation[MaintenanceWindowTaskDetails] = Operation(
-    GET_TASK,
-    _model_reader(MaintenanceWindowTaskDetails),
-    _json_reader(MaintenanceWindowTaskDetails),
-)
+#: Register's result is the new task's id, not a model.
 REGISTER: Operation[str] = Operation(
     REGISTER_TASK,
     parse_register_response,
     lambda: _json_register,
-)
-UPDATE: Operation[MaintenanceWindowTaskDetails] = Operation(
-    UPDATE_TASK,
-    _model_reader(MaintenanceWindowTaskDetails),
-    _json_reader(MaintenanceWindowTaskDetails),
 )
 
 

@@ -2,7 +2,11 @@
 
 A record says what an operation is: its botocore name, the client method
 that calls it (moto's handler of the same name routes it in the embedded
-backend), and its idempotency-token member. Every module that switches on an operation takes
+backend), its idempotency-token member, and the filter keys the API
+reference allows where the model leaves ``Filters[].Key`` open (the client's
+validation and the embedded backend both read them here). Its request and
+response shapes are ``_schema.input_schema(name)`` and
+``output_schema(name)``. Every module that switches on an operation takes
 the record from here (the trimmed service model holds exactly these
 operations; validation, the fast path, the client, fleet, plan and the
 embedded backend key their own tables on it), so that an operation is named
@@ -38,6 +42,8 @@ class OperationSpec:
     name: str
     #: The input member that carries the idempotency token, if the operation has one.
     client_token: str | None = None
+    #: The ``Filters[].Key`` values the API reference allows (none: no ``Filters``).
+    filter_keys: tuple[str, ...] = ()
 
     @property
     def method(self) -> str:
@@ -45,8 +51,13 @@ class OperationSpec:
         return snake_case(self.name)
 
 
-DESCRIBE_TASKS = OperationSpec("DescribeMaintenanceWindowTasks")
-DESCRIBE_WINDOWS = OperationSpec("DescribeMaintenanceWindows")
+# "The supported filter keys are WindowTaskId, TaskArn, Priority, and TaskType."
+DESCRIBE_TASKS = OperationSpec(
+    "DescribeMaintenanceWindowTasks",
+    filter_keys=("WindowTaskId", "TaskArn", "Priority", "TaskType"),
+)
+# "Supported filter keys are Name and Enabled."
+DESCRIBE_WINDOWS = OperationSpec("DescribeMaintenanceWindows", filter_keys=("Name", "Enabled"))
 GET_TASK = OperationSpec("GetMaintenanceWindowTask")
 REGISTER_TASK = OperationSpec("RegisterTaskWithMaintenanceWindow", client_token="ClientToken")
 UPDATE_TASK = OperationSpec("UpdateMaintenanceWindowTask")

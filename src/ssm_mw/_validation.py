@@ -38,7 +38,7 @@ from typing import Any, cast
 
 from ._codegen import Source
 from ._errors import ValidationError, Violation
-from ._operations import DESCRIBE_TASKS, DESCRIBE_WINDOWS, REGISTER_TASK, UPDATE_TASK
+from ._operations import OPERATIONS, REGISTER_TASK, UPDATE_TASK
 from ._rules import (
     LIMITS,
     REPLACE_NEEDS_TASK_ARN,
@@ -52,8 +52,6 @@ from ._schema import NO_MAX, Node, input_schema, redact_request
 from ._shapes import TASK_TYPE_VARIANTS, compile_pattern, snake_case
 
 __all__ = [
-    "TASK_FILTER_KEYS",
-    "WINDOW_FILTER_KEYS",
     "redact_request",
     "validate_request",
     "violations",
@@ -67,15 +65,9 @@ _MISSING: Any = object()
 _SHOW = 60  # longest value shown in a message
 
 # Allowed values the API reference states for members the model leaves open,
-# keyed by (operation, wire path). "The supported filter keys are WindowTaskId,
-# TaskArn, Priority, and TaskType." (DescribeMaintenanceWindowTasks, Filters)
-#: The keys a ``TaskFilter`` of DescribeMaintenanceWindowTasks may have.
-TASK_FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
-#: "Supported filter keys are Name and Enabled." (DescribeMaintenanceWindows, Filters)
-WINDOW_FILTER_KEYS = ("Name", "Enabled")
+# keyed by (operation, wire path): the filter keys of the registry's records.
 _EXTRA_ENUMS: Mapping[tuple[str, str], tuple[str, ...]] = {
-    (DESCRIBE_TASKS.name, "Filters[].Key"): TASK_FILTER_KEYS,
-    (DESCRIBE_WINDOWS.name, "Filters[].Key"): WINDOW_FILTER_KEYS,
+    (op.name, "Filters[].Key"): op.filter_keys for op in OPERATIONS if op.filter_keys
 }
 
 

@@ -16,9 +16,9 @@ from ssm_mw import (
 )
 from ssm_mw._converter import (
     describe_request,
-    describe_windows_request,
     get_request,
     register_request,
+    request,
     update_request,
 )
 from support.operations import DESCRIBE, GET, REGISTER, UPDATE, WINDOWS
@@ -52,8 +52,11 @@ class Call:
                 a["window_id"], a.get("filters", ()), a.get("max_results"), a.get("next_token")
             )
         if self.operation == WINDOWS:
-            return describe_windows_request(
-                a.get("filters", ()), a.get("max_results"), a.get("next_token")
+            return request(
+                WINDOWS,
+                filters=a.get("filters", ()),
+                max_results=a.get("max_results"),
+                next_token=a.get("next_token"),
             )
         return get_request(a["window_id"], a["window_task_id"])
 

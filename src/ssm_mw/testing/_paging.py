@@ -17,6 +17,8 @@ from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from .._operations import DESCRIBE_TASKS, DESCRIBE_WINDOWS
+
 __all__ = [
     "FILTER_KEYS",
     "WINDOW_FILTER_KEYS",
@@ -27,10 +29,10 @@ __all__ = [
 ]
 
 #: The filter keys DescribeMaintenanceWindowTasks supports.
-FILTER_KEYS = ("WindowTaskId", "TaskArn", "Priority", "TaskType")
+FILTER_KEYS = DESCRIBE_TASKS.filter_keys
 
 #: The filter keys DescribeMaintenanceWindows supports.
-WINDOW_FILTER_KEYS = ("Name", "Enabled")
+WINDOW_FILTER_KEYS = DESCRIBE_WINDOWS.filter_keys
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _KEY = secrets.token_bytes(32)
