@@ -41,6 +41,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ssm_mw import (
+    DeregisteredTask,
     MaintenanceWindowClient,
     MaintenanceWindowTaskDetails,
     ServiceError,
@@ -64,11 +65,11 @@ from ssm_mw._converter import (
 from ssm_mw._fastpath import taken
 from ssm_mw._schema import Node
 from support import strategies as S
-from support.operations import DESCRIBE, GET, REGISTER, UPDATE, WINDOWS
+from support.operations import DEREGISTER, DESCRIBE, GET, REGISTER, UPDATE, WINDOWS
 
 T = TypeVar("T")
 
-OPERATIONS = (DESCRIBE, GET, REGISTER, UPDATE, WINDOWS)
+OPERATIONS = (DESCRIBE, GET, REGISTER, UPDATE, WINDOWS, DEREGISTER)
 
 WINDOW_ID = "mw-0123456789abcdef0"
 TASK_ID = "2f1a8b1e-0000-4000-8000-0123456789ab"
@@ -212,6 +213,7 @@ FAST: Mapping[str, Callable[[MaintenanceWindowClient], Awaitable[Any]]] = {
     ),
     UPDATE: lambda mw: mw.update_maintenance_window_task(WINDOW_ID, TASK_ID, UPDATE_),
     WINDOWS: lambda mw: mw.describe_maintenance_windows(),
+    DEREGISTER: lambda mw: mw.deregister_task_from_maintenance_window(WINDOW_ID, TASK_ID),
 }
 PARAMS: Mapping[str, dict[str, Any]] = {
     DESCRIBE: describe_request(WINDOW_ID, (), None, None),
@@ -219,6 +221,7 @@ PARAMS: Mapping[str, dict[str, Any]] = {
     REGISTER: register_request(WINDOW_ID, DEFINITION, TOKEN),
     UPDATE: update_request(WINDOW_ID, TASK_ID, UPDATE_, False),
     WINDOWS: request(WINDOWS),
+    DEREGISTER: request(DEREGISTER, window_id=WINDOW_ID, window_task_id=TASK_ID),
 }
 METHODS = {
     DESCRIBE: "describe_maintenance_window_tasks",
@@ -226,6 +229,7 @@ METHODS = {
     REGISTER: "register_task_with_maintenance_window",
     UPDATE: "update_maintenance_window_task",
     WINDOWS: "describe_maintenance_windows",
+    DEREGISTER: "deregister_task_from_maintenance_window",
 }
 READ: Mapping[str, Callable[[Mapping[str, Any]], Any]] = {
     DESCRIBE: lambda r: from_botocore(r, TaskPage),
@@ -233,6 +237,7 @@ READ: Mapping[str, Callable[[Mapping[str, Any]], Any]] = {
     REGISTER: parse_register_response,
     UPDATE: lambda r: from_botocore(r, MaintenanceWindowTaskDetails),
     WINDOWS: lambda r: from_botocore(r, WindowPage),
+    DEREGISTER: lambda r: from_botocore(r, DeregisteredTask),
 }
 
 

@@ -43,6 +43,7 @@ from ._invocation import (
 from ._models import (
     Alarm,
     AlarmConfiguration,
+    DeregisteredTask,
     LoggingInfo,
     MaintenanceWindowIdentity,
     MaintenanceWindowTask,
@@ -110,6 +111,7 @@ __all__ = [
     "CutoffOutcome",
     "CutoffProgress",
     "CutoffReport",
+    "DeregisteredTask",
     "DesiredState",
     "DocumentHashType",
     "DoesNotExistError",

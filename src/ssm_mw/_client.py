@@ -38,6 +38,7 @@ from ._fastpath import read as read_result
 from ._logredact import install as install_log_redaction
 from ._logredact import redacting
 from ._models import (
+    DeregisteredTask,
     MaintenanceWindowTaskDetails,
     TaskDefinition,
     TaskFilter,
@@ -46,7 +47,7 @@ from ._models import (
     WindowFilter,
     WindowPage,
 )
-from ._operations import DESCRIBE_TASKS, DESCRIBE_WINDOWS, GET_TASK, UPDATE_TASK
+from ._operations import DEREGISTER_TASK, DESCRIBE_TASKS, DESCRIBE_WINDOWS, GET_TASK, UPDATE_TASK
 from ._paginator import TaskPaginator, WindowPaginator
 from ._validation import redact_request, validate_request
 
@@ -66,6 +67,7 @@ _DESCRIBE = operation(DESCRIBE_TASKS, TaskPage)
 _WINDOWS = operation(DESCRIBE_WINDOWS, WindowPage)
 _GET = operation(GET_TASK, MaintenanceWindowTaskDetails)
 _UPDATE = operation(UPDATE_TASK, MaintenanceWindowTaskDetails)
+_DEREGISTER = operation(DEREGISTER_TASK, DeregisteredTask)
 
 
 class _State(enum.Enum):
@@ -442,6 +444,17 @@ class MaintenanceWindowClient:
         hold everything register requires.
         """
         return await self._call(_UPDATE, update_request(window_id, window_task_id, update, replace))
+
+    async def deregister_task_from_maintenance_window(
+        self, window_id: str, window_task_id: str
+    ) -> DeregisteredTask:
+        """Remove a task from its window (DeregisterTaskFromMaintenanceWindow).
+
+        A task that does not exist raises :class:`DoesNotExistError`, also when
+        it was just deregistered: calling twice is not harmless.
+        """
+        params = request(_DEREGISTER.name, window_id=window_id, window_task_id=window_task_id)
+        return await self._call(_DEREGISTER, params)
 
 
 def _check_paging(op: Operation[Any], request: dict[str, Any]) -> None:

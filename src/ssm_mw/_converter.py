@@ -44,6 +44,7 @@ from ._invocation import (
 from ._models import (
     Alarm,
     AlarmConfiguration,
+    DeregisteredTask,
     LoggingInfo,
     MaintenanceWindowIdentity,
     MaintenanceWindowTask,
@@ -108,6 +109,7 @@ BOTOCORE_SHAPES: Mapping[type, str] = {
     WindowFilter: "MaintenanceWindowFilter",
     MaintenanceWindowIdentity: "MaintenanceWindowIdentity",
     WindowPage: "DescribeMaintenanceWindowsResult",
+    DeregisteredTask: "DeregisterTaskFromMaintenanceWindowResult",
 }
 
 _RENAMES: Mapping[tuple[type, str], str] = {
@@ -647,7 +649,8 @@ def to_botocore(
     | TaskPage
     | WindowFilter
     | MaintenanceWindowIdentity
-    | WindowPage,
+    | WindowPage
+    | DeregisteredTask,
 ) -> dict[str, Any]:
     """Convert a model to the botocore dict it stands for; unset members are left out.
 

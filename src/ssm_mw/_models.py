@@ -27,6 +27,7 @@ from ._redact import redacted_repr
 __all__ = [
     "Alarm",
     "AlarmConfiguration",
+    "DeregisteredTask",
     "LoggingInfo",
     "MaintenanceWindowIdentity",
     "MaintenanceWindowTask",
@@ -353,3 +354,11 @@ class WindowPage:
 
     windows: tuple[MaintenanceWindowIdentity, ...] = ()
     next_token: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DeregisteredTask:
+    """The task a deregistration removed: its window's id and its own."""
+
+    window_id: str | None = None
+    window_task_id: str | None = None

@@ -22,6 +22,7 @@ import attrs
 from ._shapes import snake_case
 
 __all__ = [
+    "DEREGISTER_TASK",
     "DESCRIBE_TASKS",
     "DESCRIBE_WINDOWS",
     "GET_TASK",
@@ -58,12 +59,14 @@ DESCRIBE_TASKS = OperationSpec(
 )
 # "Supported filter keys are Name and Enabled."
 DESCRIBE_WINDOWS = OperationSpec("DescribeMaintenanceWindows", filter_keys=("Name", "Enabled"))
+DEREGISTER_TASK = OperationSpec("DeregisterTaskFromMaintenanceWindow")
 GET_TASK = OperationSpec("GetMaintenanceWindowTask")
 REGISTER_TASK = OperationSpec("RegisterTaskWithMaintenanceWindow", client_token="ClientToken")
 UPDATE_TASK = OperationSpec("UpdateMaintenanceWindowTask")
 
 #: Every operation ssm-mw wraps, in the service model's (alphabetical) order.
 OPERATIONS: tuple[OperationSpec, ...] = (
+    DEREGISTER_TASK,
     DESCRIBE_TASKS,
     DESCRIBE_WINDOWS,
     GET_TASK,

@@ -41,6 +41,10 @@ VARIANTS = {
 
 #: Request members that are method parameters rather than model attributes.
 METHOD_MEMBERS = {
+    "DeregisterTaskFromMaintenanceWindow": (
+        "deregister_task_from_maintenance_window",
+        {"WindowId": "window_id", "WindowTaskId": "window_task_id"},
+    ),
     "DescribeMaintenanceWindows": (
         "describe_maintenance_windows",
         {"Filters": "filters", "MaxResults": "max_results", "NextToken": "next_token"},
@@ -138,6 +142,8 @@ def _walk_member(annotation: Any, shape: Any, seen: set[tuple[type, str]]) -> li
 OPERATIONS = [
     ("DescribeMaintenanceWindowTasks", "input", None),
     ("DescribeMaintenanceWindowTasks", "output", ssm_mw.TaskPage),
+    ("DeregisterTaskFromMaintenanceWindow", "input", None),
+    ("DeregisterTaskFromMaintenanceWindow", "output", ssm_mw.DeregisteredTask),
     ("DescribeMaintenanceWindows", "input", None),
     ("DescribeMaintenanceWindows", "output", ssm_mw.WindowPage),
     ("GetMaintenanceWindowTask", "input", None),

@@ -10,6 +10,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 
 __all__ = [
     "DEFINITION",
+    "DEREGISTER",
     "DESCRIBE",
     "GET",
     "OPERATIONS",
@@ -27,7 +28,9 @@ UPDATE = "UpdateMaintenanceWindowTask"
 DESCRIBE = "DescribeMaintenanceWindowTasks"
 GET = "GetMaintenanceWindowTask"
 WINDOWS = "DescribeMaintenanceWindows"
+#: Every operation but deregistration, which a retry cannot repeat (the task is gone).
 OPERATIONS = (REGISTER, UPDATE, DESCRIBE, GET, WINDOWS)
+DEREGISTER = "DeregisterTaskFromMaintenanceWindow"
 
 #: A simple valid task (Lambda: no targets needed).
 DEFINITION = TaskDefinition(

@@ -44,6 +44,7 @@ from ssm_mw import (
     AutomationParameters,
     CloudWatchOutputConfig,
     CutoffBehavior,
+    DeregisteredTask,
     DocumentHashType,
     LambdaParameters,
     LoggingInfo,
@@ -891,6 +892,16 @@ def window_pages(full: bool = False) -> Any:
 
 
 @functools.cache
+def deregistered_tasks(full: bool = False) -> Any:
+    """``DeregisteredTask``: the two ids, either left out."""
+    return st.builds(
+        DeregisteredTask,
+        window_id=_maybe(window_ids(), full),
+        window_task_id=_maybe(window_task_ids(), full),
+    )
+
+
+@functools.cache
 def _definitions(full: bool = False) -> Any:
     return task_definitions(full=full)
 
@@ -923,6 +934,7 @@ MODELS: Mapping[type, Callable[[bool], Any]] = {
     WindowFilter: window_filters,
     MaintenanceWindowIdentity: maintenance_window_identities,
     WindowPage: window_pages,
+    DeregisteredTask: deregistered_tasks,
 }
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from .._operations import (
+    DEREGISTER_TASK,
     DESCRIBE_TASKS,
     DESCRIBE_WINDOWS,
     GET_TASK,
@@ -68,6 +69,7 @@ _DESCRIBE = DESCRIBE_TASKS.name
 _GET = GET_TASK.name
 _UPDATE = UPDATE_TASK.name
 _WINDOWS = DESCRIBE_WINDOWS.name
+_DEREGISTER = DEREGISTER_TASK.name
 #: The scope of DescribeMaintenanceWindows' page tokens (a task page's scope is its window).
 _WINDOW_LIST = "windows"
 #: The member of register that carries the idempotency token.
@@ -302,6 +304,13 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def deregister_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
+    """DeregisterTaskFromMaintenanceWindow on one moto backend; returns the result."""
+    task = _stored_task(backend, str(request["WindowId"]), str(request["WindowTaskId"]))
+    del _window_tasks(backend, task.window_id)[task.window_task_id]
+    return {"WindowId": task.window_id, "WindowTaskId": task.window_task_id}
+
+
 def describe_tasks(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     """DescribeMaintenanceWindowTasks on one moto backend; returns the result."""
     window_id = str(request["WindowId"])
@@ -432,6 +441,10 @@ def _windows_handler(self: SimpleSystemManagerResponse) -> ActionResult:
     return _result(_WINDOWS, _run(self, _WINDOWS, describe_windows))
 
 
+def _deregister_handler(self: SimpleSystemManagerResponse) -> ActionResult:
+    return _result(_DEREGISTER, _run(self, _DEREGISTER, deregister_task))
+
+
 def _get_handler(self: SimpleSystemManagerResponse) -> ActionResult:
     return _result(_GET, _run(self, _GET, get_task))
 
@@ -447,6 +460,7 @@ _OPERATIONS: dict[
     REGISTER_TASK: (_register_handler, register_task),
     DESCRIBE_TASKS: (_describe_handler, describe_tasks),
     DESCRIBE_WINDOWS: (_windows_handler, describe_windows),
+    DEREGISTER_TASK: (_deregister_handler, deregister_task),
     GET_TASK: (_get_handler, get_task),
     UPDATE_TASK: (_update_handler, update_task),
 }
