@@ -361,8 +361,8 @@ def test_square_brackets_in_values_are_shown_literally(
 ) -> None:
     """A value like '[bold]x[/bold]' is printed as is, never read as rich markup.
 
-    The value is a task ARN (which has no pattern); it used to be a tag target's
-    value, but a window task takes no tag targets (docs/fidelity.md, F1).
+    The value is a task ARN, which has no pattern (a tag target's value would be
+    refused: a window task takes no tag targets, docs/fidelity.md, F1).
     """
     value = "[bold]x[/bold]"
     definition = attrs.evolve(run_command(), task_arn=value)

@@ -10,7 +10,7 @@ from support.conformance import fails_with, run_command_task
 async def test_deregister_answers_both_ids_and_removes_the_task(
     ssm: Any, maintenance_window_id: str
 ) -> None:
-    """The result holds WindowId and WindowTaskId; describe no longer lists the task."""
+    """The result holds WindowId and WindowTaskId; describe does not list the task."""
     task_id = (
         await ssm.register_task_with_maintenance_window(**run_command_task(maintenance_window_id))
     )["WindowTaskId"]
