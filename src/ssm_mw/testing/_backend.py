@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .._operations import (
     DEREGISTER_TASK,
@@ -311,31 +311,46 @@ def deregister_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     return {"WindowId": task.window_id, "WindowTaskId": task.window_task_id}
 
 
+_T = TypeVar("_T")
+
+
+def _paging(
+    request: Mapping[str, Any], scope: str, matcher: Callable[[list[Mapping[str, Any]]], _T]
+) -> tuple[_T, Pager, int, int]:
+    """A describe's matcher, pager, the sequence number it continues after, and its page size."""
+    filters = cast("list[Mapping[str, Any]]", request.get("Filters") or [])
+    token = request.get("NextToken")
+    try:
+        matches = matcher(filters)
+        pager = Pager(scope, filters)
+        after = 0 if token is None else pager.decode(str(token))
+    except PagingError as exc:
+        raise _validation(str(exc)) from None
+    return matches, pager, after, int(request.get("MaxResults") or _DEFAULT_PAGE_SIZE)
+
+
+def _page(
+    key: str, found: Sequence[tuple[int, dict[str, Any]]], pager: Pager, size: int
+) -> dict[str, Any]:
+    """The result: the first ``size`` items under ``key``, and a token while more match."""
+    result: dict[str, Any] = {key: [item for _, item in found[:size]]}
+    if len(found) > size:
+        result["NextToken"] = pager.encode(found[size - 1][0])
+    return result
+
+
 def describe_tasks(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     """DescribeMaintenanceWindowTasks on one moto backend; returns the result."""
     window_id = str(request["WindowId"])
     tasks = _window_tasks(backend, window_id)
-    filters = cast("list[Mapping[str, Any]]", request.get("Filters") or [])
-    token = request.get("NextToken")
-    try:
-        matches = task_matcher(filters)
-        pager = Pager(window_id, filters)
-        after = 0 if token is None else pager.decode(str(token))
-    except PagingError as exc:
-        raise _validation(str(exc)) from None
-    page_size = int(request.get("MaxResults") or _DEFAULT_PAGE_SIZE)
+    matches, pager, after, size = _paging(request, window_id, task_matcher)
     snapshot = list(tasks.values())  # moto's own handlers do not take LOCK
-    found = [
-        t
+    found = sorted(
+        (t.seq, _summary(t))
         for t in snapshot
         if isinstance(t, _StoredTask) and t.seq > after and matches(t.window_task_id, t.members)
-    ]
-    found.sort(key=lambda t: t.seq)
-    page = found[:page_size]
-    result: dict[str, Any] = {"Tasks": [_summary(t) for t in page]}
-    if len(found) > page_size:
-        result["NextToken"] = pager.encode(page[-1].seq)
-    return result
+    )
+    return _page("Tasks", found, pager, size)
 
 
 def describe_windows(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
@@ -344,15 +359,7 @@ def describe_windows(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]
     Windows come in the order they were created, with every filter key the
     service supports and pages of ``MaxResults`` (moto has neither).
     """
-    filters = cast("list[Mapping[str, Any]]", request.get("Filters") or [])
-    token = request.get("NextToken")
-    try:
-        matches = window_matcher(filters)
-        pager = Pager(_WINDOW_LIST, filters)
-        after = 0 if token is None else pager.decode(str(token))
-    except PagingError as exc:
-        raise _validation(str(exc)) from None
-    page_size = int(request.get("MaxResults") or _DEFAULT_PAGE_SIZE)
+    matches, pager, after, size = _paging(request, _WINDOW_LIST, window_matcher)
     seq = _state(backend).window_seq
     found: list[tuple[int, dict[str, Any]]] = []
     for window in list(cast("dict[str, Any]", backend.windows).values()):
@@ -360,11 +367,7 @@ def describe_windows(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]
         identity = _identity(window)
         if number > after and matches(identity):
             found.append((number, identity))
-    page = found[:page_size]
-    result: dict[str, Any] = {"WindowIdentities": [identity for _, identity in page]}
-    if len(found) > page_size:
-        result["NextToken"] = pager.encode(page[-1][0])
-    return result
+    return _page("WindowIdentities", found, pager, size)
 
 
 def _identity(window: Any) -> dict[str, Any]:
