@@ -12,6 +12,7 @@ page and how many of its items were already handed out.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import base64
 import binascii
@@ -58,7 +59,7 @@ def _decode(token: str | None) -> tuple[str | None, int]:
     return service_token, skip
 
 
-class Paginator(Generic[P, Item]):
+class Paginator(abc.ABC, Generic[P, Item]):
     """Every item of a describe, page after page: an async iterator.
 
     ``async for item in paginator`` yields items; ``async for page in
@@ -68,11 +69,13 @@ class Paginator(Generic[P, Item]):
     :class:`WindowPaginator` are the two kinds.
     """
 
+    @abc.abstractmethod
     def _items(self, page: P) -> tuple[Item, ...]:
-        raise NotImplementedError
+        """The items of ``page``."""
 
+    @abc.abstractmethod
     def _page(self, items: tuple[Item, ...], next_token: str | None) -> P:
-        raise NotImplementedError
+        """A page of ``items`` whose ``next_token`` is ``next_token``."""
 
     def __init__(
         self,
