@@ -45,6 +45,9 @@ class OperationSpec:
     client_token: str | None = None
     #: The ``Filters[].Key`` values the API reference allows (none: no ``Filters``).
     filter_keys: tuple[str, ...] = ()
+    #: The ids of the real service's rules (``docs/fidelity.md``, records of ``_rules``)
+    #: that its request is held to, before sending and by the embedded backend.
+    rules: tuple[str, ...] = ()
 
     @property
     def method(self) -> str:
@@ -61,8 +64,15 @@ DESCRIBE_TASKS = OperationSpec(
 DESCRIBE_WINDOWS = OperationSpec("DescribeMaintenanceWindows", filter_keys=("Name", "Enabled"))
 DEREGISTER_TASK = OperationSpec("DeregisterTaskFromMaintenanceWindow")
 GET_TASK = OperationSpec("GetMaintenanceWindowTask")
-REGISTER_TASK = OperationSpec("RegisterTaskWithMaintenanceWindow", client_token="ClientToken")
-UPDATE_TASK = OperationSpec("UpdateMaintenanceWindowTask")
+# F1-F3 on each target; F4, F5 and F7 on the task the request leads to; F8 on a replace.
+REGISTER_TASK = OperationSpec(
+    "RegisterTaskWithMaintenanceWindow",
+    client_token="ClientToken",
+    rules=("F1", "F2", "F3", "F4", "F5", "F7"),
+)
+UPDATE_TASK = OperationSpec(
+    "UpdateMaintenanceWindowTask", rules=("F1", "F2", "F3", "F4", "F5", "F7", "F8")
+)
 
 #: Every operation ssm-mw wraps, in the service model's (alphabetical) order.
 OPERATIONS: tuple[OperationSpec, ...] = (

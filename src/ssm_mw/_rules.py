@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, cast
 
 import attrs
@@ -571,8 +571,17 @@ TASK_RULES: tuple[TaskRule, ...] = (
 RULES: tuple[Refusal, ...] = (*TARGET_RULES, *TASK_RULES, REPLACE_NEEDS_TASK_ARN)
 
 
+def _held(breaches: list[Breach], held: Collection[str] | None) -> list[Breach]:
+    return breaches if held is None else [b for b in breaches if b.rule.id in held]
+
+
 def target_breaches(
-    key: object, values: object, show: Show = repr, *, most_counted: int | None = None
+    key: object,
+    values: object,
+    show: Show = repr,
+    *,
+    most_counted: int | None = None,
+    held: Collection[str] | None = None,
 ) -> list[Breach]:
     """Every breach of one target (F1 to F3), in order; empty if none.
 
@@ -580,7 +589,15 @@ def target_breaches(
     values. ``values`` that are no list or tuple are the model's to report, and so
     are counts above ``most_counted`` (the model's own maximum, where the caller
     checks the model too). ``show`` shows a value in the library's messages.
+    ``held``: the ids of the rules an operation's record holds its request to
+    (``OperationSpec.rules``); every rule when ``None``.
     """
+    return _held(_target_breaches(key, values, show, most_counted), held)
+
+
+def _target_breaches(
+    key: object, values: object, show: Show, most_counted: int | None
+) -> list[Breach]:
     kind = TARGET_KEY.kind_of(key)
     if kind is None:
         return [TARGET_KEY.breach(key, show)]
@@ -597,11 +614,15 @@ def target_breaches(
     return breaches
 
 
-def task_breaches(facts: TaskFacts) -> tuple[Breach, ...]:
-    """Every breach of the task rules (:data:`TASK_RULES`), in their order; empty if none."""
+def task_breaches(facts: TaskFacts, held: Collection[str] | None = None) -> tuple[Breach, ...]:
+    """Every breach of the task rules (:data:`TASK_RULES`), in their order; empty if none.
+
+    ``held``: the ids of the rules to check (``OperationSpec.rules``); all when ``None``.
+    """
     found: tuple[Breach, ...] = ()
     for rule in TASK_RULES:
-        found += rule.check(facts)
+        if held is None or rule.id in held:
+            found += rule.check(facts)
     return found
 
 

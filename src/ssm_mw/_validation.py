@@ -5,7 +5,8 @@ passed to ``client.register_task_with_maintenance_window(**params)``) against
 the operation's input shape: required members, string lengths, integer ranges,
 list and map sizes, patterns, enums, blob sizes, types and unknown members;
 then the rules the API reference states across members and the real service's
-rules beyond the model (see ``_RULES``; each has its entry in ``docs/fidelity.md``).
+rules beyond the model that the operation's record lists (see ``_rule``; each has its
+entry in ``docs/fidelity.md``).
 
 Violation paths use the library's attribute names (``targets[0].values[1]``),
 with the level of the task-invocation-parameters variant dropped, because in
@@ -38,10 +39,12 @@ from typing import Any, cast
 
 from ._codegen import Source
 from ._errors import ValidationError, Violation
-from ._operations import OPERATIONS, REGISTER_TASK, UPDATE_TASK
+from ._operations import OPERATIONS, operation_named
 from ._rules import (
     LIMITS,
     REPLACE_NEEDS_TASK_ARN,
+    TARGET_RULES,
+    TASK_RULES,
     Breach,
     Limit,
     TaskFacts,
@@ -410,8 +413,10 @@ _NO_LIMITS: frozenset[Limit] = frozenset()
 _MODEL_MAX_VALUES = 50  # TargetValues' own maximum: more values are the model check's to report
 
 
-def _window_task_targets(params: Mapping[str, Any], out: list[Violation]) -> None:
-    """A window task's targets: the target rules (F1 to F3) on each."""
+def _window_task_targets(
+    params: Mapping[str, Any], out: list[Violation], held: frozenset[str]
+) -> None:
+    """A window task's targets: the target rules (F1 to F3) ``held`` names, on each."""
     targets = params.get("Targets")
     if not isinstance(targets, (list, tuple)):
         return
@@ -420,47 +425,86 @@ def _window_task_targets(params: Mapping[str, Any], out: list[Violation]) -> Non
             continue  # the model check reports it
         target = cast("Mapping[str, Any]", target)
         found = target_breaches(
-            target.get("Key"), target.get("Values"), _show, most_counted=_MODEL_MAX_VALUES
+            target.get("Key"),
+            target.get("Values"),
+            _show,
+            most_counted=_MODEL_MAX_VALUES,
+            held=held,
         )
         if found:
             _report(found, out, f"targets{_index(i)}.")
 
 
-def _register_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
+def _variant_matches_type(params: Mapping[str, Any], out: list[Violation]) -> None:
     variants = _variants(params)
-    _one_variant(variants, out)
     task_type = params.get("TaskType")
     expected = TASK_TYPE_VARIANTS.get(task_type) if isinstance(task_type, str) else None
     if len(variants) == 1 and expected is not None and variants[0] != expected:
         message = f"{variants[0]} parameters do not match task_type {task_type!r}"
         out.append(Violation(path=_TIP, message=f"{message} (expected {expected})"))
-    _window_task_targets(params, out)
-    task_type = task_type if isinstance(task_type, str) else None
-    facts = _task_facts(params, task_type, whole=True)
-    if facts is not None:
-        _report(task_breaches(facts), out)
 
 
-def _update_rules(params: Mapping[str, Any], out: list[Violation]) -> None:
+def _task_type(params: Mapping[str, Any], *, whole: bool) -> str | None:
+    """The type of the task the request leads to, where the request says it."""
+    task_type = params.get("TaskType")
+    if isinstance(task_type, str):
+        return task_type
+    # An update has no TaskType member: a replace's one invocation block is the only
+    # hint of the task's type. Any other update says nothing of it.
     variants = _variants(params)
-    _one_variant(variants, out)
-    _window_task_targets(params, out)
-    replace = params.get("Replace") is True
-    breach = REPLACE_NEEDS_TASK_ARN.check(replace=replace, task_arn_given="TaskArn" in params)
-    if breach is not None:
-        _report((breach,), out)
-    # TaskType is no update member: a replace's one invocation block is the only hint
-    # of the task's type. Any other update says nothing of it.
-    task_type = _VARIANT_TYPES[variants[0]] if replace and len(variants) == 1 else None
-    facts = _task_facts(params, task_type, whole=replace)
-    if facts is not None:
-        _report(task_breaches(facts), out)
+    return _VARIANT_TYPES[variants[0]] if whole and len(variants) == 1 else None
 
 
-_RULES: Mapping[str, Rule] = {
-    REGISTER_TASK.name: _register_rules,
-    UPDATE_TASK.name: _update_rules,
-}
+@functools.cache
+def _rule(operation: str) -> Rule | None:
+    """The cross-member checks of ``operation``'s request, derived from its record.
+
+    The API reference's variant rules apply where the input has the members they
+    relate; the real service's rules are those the record lists (``rules``). A
+    request that has a ``Replace`` member says the whole task only when it is true
+    (an update); one without says it always (register).
+    """
+    spec = operation_named(operation)
+    held = frozenset(spec.rules)
+    inputs = input_schema(operation).members
+    checks: list[Rule] = []
+    if "TaskInvocationParameters" in inputs:
+        checks.append(lambda params, out: _one_variant(_variants(params), out))
+        if "TaskType" in inputs:
+            checks.append(_variant_matches_type)
+    if held & {rule.id for rule in TARGET_RULES}:
+
+        def targets(params: Mapping[str, Any], out: list[Violation]) -> None:
+            _window_task_targets(params, out, held)
+
+        checks.append(targets)
+    if REPLACE_NEEDS_TASK_ARN.id in held:
+
+        def replace(params: Mapping[str, Any], out: list[Violation]) -> None:
+            given = params.get("Replace") is True
+            breach = REPLACE_NEEDS_TASK_ARN.check(replace=given, task_arn_given="TaskArn" in params)
+            if breach is not None:
+                _report((breach,), out)
+
+        checks.append(replace)
+    if held & {rule.id for rule in TASK_RULES}:
+        partial = "Replace" in inputs
+
+        def task(params: Mapping[str, Any], out: list[Violation]) -> None:
+            whole = not partial or params.get("Replace") is True
+            facts = _task_facts(params, _task_type(params, whole=whole), whole=whole)
+            if facts is not None:
+                _report(task_breaches(facts, held), out)
+
+        checks.append(task)
+    if not checks:
+        return None
+
+    def check(params: Mapping[str, Any], out: list[Violation]) -> None:
+        for each in checks:
+            each(params, out)
+
+    return check
 
 
 # -- the predicate: one generated function per operation -------------------------
@@ -576,7 +620,7 @@ def _passes(operation: str, params: Mapping[str, Any]) -> bool:
     """True when ``params`` breaks no constraint and no rule: no closure is then needed."""
     if not _predicate(operation)(params):
         return False
-    rule = _RULES.get(operation)
+    rule = _rule(operation)
     if rule is None:
         return True
     out: list[Violation] = []
@@ -593,7 +637,7 @@ def _model_checker(operation: str) -> Check:
 @functools.cache
 def _checker(operation: str) -> Check:
     compiled = _model_checker(operation)
-    rule = _RULES.get(operation)
+    rule = _rule(operation)
     if rule is None:
         return compiled
 

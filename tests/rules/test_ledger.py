@@ -29,6 +29,7 @@ from ssm_mw import (
     ValidationError,
 )
 from ssm_mw._converter import register_request, update_request
+from ssm_mw._operations import OPERATIONS, REGISTER_TASK, UPDATE_TASK
 from ssm_mw._rules import (
     INSTANCE_ID_PATTERN,
     LIMITS,
@@ -40,13 +41,16 @@ from ssm_mw._rules import (
     TARGET_RULES,
     TARGETLESS_PLACEHOLDER,
     TARGETLESS_PLACEHOLDERS,
+    TARGETLESS_TAKES_NO_LIMITS,
     TASK_RULES,
     WINDOW_TARGET_ID_PATTERN,
     Refusal,
     allowed_limits,
     as_reported,
     is_targetless,
+    target_breaches,
     task_breaches,
+    whole_task,
     whole_tasks,
 )
 from ssm_mw._shapes import compile_pattern, list_member, members, operation_input_shape
@@ -54,6 +58,9 @@ from ssm_mw.testing import EmbeddedSSMServer
 from support import strategies as S
 from support.clients import raw_ssm
 from support.loop_client import LoopClient
+
+#: The operations that write a task's members: the ones the rules are about.
+_TASK_WRITES = frozenset({REGISTER_TASK.name, UPDATE_TASK.name})
 
 
 def test_the_facts() -> None:
@@ -314,6 +321,28 @@ def test_every_rule_is_in_the_ledger() -> None:
     for rule in (*RULES, TARGETLESS_PLACEHOLDERS):
         assert f"\n| {rule.id} |" in ledger, rule.id
     assert [r.id for r in RULES] == ["F1", "F2", "F3", "F4", "F5", "F7", "F8"]
+
+
+def test_each_operation_record_lists_the_rules_its_request_is_held_to() -> None:
+    """Register holds F1-F5, F7; update adds F8; the others none; every rule is held somewhere."""
+    held = {op.name: op.rules for op in OPERATIONS}
+    assert held[REGISTER_TASK.name] == ("F1", "F2", "F3", "F4", "F5", "F7")
+    assert held[UPDATE_TASK.name] == (*held[REGISTER_TASK.name], "F8")
+    assert {ids for name, ids in held.items() if name not in _TASK_WRITES} == {()}
+    assert {i for ids in held.values() for i in ids} == {r.id for r in RULES}
+
+
+def test_a_rule_no_record_holds_is_not_checked() -> None:
+    """``held`` narrows the breaches to the record's rules: the others are not reported."""
+    assert [b.rule for b in target_breaches("Bogus", ["x"])] == [TARGET_RULES[0]]
+    assert target_breaches("Bogus", ["x"], held=("F2", "F3")) == []
+    limited = whole_task(TaskType.LAMBDA.value, False, frozenset(LIMITS))
+    assert {b.rule for b in task_breaches(limited)} == {TARGETLESS_TAKES_NO_LIMITS}
+    assert task_breaches(limited, ("F4", "F7")) == ()
+    untargeted = whole_task(TaskType.RUN_COMMAND.value, False, frozenset())
+    assert {b.rule for b in task_breaches(untargeted)} == {RUN_COMMAND_NEEDS_TARGETS}
+    assert {b.rule for b in task_breaches(untargeted, ("F4",))} == {RUN_COMMAND_NEEDS_TARGETS}
+    assert task_breaches(untargeted, ("F5",)) == ()
 
 
 def test_the_valid_facts_come_from_the_records() -> None:

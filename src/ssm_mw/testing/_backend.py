@@ -189,10 +189,10 @@ def _refuse_first(breaches: Sequence[Breach]) -> None:
         raise _validation(breaches[0].service_message)
 
 
-def _check_window_task_targets(targets: Any) -> None:
-    """F1 to F3, on each target."""
+def _check_window_task_targets(targets: Any, held: tuple[str, ...]) -> None:
+    """F1 to F3 (those ``held``, the operation record's rules), on each target."""
     for target in cast("list[Mapping[str, Any]]", targets or []):
-        _refuse_first(target_breaches(target.get("Key"), target.get("Values")))
+        _refuse_first(target_breaches(target.get("Key"), target.get("Values"), held=held))
 
 
 def _limits_in(members: Mapping[str, Any]) -> frozenset[Limit]:
@@ -201,12 +201,13 @@ def _limits_in(members: Mapping[str, Any]) -> frozenset[Limit]:
 
 
 def _check_targets(
+    held: tuple[str, ...],
     task_type: str,
     task: Mapping[str, Any],
     sent: Mapping[str, Any],
     valued: Mapping[str, Any],
 ) -> None:
-    """F4, F5 and F7 on the task ``task`` that the request ``sent`` leads to.
+    """F4, F5 and F7 (those ``held``) on the task ``task`` that the request ``sent`` leads to.
 
     ``valued`` holds the limits that count as values the user gave: those sent,
     and for a task that had targets its stored ones (the placeholders of a
@@ -218,7 +219,7 @@ def _check_targets(
         given=_limits_in(sent),
         lacking=frozenset(LIMITS) - _limits_in(valued),
     )
-    _refuse_first(task_breaches(facts))
+    _refuse_first(task_breaches(facts, held))
 
 
 def _as_stored(members: dict[str, Any]) -> dict[str, Any]:
@@ -245,8 +246,8 @@ def register_task(backend: Any, request: Mapping[str, Any]) -> str:
     window_id = str(request["WindowId"])
     tasks = _window_tasks(backend, window_id)
     _check_variant(str(request["TaskType"]), request.get("TaskInvocationParameters"))
-    _check_window_task_targets(request.get("Targets"))
-    _check_targets(str(request["TaskType"]), request, request, request)
+    _check_window_task_targets(request.get("Targets"), REGISTER_TASK.rules)
+    _check_targets(REGISTER_TASK.rules, str(request["TaskType"]), request, request, request)
     state = _state(backend)
     token = request.get(_TOKEN)
     fingerprint = _fingerprint(request)
@@ -282,11 +283,11 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     """UpdateMaintenanceWindowTask on one moto backend; returns the result."""
     task = _stored_task(backend, str(request["WindowId"]), str(request["WindowTaskId"]))
     sent = {k: request[k] for k in _TASK_MEMBERS if k in request and k != "TaskType"}
-    _check_window_task_targets(sent.get("Targets"))
+    _check_window_task_targets(sent.get("Targets"), UPDATE_TASK.rules)
     task_type = str(task.members["TaskType"])
     replace = request.get("Replace") is True
     breach = REPLACE_NEEDS_TASK_ARN.check(replace=replace, task_arn_given="TaskArn" in sent)
-    if breach is not None:
+    if breach is not None and REPLACE_NEEDS_TASK_ARN.id in UPDATE_TASK.rules:
         raise _validation(breach.service_message)
     if replace:
         # Replace requires what Register requires, and clears what is not sent (F8).
@@ -296,7 +297,7 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
         members = {**task.members, **sent}
         # A targetless task's stored limits are the placeholders, no values given (F7).
         valued = members if task.members.get("Targets") else sent
-    _check_targets(task_type, members, sent, valued)
+    _check_targets(UPDATE_TASK.rules, task_type, members, sent, valued)
     _check_variant(task_type, sent.get("TaskInvocationParameters"))
     task.members = _as_stored({k: members[k] for k in _TASK_MEMBERS if k in members})
     result = {"WindowId": task.window_id, "WindowTaskId": task.window_task_id, **task.members}
