@@ -23,6 +23,7 @@ import types
 import typing
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import attrs
@@ -59,8 +60,8 @@ from ._models import (
     WindowPage,
 )
 from ._operations import DESCRIBE_TASKS
-from ._schema import input_schema
-from ._shapes import TASK_TYPE_VARIANTS
+from ._schema import input_schema, shape_schema
+from ._shapes import TASK_TYPE_VARIANTS, snake_case
 
 _DESCRIBE_TASKS = DESCRIBE_TASKS.name
 
@@ -139,17 +140,26 @@ _REQUEST_UNION: Any = TaskInvocationParameters | None
 _RESPONSE_UNION: Any = AnyInvocationParameters | None
 
 
-def _pascal(name: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+@functools.cache
+def wire_names(cls: type) -> Mapping[str, str]:
+    """Map each attribute of a model class to its botocore member name.
 
-
-def wire_names(cls: type) -> dict[str, str]:
-    """Map each attribute of a model class to its botocore member name."""
-    return {
-        a.name: _RENAMES.get((cls, a.name), _pascal(a.name))
-        for a in attrs.fields(cls)
-        if a.name != "raw"
-    }
+    The names are those of the compiled shape the class stands for
+    (:data:`BOTOCORE_SHAPES`): each attribute is the snake_case of its member,
+    but for the few the models rename. An attribute that names no member is a
+    :class:`TypeError` (the models and the service model disagree).
+    """
+    shape = BOTOCORE_SHAPES[cls]
+    by_attribute = {snake_case(wire): wire for wire in shape_schema(shape).members}
+    names: dict[str, str] = {}
+    for a in attrs.fields(cls):
+        if a.name == "raw":
+            continue
+        wire = _RENAMES.get((cls, a.name)) or by_attribute.get(a.name)
+        if wire is None or wire not in by_attribute.values():
+            raise TypeError(f"{cls.__name__}.{a.name} is no member of the shape {shape}")
+        names[a.name] = wire
+    return MappingProxyType(names)
 
 
 def _cattrs_structure_fn(cls: type, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:

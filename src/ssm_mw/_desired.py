@@ -15,6 +15,7 @@ knows which are sensitive.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -50,10 +51,19 @@ __all__ = [
 
 _REGISTER = REGISTER_TASK.name
 #: The botocore name of each definition member (``name`` -> its wire name), once.
-_WIRE = wire_names(TaskDefinition)
-_NAME = _WIRE["name"]
-#: The members of a definition in botocore form: what the plan compares.
-_DEFINITION_MEMBERS = frozenset(_WIRE.values())
+
+
+def _name() -> str:
+    """A definition's name in botocore form: its key in the desired state."""
+    return wire_names(TaskDefinition)["name"]
+
+
+@functools.cache
+def _definition_members() -> frozenset[str]:
+    """The members of a definition in botocore form: what the plan compares."""
+    return frozenset(wire_names(TaskDefinition).values())
+
+
 _UPDATE_FIELDS = tuple(a.name for a in attrs.fields(TaskUpdate))
 
 
@@ -84,7 +94,7 @@ def reported_members(definition: TaskDefinition) -> dict[str, Any]:
 
 def live_members(details: MaintenanceWindowTaskDetails) -> dict[str, Any]:
     """The botocore members of a live task that a definition can set (no ids)."""
-    return {k: v for k, v in to_botocore(details).items() if k in _DEFINITION_MEMBERS}
+    return {k: v for k, v in to_botocore(details).items() if k in _definition_members()}
 
 
 # -- the diff --------------------------------------------------------------------------
@@ -177,8 +187,8 @@ def diff(live: Mapping[str, Any], desired: Mapping[str, Any]) -> tuple[MemberCha
     """The members in which ``live`` and ``desired`` (botocore form) differ, in model order."""
     out: list[MemberChange] = []
     # The name is the task's identity (its key), never a change.
-    live = {k: v for k, v in live.items() if k != _NAME}
-    desired = {k: v for k, v in desired.items() if k != _NAME}
+    live = {k: v for k, v in live.items() if k != _name()}
+    desired = {k: v for k, v in desired.items() if k != _name()}
     _walk_members(input_schema(_REGISTER), live, desired, "", False, out)
     return tuple(out)
 
@@ -347,11 +357,11 @@ class DesiredState:
                     out.append(Violation(path=where, message=f"expected a mapping, got {kind}"))
                     continue
                 members_ = cast("Mapping[str, Any]", members_)
-                if _NAME in members_:
+                if _name() in members_:
                     message = "not allowed in a task: its key is its name"
-                    out.append(Violation(path=f"{where}.{_NAME}", message=message))
+                    out.append(Violation(path=f"{where}.{_name()}", message=message))
                     continue
-                task = {**members_, _NAME: name}
+                task = {**members_, _name(): name}
                 try:
                     built[window_id][str(name)] = exact_model(task, TaskDefinition)
                 except NotExact as inexact:
@@ -371,7 +381,7 @@ class DesiredState:
         windows: dict[str, Any] = {}
         for window_id, tasks in self.windows.items():
             windows[window_id] = {
-                name: {k: v for k, v in to_botocore(d).items() if k != _NAME}
+                name: {k: v for k, v in to_botocore(d).items() if k != _name()}
                 for name, d in tasks.items()
             }
         return {"windows": windows}

@@ -26,13 +26,13 @@ __all__ = ["to_botocore_redacted"]
 _Redact = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 #: The member of a describe response that holds its tasks.
-_TASKS = wire_names(TaskPage)["tasks"]
 
 
 def _listed_task(task: Mapping[str, Any]) -> dict[str, Any]:
     """A task as describe lists it: redacted as one task of a describe response."""
-    page = redact_response(DESCRIBE_TASKS.name, {_TASKS: [task]})
-    return cast("dict[str, Any]", page[_TASKS][0])
+    tasks = wire_names(TaskPage)["tasks"]
+    page = redact_response(DESCRIBE_TASKS.name, {tasks: [task]})
+    return cast("dict[str, Any]", page[tasks][0])
 
 
 #: How each model's botocore dict is redacted: as the request or response it is part of.

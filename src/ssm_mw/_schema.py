@@ -46,6 +46,7 @@ from ._shapes import (
     operation_input_shape,
     operation_output_shape,
     required_members,
+    service_model,
     snake_case,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "redact_request",
     "redact_response",
     "sensitive_paths",
+    "shape_schema",
     "wire_path",
 ]
 
@@ -205,6 +207,12 @@ def input_schema(operation: str) -> Node:
     """The compiled input structure of one of the registry's operations (by botocore name)."""
     operation_named(operation)  # ValueError for any other operation
     return _TABLE.node(operation_input_shape(operation))
+
+
+@functools.cache
+def shape_schema(name: str) -> Node:
+    """The compiled shape ``name`` of the trimmed model (``"Target"``), as operations reach it."""
+    return _TABLE.node(service_model().shape_for(name))
 
 
 @functools.cache

@@ -19,6 +19,7 @@ state); each of its violations is put back at its key in the file.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import Any, cast
@@ -34,21 +35,31 @@ from ._taskfile import Document, Key, locate, parse_document, read_members, read
 __all__ = ["load_desired_state", "parse_desired_state"]
 
 _REGISTER = REGISTER_TASK.name
-_NAME = wire_names(TaskDefinition)["name"]
+
+
+def _name() -> str:
+    """A task's name in botocore form: in a file, the task's key."""
+    return wire_names(TaskDefinition)["name"]
+
+
 _WINDOWS = "windows"
-#: Request members a task of a desired-state file never holds, and why.
-_NOT_IN_A_TASK: Mapping[str, str] = {
-    member: f"not allowed in a task ({reason})"
-    for member, reason in {
-        CALL_MEMBERS["window_id"]: "the task's window is its key under 'windows'",
-        CALL_MEMBERS["window_task_id"]: "apply finds the live task by its name",
-        CALL_MEMBERS["client_token"]: (
-            "apply derives it from the window, the name and the definition"
-        ),
-        CALL_MEMBERS["replace"]: "apply always replaces the whole task",
-        _NAME: "the task's name is its key",
-    }.items()
-}
+
+
+@functools.cache
+def _not_in_a_task() -> Mapping[str, str]:
+    """Request members a task of a desired-state file never holds, and why."""
+    return {
+        member: f"not allowed in a task ({reason})"
+        for member, reason in {
+            CALL_MEMBERS["window_id"]: "the task's window is its key under 'windows'",
+            CALL_MEMBERS["window_task_id"]: "apply finds the live task by its name",
+            CALL_MEMBERS["client_token"]: (
+                "apply derives it from the window, the name and the definition"
+            ),
+            CALL_MEMBERS["replace"]: "apply always replaces the whole task",
+            _name(): "the task's name is its key",
+        }.items()
+    }
 
 
 def _kind(value: object) -> str:
@@ -88,9 +99,9 @@ def _task(source: Document, window_id: str, name: object, members: object) -> Ta
         _REGISTER,
         part,
         TaskDefinition,
-        extra={_NAME: name},
-        not_in_file=_NOT_IN_A_TASK,
-        labels={_NAME: _task_label(part)},
+        extra={_name(): name},
+        not_in_file=_not_in_a_task(),
+        labels={_name(): _task_label(part)},
     )
 
 
@@ -116,8 +127,8 @@ def _located(source: Document, error: ValidationError) -> TaskFileError:
             found.add(source.error(place, v.message))
             continue
         part = source.part(*place)
-        data = {**part.data, _NAME: place[2]}
-        labels = {_NAME: _task_label(part)}
+        data = {**part.data, _name(): place[2]}
+        labels = {_name(): _task_label(part)}
         one = ValidationError([Violation(path=rest, message=v.message)])
         found.add(locate(part, one, data, labels))
     return TaskFileError(source.name, found.violations, found.locations, lines=found.lines)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import inspect
 import types
 import typing
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import attrs
 import botocore.session
@@ -23,6 +24,7 @@ from ssm_mw._invocation import (
     RunCommandParameters,
     StepFunctionsParameters,
 )
+from ssm_mw._shapes import snake_case
 
 MODEL = botocore.session.get_session().get_service_model("ssm")
 #: The model classes of each shape (a filter shape serves tasks and windows).
@@ -101,7 +103,7 @@ def _walk(
         return []
     seen.add((cls, shape.name))
     problems = []
-    names = wire_names(cls)
+    names = _wire_names(cls, shape)
     wire_to_attr = {wire: attr for attr, wire in names.items()}
     members = {m for m in shape.members if m not in skip}
     for member in sorted(members - set(wire_to_attr)):
@@ -113,6 +115,14 @@ def _walk(
     for wire in sorted(members & set(wire_to_attr)):
         problems += _walk_member(hints[wire_to_attr[wire]], shape.members[wire], seen)
     return problems
+
+
+def _wire_names(cls: type, shape: Any) -> Mapping[str, str]:
+    """The converter's names for a model class; the snake_case rule for a class of a test."""
+    if cls in BOTOCORE_SHAPES:
+        return wire_names(cls)
+    by_attribute = {snake_case(m): m for m in shape.members}
+    return {a.name: by_attribute.get(a.name, a.name) for a in attrs.fields(cls)}
 
 
 def _walk_member(annotation: Any, shape: Any, seen: set[tuple[type, str]]) -> list[str]:
@@ -213,3 +223,16 @@ def test_the_walk_notices_a_missing_attribute() -> None:
         "Partial lacks an attribute for LoggingInfo.S3KeyPrefix",
         "Partial lacks an attribute for LoggingInfo.S3Region",
     ]
+
+
+def test_wire_names_refuse_an_attribute_the_shape_lacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The converter's names come from the compiled shape: an attribute of no member fails."""
+
+    @attrs.frozen(kw_only=True)
+    class Stray:
+        s3_bucket_name: str
+        s3_bucket: str
+
+    monkeypatch.setitem(cast("dict[type, str]", BOTOCORE_SHAPES), Stray, "LoggingInfo")
+    with pytest.raises(TypeError, match=r"Stray.s3_bucket is no member of the shape LoggingInfo"):
+        wire_names(Stray)

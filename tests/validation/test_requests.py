@@ -812,9 +812,11 @@ def test_botocore_rejection_implies_ours(data: st.DataObject) -> None:
 
 
 def test_model_loads_lazily() -> None:
-    """Importing the validation module loads no service model."""
+    """Importing ssm_mw and every module of the runtime package loads no service model."""
     code = (
-        "import ssm_mw._validation, ssm_mw._shapes as s;"
+        "import importlib, pkgutil, ssm_mw, ssm_mw._shapes as s\n"
+        "for m in pkgutil.iter_modules(ssm_mw.__path__):\n"
+        "    if not m.ispkg: importlib.import_module('ssm_mw.' + m.name)\n"
         "print(s.service_model.cache_info().currsize)"
     )
     result = subprocess.run(
