@@ -10,12 +10,35 @@ from __future__ import annotations
 
 import sys
 import types
-import typing
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
 __all__ = ["publish", "publish_exported"]
+
+
+#: Each annotation's text compiled once: many members share one (``str | None``).
+_COMPILED: dict[str, types.CodeType] = {}
+
+
+def _resolve(cls: type, module: dict[str, Any]) -> None:
+    """Replace ``cls``'s own string annotations with what they name, in ``module``.
+
+    What ``typing.get_type_hints`` does for a class's own annotations, with each
+    distinct text compiled once for the whole package.
+    """
+    own: dict[str, Any] = vars(cls)["__annotations__"]
+    local = dict(vars(cls))
+    resolved: dict[str, Any] = {}
+    for name, annotation in own.items():
+        if isinstance(annotation, str):
+            code = _COMPILED.get(annotation)
+            if code is None:
+                code = _COMPILED[annotation] = compile(annotation, "<annotation>", "eval")
+            annotation = eval(code, module, local)
+        resolved[name] = annotation
+    cls.__annotations__ = resolved
 
 
 def publish(namespace: str, objects: Mapping[str, object], names: Iterable[str]) -> None:
@@ -25,13 +48,12 @@ def publish(namespace: str, objects: Mapping[str, object], names: Iterable[str])
         if isinstance(obj, type):
             if obj.__module__ == namespace:
                 continue
-            if attrs.has(obj):
-                attrs.resolve_types(obj)
+            module = vars(sys.modules[obj.__module__])
             if "__annotations__" in vars(obj):
-                module = vars(sys.modules[obj.__module__])
-                hints = typing.get_type_hints(obj, globalns=module, include_extras=True)
-                own = vars(obj)["__annotations__"]
-                obj.__annotations__ = {k: v for k, v in hints.items() if k in own}
+                _resolve(obj, module)
+            if attrs.has(obj):
+                # The annotations are objects now: attrs reads them without evaluating.
+                attrs.resolve_types(obj, globalns=module, include_extras=True)
             obj.__module__ = namespace
         elif isinstance(obj, types.FunctionType):
             obj.__module__ = namespace

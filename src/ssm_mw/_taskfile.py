@@ -28,7 +28,6 @@ string is wanted) is checked here, to name why: its request is never made.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -320,6 +319,8 @@ def _path_text(path: Sequence[Key]) -> str:
 
 def unknown_key(key: object, known: Iterable[str]) -> str:
     """``unknown key 'x'``, with ``(did you mean 'y'?)`` when a known key is close."""
+    import difflib  # for a wrong key only: not on import
+
     close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown key {str(key)!r}{hint}"

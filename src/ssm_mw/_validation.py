@@ -35,24 +35,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ._codegen import Source
 from ._errors import ValidationError, Violation
 from ._operations import OPERATIONS, operation_named
-from ._rules import (
-    LIMITS,
-    REPLACE_NEEDS_TASK_ARN,
-    TARGET_RULES,
-    TASK_RULES,
-    Breach,
-    Limit,
-    TaskFacts,
-    target_breaches,
-    task_breaches,
-)
 from ._schema import NO_MAX, Node, input_schema, redact_request
 from ._shapes import TASK_TYPE_VARIANTS, compile_pattern, snake_case
+
+if TYPE_CHECKING:
+    # The real service's rules are imported with the first request that has
+    # cross-member checks (register, update): a describe or a get never needs them.
+    from ._rules import Breach, Limit, TaskFacts
 
 __all__ = [
     "redact_request",
@@ -371,6 +365,8 @@ def _report(breaches: Iterable[Breach], out: list[Violation], base: str = "") ->
 @functools.cache
 def _limit_members() -> tuple[tuple[Limit, str], ...]:
     """Each limit with its member name in the request."""
+    from ._rules import LIMITS
+
     return tuple((limit, limit.member) for limit in LIMITS)
 
 
@@ -391,6 +387,8 @@ def _task_facts(
         has_targets = len(cast("list[Any]", targets)) > 0
     else:
         return None
+    from ._rules import TaskFacts
+
     given: list[Limit] = []
     absent: list[Limit] = []
     for limit, member in _limit_members():
@@ -417,6 +415,8 @@ def _window_task_targets(
     params: Mapping[str, Any], out: list[Violation], held: frozenset[str]
 ) -> None:
     """A window task's targets: the target rules (F1 to F3) ``held`` names, on each."""
+    from ._rules import target_breaches
+
     targets = params.get("Targets")
     if not isinstance(targets, (list, tuple)):
         return
@@ -467,6 +467,10 @@ def _rule(operation: str) -> Rule | None:
     spec = operation_named(operation)
     held = frozenset(spec.rules)
     inputs = input_schema(operation).members
+    if not held and "TaskInvocationParameters" not in inputs:
+        return None
+    from ._rules import REPLACE_NEEDS_TASK_ARN, TARGET_RULES, TASK_RULES, task_breaches
+
     checks: list[Rule] = []
     if "TaskInvocationParameters" in inputs:
         checks.append(lambda params, out: _one_variant(_variants(params), out))

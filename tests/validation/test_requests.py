@@ -811,6 +811,23 @@ def test_botocore_rejection_implies_ours(data: st.DataObject) -> None:
 # -- cost --------------------------------------------------------------------------------
 
 
+def test_a_describe_needs_no_rule_of_the_real_service() -> None:
+    """The real service's rules (``_rules``) are imported by the first request they hold."""
+    code = (
+        "import sys, ssm_mw\n"
+        "from ssm_mw._validation import violations\n"
+        "from ssm_mw._operations import DESCRIBE_TASKS, REGISTER_TASK\n"
+        "print(violations(DESCRIBE_TASKS.name, {'WindowId': 'mw-0123456789abcdef0'}))\n"
+        "print('ssm_mw._rules' in sys.modules)\n"
+        "violations(REGISTER_TASK.name, {})\n"
+        "print('ssm_mw._rules' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["[]", "False", "True"]
+
+
 def test_model_loads_lazily() -> None:
     """Importing ssm_mw and every module of the runtime package loads no service model."""
     code = (
