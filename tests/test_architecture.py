@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "_shapes": 0,  # the service model's shapes
     "_schema": 0,  # the shapes compiled once: every use derives from it
     "_codegen": 0,  # the one code generator (the package's only exec)
+    "_fields": 0,  # the models' field conversions (each sequence a tuple), from annotations
     "_invocation": 1,
     "_models": 1,
     "_rules": 1,  # the real service's rules, one record each (fidelity ledger), on neutral facts

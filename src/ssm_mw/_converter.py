@@ -31,6 +31,7 @@ import attrs
 from ._codegen import define
 from ._enums import MEMBER_CONVERTERS, OpenEnum
 from ._errors import ResponseError, ValidationError
+from ._fields import keeps_structured
 from ._invocation import (
     AnyInvocationParameters,
     AutomationParameters,
@@ -415,8 +416,9 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
     Only for a class whose attrs-generated ``__init__`` does nothing but set
     each field's slot (``_setattr('name', name)``: no validator, converter,
     factory or hook; checked on its source), or passes an enum member through
-    its converter (:data:`~ssm_mw._enums.MEMBER_CONVERTERS`, which leaves the
-    members that the structure code makes unchanged). The function sets each slot
+    its converter (:data:`~ssm_mw._enums.MEMBER_CONVERTERS`, and the models'
+    sequence, map and bytes conversions, :func:`~ssm_mw._fields.keeps_structured`,
+    all of which leave what the structure code makes unchanged). The function sets each slot
     through its descriptor, as that ``__init__`` does, minus a generic
     attribute lookup per field. ``None`` for any other class.
     """
@@ -433,7 +435,7 @@ def _constructor(cls: type) -> Callable[..., Any] | None:
         *(
             # An enum member's converter keeps the members the structure code makes: skip it.
             f"_setattr({a.name!r}, __attr_converter_{a.name}({a.alias}))"
-            if a.converter in MEMBER_CONVERTERS
+            if a.converter in MEMBER_CONVERTERS or keeps_structured(a.converter)
             else f"_setattr({a.name!r}, {a.alias})"
             for a in fields
         ),

@@ -21,6 +21,7 @@ from ._enums import (
     to_notification_events,
     to_notification_type,
 )
+from ._fields import strict_fields
 from ._redact import redacted_repr
 
 __all__ = [
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class CloudWatchOutputConfig:
     """Where Run Command sends its output in CloudWatch Logs."""
 
@@ -43,7 +44,7 @@ class CloudWatchOutputConfig:
     cloud_watch_output_enabled: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class NotificationConfig:
     """Amazon SNS notifications about command status changes."""
 
@@ -56,7 +57,7 @@ class NotificationConfig:
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class RunCommandParameters:
     """Parameters of a ``RUN_COMMAND`` task.
 
@@ -83,7 +84,7 @@ class RunCommandParameters:
     timeout_seconds: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class AutomationParameters:
     """Parameters of an ``AUTOMATION`` task."""
 
@@ -93,7 +94,7 @@ class AutomationParameters:
     parameters: dict[str, tuple[str, ...]] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class StepFunctionsParameters:
     """Parameters of a ``STEP_FUNCTIONS`` task. ``input`` is sensitive."""
 
@@ -103,7 +104,7 @@ class StepFunctionsParameters:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class LambdaParameters:
     """Parameters of a ``LAMBDA`` task. ``payload`` (bytes) is sensitive."""
 
@@ -114,7 +115,7 @@ class LambdaParameters:
     payload: bytes | None = attrs.field(default=None, repr=redacted_repr)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class UnknownInvocationParameters:
     """An invocation-parameters block this version cannot type.
 

@@ -2,8 +2,9 @@
 
 Every class is an attrs class: frozen, keyword-only and slotted. Attribute
 names are the snake_case of the botocore member names; lists are tuples and
-maps are dicts. ``None`` means "not set" and is kept apart from an empty
-tuple or dict. Use :func:`attrs.evolve` for "the same, but with ...".
+maps are dicts (a list given is kept as a tuple; a str where a tuple belongs
+is refused: ``_fields``). ``None`` means "not set" and is kept apart from an
+empty tuple or dict. Use :func:`attrs.evolve` for "the same, but with ...".
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ._enums import (
     to_task_type,
 )
 from ._errors import ValidationError
+from ._fields import strict_fields
 from ._invocation import AnyInvocationParameters, TaskInvocationParameters
 from ._redact import redacted_repr
 
@@ -53,7 +55,7 @@ else:
     _TargetKey = str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class Target:
     """Which managed nodes a maintenance-window task runs on.
 
@@ -86,7 +88,7 @@ class Target:
         return cls(key="WindowTargetIds", values=window_target_ids)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class TaskFilter:
     """A filter for describing tasks. Values within a filter are OR'ed, filters AND'ed.
 
@@ -125,14 +127,14 @@ class TaskFilter:
         return cls(key="TaskType", values=values)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class TaskParameterValueExpression:
     """The values of one task parameter (``TaskParameters`` is deprecated by AWS)."""
 
     values: tuple[str, ...] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class LoggingInfo:
     """Where task logs go in Amazon S3 (deprecated by AWS in favour of output settings)."""
 
@@ -141,14 +143,14 @@ class LoggingInfo:
     s3_key_prefix: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class Alarm:
     """A CloudWatch alarm, by name."""
 
     name: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class AlarmConfiguration:
     """CloudWatch alarms that stop the task when they go off."""
 
@@ -177,7 +179,7 @@ def _task_type_agrees(self: Any, _attribute: Any, value: object) -> None:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class TaskDefinition:
     """A task to register: every register member but ``WindowId`` and ``ClientToken``.
 
@@ -220,7 +222,7 @@ class TaskDefinition:
     alarm_configuration: AlarmConfiguration | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class TaskUpdate:
     """Changes to a registered task: every update member but the ids and ``Replace``.
 
@@ -247,7 +249,7 @@ class TaskUpdate:
     alarm_configuration: AlarmConfiguration | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class MaintenanceWindowTask:
     """One task as describe lists it (no invocation parameters: AWS sends none there).
 
@@ -273,7 +275,7 @@ class MaintenanceWindowTask:
     alarm_configuration: AlarmConfiguration | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class MaintenanceWindowTaskDetails:
     """One task in full, as get and update return it.
 
@@ -300,7 +302,7 @@ class MaintenanceWindowTaskDetails:
     alarm_configuration: AlarmConfiguration | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class TaskPage:
     """One page of describe: its tasks and the token of the next page (``None`` at the end)."""
 
@@ -308,7 +310,7 @@ class TaskPage:
     next_token: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class WindowFilter:
     """A filter for describing windows. Values within a filter are OR'ed, filters AND'ed.
 
@@ -330,7 +332,7 @@ class WindowFilter:
         return cls(key="Enabled", values=("true" if enabled else "false",))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class MaintenanceWindowIdentity:
     """One maintenance window as describe-windows lists it: its id, name and schedule."""
 
@@ -348,7 +350,7 @@ class MaintenanceWindowIdentity:
     next_execution_time: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class WindowPage:
     """One page of describe-windows: its windows and the next page's token (``None`` at the end)."""
 
@@ -356,7 +358,7 @@ class WindowPage:
     next_token: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=strict_fields)
 class DeregisteredTask:
     """The task a deregistration removed: its window's id and its own."""
 
