@@ -15,6 +15,7 @@ in one place. Adding one starts with a record here (``docs/architecture.md``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import attrs
@@ -26,6 +27,7 @@ __all__ = [
     "DESCRIBE_TASKS",
     "DESCRIBE_WINDOWS",
     "GET_TASK",
+    "INTEGER_FILTER_VALUE",
     "OPERATIONS",
     "OPERATION_NAMES",
     "REGISTER_TASK",
@@ -33,6 +35,10 @@ __all__ = [
     "OperationSpec",
     "operation_named",
 ]
+
+
+#: A value of a filter on an integer member (``Priority``), as the service reads it.
+INTEGER_FILTER_VALUE = re.compile(r"-?[0-9]+")
 
 
 @attrs.frozen
@@ -48,6 +54,13 @@ class OperationSpec:
     #: The ids of the real service's rules (``docs/fidelity.md``, records of ``_rules``)
     #: that its request is held to, before sending and by the embedded backend.
     rules: tuple[str, ...] = ()
+    #: The filter keys of an integer member, whose values are integers
+    #: (:data:`INTEGER_FILTER_VALUE`); the service refuses any other value.
+    integer_filters: tuple[str, ...] = ()
+
+    def refuses_filter_value(self, key: str, value: str) -> bool:
+        """True when the service refuses ``value`` in a filter on ``key`` (no integer)."""
+        return key in self.integer_filters and INTEGER_FILTER_VALUE.fullmatch(value) is None
 
     @property
     def method(self) -> str:
@@ -59,6 +72,7 @@ class OperationSpec:
 DESCRIBE_TASKS = OperationSpec(
     "DescribeMaintenanceWindowTasks",
     filter_keys=("WindowTaskId", "TaskArn", "Priority", "TaskType"),
+    integer_filters=("Priority",),
 )
 # "Supported filter keys are Name and Enabled."
 DESCRIBE_WINDOWS = OperationSpec("DescribeMaintenanceWindows", filter_keys=("Name", "Enabled"))

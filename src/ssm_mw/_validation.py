@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ._codegen import Source
 from ._errors import ValidationError, Violation
-from ._operations import OPERATIONS, operation_named
+from ._operations import OPERATIONS, OperationSpec, operation_named
 from ._schema import NO_MAX, Node, input_schema, redact_request
 from ._shapes import TASK_TYPE_VARIANTS, compile_pattern, snake_case
 
@@ -467,8 +467,44 @@ def _rule(operation: str) -> Rule | None:
     spec = operation_named(operation)
     held = frozenset(spec.rules)
     inputs = input_schema(operation).members
-    if not held and "TaskInvocationParameters" not in inputs:
+    checks: list[Rule] = []
+    if spec.integer_filters:
+        checks.append(functools.partial(_integer_filters, spec))
+    if held:
+        checks += _held_rules(held, inputs)
+    elif "TaskInvocationParameters" in inputs:
+        checks.append(lambda params, out: _one_variant(_variants(params), out))
+    if not checks:
         return None
+
+    def check(params: Mapping[str, Any], out: list[Violation]) -> None:
+        for each in checks:
+            each(params, out)
+
+    return check
+
+
+def _integer_filters(spec: OperationSpec, params: Mapping[str, Any], out: list[Violation]) -> None:
+    """Each value of a filter on an integer member (``Priority``) is an integer."""
+    filters = params.get("Filters")
+    if not isinstance(filters, (list, tuple)):
+        return
+    for i, item in enumerate(cast("list[Any]", filters)):
+        if not isinstance(item, Mapping):
+            continue  # the model check reports it
+        item = cast("Mapping[str, Any]", item)
+        key, values = item.get("Key"), item.get("Values")
+        if key not in spec.integer_filters or not isinstance(values, (list, tuple)):
+            continue
+        for j, value in enumerate(cast("list[Any]", values)):
+            if isinstance(value, str) and spec.refuses_filter_value(key, value):
+                path = f"filters{_index(i)}.values{_index(j)}"
+                message = f"{_show(value)} is no integer (the {key} filter takes integers)"
+                out.append(Violation(path=path, message=message))
+
+
+def _held_rules(held: frozenset[str], inputs: Mapping[str, Any]) -> list[Rule]:
+    """The checks of a request that writes a task: the variant rules and the rules ``held``."""
     from ._rules import REPLACE_NEEDS_TASK_ARN, TARGET_RULES, TASK_RULES, task_breaches
 
     checks: list[Rule] = []
@@ -501,14 +537,7 @@ def _rule(operation: str) -> Rule | None:
                 _report(task_breaches(facts, held), out)
 
         checks.append(task)
-    if not checks:
-        return None
-
-    def check(params: Mapping[str, Any], out: list[Violation]) -> None:
-        for each in checks:
-            each(params, out)
-
-    return check
+    return checks
 
 
 # -- the predicate: one generated function per operation -------------------------

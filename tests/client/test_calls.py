@@ -128,6 +128,30 @@ async def test_filters_by_each_key_and_combined(
     ) == {auto}
 
 
+async def test_a_priority_filter_that_is_no_integer_is_refused_before_sending(
+    ssm_server: EmbeddedSSMServer, mw_client: MaintenanceWindowClient, maintenance_window_id: str
+) -> None:
+    """``TaskFilter.priority("high")``: a ValidationError naming the value, nothing sent."""
+    before = ssm_server.request_count()
+    bad = TaskFilter.priority("high")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as caught:
+        await mw_client.describe_maintenance_window_tasks(
+            maintenance_window_id, filters=(TaskFilter.priority(1), bad)
+        )
+    assert caught.value.paths == ("filters[1].values[0]",)
+    assert "'high' is no integer (the Priority filter takes integers)" in str(caught.value)
+    with pytest.raises(ValidationError):
+        async for _ in mw_client.paginate_maintenance_window_tasks(
+            maintenance_window_id, filters=(bad,)
+        ):
+            pass
+    assert ssm_server.request_count() == before
+    page = await mw_client.describe_maintenance_window_tasks(
+        maintenance_window_id, filters=(TaskFilter(key="Priority", values=("-1", "007")),)
+    )
+    assert page.tasks == ()
+
+
 async def test_pagination_covers_every_task_once(
     ssm_server: EmbeddedSSMServer, mw_client: MaintenanceWindowClient, maintenance_window_id: str
 ) -> None:

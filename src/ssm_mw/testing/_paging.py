@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import secrets
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Callable, Mapping
@@ -34,7 +33,6 @@ FILTER_KEYS = DESCRIBE_TASKS.filter_keys
 #: The filter keys DescribeMaintenanceWindows supports.
 WINDOW_FILTER_KEYS = DESCRIBE_WINDOWS.filter_keys
 
-_INTEGER = re.compile(r"-?[0-9]+")
 _KEY = secrets.token_bytes(32)
 
 
@@ -51,9 +49,9 @@ def task_matcher(
     """
     conditions: list[tuple[str, frozenset[str]]] = []
     for key, values in _conditions(filters, FILTER_KEYS):
-        if key == "Priority":
-            if not all(_INTEGER.fullmatch(v) for v in values):
-                raise PagingError("Priority filter values must be integers")
+        if key in DESCRIBE_TASKS.integer_filters:
+            if any(DESCRIBE_TASKS.refuses_filter_value(key, v) for v in values):
+                raise PagingError(f"{key} filter values must be integers")
             values = [str(int(v)) for v in values]
         conditions.append((key, frozenset(values)))
 
