@@ -14,7 +14,6 @@ keyword, when the client is made: nothing is sent.
 from __future__ import annotations
 
 import copy
-import gc
 import math
 import os
 from collections.abc import AsyncGenerator, Mapping
@@ -26,7 +25,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore.config import Config
 from botocore.exceptions import DataNotFoundError, InvalidRegionError
-from botocore.loaders import ExtrasProcessor, JSONFileLoader, Loader, create_loader
+from botocore.loaders import ExtrasProcessor, Loader, create_loader
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url, validate_region_name
 
 from ._errors import ValidationError, Violation
@@ -123,37 +122,9 @@ def own_session(profile_name: str | None = None) -> AioSession:
     paths = list(session.get_component("data_loader").search_paths)
     builtin = Loader.BUILTIN_DATA_PATH
     paths.insert(paths.index(builtin) if builtin in paths else len(paths), str(DATA_PATH))
-    loader = _OwnServiceLoader(
-        extra_search_paths=paths,
-        file_loader=_PausedCollectorFileLoader(),
-        include_default_search_paths=False,
-    )
+    loader = _OwnServiceLoader(extra_search_paths=paths, include_default_search_paths=False)
     session.register_component("data_loader", loader)
     return session
-
-
-class _PausedCollectorFileLoader(JSONFileLoader):
-    """botocore's JSON file loader, with Python's cyclic garbage collector paused while it loads.
-
-    A client loads botocore's ``endpoints.json`` (1.25 MB; ~200,000 dicts,
-    lists and strings). Those objects can form no reference cycle, but while
-    the parser makes them the collector runs again and again over the whole
-    heap (botocore's and aiobotocore's modules included): 30-37 ms of the
-    45-52 ms that loading that file takes in a fresh process, and nothing is
-    ever collected. The data is the same (botocore's own method loads it);
-    the collector is paused only while one file is read and parsed (no code
-    of the caller runs meanwhile), and only when it was running: when it
-    was already paused, it is left so.
-    """
-
-    def load_file(self, file_path: str) -> Any:
-        if not gc.isenabled():
-            return super().load_file(file_path)
-        gc.disable()
-        try:
-            return super().load_file(file_path)
-        finally:
-            gc.enable()
 
 
 class _OwnServiceLoader(Loader):

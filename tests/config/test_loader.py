@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from botocore.loaders import Loader
 
@@ -86,53 +84,3 @@ async def test_the_own_session_has_the_own_loader() -> None:
         loader = mw._open_client()._loader
         assert isinstance(loader, _OwnServiceLoader)
         assert list(loader.search_paths).count(str(DATA_PATH)) == 1
-
-
-def test_the_own_file_loader_loads_what_botocore_loads_with_the_collector_paused() -> None:
-    """botocore's data (ordered dicts and all), no collection while it parses, the state restored.
-
-    ``gc.callbacks`` sees every collection: botocore's own file loader lets
-    the collector run while it parses ``endpoints.json``; ours must not.
-    """
-    import gc
-
-    from botocore.loaders import JSONFileLoader
-
-    from ssm_mw._config import _PausedCollectorFileLoader
-
-    path = str(Path(Loader.BUILTIN_DATA_PATH) / "endpoints")
-    collections: list[str] = []
-
-    def seen(phase: str, _info: dict[str, int]) -> None:
-        if phase == "start":
-            collections.append(phase)
-
-    gc.callbacks.append(seen)
-    try:
-        expected = JSONFileLoader().load_file(path)
-        assert collections, "botocore's parse of endpoints.json triggers no collection here"
-        collections.clear()
-        assert gc.isenabled()
-        loaded = _PausedCollectorFileLoader().load_file(path)
-        assert collections == []
-        assert gc.isenabled()
-        gc.disable()
-        try:  # a collector the caller paused stays paused
-            assert _PausedCollectorFileLoader().load_file(path) == expected
-            assert not gc.isenabled()
-        finally:
-            gc.enable()
-    finally:
-        gc.callbacks.remove(seen)
-    assert loaded == expected
-    assert type(loaded) is type(expected)
-    assert _PausedCollectorFileLoader().load_file(path + "-no-such-file") is None
-
-
-async def test_the_own_session_loads_files_with_the_collector_paused() -> None:
-    """The loader of the client's own session reads files through the paused-collector loader."""
-    from ssm_mw._config import _PausedCollectorFileLoader
-
-    async with MaintenanceWindowClient(region_name="us-east-1") as mw:
-        loader = mw._open_client()._loader
-        assert isinstance(loader.file_loader, _PausedCollectorFileLoader)
