@@ -59,14 +59,6 @@ from ._models import (
 )
 from ._paginator import TaskPaginator, WindowPaginator
 from ._public import publish as _publish
-from ._redacted import to_botocore_redacted
-from ._taskfile import (
-    TaskFile,
-    load_task_definition,
-    load_task_update,
-    parse_task_definition,
-    parse_task_update,
-)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -90,11 +82,28 @@ if TYPE_CHECKING:
         set_cutoff_behavior,
     )
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
+    from ._redacted import to_botocore_redacted
     from ._statefile import load_desired_state, parse_desired_state
+    from ._taskfile import (
+        TaskFile,
+        load_task_definition,
+        load_task_update,
+        parse_task_definition,
+        parse_task_update,
+    )
 
-#: The modules of the desired-state and fleet-wide parts, imported together on first use
-#: of any of their names; each publishes its own public names as ``ssm_mw.X``.
-_ON_FIRST_USE = ("_apply", "_desired", "_export", "_fleet", "_plan", "_statefile")
+#: The modules of the desired-state, fleet-wide and file parts, imported together on first
+#: use of any of their names; each publishes its own public names as ``ssm_mw.X``.
+_ON_FIRST_USE = (
+    "_apply",
+    "_desired",
+    "_export",
+    "_fleet",
+    "_plan",
+    "_redacted",
+    "_statefile",
+    "_taskfile",
+)
 
 __all__ = [
     "Alarm",

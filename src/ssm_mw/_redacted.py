@@ -19,6 +19,7 @@ from ._models import (
     TaskUpdate,
 )
 from ._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK, UPDATE_TASK
+from ._public import publish_exported
 from ._schema import redact_request, redact_response
 
 __all__ = ["to_botocore_redacted"]
@@ -72,3 +73,7 @@ def to_botocore_redacted(
             f"(e.g. MaintenanceWindowTaskDetails), not {type(obj).__name__}"
         )
     return redact(to_botocore(obj))
+
+
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

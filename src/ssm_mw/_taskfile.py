@@ -43,6 +43,7 @@ from ._converter import CALL_MEMBERS, call_members, from_botocore, to_botocore
 from ._errors import Location, ResponseError, SsmMwError, TaskFileError, ValidationError, Violation
 from ._models import TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK, UPDATE_TASK
+from ._public import publish_exported
 from ._schema import Key, Node, input_schema, wire_path
 from ._validation import violations
 
@@ -661,3 +662,7 @@ def parse_task_definition(text: str, *, name: str = "<string>") -> TaskDefinitio
 def parse_task_update(text: str, *, name: str = "<string>", replace: bool = False) -> TaskUpdate:
     """The :class:`TaskUpdate` of a task file's text (see :func:`load_task_update`)."""
     return TaskFile(text, name=name).update(replace=replace)
+
+
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)
