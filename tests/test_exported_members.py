@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import subprocess
-import sys
 import traceback
 import typing
 from collections.abc import Callable, Iterator
@@ -15,6 +13,7 @@ import pytest
 
 import ssm_mw
 import ssm_mw.testing as ssm_mw_testing
+from support.fresh import fresh_python
 
 
 def test_all_is_sorted_and_unique() -> None:
@@ -34,8 +33,7 @@ def test_all_matches_public_names() -> None:
 
 def _fresh(code: str) -> str:
     """What ``code`` prints in a fresh interpreter."""
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return done.stdout.strip()
+    return fresh_python(code).strip()
 
 
 #: The modules that ``import ssm_mw`` leaves for first use (``ssm_mw._ON_FIRST_USE``, with theirs).
@@ -132,10 +130,7 @@ def test_import_does_not_pull_in_optional_dependencies() -> None:
         " if m in sys.modules)\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == ""
+    assert fresh_python(code).strip() == ""
 
 
 def test_runtime_modules_do_not_import_optional_dependencies() -> None:

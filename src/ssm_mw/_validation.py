@@ -34,7 +34,7 @@ would refuse.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ._codegen import Source
@@ -411,19 +411,23 @@ _NO_LIMITS: frozenset[Limit] = frozenset()
 _MODEL_MAX_VALUES = 50  # TargetValues' own maximum: more values are the model check's to report
 
 
+def _structures(params: Mapping[str, Any], member: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """Each structure of the list ``member`` with its index; the model check reports the rest."""
+    items = params.get(member)
+    if not isinstance(items, (list, tuple)):
+        return
+    for i, item in enumerate(cast("list[Any]", items)):
+        if isinstance(item, Mapping):
+            yield i, cast("Mapping[str, Any]", item)
+
+
 def _window_task_targets(
     params: Mapping[str, Any], out: list[Violation], held: frozenset[str]
 ) -> None:
     """A window task's targets: the target rules (F1 to F3) ``held`` names, on each."""
     from ._rules import target_breaches
 
-    targets = params.get("Targets")
-    if not isinstance(targets, (list, tuple)):
-        return
-    for i, target in enumerate(cast("list[Any]", targets)):
-        if not isinstance(target, Mapping):
-            continue  # the model check reports it
-        target = cast("Mapping[str, Any]", target)
+    for i, target in _structures(params, "Targets"):
         found = target_breaches(
             target.get("Key"),
             target.get("Values"),
@@ -486,13 +490,7 @@ def _rule(operation: str) -> Rule | None:
 
 def _integer_filters(spec: OperationSpec, params: Mapping[str, Any], out: list[Violation]) -> None:
     """Each value of a filter on an integer member (``Priority``) is an integer."""
-    filters = params.get("Filters")
-    if not isinstance(filters, (list, tuple)):
-        return
-    for i, item in enumerate(cast("list[Any]", filters)):
-        if not isinstance(item, Mapping):
-            continue  # the model check reports it
-        item = cast("Mapping[str, Any]", item)
+    for i, item in _structures(params, "Filters"):
         key, values = item.get("Key"), item.get("Values")
         if key not in spec.integer_filters or not isinstance(values, (list, tuple)):
             continue

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -25,6 +23,7 @@ from ssm_mw._validation import (
     violations,
 )
 from support.examples import RUN_COMMAND_WIRE
+from support.fresh import fresh_python
 from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 
 WINDOW_ID = "mw-0123456789abcdef0"
@@ -822,10 +821,7 @@ def test_a_describe_needs_no_rule_of_the_real_service() -> None:
         "violations(REGISTER_TASK.name, {})\n"
         "print('ssm_mw._rules' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split() == ["[]", "False", "True"]
+    assert fresh_python(code).split() == ["[]", "False", "True"]
 
 
 def test_model_loads_lazily() -> None:
@@ -836,7 +832,4 @@ def test_model_loads_lazily() -> None:
         "    if not m.ispkg: importlib.import_module('ssm_mw.' + m.name)\n"
         "print(s.service_model.cache_info().currsize)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "0"
+    assert fresh_python(code).strip() == "0"
