@@ -474,10 +474,10 @@ def _rule(operation: str) -> Rule | None:
     checks: list[Rule] = []
     if spec.integer_filters:
         checks.append(functools.partial(_integer_filters, spec))
+    if "TaskInvocationParameters" in inputs:
+        checks.append(lambda params, out: _one_variant(_variants(params), out))
     if held:
         checks += _held_rules(held, inputs)
-    elif "TaskInvocationParameters" in inputs:
-        checks.append(lambda params, out: _one_variant(_variants(params), out))
     if not checks:
         return None
 
@@ -502,14 +502,12 @@ def _integer_filters(spec: OperationSpec, params: Mapping[str, Any], out: list[V
 
 
 def _held_rules(held: frozenset[str], inputs: Mapping[str, Any]) -> list[Rule]:
-    """The checks of a request that writes a task: the variant rules and the rules ``held``."""
+    """The checks of a request that writes a task: its variant's type and the rules ``held``."""
     from ._rules import REPLACE_NEEDS_TASK_ARN, TARGET_RULES, TASK_RULES, task_breaches
 
     checks: list[Rule] = []
-    if "TaskInvocationParameters" in inputs:
-        checks.append(lambda params, out: _one_variant(_variants(params), out))
-        if "TaskType" in inputs:
-            checks.append(_variant_matches_type)
+    if "TaskInvocationParameters" in inputs and "TaskType" in inputs:
+        checks.append(_variant_matches_type)
     if held & {rule.id for rule in TARGET_RULES}:
 
         def targets(params: Mapping[str, Any], out: list[Violation]) -> None:
