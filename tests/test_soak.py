@@ -1,6 +1,8 @@
 """Soak: 500 registrations from 50 concurrent coroutines, 20% of requests failing, rate-limited.
 
-The faults change every 100 registrations among throttling (400), internal
+The faults change every 25 requests that reach the fault slots (requests the
+rate limit refused do not count, so how hard the limit bites on a loaded
+machine does not decide which kinds happen) among throttling (400), internal
 errors (500), unavailability (503) and lost responses (500 after the
 registration committed), two kinds at a time, drawn with the backend's
 ``probability`` option so that one request in five fails; on top, the
@@ -27,7 +29,6 @@ The deep profile runs four rounds with different seeds.
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ WINDOWS = 50  # 10 tasks each: under the backend's default limit of 20 per windo
 FAILURE_RATE = 0.2
 #: Two fault slots (the operation's own, and "any operation") fail independently.
 SLOT_PROBABILITY = 1 - (1 - FAILURE_RATE) ** 0.5
-PHASE_LENGTH = 100
+PHASE_DRAWS = 25  # requests that reach the fault slots before the next phase
 RATE_LIMIT = 100.0  # registrations a second
 RATE_BURST = 20.0
 
@@ -64,12 +65,13 @@ KINDS: dict[str, dict[str, Any]] = {
     "unavailable": {"code": "ServiceUnavailable", "status": 503},
     "lost-response": {"code": "InternalServerError", "status": 500, "after_commit": True},
 }
+#: The first two phases arm all four kinds; the order repeats for as long as the storm lasts.
 PHASES = [
     ("lost-response", "throttling"),
-    ("internal-error", "lost-response"),
-    ("throttling", "unavailable"),
-    ("unavailable", "lost-response"),
-    ("lost-response", "internal-error"),
+    ("internal-error", "unavailable"),
+    ("throttling", "lost-response"),
+    ("unavailable", "internal-error"),
+    ("lost-response", "unavailable"),
 ]
 DEEP = settings.default.max_examples >= 10_000
 SEEDS = [20260923, 1, 2, 3] if DEEP else [20260923]
@@ -89,11 +91,18 @@ def definition(i: int) -> TaskDefinition:
 
 @dataclass(eq=False)  # registered as an event handler: hashable by identity
 class Attempts:
-    """Every attempt the client made, as the retry handler saw it."""
+    """Every attempt the client made, as the retry handler saw it.
 
+    Every :data:`PHASE_DRAWS` attempts that reached the fault slots (all but
+    the rate-limited ones), the server is armed with the next phase's kinds.
+    """
+
+    server: EmbeddedSSMServer
     total: int = 0
     faults: Counter[str] = field(default_factory=Counter)
     rate_limited: int = 0
+    phases: int = 1
+    storm: bool = True  # phases change only during the storm
 
     def __call__(self, response: Any = None, **_: Any) -> None:
         self.total += 1
@@ -103,6 +112,15 @@ class Attempts:
             self.faults[message.removeprefix("soak:")] += 1
         elif message == "Rate exceeded":
             self.rate_limited += 1
+            return
+        if self.storm and self.drawn % PHASE_DRAWS == 0:
+            set_phase(self.server, self.phases)
+            self.phases += 1
+
+    @property
+    def drawn(self) -> int:
+        """Attempts that reached the fault slots."""
+        return self.total - self.rate_limited
 
 
 def set_phase(server: EmbeddedSSMServer, phase: int) -> None:
@@ -120,7 +138,7 @@ async def test_soak_registers_each_successful_call_exactly_once(
 ) -> None:
     """500 registrations, 50 at a time, 20% faults: every call accounted for, no duplicates."""
     windows = [ssm_server.create_maintenance_window(name=f"soak-{w}") for w in range(WINDOWS)]
-    attempts = Attempts()
+    attempts = Attempts(ssm_server)
     outcomes: dict[int, str | BaseException] = {}
     session = ssm_server.aio_session()
     config = AioConfig(retries={"mode": "standard", "total_max_attempts": 3})
@@ -131,7 +149,6 @@ async def test_soak_registers_each_successful_call_exactly_once(
         ssm_server.throttle(RATE_LIMIT, burst=RATE_BURST, operation=REGISTER)
         set_phase(ssm_server, 0)
         jobs = iter(range(REGISTRATIONS))
-        done = itertools.count(1)
 
         async def worker() -> None:
             for i in jobs:
@@ -141,11 +158,9 @@ async def test_soak_registers_each_successful_call_exactly_once(
                     )
                 except Exception as exc:  # every failure is checked below
                     outcomes[i] = exc
-                finished = next(done)
-                if finished % PHASE_LENGTH == 0:
-                    set_phase(ssm_server, finished // PHASE_LENGTH)
 
         await asyncio.gather(*(worker() for _ in range(WORKERS)))
+        attempts.storm = False
         ssm_server.clear_faults()
         ssm_server.throttle(None, operation=REGISTER)
         requests_of_the_storm = ssm_server.request_count(REGISTER)
@@ -206,6 +221,7 @@ async def test_soak_registers_each_successful_call_exactly_once(
     count("soak:rounds")
     count("soak:registrations", REGISTRATIONS)
     count("soak:requests", attempts.total)
+    count("soak:phases", attempts.phases)
     count("soak:faults_injected", faults)
     for kind, n in attempts.faults.items():
         count(f"soak:faults_injected:{kind}", n)
