@@ -5,7 +5,15 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from ssm_mw import DesiredState, TaskDefinition, ValidationError
+from ssm_mw import (
+    DesiredState,
+    MaintenanceWindowTaskDetails,
+    TaskDefinition,
+    ValidationError,
+    from_botocore,
+    to_botocore,
+)
+from ssm_mw._desired import diff, live_members, reported, reported_members, unreported
 from support.plan import lambda_minimal, run_command_full
 
 
@@ -47,3 +55,26 @@ def test_desired_state_from_the_file_mapping() -> None:
     ]:
         with pytest.raises(ValidationError, match=needle):
             DesiredState.from_botocore(data)
+
+
+@pytest.mark.parametrize("live_reports", [{}, None], ids=["reported-empty", "not-reported"])
+@pytest.mark.parametrize("desired_gives", [{}, None], ids=["given-empty", "not-given"])
+def test_task_parameters_empty_or_absent_compare_the_same(
+    live_reports: dict[str, object] | None, desired_gives: dict[str, object] | None
+) -> None:
+    """F11: {} and no TaskParameters are the same task, whichever side has which."""
+    definition = attrs.evolve(lambda_minimal(), task_parameters=desired_gives)
+    wire = {"WindowId": "mw-0123456789abcdef0", "WindowTaskId": "t"}
+    wire.update(to_botocore(reported(definition)))
+    wire.pop("TaskParameters", None)
+    if live_reports is not None:
+        wire["TaskParameters"] = live_reports
+    live = from_botocore(wire, MaintenanceWindowTaskDetails)
+    assert live_members(live) == reported_members(definition)
+    assert diff(live_members(live), reported_members(definition)) == ()
+    assert unreported(definition_of(live)).task_parameters is None
+
+
+def definition_of(details: MaintenanceWindowTaskDetails) -> TaskDefinition:
+    """The definition members of a live task, as export reads them."""
+    return from_botocore(live_members(details), TaskDefinition)

@@ -30,7 +30,13 @@ from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK
 from ._public import publish_exported
 from ._redact import REDACTED
-from ._rules import TARGETLESS_PLACEHOLDER, as_reported, is_targetless
+from ._rules import (
+    DEFAULT_SERVICE_ROLE,
+    EMPTY_TASK_PARAMETERS,
+    TARGETLESS_PLACEHOLDER,
+    as_reported,
+    is_targetless,
+)
 from ._schema import Node, input_schema
 from ._taskfile import NOT_SUPPORTED, NotExact, exact_model, why_not_exact
 from ._validation import violations
@@ -39,6 +45,7 @@ __all__ = [
     "DesiredState",
     "MemberChange",
     "client_token",
+    "compared_live",
     "diff",
     "fingerprint",
     "key_path",
@@ -79,22 +86,49 @@ def unreported(live: TaskDefinition) -> TaskDefinition:
     """A definition that the service reports as ``live``: :func:`reported` undone (for export).
 
     A targetless task reports the placeholder limits (fidelity F6) but may not
-    be given them (F5): they are left out.
+    be given them (F5): they are left out. An empty ``task_parameters``, which
+    the service reports when none were given (F11), is left out too.
     """
+    changes: dict[str, Any] = {}
+    if EMPTY_TASK_PARAMETERS.is_empty(getattr(live, EMPTY_TASK_PARAMETERS.attribute)):
+        changes[EMPTY_TASK_PARAMETERS.attribute] = None
     placeholders = (TARGETLESS_PLACEHOLDER, TARGETLESS_PLACEHOLDER)
     if is_targetless(live.targets) and (live.max_concurrency, live.max_errors) == placeholders:
-        return attrs.evolve(live, max_concurrency=None, max_errors=None)
-    return live
+        changes.update(max_concurrency=None, max_errors=None)
+    return attrs.evolve(live, **changes) if changes else live
 
 
 def reported_members(definition: TaskDefinition) -> dict[str, Any]:
-    """The botocore members that a live task registered from ``definition`` has."""
-    return to_botocore(reported(definition))
+    """The botocore members that a live task registered from ``definition`` has, as compared."""
+    return _compared(to_botocore(reported(definition)))
 
 
 def live_members(details: MaintenanceWindowTaskDetails) -> dict[str, Any]:
-    """The botocore members of a live task that a definition can set (no ids)."""
-    return {k: v for k, v in to_botocore(details).items() if k in _definition_members()}
+    """The botocore members of a live task that a definition can set (no ids), as compared."""
+    return _compared({k: v for k, v in to_botocore(details).items() if k in _definition_members()})
+
+
+def compared_live(live: Mapping[str, Any], desired: Mapping[str, Any]) -> dict[str, Any]:
+    """``live`` (:func:`live_members`) as compared with ``desired`` (:func:`reported_members`).
+
+    A member the service may fill in when none is given (F12, the service role)
+    is no difference when ``desired`` leaves it out.
+    """
+    member = DEFAULT_SERVICE_ROLE.member
+    if member in desired:
+        return dict(live)
+    return {k: v for k, v in live.items() if k != member}
+
+
+def _compared(members: dict[str, Any]) -> dict[str, Any]:
+    """``members`` without an empty map the service may report for none given (F11).
+
+    ``{}`` and absence are the same task whichever the service reports.
+    """
+    member = EMPTY_TASK_PARAMETERS.member
+    if EMPTY_TASK_PARAMETERS.is_empty(members.get(member)):
+        del members[member]
+    return members
 
 
 # -- the diff --------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._converter import from_botocore, to_botocore
-from ._desired import DesiredState, live_members, reported, unreported
+from ._converter import from_botocore
+from ._desired import DesiredState, live_members, reported_members, unreported
 from ._errors import ResponseError, ValidationError
 from ._live import LiveWindow, check_concurrency, check_window_ids, read_windows
 from ._models import MaintenanceWindowTask, TaskDefinition
@@ -69,7 +69,7 @@ def _window(window: LiveWindow, skipped: list[SkippedTask]) -> dict[str, TaskDef
         try:
             definition = unreported(from_botocore(live_members(details), TaskDefinition))
             DesiredState(windows={window.window_id: {task.name: definition}})
-            if to_botocore(reported(definition)) != live_members(details):
+            if reported_members(definition) != live_members(details):
                 skipped.append(
                     _skip(task, "this version cannot write it so that it plans unchanged")
                 )

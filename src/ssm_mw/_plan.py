@@ -17,11 +17,21 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from ._desired import DesiredState, MemberChange, diff, fingerprint, live_members, reported_members
+from ._converter import to_botocore
+from ._desired import (
+    DesiredState,
+    MemberChange,
+    compared_live,
+    diff,
+    fingerprint,
+    live_members,
+    replacement,
+    reported_members,
+)
 from ._enums import TaskType
 from ._errors import SsmMwError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
-from ._models import TaskDefinition
+from ._models import MaintenanceWindowTaskDetails, TaskDefinition
 from ._public import publish_exported
 from ._version import __version__
 
@@ -150,7 +160,8 @@ class Plan:
 
 @attrs.frozen(kw_only=True)
 class PlanConflict:
-    """A live state the plan cannot converge: two tasks of one name, or a type change."""
+    """A live state the plan cannot converge: two tasks of one name, a type change, or an
+    update the service would refuse (a replace without ``Priority``, fidelity F10)."""
 
     window_id: str
     name: str
@@ -165,8 +176,12 @@ class PlanError(SsmMwError):
     """The live state conflicts with the desired state; ``conflicts`` says where.
 
     Raised for a window holding two or more live tasks with a name the state
-    manages (every id is named), and for a task whose type would change (an
-    update cannot change ``TaskType``). Nothing was sent but reads.
+    manages (every id is named), for a task whose type would change (an
+    update cannot change ``TaskType``), and for a task to update whose
+    definition lacks a member the service needs in a replace (``Priority``:
+    an update replaces the whole task, and the service refuses a replace
+    without one; registering a task without it is fine). Nothing was sent but
+    reads.
     """
 
     def __init__(self, conflicts: Sequence[PlanConflict]) -> None:
@@ -221,7 +236,8 @@ def _window_plan(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> lis
             continue
         task_id = found[0].window_task_id
         live = live_members(window.details[task_id])
-        changes = diff(live, reported_members(definition))
+        wanted = reported_members(definition)
+        changes = diff(compared_live(live, wanted), wanted)
         out.append(
             TaskPlan(
                 window_id=window.window_id,
@@ -277,7 +293,38 @@ async def plan_tasks(
     if conflicts:
         raise PlanError(conflicts)
     tasks = [t for w in live for t in _window_plan(w, desired.windows[w.window_id])]
+    details = {task_id: d for w in live for task_id, d in w.details.items()}
+    unsendable = [c for t in tasks if (c := _unsendable(t, details)) is not None]
+    if unsendable:
+        raise PlanError(unsendable)
     return Plan(desired=desired, tasks=tuple(tasks))
+
+
+def _unsendable(
+    task: TaskPlan, details: Mapping[str, MaintenanceWindowTaskDetails]
+) -> PlanConflict | None:
+    """The conflict of an update whose replace the service would refuse (F8, F10), if any."""
+    if task.action is not PlanAction.UPDATE or task.definition is None or task.name is None:
+        return None
+    from ._rules import REPLACE_RULES
+
+    sent = to_botocore(replacement(task.definition))
+    missing = [r for r in REPLACE_RULES if r.check(replace=True, sent=sent) is not None]
+    if not missing or task.window_task_id is None:
+        return None
+    rule = missing[0]
+    live = getattr(details[task.window_task_id], rule.attribute, None)
+    has = "" if live is None else f" (the live task has {rule.member} {live!r})"
+    message = (
+        f"{rule.member} is not given, and the update replaces the task: the service refuses "
+        f"a replace without it ({rule.id} in docs/fidelity.md); give {rule.member}{has}"
+    )
+    return PlanConflict(
+        window_id=task.window_id,
+        name=task.name,
+        window_task_ids=(task.window_task_id,),
+        message=message,
+    )
 
 
 # -- the saved-plan file ----------------------------------------------------------------

@@ -17,7 +17,7 @@ restate none of them:
 
 The conditions are stated over neutral facts, not over wire dicts or models: a
 target's key and values (F1 to F3); :class:`TaskFacts`, what a request says about
-the task it leads to (F4, F5, F7); whether a replace names its task ARN (F8).
+the task it leads to (F4, F5, F7); which members a replace sends (F8, F10).
 What the service then reports (F6) is :func:`as_reported`, on models, so that code
 deciding "is the registered task the same as this definition?" (plan/apply) can
 compare ``as_reported(definition)`` with what the service reports, member by member.
@@ -39,6 +39,8 @@ from ._operations import REGISTER_TASK
 from ._shapes import members, operation_input_shape, snake_case
 
 __all__ = [
+    "DEFAULT_SERVICE_ROLE",
+    "EMPTY_TASK_PARAMETERS",
     "INSTANCE_IDS",
     "INSTANCE_ID_PATTERN",
     "INSTANCE_TARGETS",
@@ -46,7 +48,9 @@ __all__ = [
     "MAX_CONCURRENCY",
     "MAX_ERRORS",
     "MAX_TARGET_VALUES",
+    "REPLACE_NEEDS_PRIORITY",
     "REPLACE_NEEDS_TASK_ARN",
+    "REPLACE_RULES",
     "RULES",
     "RUN_COMMAND_NEEDS_TARGETS",
     "TARGETLESS_PLACEHOLDER",
@@ -66,9 +70,11 @@ __all__ = [
     "WINDOW_TARGET_ID_PATTERN",
     "Breach",
     "Limit",
+    "MayFillIn",
     "Placeholders",
     "Refusal",
     "ReplaceRule",
+    "ReportedEmpty",
     "Rule",
     "TargetKeyRule",
     "TargetKind",
@@ -418,18 +424,60 @@ class LimitsRequiredRule(TaskRule):
 
 @attrs.frozen(kw_only=True, eq=False)
 class ReplaceRule(Refusal):
-    """F8: a replace names its task ARN. No fields."""
+    """F8, F10: a replace (``Replace=True``) sends one member. No fields in the messages."""
 
-    def check(self, *, replace: bool, task_arn_given: bool) -> Breach | None:
-        """An update with ``Replace`` true or not, with a task ARN or not."""
-        if replace and not task_arn_given:
+    #: The models' attribute of the member, and the path request validation names.
+    attribute: str
+
+    @property
+    def member(self) -> str:
+        """Its member name in the request (from the service model)."""
+        return _request_member_names()[self.attribute]
+
+    def check(self, *, replace: bool, sent: Collection[str]) -> Breach | None:
+        """An update with ``Replace`` true or not, sending the members ``sent`` (wire names)."""
+        if replace and self.member not in sent:
             return Breach(
                 rule=self,
-                path="task_arn",
+                path=self.attribute,
                 message=self.message,
                 service_message=self.service_message,
             )
         return None
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ReportedEmpty(Rule):
+    """F11: a map member the service reports empty (``{}``) when none was given."""
+
+    #: The models' attribute of the member.
+    attribute: str
+
+    @property
+    def member(self) -> str:
+        """Its member name in the requests and responses (from the service model)."""
+        return _request_member_names()[self.attribute]
+
+    def is_empty(self, value: object) -> bool:
+        """Whether ``value`` (a model's or a botocore dict's) is the empty map reported."""
+        return isinstance(value, Mapping) and not value
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class MayFillIn(Rule):
+    """F12: a member the service may fill in when none is given; not filled in here.
+
+    Whether the service reports its default is not established, so a live value
+    of it is no difference from a definition that leaves it out.
+    """
+
+    #: The models' attribute of the member.
+    attribute: str
+
+    @property
+    def member(self) -> str:
+        """Its member name in the requests and responses (from the service model)."""
+        return _request_member_names()[self.attribute]
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -509,6 +557,29 @@ TARGETLESS_PLACEHOLDERS = Placeholders(
     ),
     value="1",
 )
+DEFAULT_SERVICE_ROLE = MayFillIn(
+    id="F12",
+    summary=(
+        "Without a ServiceRoleArn the service uses the account's service-linked role; whether "
+        "get reports it is not established"
+    ),
+    source=(
+        'API reference, ServiceRoleArn: "If you do not specify a service role ARN, Systems '
+        "Manager uses your account's service-linked role\"; the Terraform provider marks "
+        "service_role_arn computed (hashicorp/terraform-provider-aws#12200)"
+    ),
+    attribute="service_role_arn",
+)
+EMPTY_TASK_PARAMETERS = ReportedEmpty(
+    id="F11",
+    summary="The service reports TaskParameters as {} when none were given (not established)",
+    source=(
+        "aws-cli's example outputs (awscli/examples/ssm/*maintenance-window-task*.rst): "
+        '"TaskParameters": {} in 7 of 7 outputs of get, describe and update, and in the user '
+        "guide's CLI tutorial, tasks registered without TaskParameters included"
+    ),
+    attribute="task_parameters",
+)
 #: What the service reports as ``max_concurrency`` and ``max_errors`` of a task
 #: without targets, which may not carry either (F5, F6).
 TARGETLESS_PLACEHOLDER = TARGETLESS_PLACEHOLDERS.value
@@ -551,12 +622,25 @@ REPLACE_NEEDS_TASK_ARN = ReplaceRule(
         "are required by the RegisterTaskWithMaintenanceWindow operation are also required "
         'for this API request."'
     ),
+    attribute="task_arn",
     message="is required when replace is True",
-    service_message=(
-        "Value null at 'taskArn' failed to satisfy constraint: "
-        "Member must not be null when Replace is true"
-    ),
+    service_message="Value null at 'TaskArn' failed to satisfy constraint: Member must not be null",
     quoted=False,
+)
+REPLACE_NEEDS_PRIORITY = ReplaceRule(
+    id="F10",
+    summary="Replace=True needs a Priority, which register does not",
+    source=(
+        "hashicorp/terraform-provider-aws#17871 and #17885 (an update with Replace=true and "
+        "no priority): \"ValidationException: Value null at 'Priority' failed to satisfy "
+        'constraint: Member must not be null"'
+    ),
+    attribute="priority",
+    message="is required when replace is True (the service cannot clear it)",
+    service_message=(
+        "Value null at 'Priority' failed to satisfy constraint: Member must not be null"
+    ),
+    quoted=True,
 )
 
 #: The rules on one target, in the order they are checked.
@@ -567,8 +651,10 @@ TASK_RULES: tuple[TaskRule, ...] = (
     TARGETLESS_TAKES_NO_LIMITS,
     TARGETS_NEED_LIMITS,
 )
+#: The members a replace must send, in the order they are checked.
+REPLACE_RULES: tuple[ReplaceRule, ...] = (REPLACE_NEEDS_TASK_ARN, REPLACE_NEEDS_PRIORITY)
 #: Every rule a request can break.
-RULES: tuple[Refusal, ...] = (*TARGET_RULES, *TASK_RULES, REPLACE_NEEDS_TASK_ARN)
+RULES: tuple[Refusal, ...] = (*TARGET_RULES, *TASK_RULES, *REPLACE_RULES)
 
 
 def _held(breaches: list[Breach], held: Collection[str] | None) -> list[Breach]:
@@ -679,15 +765,20 @@ def as_reported(definition: TaskDefinition) -> TaskDefinition:
     * **F6, targetless placeholders.** A task without targets may not carry
       ``max_concurrency`` or ``max_errors`` (F5); the service stores ``"1"`` for
       both, and get and describe report that value.
+    * **F11, an empty map.** A task registered without ``task_parameters``
+      reports ``{}`` (what every public example output shows).
 
     Nothing else is changed: the service fills in no other member that public
     evidence shows (``cutoff_behavior`` stays ``None`` when not given, though the
     service *behaves* as ``CONTINUE_TASK``; ``priority`` stays ``None``; see the
     "not filled in" section of ``docs/fidelity.md``). Applying it twice gives the
-    same result as applying it once.
+    same result as applying it once. Comparisons (plans, exports) take ``{}`` and
+    absence of such a member as the same, so whether the service reports it does
+    not decide a difference.
     """
+    changes: dict[str, Any] = {}
+    if getattr(definition, EMPTY_TASK_PARAMETERS.attribute) is None:
+        changes[EMPTY_TASK_PARAMETERS.attribute] = {}
     filled = TARGETLESS_PLACEHOLDERS.for_task(has_targets=not is_targetless(definition.targets))
-    if filled:
-        changes: dict[str, Any] = {limit.attribute: value for limit, value in filled.items()}
-        return attrs.evolve(definition, **changes)
-    return definition
+    changes.update((limit.attribute, value) for limit, value in filled.items())
+    return attrs.evolve(definition, **changes) if changes else definition

@@ -503,7 +503,7 @@ def _integer_filters(spec: OperationSpec, params: Mapping[str, Any], out: list[V
 
 def _held_rules(held: frozenset[str], inputs: Mapping[str, Any]) -> list[Rule]:
     """The checks of a request that writes a task: its variant's type and the rules ``held``."""
-    from ._rules import REPLACE_NEEDS_TASK_ARN, TARGET_RULES, TASK_RULES, task_breaches
+    from ._rules import REPLACE_RULES, TARGET_RULES, TASK_RULES, task_breaches
 
     checks: list[Rule] = []
     if "TaskInvocationParameters" in inputs and "TaskType" in inputs:
@@ -514,13 +514,13 @@ def _held_rules(held: frozenset[str], inputs: Mapping[str, Any]) -> list[Rule]:
             _window_task_targets(params, out, held)
 
         checks.append(targets)
-    if REPLACE_NEEDS_TASK_ARN.id in held:
+    replacing = [rule for rule in REPLACE_RULES if rule.id in held]
+    if replacing:
 
         def replace(params: Mapping[str, Any], out: list[Violation]) -> None:
             given = params.get("Replace") is True
-            breach = REPLACE_NEEDS_TASK_ARN.check(replace=given, task_arn_given="TaskArn" in params)
-            if breach is not None:
-                _report((breach,), out)
+            breaches = (rule.check(replace=given, sent=params) for rule in replacing)
+            _report([b for b in breaches if b is not None], out)
 
         checks.append(replace)
     if held & {rule.id for rule in TASK_RULES}:

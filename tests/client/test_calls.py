@@ -255,13 +255,14 @@ async def test_cutoff_behavior_set_changed_and_cleared_by_replace(
         TaskUpdate(
             task_arn="AWS-RunPowerShellScript",
             targets=(Target.instances("i-0123456789abcdef0"),),
+            priority=7,
             max_concurrency="1",
             max_errors="2",
         ),
         replace=True,
     )
     assert replaced.cutoff_behavior is None
-    assert replaced.priority is None
+    assert replaced.priority == 7
     assert replaced.max_errors == "2"
     got = await mw_client.get_maintenance_window_task(maintenance_window_id, task_id)
     assert (got.cutoff_behavior, got.task_arn, got.description) == (

@@ -10,6 +10,7 @@ import pytest
 
 from ssm_mw import (
     ApplyOutcome,
+    CutoffBehavior,
     DesiredState,
     MaintenanceWindowClient,
     PlanAction,
@@ -156,18 +157,97 @@ async def test_members_left_out_are_cleared(
 ) -> None:
     """Members the file leaves out but the live task has are changes, and apply clears them."""
     w = maintenance_window_id
+    wanted = attrs.evolve(lambda_minimal(), priority=3)
     await mw_client.register_task_with_maintenance_window(
-        w, attrs.evolve(lambda_minimal(), name="lambda-minimal", priority=3, description="x")
+        w,
+        attrs.evolve(
+            wanted,
+            name="lambda-minimal",
+            description="x",
+            cutoff_behavior=CutoffBehavior.CANCEL_TASK,
+        ),
     )
-    state = desired(w, ["lambda-minimal"])
+    state = DesiredState(windows={w: {"lambda-minimal": wanted}})
     (task,) = (await plan_tasks(mw_client, state)).tasks
     assert task.action is PlanAction.UPDATE
-    assert set(task.members) == {"Priority", "Description"}
-    assert {c.member: c.after for c in task.changes} == {"Priority": None, "Description": None}
+    assert set(task.members) == {"CutoffBehavior", "Description"}
+    assert {c.member: c.after for c in task.changes} == {
+        "CutoffBehavior": None,
+        "Description": None,
+    }
     assert (await apply_plan(mw_client, state)).ok
     assert task.window_task_id is not None
     live = await mw_client.get_maintenance_window_task(w, task.window_task_id)
-    assert (live.priority, live.description) == (None, None)
+    assert (live.priority, live.description, live.cutoff_behavior) == (3, None, None)
+
+
+async def test_an_update_without_priority_is_a_conflict_before_anything_is_sent(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """F10: a task to update whose definition has no Priority is a PlanError; nothing is sent.
+
+    An update replaces the task, and the service refuses a replace without Priority. A task
+    without Priority that is created, or that is unchanged, plans as before.
+    """
+    w = maintenance_window_id
+    unprioritised = attrs.evolve(lambda_minimal(), priority=None)
+    await mw_client.register_task_with_maintenance_window(
+        w, attrs.evolve(unprioritised, name="lambda-minimal", priority=3, description="x")
+    )
+    await mw_client.register_task_with_maintenance_window(
+        w, attrs.evolve(unprioritised, name="as-is")
+    )
+    state = DesiredState(
+        windows={w: {"lambda-minimal": unprioritised, "as-is": unprioritised, "new": unprioritised}}
+    )
+    writes = ssm_server.request_count(UPDATE), ssm_server.request_count(REGISTER)
+    with pytest.raises(PlanError) as caught:
+        await plan_tasks(mw_client, state)
+    (conflict,) = caught.value.conflicts
+    assert conflict.name == "lambda-minimal"
+    assert str(conflict).endswith(
+        "/lambda-minimal: Priority is not given, and the update replaces the task: the service "
+        "refuses a replace without it (F10 in docs/fidelity.md); give Priority "
+        "(the live task has Priority 3)"
+    )
+    with pytest.raises(PlanError):
+        await apply_plan(mw_client, state)
+    assert (ssm_server.request_count(UPDATE), ssm_server.request_count(REGISTER)) == writes
+    fixed = DesiredState(
+        windows={w: {**state.windows[w], "lambda-minimal": attrs.evolve(unprioritised, priority=3)}}
+    )
+    assert actions(await plan_tasks(mw_client, fixed)) == {
+        "lambda-minimal": PlanAction.UPDATE,
+        "as-is": PlanAction.UNCHANGED,
+        "new": PlanAction.CREATE,
+    }
+    assert (await apply_plan(mw_client, fixed)).ok
+
+
+async def test_a_service_role_the_definition_leaves_out_is_no_change(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """F12: the service may fill in its service-linked role: a live role is no difference from a
+    definition without one; a definition that gives another role changes it."""
+    w = maintenance_window_id
+    role = (
+        "arn:aws:iam::123456789012:role/aws-service-role/ssm.amazonaws.com/"
+        "AWSServiceRoleForAmazonSSM"
+    )
+    await mw_client.register_task_with_maintenance_window(
+        w, attrs.evolve(lambda_minimal(), name="lambda-minimal", service_role_arn=role)
+    )
+    assert actions(await plan_tasks(mw_client, desired(w, ["lambda-minimal"]))) == {
+        "lambda-minimal": PlanAction.UNCHANGED
+    }
+    other = "arn:aws:iam::123456789012:role/maintenance"
+    state = DesiredState(
+        windows={w: {"lambda-minimal": attrs.evolve(lambda_minimal(), service_role_arn=other)}}
+    )
+    (task,) = (await plan_tasks(mw_client, state)).tasks
+    assert [(c.member, c.before, c.after) for c in task.changes] == [
+        ("ServiceRoleArn", role, other)
+    ]
 
 
 async def test_unmanaged_tasks_are_listed_and_left_alone(

@@ -202,7 +202,7 @@ async def test_f5_a_replace_or_a_clearing_update_with_limits_is_not_sent(
     task_id = await mw_client.register_task_with_maintenance_window(
         maintenance_window_id, AUTOMATION
     )
-    replace = TaskUpdate(task_arn="AWS-RestartEC2Instance", max_errors="1")
+    replace = TaskUpdate(task_arn="AWS-RestartEC2Instance", priority=1, max_errors="1")
     error = await refused_unsent(
         ssm_server,
         lambda: mw_client.update_maintenance_window_task(
@@ -307,6 +307,45 @@ async def test_f8_replace_needs_the_task_arn(
         ),
     )
     assert lines(error) == ["task_arn: is required when replace is True"]
+
+
+async def test_f10_a_replace_without_priority_is_not_sent(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """F10: replace=True needs a priority, which register does not; priority 0 is one."""
+    task_id = await mw_client.register_task_with_maintenance_window(
+        maintenance_window_id, attrs.evolve(AUTOMATION, priority=None)
+    )
+    replace = TaskUpdate(
+        task_arn=AUTOMATION.task_arn,
+        targets=AUTOMATION.targets,
+        max_concurrency=AUTOMATION.max_concurrency,
+        max_errors=AUTOMATION.max_errors,
+    )
+    error = await refused_unsent(
+        ssm_server,
+        lambda: mw_client.update_maintenance_window_task(
+            maintenance_window_id, task_id, replace, replace=True
+        ),
+    )
+    assert lines(error) == [
+        "priority: is required when replace is True (the service cannot clear it)"
+    ]
+    error = await refused_unsent(
+        ssm_server,
+        lambda: mw_client.update_maintenance_window_task(
+            maintenance_window_id, task_id, TaskUpdate(), replace=True
+        ),
+    )
+    assert lines(error) == [
+        "task_arn: is required when replace is True",
+        "priority: is required when replace is True (the service cannot clear it)",
+    ]
+    await mw_client.update_maintenance_window_task(
+        maintenance_window_id, task_id, attrs.evolve(replace, priority=0), replace=True
+    )
+    details = await mw_client.get_maintenance_window_task(maintenance_window_id, task_id)
+    assert details.priority == 0
 
 
 # -- the oracle for plan/apply: any valid definition comes back as as_reported says ----------

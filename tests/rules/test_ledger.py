@@ -25,12 +25,15 @@ from ssm_mw import (
     RunCommandParameters,
     Target,
     TaskDefinition,
+    TaskParameterValueExpression,
     TaskType,
     ValidationError,
 )
 from ssm_mw._converter import register_request, update_request
 from ssm_mw._operations import OPERATIONS, REGISTER_TASK, UPDATE_TASK
 from ssm_mw._rules import (
+    DEFAULT_SERVICE_ROLE,
+    EMPTY_TASK_PARAMETERS,
     INSTANCE_ID_PATTERN,
     LIMITS,
     MAX_TARGET_VALUES,
@@ -79,6 +82,7 @@ def test_a_targetless_task_is_reported_with_placeholders() -> None:
         task_arn="AWS-RestartEC2Instance",
         task_invocation_parameters=AutomationParameters(parameters={"InstanceId": ("i-1",)}),
         priority=10,
+        task_parameters={"level": TaskParameterValueExpression(values=("1",))},
     )
     reported = as_reported(definition)
     assert reported.max_concurrency == "1"
@@ -96,23 +100,40 @@ def test_a_task_with_targets_is_reported_as_given() -> None:
         targets=(Target.instances("i-0123456789abcdef0"),),
         max_concurrency="2",
         max_errors="0",
+        task_parameters={"level": TaskParameterValueExpression(values=("1",))},
     )
     assert as_reported(definition) is definition
     assert as_reported(definition).cutoff_behavior is None
     assert as_reported(definition).priority is None
 
 
+def test_a_task_without_task_parameters_is_reported_with_an_empty_map() -> None:
+    """F11: no task_parameters is reported as {}; an empty map given stays one."""
+    definition = TaskDefinition(
+        task_arn="AWS-RunPatchBaseline",
+        task_invocation_parameters=RunCommandParameters(timeout_seconds=600),
+        targets=(Target.instances("i-0123456789abcdef0"),),
+        max_concurrency="2",
+        max_errors="0",
+    )
+    assert as_reported(definition) == attrs.evolve(definition, task_parameters={})
+    given_empty = attrs.evolve(definition, task_parameters={})
+    assert as_reported(given_empty) is given_empty
+
+
 @given(definition=S.task_definitions())
 def test_as_reported_is_idempotent_and_changes_only_the_placeholders(
     definition: TaskDefinition,
 ) -> None:
-    """Applying it twice is applying it once; only the two limits of a targetless task change."""
+    """Applying it twice is applying it once; only the two limits of a targetless task (F6)
+    and missing task parameters (F11) change."""
     once = as_reported(definition)
     assert as_reported(once) == once
-    assert attrs.evolve(once, max_concurrency=None, max_errors=None) == attrs.evolve(
-        definition, max_concurrency=None, max_errors=None
-    )
-    assert (once == definition) is (not is_targetless(definition.targets))
+    unfilled = {"max_concurrency": None, "max_errors": None, "task_parameters": None}
+    assert attrs.evolve(once, **unfilled) == attrs.evolve(definition, **unfilled)
+    assert once.task_parameters == (definition.task_parameters or {})
+    unchanged = not is_targetless(definition.targets) and definition.task_parameters is not None
+    assert (once == definition) is unchanged
 
 
 @given(task_type=st.sampled_from([TaskType.AUTOMATION, TaskType.LAMBDA, TaskType.STEP_FUNCTIONS]))
@@ -318,16 +339,16 @@ if params.task_type is TaskType.RUN_COMMAND:
 def test_every_rule_is_in_the_ledger() -> None:
     """Each record has its row in docs/fidelity.md, with its summary's words."""
     ledger = (ROOT / "docs/fidelity.md").read_text(encoding="utf-8")
-    for rule in (*RULES, TARGETLESS_PLACEHOLDERS):
+    for rule in (*RULES, TARGETLESS_PLACEHOLDERS, EMPTY_TASK_PARAMETERS, DEFAULT_SERVICE_ROLE):
         assert f"\n| {rule.id} |" in ledger, rule.id
-    assert [r.id for r in RULES] == ["F1", "F2", "F3", "F4", "F5", "F7", "F8"]
+    assert [r.id for r in RULES] == ["F1", "F2", "F3", "F4", "F5", "F7", "F8", "F10"]
 
 
 def test_each_operation_record_lists_the_rules_its_request_is_held_to() -> None:
-    """Register holds F1-F5, F7; update adds F8; the others none; every rule is held somewhere."""
+    """Register holds F1-F5, F7; update adds F8, F10; the others none; each rule is held."""
     held = {op.name: op.rules for op in OPERATIONS}
     assert held[REGISTER_TASK.name] == ("F1", "F2", "F3", "F4", "F5", "F7")
-    assert held[UPDATE_TASK.name] == (*held[REGISTER_TASK.name], "F8")
+    assert held[UPDATE_TASK.name] == (*held[REGISTER_TASK.name], "F8", "F10")
     assert {ids for name, ids in held.items() if name not in _TASK_WRITES} == {()}
     assert {i for ids in held.values() for i in ids} == {r.id for r in RULES}
 

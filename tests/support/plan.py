@@ -113,18 +113,21 @@ def lambda_full(secret: dict[str, str] = SECRETS) -> TaskDefinition:
 
 
 def automation_targetless() -> TaskDefinition:
-    """A targetless AUTOMATION task with as little as possible set."""
+    """A targetless AUTOMATION task with as little as possible set (and the priority that an
+    update, a replace, needs: fidelity F10)."""
     return TaskDefinition(
         task_arn="AWS-RestartEC2Instance",
         task_invocation_parameters=AutomationParameters(document_version="$DEFAULT"),
+        priority=5,
     )
 
 
 def lambda_minimal() -> TaskDefinition:
-    """A targetless LAMBDA task with only its ARN and type."""
+    """A targetless LAMBDA task with only its ARN, type and priority (F10)."""
     return TaskDefinition(
         task_arn="arn:aws:lambda:us-east-1:123456789012:function:minimal",
         task_type=LambdaParameters.task_type,
+        priority=6,
     )
 
 
@@ -201,6 +204,7 @@ windows:
     notify:
       TaskArn: arn:aws:lambda:us-east-1:123456789012:function:notify
       TaskType: LAMBDA
+      Priority: 2
       Description: {SECRETS["Description"]}
       TaskInvocationParameters: {{Lambda: {{Payload: '{{"x": "{_PAYLOAD}"}}'}}}}
 """

@@ -72,7 +72,7 @@ from ssm_mw._rules import (
     LIMITS,
     MAX_CONCURRENCY,
     MAX_ERRORS,
-    REPLACE_NEEDS_TASK_ARN,
+    REPLACE_RULES,
     TARGET_KEY,
     TARGET_KINDS,
     TARGET_RULES,
@@ -83,6 +83,7 @@ from ssm_mw._rules import (
     Breach,
     Limit,
     Refusal,
+    ReplaceRule,
     TargetKind,
     TaskFacts,
     allowed_limits,
@@ -596,8 +597,9 @@ def task_updates(
 ) -> Any:
     """A ``(TaskUpdate, replace)`` pair that passes validation.
 
-    With ``replace`` the update holds what register requires (fidelity F8; and
-    F4, F5, F7 for the type its invocation parameters give, where it has some).
+    With ``replace`` the update holds what register requires and a priority (fidelity
+    F8, F10; and F4, F5, F7 for the type its invocation parameters give, where it has
+    some).
     """
     return _task_updates(replace, variant, full)
 
@@ -617,14 +619,14 @@ def _task_updates(
     chosen = draw(_task_targets(may_omit, full))
     has_targets = bool(chosen) if replace or chosen is not None else None
     limits = _draw_limits(draw, allowed_limits(task_type, has_targets, whole=replace), full)
-    needs_arn = REPLACE_NEEDS_TASK_ARN.check(replace=replace, task_arn_given=False) is not None
+    needed = {r.attribute for r in REPLACE_RULES if r.check(replace=replace, sent=()) is not None}
     update = TaskUpdate(
         targets=chosen,
-        task_arn=draw(_maybe(sized_text(1, 1600), full or needs_arn)),
+        task_arn=draw(_maybe(sized_text(1, 1600), full or "task_arn" in needed)),
         service_role_arn=draw(_maybe(text(), full)),
         task_parameters=draw(_maybe(task_parameters(full), full)),
         task_invocation_parameters=params,
-        priority=draw(_maybe(st.integers(0, 2**31 - 1), full)),
+        priority=draw(_maybe(st.integers(0, 2**31 - 1), full or "priority" in needed)),
         logging_info=draw(_maybe(logging_infos(full), full)),
         name=draw(_maybe(task_names(), full)),
         description=draw(_maybe(sized_text(1, 128), full)),
@@ -677,7 +679,7 @@ def breaking(rule: Refusal) -> Any:
 
     The facts come from the records: every whole task that breaks only ``rule``
     (a task rule), a target that breaks only ``rule`` (a target rule), a replace
-    without its task ARN (F8). What the client and the service say is what the
+    without a member it needs (F8, F10). What the client and the service say is what the
     records say of those facts. The tasks are small: what matters is the rule.
     """
     if rule in TASK_RULES:
@@ -688,23 +690,27 @@ def breaking(rule: Refusal) -> Any:
                 rule, attrs.evolve(pair[0], targets=(pair[1][0],)), pair[1][1], "targets[0]."
             )
         )
-    assert rule is REPLACE_NEEDS_TASK_ARN, rule
-    no_arn = REPLACE_NEEDS_TASK_ARN.check(replace=True, task_arn_given=False)
-    assert no_arn is not None
+    assert isinstance(rule, ReplaceRule), rule
+    missing = rule.check(replace=True, sent=())
+    assert missing is not None
     return _with_targets().map(
         lambda definition: _broken(
-            rule, definition, [no_arn], update=_replace_without_arn(definition)
+            rule, definition, [missing], update=_replace_without(definition, rule)
         )
     )
 
 
-def _replace_without_arn(definition: TaskDefinition) -> TaskUpdate:
-    """A replace of the task ``definition`` registers, with all it has but its task ARN."""
+def _replace_without(definition: TaskDefinition, rule: ReplaceRule) -> TaskUpdate:
+    """A replace of the task ``definition`` registers, with all a replace needs but ``rule``'s."""
+    needed = {r.attribute: getattr(definition, r.attribute) for r in REPLACE_RULES}
+    needed["priority"] = needed["priority"] or 1
+    del needed[rule.attribute]
     return TaskUpdate(
         targets=definition.targets,
         task_invocation_parameters=definition.task_invocation_parameters,
         max_concurrency=definition.max_concurrency,
         max_errors=definition.max_errors,
+        **needed,
     )
 
 

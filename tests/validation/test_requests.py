@@ -487,14 +487,25 @@ def test_at_most_one_variant(operation: str) -> None:
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"Replace": True}, ["task_arn: is required when replace is True"]),
-        ({"Replace": True, "TaskArn": "AWS-RunShellScript"}, []),
+        (
+            {"Replace": True},
+            [
+                "task_arn: is required when replace is True",
+                "priority: is required when replace is True (the service cannot clear it)",
+            ],
+        ),
+        (
+            {"Replace": True, "TaskArn": "AWS-RunShellScript"},
+            ["priority: is required when replace is True (the service cannot clear it)"],
+        ),
+        ({"Replace": True, "TaskArn": "AWS-RunShellScript", "Priority": 0}, []),
         ({"Replace": False}, []),
         ({}, []),
     ],
 )
 def test_replace_needs_what_register_needs(params: dict[str, Any], expected: list[str]) -> None:
-    """Update with Replace=True needs TaskArn (what register requires, TaskType aside)."""
+    """Update with Replace=True needs TaskArn (what register requires, TaskType aside) and a
+    Priority (F10)."""
     assert messages(UPDATE, {"WindowId": WINDOW_ID, "WindowTaskId": TASK_ID, **params}) == expected
 
 

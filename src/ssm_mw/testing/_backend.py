@@ -32,8 +32,9 @@ from .._operations import (
     OperationSpec,
 )
 from .._rules import (
+    EMPTY_TASK_PARAMETERS,
     LIMITS,
-    REPLACE_NEEDS_TASK_ARN,
+    REPLACE_RULES,
     TARGETLESS_PLACEHOLDERS,
     Breach,
     Limit,
@@ -223,10 +224,12 @@ def _check_targets(
 
 
 def _as_stored(members: dict[str, Any]) -> dict[str, Any]:
-    """F6: a task without targets holds the placeholders for both limits."""
+    """F6: a task without targets holds the placeholders for both limits; F11: a task
+    without TaskParameters holds (and reports) an empty map."""
     filled = TARGETLESS_PLACEHOLDERS.for_task(has_targets=bool(members.get("Targets")))
     for limit, value in filled.items():
         members[limit.member] = value
+    members.setdefault(EMPTY_TASK_PARAMETERS.member, {})
     return members
 
 
@@ -286,11 +289,13 @@ def update_task(backend: Any, request: Mapping[str, Any]) -> dict[str, Any]:
     _check_window_task_targets(sent.get("Targets"), UPDATE_TASK.rules)
     task_type = str(task.members["TaskType"])
     replace = request.get("Replace") is True
-    breach = REPLACE_NEEDS_TASK_ARN.check(replace=replace, task_arn_given="TaskArn" in sent)
-    if breach is not None and REPLACE_NEEDS_TASK_ARN.id in UPDATE_TASK.rules:
-        raise _validation(breach.service_message)
+    for rule in REPLACE_RULES:
+        breach = rule.check(replace=replace, sent=sent)
+        if breach is not None and rule.id in UPDATE_TASK.rules:
+            raise _validation(breach.service_message)
     if replace:
-        # Replace requires what Register requires, and clears what is not sent (F8).
+        # Replace requires what Register requires and a priority (F8, F10), and clears
+        # what is not sent.
         members = {"TaskType": task_type, **sent}
         valued = sent
     else:

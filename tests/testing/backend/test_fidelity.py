@@ -266,8 +266,9 @@ async def test_f5_update_of_a_targetless_task_may_not_add_limits(
     assert message(error) == NO_MAX_ERRORS
 
 
-def _arn() -> dict[str, str]:
-    return {"TaskArn": "AWS-RestartEC2Instance"}
+def _arn(priority: bool = True) -> dict[str, Any]:
+    """What a replace must send (F8, F10): the task ARN and, unless not, a priority."""
+    return {"TaskArn": "AWS-RestartEC2Instance", **({"Priority": 1} if priority else {})}
 
 
 async def test_f6_clearing_the_targets_leaves_the_placeholders(
@@ -307,7 +308,11 @@ async def test_f8_replace_of_a_run_command_task_needs_targets(
     """F8: the task's stored type decides: a Run Command task replaced without targets fails."""
     ids = await registered(ssm, maintenance_window_id, run_command())
     error = await refused(
-        ssm.update_maintenance_window_task, **ids, Replace=True, TaskArn="AWS-RunShellScript"
+        ssm.update_maintenance_window_task,
+        **ids,
+        Replace=True,
+        TaskArn="AWS-RunShellScript",
+        Priority=1,
     )
     assert message(error) == HELP
     await refused(
@@ -315,6 +320,7 @@ async def test_f8_replace_of_a_run_command_task_needs_targets(
         **ids,
         Replace=True,
         TaskArn="AWS-RunShellScript",
+        Priority=1,
         Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}],
     )  # ... and with targets, both limits
 
@@ -331,6 +337,45 @@ async def test_f8_replace_to_targetless_clears_and_fills_in(
     assert "Targets" not in got
     assert "CutoffBehavior" not in got
     assert "Name" not in got
+
+
+# -- F10: Replace=True needs a Priority, in the service's words ---------------------------
+
+
+async def test_f10_a_replace_without_priority_is_refused_in_the_services_words(
+    ssm: Any, maintenance_window_id: str
+) -> None:
+    """F10: a replace without Priority is the quoted ValidationException; nothing changes."""
+    ids = await registered(ssm, maintenance_window_id, automation(Priority=None))
+    before = await ssm.get_maintenance_window_task(**ids)
+    error = await refused(ssm.update_maintenance_window_task, **ids, Replace=True, **_arn(False))
+    assert message(error) == (
+        "Value null at 'Priority' failed to satisfy constraint: Member must not be null"
+    )
+    after = await ssm.get_maintenance_window_task(**ids)
+    assert {**after, "ResponseMetadata": None} == {**before, "ResponseMetadata": None}
+    await ssm.update_maintenance_window_task(**ids, Replace=True, **_arn(False), Priority=0)
+    assert (await ssm.get_maintenance_window_task(**ids))["Priority"] == 0
+    await ssm.update_maintenance_window_task(**ids, Name="no-replace")  # a plain update needs none
+
+
+# -- F11: TaskParameters {} when none were given ----------------------------------------
+
+
+async def test_f11_no_task_parameters_are_reported_as_an_empty_map(
+    ssm: Any, maintenance_window_id: str
+) -> None:
+    """F11: get, describe and update report TaskParameters {} when none were given."""
+    ids = await registered(ssm, maintenance_window_id, automation())
+    got = await ssm.get_maintenance_window_task(**ids)
+    (listed,) = (await ssm.describe_maintenance_window_tasks(WindowId=ids["WindowId"]))["Tasks"]
+    updated = await ssm.update_maintenance_window_task(**ids, Priority=3)
+    assert got["TaskParameters"] == listed["TaskParameters"] == updated["TaskParameters"] == {}
+    given = {"level": {"Values": ["1"]}}
+    await ssm.update_maintenance_window_task(**ids, TaskParameters=given)
+    assert (await ssm.get_maintenance_window_task(**ids))["TaskParameters"] == given
+    await ssm.update_maintenance_window_task(**ids, Replace=True, **_arn())
+    assert (await ssm.get_maintenance_window_task(**ids))["TaskParameters"] == {}
 
 
 # -- what the service does not fill in -------------------------------------------------

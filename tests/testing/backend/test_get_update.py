@@ -30,6 +30,7 @@ async def test_get_returns_every_stored_member(ssm: Any, maintenance_window_id: 
     assert await _get(ssm, maintenance_window_id, task_id) == {
         **request,
         "WindowTaskId": task_id,
+        "TaskParameters": {},  # reported when none were given (fidelity F11)
     }
 
 
@@ -80,6 +81,7 @@ async def test_partial_update_changes_only_sent_members(
     assert await _get(ssm, maintenance_window_id, task_id) == {
         **request,
         "WindowTaskId": task_id,
+        "TaskParameters": {},
         "Name": "after",
         "Priority": 7,
         "CutoffBehavior": "CANCEL_TASK",
@@ -103,6 +105,7 @@ async def test_replace_clears_members_not_sent(ssm: Any, maintenance_window_id: 
         WindowTaskId=task_id,
         Replace=True,
         TaskArn="AWS-RunPowerShellScript",
+        Priority=2,
         Targets=targets,
         MaxConcurrency="1",
         MaxErrors="1",
@@ -112,6 +115,8 @@ async def test_replace_clears_members_not_sent(ssm: Any, maintenance_window_id: 
         "WindowTaskId": task_id,
         "TaskArn": "AWS-RunPowerShellScript",
         "TaskType": "RUN_COMMAND",
+        "TaskParameters": {},
+        "Priority": 2,
         "Targets": targets,
         "MaxConcurrency": "1",
         "MaxErrors": "1",
@@ -130,6 +135,7 @@ async def test_replace_with_targets_needs_max_concurrency_and_errors(
             WindowTaskId=task_id,
             Replace=True,
             TaskArn="AWS-RunShellScript",
+            Priority=1,
             Targets=[{"Key": "InstanceIds", "Values": ["i-0471e04240d5e6f70"]}],
             MaxErrors="1",
         ),
