@@ -6,7 +6,7 @@ import builtins
 import pickle
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -22,6 +22,7 @@ from ssm_mw import (
     TaskType,
     TaskUpdate,
     ValidationError,
+    from_botocore,
     load_task_definition,
     load_task_update,
     parse_task_definition,
@@ -353,3 +354,34 @@ def test_locate_puts_each_violation_at_its_key() -> None:
         "<string>: Priority: is required",
     )
     assert located.locations == ((3, 33), None, None)
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ({"Bogus": 1}, "<dict>: Bogus: unknown key 'Bogus'"),
+        ({"TaskArn": 5}, "<dict>: TaskArn: expected a string, got int"),
+        ({"Priority": "high"}, "<dict>: Priority: expected an integer, got str"),
+        (
+            {"Targets": [{"Key": "InstanceIds", "Values": "i-0123456789abcdef0"}]},
+            "<dict>: Targets[0].Values: expected a list, got str",
+        ),
+    ],
+)
+def test_a_users_dict_is_read_strictly(given: dict[str, Any], problem: str) -> None:
+    """TaskFile.from_botocore: what from_botocore drops or converts is a located error."""
+    base = {"TaskArn": "arn:aws:lambda:us-east-1:123456789012:function:f", "TaskType": "LAMBDA"}
+    with pytest.raises(TaskFileError) as caught:
+        TaskFile.from_botocore({**base, **given}).definition()
+    assert str(caught.value).splitlines()[0] == problem
+    with pytest.raises(TaskFileError):
+        TaskFile.from_botocore({**base, **given}, name="form").update()
+    assert TaskFile.from_botocore(base).definition() == from_botocore(base, TaskDefinition)
+
+
+def test_a_users_dict_that_is_no_mapping_is_refused() -> None:
+    """Not a mapping: one line, naming what it is."""
+    with pytest.raises(
+        TaskFileError, match=r"^form: expected a mapping of request members, got a list$"
+    ):
+        TaskFile.from_botocore(cast(Any, [1]), name="form")

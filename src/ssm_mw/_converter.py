@@ -684,7 +684,9 @@ _MODEL_CLASSES = tuple(BOTOCORE_SHAPES)
 
 
 def from_botocore(data: Mapping[str, Any], cls: type[T]) -> T:
-    """Build a model from a botocore dict. Unknown keys are ignored.
+    """Build a model from a botocore dict, leniently, as a response is read: unknown keys
+    are ignored and scalars are read as the member's type. For a user's dict, use
+    :meth:`ssm_mw.TaskFile.from_botocore`, which refuses both.
 
     Raises :class:`~ssm_mw.ResponseError` when the dict lacks what the model
     cannot do without (e.g. a task's ``WindowId``), and

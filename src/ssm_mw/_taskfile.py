@@ -97,6 +97,8 @@ class Document:
     #: Where ``data`` sits in the file: ``()`` for a whole file, else the path of its key
     #: (a task of a desired-state file: ``("windows", WINDOW_ID, NAME)``).
     base: tuple[Key, ...] = ()
+    #: Whether ``data`` was parsed from text (YAML's unquoted ``5`` is no string: say so).
+    parsed: bool = True
 
     def location(self, path: Sequence[Key] = ()) -> Location:
         """``(line, column)`` of the key at ``path`` (below ``base``), if known."""
@@ -369,7 +371,7 @@ def _describe(
     if v.path:
         paths = (wire_path(input_schema(operation), v.path, data) for operation in operations)
         path = next((p for p in paths if p is not None), None)
-    message = _hint(v.message)
+    message = _hint(v.message) if source.parsed else v.message
     if path is None:  # cannot map it back: the library's own path still names the field
         problems.add(v.path, message)
         return
@@ -584,6 +586,27 @@ class TaskFile:
         """
         name, text = read_text(path)
         return cls(text, name=name)
+
+    @classmethod
+    def from_botocore(cls, data: Mapping[str, Any], *, name: str = "<dict>") -> TaskFile:
+        """A user's dict of request members, read as strictly as a file's.
+
+        This is the way to make a request model from input: unlike
+        :func:`~ssm_mw.from_botocore` (which reads responses leniently), an
+        unknown key, or a value of the wrong type (``{"TaskArn": 5}``,
+        ``{"Priority": "high"}``), is a :class:`~ssm_mw.TaskFileError` naming the
+        member (``<dict>: Priority: expected an integer, got str``), never
+        dropped or converted. ``name`` names ``data`` in errors. A ``data`` that
+        is no mapping raises it too.
+        """
+        given = cast(object, data)
+        if not isinstance(given, Mapping):
+            raise _fail(name, f"expected {_MEMBERS}, got {_kind(given)}")
+        members = dict(cast("Mapping[str, Any]", given))
+        document = Document(name=name, data=members, parsed=False)
+        task_file = cls.__new__(cls)
+        task_file._source = document
+        return task_file
 
     @property
     def name(self) -> str:
