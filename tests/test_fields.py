@@ -171,3 +171,16 @@ async def test_plan_apply_plan_with_a_str_payload_and_lists_is_unchanged(
     assert (await apply_plan(mw_client, first)).ok
     again = await plan_tasks(mw_client, state)
     assert [t.action for t in again.tasks] == [PlanAction.UNCHANGED], again
+
+
+@pytest.mark.parametrize("cls", list(BOTOCORE_SHAPES), ids=lambda c: c.__name__)
+@given(data=st.data())
+def test_every_valid_model_hashes_and_equal_models_hash_equal(
+    cls: type, data: st.DataObject
+) -> None:
+    """hash() works on every model, maps included; a copy read back equals it and hashes equal."""
+    valid = data.draw(S.MODELS[cls](True))
+    copy = ssm_mw.from_botocore(ssm_mw.to_botocore(valid), cls)
+    assert copy == valid
+    assert hash(copy) == hash(valid)
+    assert len({valid, copy}) == 1

@@ -13,6 +13,9 @@ field's annotation it adds the conversion the annotation promises:
 * ``bytes``: bytes, or a ``str``, kept UTF-8 encoded: what botocore sends for
   it and what the service reports back, so a plan compares equal values.
 
+A map field compares and hashes by its items (attrs' ``eq_key``), so every
+model is hashable, maps included, and equal models hash equal.
+
 A field that has a converter of its own keeps it. Each conversion returns a
 value it would keep unchanged (a tuple, a dict of tuples, bytes) as it is, so
 the response readers, which build exactly those, may skip it
@@ -120,12 +123,27 @@ def _conversion(name: str, annotation: object) -> _Convert | None:
     return None
 
 
+def _items(value: Mapping[Any, Any] | None) -> frozenset[tuple[Any, Any]] | None:
+    """A map's key for equality and hashing: its items, in no order."""
+    return None if value is None else frozenset(value.items())
+
+
+def _is_map(annotation: object) -> bool:
+    return isinstance(annotation, str) and bool(
+        _MAP_OF_TUPLES.fullmatch(annotation) or _MAP.fullmatch(annotation)
+    )
+
+
 def strict_fields(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
-    """attrs' ``field_transformer``: each field gets the conversion its annotation promises."""
+    """attrs' ``field_transformer``: each field gets the conversion its annotation promises,
+    and a map field compares and hashes by its items."""
     out: list[attrs.Attribute[Any]] = []
     for field in fields:
         conversion = None if field.converter is not None else _conversion(field.name, field.type)
-        out.append(field if conversion is None else field.evolve(converter=conversion))
+        changes: dict[str, Any] = {} if conversion is None else {"converter": conversion}
+        if _is_map(field.type) and field.eq and getattr(field, "eq_key", None) is None:
+            changes["eq_key"] = _items
+        out.append(field.evolve(**changes) if changes else field)
     return out
 
 
