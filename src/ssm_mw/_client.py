@@ -6,6 +6,7 @@ import asyncio
 import enum
 import logging
 import uuid
+import warnings
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from types import TracebackType
@@ -26,6 +27,7 @@ from ._converter import (
 )
 from ._errors import (
     ClientStateError,
+    IgnoredMembersWarning,
     ResponseError,
     ServiceError,
     TransportError,
@@ -49,7 +51,7 @@ from ._models import (
 )
 from ._operations import DEREGISTER_TASK, DESCRIBE_TASKS, DESCRIBE_WINDOWS, GET_TASK, UPDATE_TASK
 from ._paginator import TaskPaginator, WindowPaginator
-from ._validation import redact_request, validate_request
+from ._validation import redact_request, request_warning, validate_request
 
 if TYPE_CHECKING:
     # The ecosystem's stubs (types-aiobotocore-ssm): real types for those who
@@ -279,6 +281,10 @@ class MaintenanceWindowClient:
         client = self._open_client()
         operation = op.name
         validate_request(operation, params)
+        ignored = request_warning(operation, params)
+        if ignored is not None:
+            # 1: here; 2: the client's method; 3: the caller that awaited it.
+            warnings.warn(ignored, IgnoredMembersWarning, stacklevel=3)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s", operation, redact_request(operation, params))
         try:

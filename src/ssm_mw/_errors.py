@@ -19,6 +19,9 @@ Every exception derives from :class:`SsmMwError`::
 
 Messages never contain the values of members that the botocore model marks
 sensitive.
+
+One warning, :class:`IgnoredMembersWarning` (a ``UserWarning``), says that a
+request sends members the service will ignore; it is sent all the same.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ __all__ = [
     "DoesNotExistError",
     "FeatureNotAvailableError",
     "IdempotentParameterMismatchError",
+    "IgnoredMembersWarning",
     "InternalServerError",
     "ResourceLimitExceededError",
     "ResponseError",
@@ -168,6 +172,16 @@ def _restore_file_error(
     lines: tuple[str, ...],
 ) -> TaskFileError:
     return TaskFileError(file, violations, locations, lines=lines)
+
+
+class IgnoredMembersWarning(UserWarning):
+    """A request sends members the service ignores (the request is sent all the same).
+
+    ``TaskParameters`` and ``LoggingInfo`` are deprecated: a Run Command task uses
+    them only when ``TaskInvocationParameters`` is not given, and Automation,
+    Lambda and Step Functions tasks ignore them (fidelity F14). Filter it like any
+    warning: ``warnings.filterwarnings("ignore", category=ssm_mw.IgnoredMembersWarning)``.
+    """
 
 
 class ResponseError(SsmMwError):

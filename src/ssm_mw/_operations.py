@@ -78,14 +78,17 @@ DESCRIBE_TASKS = OperationSpec(
 DESCRIBE_WINDOWS = OperationSpec("DescribeMaintenanceWindows", filter_keys=("Name", "Enabled"))
 DEREGISTER_TASK = OperationSpec("DeregisterTaskFromMaintenanceWindow")
 GET_TASK = OperationSpec("GetMaintenanceWindowTask")
-# F1-F3 on each target; F4, F5 and F7 on the task the request leads to; F8, F10 on a replace.
+# F1-F3 on each target; F4, F5 and F7 on the task the request leads to; F8, F10 on a replace;
+# F13 on a Run Command task's parameters (the client's check); F14, a warning of members the
+# service ignores.
 REGISTER_TASK = OperationSpec(
     "RegisterTaskWithMaintenanceWindow",
     client_token="ClientToken",
-    rules=("F1", "F2", "F3", "F4", "F5", "F7"),
+    rules=("F1", "F2", "F3", "F4", "F5", "F7", "F13", "F14"),
 )
 UPDATE_TASK = OperationSpec(
-    "UpdateMaintenanceWindowTask", rules=("F1", "F2", "F3", "F4", "F5", "F7", "F8", "F10")
+    "UpdateMaintenanceWindowTask",
+    rules=("F1", "F2", "F3", "F4", "F5", "F7", "F13", "F14", "F8", "F10"),
 )
 
 #: Every operation ssm-mw wraps, in the service model's (alphabetical) order.

@@ -106,6 +106,9 @@ class Plan:
 
     desired: DesiredState
     tasks: tuple[TaskPlan, ...]
+    #: What an apply of this plan may run into although the plan is valid, one line each:
+    #: a window the plan takes past the service's task quota. Not kept in a saved plan.
+    warnings: tuple[str, ...] = ()
 
     def with_action(self, *actions: PlanAction) -> tuple[TaskPlan, ...]:
         """The tasks whose action is one of ``actions``."""
@@ -265,7 +268,11 @@ def _window_plan(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> lis
 
 
 async def plan_tasks(
-    client: MaintenanceWindowClient, desired: DesiredState, *, concurrency: int = 8
+    client: MaintenanceWindowClient,
+    desired: DesiredState,
+    *,
+    concurrency: int = 8,
+    tasks_per_window: int | None = None,
 ) -> Plan:
     """What it takes to make the live windows match ``desired``: a :class:`Plan`.
 
@@ -276,6 +283,10 @@ async def plan_tasks(
     or a task whose type would change, raises :class:`PlanError`. Nothing is
     changed.
 
+    A window the plan would take past the service's quota of tasks per window
+    (``tasks_per_window``, default 20, the quota page's default) is a line of
+    :attr:`Plan.warnings`, not an error: a raised quota lets the apply through.
+
     Example::
 
         plan = await plan_tasks(mw, DesiredState(windows={"mw-0123456789abcdef0": {...}}))
@@ -283,6 +294,7 @@ async def plan_tasks(
             print(task.label, task.members)
     """
     workers = check_concurrency(concurrency)
+    quota = _check_quota(tasks_per_window)
     given = cast(object, desired)
     if not isinstance(given, DesiredState):
         raise ValidationError.single(
@@ -297,7 +309,38 @@ async def plan_tasks(
     unsendable = [c for t in tasks if (c := _unsendable(t, details)) is not None]
     if unsendable:
         raise PlanError(unsendable)
-    return Plan(desired=desired, tasks=tuple(tasks))
+    warnings = tuple(w for window in live if (w := _over_quota(window, tasks, quota)))
+    return Plan(desired=desired, tasks=tuple(tasks), warnings=warnings)
+
+
+def _check_quota(value: object) -> int:
+    from ._rules import TASKS_PER_WINDOW
+
+    if value is None:
+        return TASKS_PER_WINDOW.default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError.single(
+            "tasks_per_window", f"expected an integer, got {type(value).__name__}"
+        )
+    if value < 1:
+        raise ValidationError.single("tasks_per_window", f"{value} is below the minimum 1")
+    return value
+
+
+def _over_quota(window: LiveWindow, tasks: Sequence[TaskPlan], quota: int) -> str:
+    """The warning for a window that the plan's creates take past ``quota`` tasks, or ``""``."""
+    creates = sum(
+        1 for t in tasks if t.window_id == window.window_id and t.action is PlanAction.CREATE
+    )
+    after = len(window.listed) + creates
+    if not creates or after <= quota:
+        return ""
+    failing = min(creates, after - quota)
+    return (
+        f"{window.window_id}: the plan makes {after} tasks in the window, past the service's "
+        f"quota of {quota} tasks per maintenance window: {failing} of its {creates} creates "
+        "would fail unless the quota was raised"
+    )
 
 
 def _unsendable(

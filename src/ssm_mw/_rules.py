@@ -39,8 +39,10 @@ from ._operations import REGISTER_TASK
 from ._shapes import members, operation_input_shape, snake_case
 
 __all__ = [
+    "CLIENT_RULES",
     "DEFAULT_SERVICE_ROLE",
     "EMPTY_TASK_PARAMETERS",
+    "IGNORED_DEPRECATED_MEMBERS",
     "INSTANCE_IDS",
     "INSTANCE_ID_PATTERN",
     "INSTANCE_TARGETS",
@@ -53,6 +55,7 @@ __all__ = [
     "REPLACE_RULES",
     "RULES",
     "RUN_COMMAND_NEEDS_TARGETS",
+    "RUN_COMMAND_TAKES_NO_RESOURCE_IDS",
     "TARGETLESS_PLACEHOLDER",
     "TARGETLESS_PLACEHOLDERS",
     "TARGETLESS_TAKES_NO_LIMITS",
@@ -64,14 +67,18 @@ __all__ = [
     "TARGET_VALUE_COUNT",
     "TARGET_VALUE_FORM",
     "TARGET_VALUE_PATTERNS",
+    "TASKS_PER_WINDOW",
     "TASK_RULES",
     "WINDOW_TARGETS",
     "WINDOW_TARGET_IDS",
     "WINDOW_TARGET_ID_PATTERN",
     "Breach",
+    "IgnoredMembers",
     "Limit",
     "MayFillIn",
     "Placeholders",
+    "PseudoParameterRule",
+    "Quota",
     "Refusal",
     "ReplaceRule",
     "ReportedEmpty",
@@ -464,6 +471,91 @@ class ReportedEmpty(Rule):
 
 
 @attrs.frozen(kw_only=True, eq=False)
+class PseudoParameterRule(Refusal):
+    """F13: pseudo parameters a task type cannot take; the client refuses them before sending.
+
+    ``message`` has the field ``{name}`` (the pseudo parameter, braces included). What
+    the service answers is not established: the embedded backend does not check it.
+    """
+
+    #: The pseudo parameters, without braces (``TARGET_ID``).
+    names: tuple[str, ...]
+    #: The task type that cannot take them.
+    task_type: str
+
+    def found(self, text: str) -> list[str]:
+        """The pseudo parameters of :attr:`names` in ``text``, as written (``{{TARGET_ID}}``)."""
+        pattern = r"\{\{\s*(?:" + "|".join(map(re.escape, self.names)) + r")\s*\}\}"
+        return re.findall(pattern, text)
+
+    def breaches(self, task_type: object, texts: Iterable[tuple[str, object]]) -> list[Breach]:
+        """One breach per pseudo parameter in ``texts`` (path, value) of a task of ``task_type``."""
+        if task_type != self.task_type:
+            return []
+        found: list[Breach] = []
+        for path, value in texts:
+            if isinstance(value, str):
+                for name in self.found(value):
+                    message = self.message.format(name=name)
+                    found.append(
+                        Breach(rule=self, path=path, message=message, service_message=message)
+                    )
+        return found
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class IgnoredMembers(Rule):
+    """F14: deprecated members the service ignores; the client warns and sends them.
+
+    A task of :attr:`used_by` uses them only when its request gives no
+    invocation parameters; a task of any other type never does.
+    """
+
+    #: The models' attributes of the members.
+    attributes: tuple[str, ...]
+    #: The one task type that may use them.
+    used_by: str
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Their member names in the requests (from the service model)."""
+        names = _request_member_names()
+        return tuple(names[a] for a in self.attributes)
+
+    def ignored(
+        self, task_type: str | None, sent: Collection[str], has_invocation: bool
+    ) -> str | None:
+        """The warning for a request of a task of ``task_type`` sending members ``sent``
+        (wire names), or ``None`` when the service uses what it sends (or the type is unknown)."""
+        given = [a for a, m in zip(self.attributes, self.members, strict=True) if m in sent]
+        if not given or task_type is None or (task_type == self.used_by and not has_invocation):
+            return None
+        names = " and ".join(given)
+        if task_type == self.used_by:
+            return (
+                f"{names}: ignored by the service for a Run Command task whose request has "
+                "task_invocation_parameters (deprecated: give the parameters there)"
+            )
+        article = "an" if task_type[:1] in tuple("AEIOU") else "a"
+        return (
+            f"{names}: ignored by the service for {article} {task_type} task (deprecated: only a "
+            "Run Command task without task_invocation_parameters uses them)"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Quota:
+    """A service quota these operations can reach (``docs/fidelity.md``, "Quotas")."""
+
+    #: Its name on the quota page.
+    name: str
+    #: Its default value, per account and Region.
+    default: int
+    #: Where it is stated.
+    source: str
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class MayFillIn(Rule):
     """F12: a member the service may fill in when none is given; not filled in here.
 
@@ -556,6 +648,50 @@ TARGETLESS_PLACEHOLDERS = Placeholders(
         'describe-maintenance-window-tasks and get-maintenance-window-task."'
     ),
     value="1",
+)
+TASKS_PER_WINDOW = Quota(
+    name="Tasks per maintenance window",
+    default=20,
+    source=(
+        "AWS General Reference, Systems Manager endpoints and quotas, service quotas for "
+        "Maintenance Windows: Tasks per maintenance window, 20"
+    ),
+)
+RUN_COMMAND_TAKES_NO_RESOURCE_IDS = PseudoParameterRule(
+    id="F13",
+    summary="{{TARGET_ID}} and {{RESOURCE_ID}} cannot be used in Run Command tasks",
+    source=(
+        'User guide, maintenance-window-tasks-pseudo-parameters: "{{TARGET_ID}} and '
+        "{{RESOURCE_ID}} can be used to pass IDs of AWS resources only to Automation, Lambda, "
+        "and Step Functions tasks. These two pseudo parameters can't be used with Run Command "
+        'tasks."'
+    ),
+    names=("TARGET_ID", "RESOURCE_ID"),
+    task_type=TaskType.RUN_COMMAND.value,
+    message=(
+        "{name} cannot be used in a Run Command task (only Automation, Lambda and Step "
+        "Functions tasks take it)"
+    ),
+    service_message="",
+    quoted=False,
+)
+IGNORED_DEPRECATED_MEMBERS = IgnoredMembers(
+    id="F14",
+    summary=(
+        "TaskParameters and LoggingInfo apply to Run Command tasks only without "
+        "TaskInvocationParameters; other task types ignore them"
+    ),
+    source=(
+        'API reference, MaintenanceWindowRunCommandParameters: "For RUN_COMMAND tasks, Systems '
+        "Manager uses specified values for TaskParameters and LoggingInfo only if no values are "
+        'specified for TaskInvocationParameters"; MaintenanceWindowLambdaParameters and '
+        'MaintenanceWindowStepFunctionsParameters: "Systems Manager ignores any values specified '
+        'for TaskParameters and LoggingInfo"; MaintenanceWindowAutomationParameters: "For '
+        "AUTOMATION task types, Amazon Web Services Systems Manager ignores any values specified "
+        'for these parameters"'
+    ),
+    attributes=("task_parameters", "logging_info"),
+    used_by=TaskType.RUN_COMMAND.value,
 )
 DEFAULT_SERVICE_ROLE = MayFillIn(
     id="F12",
@@ -653,8 +789,10 @@ TASK_RULES: tuple[TaskRule, ...] = (
 )
 #: The members a replace must send, in the order they are checked.
 REPLACE_RULES: tuple[ReplaceRule, ...] = (REPLACE_NEEDS_TASK_ARN, REPLACE_NEEDS_PRIORITY)
-#: Every rule a request can break.
+#: Every rule a request can break that the service (and the embedded backend) refuses.
 RULES: tuple[Refusal, ...] = (*TARGET_RULES, *TASK_RULES, *REPLACE_RULES)
+#: Rules the client checks before sending, where what the service does is not established.
+CLIENT_RULES: tuple[PseudoParameterRule, ...] = (RUN_COMMAND_TAKES_NO_RESOURCE_IDS,)
 
 
 def _held(breaches: list[Breach], held: Collection[str] | None) -> list[Breach]:

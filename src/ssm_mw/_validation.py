@@ -46,10 +46,11 @@ from ._shapes import TASK_TYPE_VARIANTS, compile_pattern, snake_case
 if TYPE_CHECKING:
     # The real service's rules are imported with the first request that has
     # cross-member checks (register, update): a describe or a get never needs them.
-    from ._rules import Breach, Limit, TaskFacts
+    from ._rules import Breach, Limit, PseudoParameterRule, TaskFacts
 
 __all__ = [
     "redact_request",
+    "request_warning",
     "validate_request",
     "violations",
 ]
@@ -448,6 +449,33 @@ def _variant_matches_type(params: Mapping[str, Any], out: list[Violation]) -> No
         out.append(Violation(path=_TIP, message=f"{message} (expected {expected})"))
 
 
+def _parameter_texts(params: Mapping[str, Any]) -> Iterable[tuple[str, object]]:
+    """Each value of a Run Command task's parameters, with its library path."""
+    tip = params.get("TaskInvocationParameters")
+    run = tip.get("RunCommand") if isinstance(tip, Mapping) else None
+    given = run.get("Parameters") if isinstance(run, Mapping) else None
+    if isinstance(given, Mapping):
+        for key, values in cast("Mapping[str, Any]", given).items():
+            if isinstance(values, (list, tuple)):
+                for i, value in enumerate(cast("list[object]", values)):
+                    yield f"{_TIP}.parameters[{key}]{_index(i)}", value
+    task_parameters = params.get("TaskParameters")
+    if isinstance(task_parameters, Mapping):
+        for key, expression in cast("Mapping[str, Any]", task_parameters).items():
+            values = expression.get("Values") if isinstance(expression, Mapping) else None
+            if isinstance(values, (list, tuple)):
+                for i, value in enumerate(cast("list[object]", values)):
+                    yield f"task_parameters[{key}].values{_index(i)}", value
+
+
+def _pseudo_parameters(
+    rule: PseudoParameterRule, params: Mapping[str, Any], out: list[Violation]
+) -> None:
+    """F13: the pseudo parameters a Run Command task cannot take (its type, or its block, says)."""
+    task_type = _task_type(params, whole=True)
+    _report(rule.breaches(task_type, _parameter_texts(params)), out)
+
+
 def _task_type(params: Mapping[str, Any], *, whole: bool) -> str | None:
     """The type of the task the request leads to, where the request says it."""
     task_type = params.get("TaskType")
@@ -503,7 +531,7 @@ def _integer_filters(spec: OperationSpec, params: Mapping[str, Any], out: list[V
 
 def _held_rules(held: frozenset[str], inputs: Mapping[str, Any]) -> list[Rule]:
     """The checks of a request that writes a task: its variant's type and the rules ``held``."""
-    from ._rules import REPLACE_RULES, TARGET_RULES, TASK_RULES, task_breaches
+    from ._rules import CLIENT_RULES, REPLACE_RULES, TARGET_RULES, TASK_RULES, task_breaches
 
     checks: list[Rule] = []
     if "TaskInvocationParameters" in inputs and "TaskType" in inputs:
@@ -523,6 +551,9 @@ def _held_rules(held: frozenset[str], inputs: Mapping[str, Any]) -> list[Rule]:
             _report([b for b in breaches if b is not None], out)
 
         checks.append(replace)
+    for client_rule in CLIENT_RULES:
+        if client_rule.id in held:
+            checks.append(functools.partial(_pseudo_parameters, client_rule))
     if held & {rule.id for rule in TASK_RULES}:
         partial = "Replace" in inputs
 
@@ -689,6 +720,30 @@ def violations(operation: str, params: Mapping[str, Any]) -> list[Violation]:
     out: list[Violation] = []
     _checker(operation)(params, "", "", out)
     return out
+
+
+@functools.cache
+def _warner(operation: str) -> Callable[[Mapping[str, Any]], str | None] | None:
+    """The check of ``operation``'s request for members the service ignores (F14), if held."""
+    held = operation_named(operation).rules
+    if not held:
+        return None
+    from ._rules import IGNORED_DEPRECATED_MEMBERS as IGNORED
+
+    if IGNORED.id not in held:
+        return None
+
+    def ignored(params: Mapping[str, Any]) -> str | None:
+        has_invocation = params.get("TaskInvocationParameters") is not None
+        return IGNORED.ignored(_task_type(params, whole=True), params, has_invocation)
+
+    return ignored
+
+
+def request_warning(operation: str, params: Mapping[str, Any]) -> str | None:
+    """What a valid request sends that the service ignores (F14), in one line; else ``None``."""
+    warner = _warner(operation)
+    return None if warner is None else warner(params)
 
 
 def validate_request(operation: str, params: Mapping[str, Any]) -> None:

@@ -242,3 +242,23 @@ def test_plan_refuses_a_saved_plan_and_export_checks_ids_first(
     assert result.exit_code == 2
     assert result.stderr.startswith("error: WINDOW_ID: ")
     assert ssm_server.request_count() == before
+
+
+def test_a_window_past_the_task_quota_is_a_warning_line(
+    run: Run, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+) -> None:
+    """19 live tasks and the file's 2 to create: plan and apply warn on stderr, one line."""
+    w = maintenance_window_id
+    register(ssm_server, w, [lambda_minimal()] * 19)
+    path = state_file(tmp_path, w, TWO_TASKS)
+    warning = (
+        f"warning: {w}: the plan makes 21 tasks in the window, past the service's quota of 20 "
+        "tasks per maintenance window: 1 of its 2 creates would fail unless the quota was raised"
+    )
+    result = run("plan", path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [warning]
+    applied = run("apply", path, "--yes")
+    assert applied.exit_code == 1  # the service's quota (the backend's 20) refuses the 21st
+    assert applied.stderr.splitlines()[0] == warning
+    assert "ResourceLimitExceededException" in applied.stderr

@@ -369,3 +369,18 @@ def test_square_brackets_in_values_are_shown_literally(
     (task_id,) = register(ssm_server, window_id, [definition])
     assert value in run("tasks", "list", window_id).stdout
     assert value in run("tasks", "get", window_id, task_id).stdout
+
+
+def test_a_warning_is_one_line(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str, tmp_path: Path
+) -> None:
+    """F14: a member the service ignores is one `warning:` line on stderr; the task registers."""
+    path = tmp_path / "task.json"
+    path.write_text(json.dumps({**LAMBDA_JSON, "TaskParameters": {"level": {"Values": ["1"]}}}))
+    result = run("tasks", "register", window_id, "--file", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: task_parameters: ignored by the service for a LAMBDA task (deprecated: only a "
+        "Run Command task without task_invocation_parameters uses them)"
+    ]
+    assert get_task(ssm_server, window_id, result.stdout.strip()).task_parameters is not None

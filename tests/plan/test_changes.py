@@ -13,6 +13,7 @@ from ssm_mw import (
     CutoffBehavior,
     DesiredState,
     MaintenanceWindowClient,
+    Plan,
     PlanAction,
     PlanError,
     ValidationError,
@@ -322,4 +323,29 @@ async def test_arguments_are_checked_before_any_request(
         await export_tasks(mw_client, ["mw-0c50858d01EXAMPLE"])
     with pytest.raises(ValidationError, match="plan"):
         await apply_plan(mw_client, "plan.json")  # type: ignore[arg-type]
+    assert ssm_server.request_count() == count
+
+
+async def test_a_window_past_the_task_quota_is_a_warning(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """Creates that take a window past the quota of tasks per window: one warning line each
+    window, the plan still made; a bad quota is refused before any request."""
+    w = maintenance_window_id
+    await mw_client.register_task_with_maintenance_window(
+        w, attrs.evolve(lambda_minimal(), name="live")
+    )
+    tasks = {f"new-{i}": lambda_minimal() for i in range(3)}
+    state = DesiredState(windows={w: {"live": lambda_minimal(), **tasks}})
+    assert (await plan_tasks(mw_client, state)).warnings == ()
+    plan = await plan_tasks(mw_client, state, tasks_per_window=2)
+    assert plan.warnings == (
+        f"{w}: the plan makes 4 tasks in the window, past the service's quota of 2 tasks per "
+        "maintenance window: 2 of its 3 creates would fail unless the quota was raised",
+    )
+    assert plan.summary[PlanAction.CREATE] == 3
+    assert Plan.loads(plan.dumps()).warnings == ()
+    count = ssm_server.request_count()
+    with pytest.raises(ValidationError, match="tasks_per_window: 0 is below the minimum 1"):
+        await plan_tasks(mw_client, state, tasks_per_window=0)
     assert ssm_server.request_count() == count

@@ -17,10 +17,14 @@ from hypothesis import given
 
 from ssm_mw import (
     AutomationParameters,
+    IgnoredMembersWarning,
+    LoggingInfo,
     MaintenanceWindowClient,
     MaintenanceWindowTaskDetails,
+    RunCommandParameters,
     Target,
     TaskDefinition,
+    TaskParameterValueExpression,
     TaskUpdate,
     ValidationError,
 )
@@ -368,3 +372,122 @@ def test_any_valid_definition_is_reported_as_as_reported_says(
     task_id = loop_client.run(mw.register_task_with_maintenance_window(window_id, definition))
     details = loop_client.run(mw.get_maintenance_window_task(window_id, task_id))
     _same_members(as_reported(definition), details)
+
+
+# -- F13: no resource ids in a Run Command task --------------------------------------------
+
+F13 = (
+    "cannot be used in a Run Command task (only Automation, Lambda and Step Functions tasks "
+    "take it)"
+)
+
+
+async def test_f13_resource_ids_in_a_run_command_task_are_not_sent(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """F13: {{TARGET_ID}} / {{RESOURCE_ID}} in a Run Command task's parameters, each named."""
+    params = RunCommandParameters(parameters={"commands": ("uptime", "echo {{TARGET_ID}}")})
+    definition = attrs.evolve(
+        RUN_COMMAND,
+        task_invocation_parameters=params,
+        task_parameters={"id": TaskParameterValueExpression(values=("{{ RESOURCE_ID }}",))},
+    )
+    error = await refused_unsent(
+        ssm_server,
+        lambda: mw_client.register_task_with_maintenance_window(maintenance_window_id, definition),
+    )
+    assert lines(error) == [
+        f"task_invocation_parameters.parameters[commands][1]: {{{{TARGET_ID}}}} {F13}",
+        f"task_parameters[id].values[0]: {{{{ RESOURCE_ID }}}} {F13}",
+    ]
+    task_id = await mw_client.register_task_with_maintenance_window(
+        maintenance_window_id, RUN_COMMAND
+    )
+    update = TaskUpdate(task_invocation_parameters=params)
+    error = await refused_unsent(
+        ssm_server,
+        lambda: mw_client.update_maintenance_window_task(maintenance_window_id, task_id, update),
+    )
+    assert lines(error) == [
+        f"task_invocation_parameters.parameters[commands][1]: {{{{TARGET_ID}}}} {F13}"
+    ]
+
+
+async def test_f13_other_types_and_other_pseudo_parameters_are_sent(
+    mw_client: MaintenanceWindowClient, maintenance_window_id: str
+) -> None:
+    """Automation takes {{RESOURCE_ID}}; a Run Command task takes {{WINDOW_EXECUTION_ID}}."""
+    automation = attrs.evolve(
+        AUTOMATION,
+        task_invocation_parameters=AutomationParameters(
+            parameters={"InstanceId": ("{{RESOURCE_ID}}",)}
+        ),
+    )
+    await mw_client.register_task_with_maintenance_window(maintenance_window_id, automation)
+    run_command = attrs.evolve(
+        RUN_COMMAND,
+        task_invocation_parameters=RunCommandParameters(
+            parameters={"SnapshotId": ("{{WINDOW_EXECUTION_ID}}",)}
+        ),
+    )
+    await mw_client.register_task_with_maintenance_window(maintenance_window_id, run_command)
+
+
+# -- F14: deprecated members the service ignores: a warning, and the request is sent ----------
+
+
+async def test_f14_members_a_task_type_ignores_are_sent_with_a_warning(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """A Lambda task's TaskParameters, a Run Command task's LoggingInfo beside its invocation
+    parameters: IgnoredMembersWarning, pointing at the caller; the task is registered."""
+    expression = {"level": TaskParameterValueExpression(values=("1",))}
+    lambda_task = attrs.evolve(LAMBDA, task_parameters=expression)
+    with pytest.warns(IgnoredMembersWarning) as caught:
+        await mw_client.register_task_with_maintenance_window(maintenance_window_id, lambda_task)
+    (warning,) = caught.list
+    assert str(warning.message) == (
+        "task_parameters: ignored by the service for a LAMBDA task (deprecated: only a Run "
+        "Command task without task_invocation_parameters uses them)"
+    )
+    assert warning.filename == __file__
+    logging_info = LoggingInfo(s3_bucket_name="logs", s3_region="us-east-1")
+    run_command = attrs.evolve(RUN_COMMAND, task_parameters=None, logging_info=logging_info)
+    with pytest.warns(
+        IgnoredMembersWarning,
+        match=r"^logging_info: ignored by the service for a Run Command task whose request",
+    ):
+        await mw_client.register_task_with_maintenance_window(maintenance_window_id, run_command)
+    update = TaskUpdate(
+        task_invocation_parameters=AutomationParameters(),
+        task_parameters=expression,
+        logging_info=logging_info,
+    )
+    automation_id = await mw_client.register_task_with_maintenance_window(
+        maintenance_window_id, AUTOMATION
+    )
+    with pytest.warns(
+        IgnoredMembersWarning,
+        match=r"^task_parameters and logging_info: ignored by the service for an AUTOMATION task",
+    ):
+        await mw_client.update_maintenance_window_task(maintenance_window_id, automation_id, update)
+    details = await mw_client.get_maintenance_window_task(maintenance_window_id, automation_id)
+    assert details.logging_info == logging_info
+
+
+async def test_f14_a_run_command_task_without_invocation_parameters_uses_them(
+    mw_client: MaintenanceWindowClient, maintenance_window_id: str
+) -> None:
+    """No warning where the service uses them: Run Command without invocation parameters."""
+    import warnings
+
+    bare = attrs.evolve(
+        RUN_COMMAND,
+        task_invocation_parameters=None,
+        task_type=RUN_COMMAND.task_type,
+        task_parameters={"commands": TaskParameterValueExpression(values=("uptime",))},
+        logging_info=LoggingInfo(s3_bucket_name="logs", s3_region="us-east-1"),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IgnoredMembersWarning)
+        await mw_client.register_task_with_maintenance_window(maintenance_window_id, bare)

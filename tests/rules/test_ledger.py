@@ -32,8 +32,10 @@ from ssm_mw import (
 from ssm_mw._converter import register_request, update_request
 from ssm_mw._operations import OPERATIONS, REGISTER_TASK, UPDATE_TASK
 from ssm_mw._rules import (
+    CLIENT_RULES,
     DEFAULT_SERVICE_ROLE,
     EMPTY_TASK_PARAMETERS,
+    IGNORED_DEPRECATED_MEMBERS,
     INSTANCE_ID_PATTERN,
     LIMITS,
     MAX_TARGET_VALUES,
@@ -339,18 +341,21 @@ if params.task_type is TaskType.RUN_COMMAND:
 def test_every_rule_is_in_the_ledger() -> None:
     """Each record has its row in docs/fidelity.md, with its summary's words."""
     ledger = (ROOT / "docs/fidelity.md").read_text(encoding="utf-8")
-    for rule in (*RULES, TARGETLESS_PLACEHOLDERS, EMPTY_TASK_PARAMETERS, DEFAULT_SERVICE_ROLE):
+    others = (TARGETLESS_PLACEHOLDERS, EMPTY_TASK_PARAMETERS, DEFAULT_SERVICE_ROLE)
+    for rule in (*RULES, *CLIENT_RULES, IGNORED_DEPRECATED_MEMBERS, *others):
         assert f"\n| {rule.id} |" in ledger, rule.id
     assert [r.id for r in RULES] == ["F1", "F2", "F3", "F4", "F5", "F7", "F8", "F10"]
 
 
 def test_each_operation_record_lists_the_rules_its_request_is_held_to() -> None:
-    """Register holds F1-F5, F7; update adds F8, F10; the others none; each rule is held."""
+    """Register holds F1-F5, F7, F13, F14; update adds F8, F10; the others none; each rule is
+    held."""
     held = {op.name: op.rules for op in OPERATIONS}
-    assert held[REGISTER_TASK.name] == ("F1", "F2", "F3", "F4", "F5", "F7")
+    assert held[REGISTER_TASK.name] == ("F1", "F2", "F3", "F4", "F5", "F7", "F13", "F14")
     assert held[UPDATE_TASK.name] == (*held[REGISTER_TASK.name], "F8", "F10")
     assert {ids for name, ids in held.items() if name not in _TASK_WRITES} == {()}
-    assert {i for ids in held.values() for i in ids} == {r.id for r in RULES}
+    checked = (*RULES, *CLIENT_RULES, IGNORED_DEPRECATED_MEMBERS)
+    assert {i for ids in held.values() for i in ids} == {r.id for r in checked}
 
 
 def test_a_rule_no_record_holds_is_not_checked() -> None:

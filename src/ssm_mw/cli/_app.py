@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +25,7 @@ from botocore.exceptions import (
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
 from .. import (
+    IgnoredMembersWarning,
     MaintenanceWindowClient,
     ServiceError,
     SsmMwError,
@@ -237,6 +239,18 @@ def as_cli_error(exc: Exception) -> CliError:
     return CliError(f"unexpected error: {text} (run with --debug for details)")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Show a warning as one ``warning: ...`` line on stderr (no source line, no path)."""
+    click.echo(f"warning: {message}", err=True)
+
+
 def _one_line_usage(exc: click.UsageError) -> CliError:
     message = exc.format_message()
     ctx = exc.ctx
@@ -261,7 +275,26 @@ class App(SingleValueGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        """Run the command line; with ``standalone_mode`` (the default), exit with its status."""
+        """Run the command line; with ``standalone_mode`` (the default), exit with its status.
+
+        A warning of the library (:class:`~ssm_mw.IgnoredMembersWarning`) is one
+        ``warning: ...`` line on stderr, once per message.
+        """
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", IgnoredMembersWarning)
+            warnings.showwarning = _show_warning
+            code = self._run(args, prog_name, complete_var, **extra)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+    def _run(
+        self,
+        args: Sequence[str] | None,
+        prog_name: str | None,
+        complete_var: str | None,
+        **extra: Any,
+    ) -> int:
         try:
             result = super().main(
                 args, prog_name or "ssm-mw", complete_var, standalone_mode=False, **extra
@@ -285,9 +318,7 @@ class App(SingleValueGroup):
                 code = EXIT_FAILURE
         except Exception as exc:
             code = self._unexpected(exc)
-        if not standalone_mode:
-            return code
-        sys.exit(code)
+        return code
 
     def _unexpected(self, exc: Exception) -> int:
         if _debug_env():

@@ -21,7 +21,14 @@ from .. import (
     plan_tasks,
 )
 from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
-from ._plan import CONCURRENCY_OPTION, OUTPUT_OPTION, load_input, plan_client, show_plan
+from ._plan import (
+    CONCURRENCY_OPTION,
+    OUTPUT_OPTION,
+    load_input,
+    plan_client,
+    show_plan,
+    show_warnings,
+)
 from ._render import console, echo_json, error_text
 
 __all__ = ["apply_command", "report_json", "run_apply", "show_report"]
@@ -124,6 +131,7 @@ def apply_command(settings: Settings, path: str, yes: bool, concurrency: int, ou
             plan = loaded
             if isinstance(plan, DesiredState):
                 plan = await plan_tasks(mw, plan, concurrency=concurrency)
+            show_warnings(plan)
             show_plan(plan, shown)
             if plan.has_changes:
                 _confirm(yes, err)

@@ -44,6 +44,7 @@ __all__ = [
     "plan_command",
     "plan_json",
     "show_plan",
+    "show_warnings",
     "summary_line",
 ]
 
@@ -142,6 +143,12 @@ def show_plan(plan: Plan, out: Console) -> None:
     out.print(Text(summary_line(plan), style="bold"))
 
 
+def show_warnings(plan: Plan) -> None:
+    """Each of the plan's warnings, one ``warning:`` line on stderr."""
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def plan_json(plan: Plan) -> dict[str, Any]:
     """The plan for programs, in the documented shape (members by their wire names)."""
     return {
@@ -234,6 +241,7 @@ def plan_command(
             return await plan_tasks(mw, desired, concurrency=concurrency)
 
     plan = run_async(run())
+    show_warnings(plan)
     if out_path is not None:
         _write_private(out_path, plan.dumps())
     if output == "json":

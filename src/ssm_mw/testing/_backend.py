@@ -36,6 +36,7 @@ from .._rules import (
     LIMITS,
     REPLACE_RULES,
     TARGETLESS_PLACEHOLDERS,
+    TASKS_PER_WINDOW,
     Breach,
     Limit,
     TaskFacts,
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 #: AWS's quota of tasks per maintenance window.
-DEFAULT_MAX_TASKS_PER_WINDOW = 20
+DEFAULT_MAX_TASKS_PER_WINDOW = TASKS_PER_WINDOW.default
 
 #: Guards every read and write of task state made by the extension.
 LOCK = threading.RLock()

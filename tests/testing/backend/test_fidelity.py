@@ -378,6 +378,32 @@ async def test_f11_no_task_parameters_are_reported_as_an_empty_map(
     assert (await ssm.get_maintenance_window_task(**ids))["TaskParameters"] == {}
 
 
+# -- F16: invocation parameters not given again are removed -------------------------------
+
+
+async def test_f16_invocation_parameters_not_given_again_are_removed(
+    ssm: Any, maintenance_window_id: str
+) -> None:
+    """F16: an update that sends TaskInvocationParameters replaces them whole (the API reference's
+    own example: Comment and NotificationConfig go when only OutputS3BucketName is sent)."""
+    notify = {"NotificationArn": "arn:aws:sns:us-east-1:123456789012:topic"}
+    request = run_command(
+        TaskInvocationParameters={
+            "RunCommand": {
+                "Comment": "c",
+                "NotificationConfig": notify,
+                "OutputS3BucketName": "logs-a",
+            }
+        }
+    )
+    ids = await registered(ssm, maintenance_window_id, request)
+    kept = {"RunCommand": {"OutputS3BucketName": "logs-b"}}
+    await ssm.update_maintenance_window_task(**ids, TaskInvocationParameters=kept)
+    got = await ssm.get_maintenance_window_task(**ids)
+    assert got["TaskInvocationParameters"] == kept
+    assert got["TaskArn"] == request["TaskArn"]  # F15: what is not sent is unchanged
+
+
 # -- what the service does not fill in -------------------------------------------------
 
 
