@@ -221,3 +221,45 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class _Clock:
+    """A clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_new_windows_are_unknown_for_their_first_seconds(
+    ssm: Any, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """delay_new_windows: a window made after it is DoesNotExist for the task operations until
+    its seconds pass (helper-made: from creation; API-made: from the first request naming it);
+    windows that existed stay visible; reset removes the delay."""
+    clock = _Clock()
+    ssm_server.delay_new_windows(5, clock=clock)
+    await register(ssm, maintenance_window_id)  # existed before: visible
+    fresh = ssm_server.create_maintenance_window(name="fresh")
+    error = await fails_with("DoesNotExistException", register(ssm, fresh))
+    assert error.response["Error"]["Message"] == f"Maintenance window {fresh} does not exist"
+    await fails_with("DoesNotExistException", ssm.describe_maintenance_window_tasks(WindowId=fresh))
+    clock.now += 4.9
+    await fails_with("DoesNotExistException", register(ssm, fresh))
+    clock.now += 0.1
+    await register(ssm, fresh)
+    made = await ssm.create_maintenance_window(
+        Name="through-the-api", Schedule="cron(0 2 ? * SUN *)", Duration=2, Cutoff=1,
+        AllowUnassociatedTargets=True,
+    )  # fmt: skip
+    api_window = made["WindowId"]
+    await fails_with("DoesNotExistException", register(ssm, api_window))
+    clock.now += 5
+    await register(ssm, api_window)
+    ssm_server.reset()
+    again = ssm_server.create_maintenance_window(name="after-reset")
+    await register(ssm, again)
+    with pytest.raises(ValueError, match="seconds"):
+        ssm_server.delay_new_windows(-1)

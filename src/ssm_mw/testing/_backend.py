@@ -18,7 +18,7 @@ import itertools
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -54,9 +54,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_TASKS_PER_WINDOW",
     "LOCK",
+    "delay_new_windows",
     "forget_account",
     "install",
     "set_max_tasks_per_window",
+    "window_created",
 ]
 
 #: AWS's quota of tasks per maintenance window.
@@ -98,6 +100,55 @@ _TASK_MEMBERS = (
 _max_tasks: dict[str, int] = {}
 
 
+@dataclass
+class _Visibility:
+    """Eventual consistency of one account: new windows stay unknown for their first seconds."""
+
+    seconds: float
+    clock: Callable[[], float]
+    #: Windows already visible (those that existed when the delay was set, and any whose
+    #: first seconds have passed).
+    visible: set[str]
+    #: Window id -> when it was created (the helper) or first asked for (a window made
+    #: through the API, which these handlers do not see being created).
+    born: dict[str, float] = field(default_factory=lambda: {})
+
+
+_visibility: dict[str, _Visibility] = {}
+
+
+def delay_new_windows(
+    account_id: str,
+    seconds: float | None,
+    clock: Callable[[], float],
+    existing: Iterable[str] = (),
+) -> None:
+    """Make windows other than ``existing`` unknown to the task operations for ``seconds``."""
+    with LOCK:
+        if not seconds:
+            _visibility.pop(account_id, None)
+        else:
+            _visibility[account_id] = _Visibility(seconds, clock, set(existing))
+
+
+def window_created(account_id: str, window_id: str) -> None:
+    """Note when a window was created, for :func:`delay_new_windows`."""
+    with LOCK:
+        visibility = _visibility.get(account_id)
+        if visibility is not None:
+            visibility.born[window_id] = visibility.clock()
+
+
+def _check_visible(account_id: str, window_id: str) -> None:
+    visibility = _visibility.get(account_id)
+    if visibility is None or window_id in visibility.visible:
+        return
+    born = visibility.born.setdefault(window_id, visibility.clock())
+    if visibility.clock() - born < visibility.seconds:
+        raise _Error("DoesNotExistException", f"Maintenance window {window_id} does not exist")
+    visibility.visible.add(window_id)
+
+
 def set_max_tasks_per_window(account_id: str, limit: int) -> None:
     """Set the per-window task limit of one account (the embedded server's)."""
     with LOCK:
@@ -105,9 +156,10 @@ def set_max_tasks_per_window(account_id: str, limit: int) -> None:
 
 
 def forget_account(account_id: str) -> None:
-    """Drop an account's settings, restoring the default limit."""
+    """Drop an account's settings, restoring the default limit and immediate visibility."""
     with LOCK:
         _max_tasks.pop(account_id, None)
+        _visibility.pop(account_id, None)
 
 
 class _Error(Exception):
@@ -154,6 +206,7 @@ def _window_tasks(backend: Any, window_id: str) -> dict[str, Any]:
     window = windows.get(window_id)
     if window is None:
         raise _Error("DoesNotExistException", f"Maintenance window {window_id} does not exist")
+    _check_visible(str(backend.account_id), window_id)
     return cast("dict[str, Any]", window.tasks)
 
 

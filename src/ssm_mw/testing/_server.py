@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from ._backend import (
     DEFAULT_MAX_TASKS_PER_WINDOW,
     LOCK,
+    delay_new_windows,
     forget_account,
     install,
     set_max_tasks_per_window,
+    window_created,
 )
 from ._faults import (
     ANY_OPERATION,
@@ -223,6 +225,7 @@ class EmbeddedSSMServer:
                 end_date=end_date,
                 tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()] or None,
             )
+            window_created(self._account_id, str(window_id))
         return str(window_id)
 
     def _backend(self) -> Any:
@@ -240,6 +243,7 @@ class EmbeddedSSMServer:
         with LOCK:
             ssm_backends[self._account_id].reset()
             self._max_tasks = self._default_max_tasks
+            delay_new_windows(self._account_id, None, time.monotonic)
             if self._moto is not None:
                 set_max_tasks_per_window(self._account_id, self._max_tasks)
         self._faults.reset(self._seed)
@@ -326,6 +330,27 @@ class EmbeddedSSMServer:
             raise ValueError(f"clock must be a function that returns seconds, not {clock!r}")
         bucket = TokenBucket(checked, depth, time.monotonic if clock is None else clock)
         self._faults.set_throttle(key, bucket)
+
+    def delay_new_windows(self, seconds: float | None, *, clock: Clock | None = None) -> None:
+        """Eventual consistency: windows created from now on are unknown at first.
+
+        For ``seconds`` after a window is created, the task operations
+        (register, describe tasks, get, update, deregister) answer
+        ``DoesNotExistException`` "Maintenance window mw-... does not exist", as a
+        real register right after ``CreateMaintenanceWindow`` did
+        (aws-samples/aws-security-reference-architecture-examples#288). A window
+        made with :meth:`create_maintenance_window` counts from its creation; one
+        made through the API from the first request that names it. Windows that
+        exist when this is called stay visible. ``None`` or ``0`` removes the
+        delay, and so does :meth:`reset`. ``clock`` (seconds, ``time.monotonic``
+        by default) lets a test move time itself.
+        """
+        delay = 0.0 if seconds is None else _check_seconds(seconds)
+        if clock is not None and not callable(clock):
+            raise ValueError(f"clock must be a function that returns seconds, not {clock!r}")
+        with LOCK:
+            existing = list(self._backend().windows) if delay else []
+            delay_new_windows(self._account_id, delay, clock or time.monotonic, existing)
 
     # --- faults and latency ---------------------------------------------
 
