@@ -152,25 +152,38 @@ def test_each_conversion_keeps_what_the_readers_build() -> None:
     assert ssm_mw.Target.__module__ == "ssm_mw"
 
 
+@pytest.mark.parametrize(
+    "payload", ['{"level": "warn"}', b'{"level": "warn"}'], ids=["str", "bytes"]
+)
 async def test_plan_apply_plan_with_a_str_payload_and_lists_is_unchanged(
-    mw_client: MaintenanceWindowClient, maintenance_window_id: str
+    mw_client: MaintenanceWindowClient, maintenance_window_id: str, payload: str | bytes
 ) -> None:
-    """A payload written as text and lists where tuples belong: applied once, then unchanged."""
+    """A payload written as text or bytes, lists where tuples belong, members the service
+    reports in another form (no TaskParameters, reported {}; an empty map given; targetless
+    limits reported "1"): applied once, then unchanged."""
     definition = TaskDefinition(
         task_arn="arn:aws:lambda:us-east-1:123456789012:function:notify",
         task_type=TaskType.LAMBDA,
-        task_invocation_parameters=LambdaParameters(payload='{"level": "warn"}'),
+        task_invocation_parameters=LambdaParameters(payload=payload),
         targets=[Target(key="InstanceIds", values=[INSTANCE])],  # type: ignore[arg-type]
         max_concurrency="1",
         max_errors="1",
-        name="notify",
+        priority=1,
     )
-    state = ssm_mw.DesiredState(windows={maintenance_window_id: {"notify": definition}})
+    targetless = TaskDefinition(
+        task_arn="AWS-RestartEC2Instance",
+        task_invocation_parameters=AutomationParameters(parameters={"InstanceId": [INSTANCE]}),
+        task_parameters={},
+        priority=2,
+    )
+    state = ssm_mw.DesiredState(
+        windows={maintenance_window_id: {"notify": definition, "restart": targetless}}
+    )
     first = await plan_tasks(mw_client, state)
-    assert [t.action for t in first.tasks] == [PlanAction.CREATE]
+    assert [t.action for t in first.tasks] == [PlanAction.CREATE] * 2
     assert (await apply_plan(mw_client, first)).ok
     again = await plan_tasks(mw_client, state)
-    assert [t.action for t in again.tasks] == [PlanAction.UNCHANGED], again
+    assert [t.action for t in again.tasks] == [PlanAction.UNCHANGED] * 2, again
 
 
 @pytest.mark.parametrize("cls", list(BOTOCORE_SHAPES), ids=lambda c: c.__name__)

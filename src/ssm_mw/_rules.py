@@ -523,11 +523,13 @@ class IgnoredMembers(Rule):
         return tuple(names[a] for a in self.attributes)
 
     def ignored(
-        self, task_type: str | None, sent: Collection[str], has_invocation: bool
+        self, task_type: str | None, sent: Mapping[str, object], has_invocation: bool
     ) -> str | None:
         """The warning for a request of a task of ``task_type`` sending members ``sent``
-        (wire names), or ``None`` when the service uses what it sends (or the type is unknown)."""
-        given = [a for a, m in zip(self.attributes, self.members, strict=True) if m in sent]
+        (wire names), or ``None`` when the service uses what it sends (or the type is unknown).
+        An empty member (``{}``) sends nothing to ignore."""
+        pairs = zip(self.attributes, self.members, strict=True)
+        given = [a for a, m in pairs if sent.get(m) not in (None, {})]
         if not given or task_type is None or (task_type == self.used_by and not has_invocation):
             return None
         names = " and ".join(given)
