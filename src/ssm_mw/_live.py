@@ -24,7 +24,7 @@ from ._pool import Job, JobPool
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
 
-__all__ = ["LiveWindow", "check_concurrency", "check_window_ids", "read_windows"]
+__all__ = ["LiveWindow", "check_concurrency", "check_count", "check_window_ids", "read_windows"]
 
 _PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
 _LIST, _GET = 0, 1
@@ -47,12 +47,15 @@ class LiveWindow:
 
 def check_concurrency(value: object) -> int:
     """``concurrency`` as given, or :class:`~ssm_mw.ValidationError`."""
+    return check_count("concurrency", value)
+
+
+def check_count(name: str, value: object) -> int:
+    """The argument ``name``, an integer of at least 1, or :class:`~ssm_mw.ValidationError`."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError.single(
-            "concurrency", f"expected an integer, got {type(value).__name__}"
-        )
+        raise ValidationError.single(name, f"expected an integer, got {type(value).__name__}")
     if value < 1:
-        raise ValidationError.single("concurrency", f"{value} is below the minimum 1")
+        raise ValidationError.single(name, f"{value} is below the minimum 1")
     return value
 
 

@@ -30,7 +30,7 @@ from ._desired import (
 )
 from ._enums import TaskType
 from ._errors import SsmMwError, ValidationError
-from ._live import LiveWindow, check_concurrency, read_windows
+from ._live import LiveWindow, check_concurrency, check_count, read_windows
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition
 from ._public import publish_exported
 from ._version import __version__
@@ -316,15 +316,7 @@ async def plan_tasks(
 def _check_quota(value: object) -> int:
     from ._rules import TASKS_PER_WINDOW
 
-    if value is None:
-        return TASKS_PER_WINDOW.default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError.single(
-            "tasks_per_window", f"expected an integer, got {type(value).__name__}"
-        )
-    if value < 1:
-        raise ValidationError.single("tasks_per_window", f"{value} is below the minimum 1")
-    return value
+    return TASKS_PER_WINDOW.default if value is None else check_count("tasks_per_window", value)
 
 
 def _over_quota(window: LiveWindow, tasks: Sequence[TaskPlan], quota: int) -> str:

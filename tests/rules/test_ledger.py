@@ -94,15 +94,20 @@ def test_a_targetless_task_is_reported_with_placeholders() -> None:
     assert as_reported(empty) == attrs.evolve(empty, max_concurrency="1", max_errors="1")
 
 
+#: A task with targets and without task parameters.
+_PATCH = TaskDefinition(
+    task_arn="AWS-RunPatchBaseline",
+    task_invocation_parameters=RunCommandParameters(timeout_seconds=600),
+    targets=(Target.instances("i-0123456789abcdef0"),),
+    max_concurrency="2",
+    max_errors="0",
+)
+
+
 def test_a_task_with_targets_is_reported_as_given() -> None:
     """With targets nothing is filled in (no evidence of any other default)."""
-    definition = TaskDefinition(
-        task_arn="AWS-RunPatchBaseline",
-        task_invocation_parameters=RunCommandParameters(timeout_seconds=600),
-        targets=(Target.instances("i-0123456789abcdef0"),),
-        max_concurrency="2",
-        max_errors="0",
-        task_parameters={"level": TaskParameterValueExpression(values=("1",))},
+    definition = attrs.evolve(
+        _PATCH, task_parameters={"level": TaskParameterValueExpression(values=("1",))}
     )
     assert as_reported(definition) is definition
     assert as_reported(definition).cutoff_behavior is None
@@ -111,15 +116,8 @@ def test_a_task_with_targets_is_reported_as_given() -> None:
 
 def test_a_task_without_task_parameters_is_reported_with_an_empty_map() -> None:
     """F11: no task_parameters is reported as {}; an empty map given stays one."""
-    definition = TaskDefinition(
-        task_arn="AWS-RunPatchBaseline",
-        task_invocation_parameters=RunCommandParameters(timeout_seconds=600),
-        targets=(Target.instances("i-0123456789abcdef0"),),
-        max_concurrency="2",
-        max_errors="0",
-    )
-    assert as_reported(definition) == attrs.evolve(definition, task_parameters={})
-    given_empty = attrs.evolve(definition, task_parameters={})
+    assert as_reported(_PATCH) == attrs.evolve(_PATCH, task_parameters={})
+    given_empty = attrs.evolve(_PATCH, task_parameters={})
     assert as_reported(given_empty) is given_empty
 
 
