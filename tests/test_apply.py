@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import attrs
 import pytest
 
 from ssm_mw import (
@@ -224,3 +225,37 @@ async def test_a_task_update_is_a_replace_of_the_whole_definition(
     await apply_plan(mw_client, state)
     live = await mw_client.get_maintenance_window_task(w, task_id)
     assert (live.priority, live.max_errors) == (1, "1")
+
+
+async def test_a_plan_made_here_is_applied_with_its_own_reads(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """apply_plan of a desired state, or of a plan just made, reads each live task once (the
+    plan's read); a saved plan read back reads the tasks it changes again, as before."""
+    w = maintenance_window_id
+    assert (await apply_plan(mw_client, desired(w))).ok
+    drifted = DesiredState(
+        windows={
+            w: {
+                name: attrs.evolve(d, description="v2") for name, d in desired(w).windows[w].items()
+            }
+        }
+    )
+    live = len(ALL_TASKS)
+    reads = ssm_server.request_count(GET)
+    report = await apply_plan(mw_client, drifted)
+    assert [r.outcome for r in report.results] == [ApplyOutcome.UPDATED] * live
+    assert ssm_server.request_count(GET) - reads == live
+    again = DesiredState(
+        windows={
+            w: {name: attrs.evolve(d, description="v3") for name, d in drifted.windows[w].items()}
+        }
+    )
+    plan = await plan_tasks(mw_client, again)
+    reads = ssm_server.request_count(GET)
+    assert (await apply_plan(mw_client, plan)).ok
+    assert ssm_server.request_count(GET) == reads
+    saved = Plan.loads((await plan_tasks(mw_client, desired(w))).dumps())
+    reads = ssm_server.request_count(GET)
+    assert (await apply_plan(mw_client, saved)).ok
+    assert ssm_server.request_count(GET) - reads == live

@@ -185,10 +185,13 @@ async def apply_plan(
 ) -> ApplyReport:
     """Converge ``plan`` (or plan ``desired`` and converge that); report each task's outcome.
 
-    Given a :class:`Plan`, the tasks it would change are read again first; if
-    any changed since the plan was made, :class:`StalePlanError` is raised and
-    nothing is sent. Given a :class:`DesiredState`, it is planned here (see
-    :func:`plan_tasks`). Then every ``create`` is registered (with a client
+    Given a saved :class:`Plan` (read back with :meth:`Plan.loads`), the tasks
+    it would change are read again first; if any changed since the plan was
+    made, :class:`StalePlanError` is raised and nothing is sent. A plan made in
+    this process by :func:`plan_tasks` is applied with the reads that made it:
+    no task is read twice (an update replaces the whole task, whatever it had
+    become, and a create's client token never makes a second task). Given a
+    :class:`DesiredState`, it is planned here (see :func:`plan_tasks`). Then every ``create`` is registered (with a client
     token from window, name and definition) and every ``update`` replaced,
     with at most ``concurrency`` requests in flight. A failed task is a
     :attr:`ApplyOutcome.FAILED` result with its ``error``; the others go on.
@@ -206,7 +209,8 @@ async def apply_plan(
     if isinstance(given, DesiredState):
         plan = await plan_tasks(client, given, concurrency=workers)
     elif isinstance(given, Plan):
-        await _check_fresh(client, given, workers)
+        if given.saved:
+            await _check_fresh(client, given, workers)
         plan = given
     else:
         raise ValidationError.single(

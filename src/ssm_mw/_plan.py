@@ -108,7 +108,10 @@ class Plan:
     tasks: tuple[TaskPlan, ...]
     #: What an apply of this plan may run into although the plan is valid, one line each:
     #: a window the plan takes past the service's task quota. Not kept in a saved plan.
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = attrs.field(default=(), eq=False)
+    #: Whether it was read back from a saved plan (:meth:`loads`): :func:`apply_plan` then
+    #: reads the tasks it would change again, and refuses it if any changed since.
+    saved: bool = attrs.field(default=False, eq=False)
 
     def with_action(self, *actions: PlanAction) -> tuple[TaskPlan, ...]:
         """The tasks whose action is one of ``actions``."""
@@ -476,7 +479,7 @@ def _plan_from_json(data: object) -> Plan:
         if isinstance(exc, ValidationError):
             raise
         raise _bad(f"tasks: cannot be read ({exc})") from None
-    return Plan(desired=desired, tasks=tasks)
+    return Plan(desired=desired, tasks=tasks, saved=True)
 
 
 # Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
