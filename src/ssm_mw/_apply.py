@@ -191,8 +191,9 @@ async def apply_plan(
     this process by :func:`plan_tasks` is applied with the reads that made it:
     no task is read twice (an update replaces the whole task, whatever it had
     become, and a create's client token never makes a second task). Given a
-    :class:`DesiredState`, it is planned here (see :func:`plan_tasks`). Then every ``create`` is registered (with a client
-    token from window, name and definition) and every ``update`` replaced,
+    :class:`DesiredState`, it is planned here (see :func:`plan_tasks`). Then
+    every ``create`` is registered (with a client token from window, name and
+    definition) and every ``update`` replaced,
     with at most ``concurrency`` requests in flight. A failed task is a
     :attr:`ApplyOutcome.FAILED` result with its ``error``; the others go on.
     Re-running after a partial failure converges, with no duplicates.
