@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ._enums import CutoffBehavior, TaskType
-from ._errors import ValidationError
+from ._errors import ThrottlingError, ValidationError
 from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._operations import DESCRIBE_TASKS, UPDATE_TASK
@@ -65,6 +65,9 @@ class CutoffOutcome(enum.Enum):
     UNCHANGED = "unchanged"
     #: The update failed, or the window's listing failed; see ``error``.
     FAILED = "failed"
+    #: The run was cancelled while the task's update was throttled: the service refused
+    #: it (a throttled request changes nothing), and it was not sent again.
+    INTERRUPTED = "interrupted"
 
 
 @attrs.frozen(kw_only=True)
@@ -128,6 +131,11 @@ class CutoffReport:
     def failed(self) -> tuple[CutoffChange, ...]:
         """Failed updates, and windows whose listing failed."""
         return self._with(CutoffOutcome.FAILED)
+
+    @property
+    def interrupted(self) -> tuple[CutoffChange, ...]:
+        """Tasks whose throttled update the cancellation stopped (not changed, not failed)."""
+        return self._with(CutoffOutcome.INTERRUPTED)
 
     @property
     def ok(self) -> bool:
@@ -314,6 +322,11 @@ class _Run:
                 ),
                 keep_going=self.going,
             )
+        except ThrottlingError as exc:
+            if self.going():
+                self.record(window, seq, task, CutoffOutcome.FAILED, error=exc)
+            else:  # cut off mid-retry by the cancellation: refused, so not changed
+                self.record(window, seq, task, CutoffOutcome.INTERRUPTED)
         except Exception as exc:
             self.record(window, seq, task, CutoffOutcome.FAILED, error=exc)
         else:

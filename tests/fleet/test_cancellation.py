@@ -190,3 +190,30 @@ async def test_the_error_message_says_what_was_done(ssm_server: EmbeddedSSMServe
     assert str(error) == (
         "set_cutoff_behavior was cancelled after 0 tasks (0 changed); 6 of 6 windows listed"
     )
+
+
+async def test_cancelled_while_throttled_the_cut_off_tasks_are_interrupted_not_failed(
+    ssm_server: EmbeddedSSMServer,
+) -> None:
+    """Updates throttled when the run is cancelled are not sent again, and are reported
+    ``interrupted`` (the service refused them: unchanged), never ``failed``."""
+    frozen = 0.0  # the bucket never refills: after its 3 tokens every update is throttled
+    async with client_for(ssm_server) as mw:
+        window_ids = await fleet(ssm_server, mw, WINDOWS, TASKS)
+        ssm_server.throttle(1, burst=3, operation=UPDATE, clock=lambda: frozen)
+        try:
+            error = await cancelled_run(mw, window_ids, 4, lambda p: p.tasks_done == 3)
+        finally:
+            ssm_server.throttle(None, operation=UPDATE)
+        report = error.report
+        assert report.failed == ()
+        assert len(report.changed) == 3
+        assert len(report.interrupted) >= 1, "an update in flight was throttled at the cancellation"
+        state = await on_server(mw, window_ids)
+        for change in report.interrupted:
+            assert change.window_task_id is not None
+            assert state[change.window_task_id] is CONTINUE, "an interrupted task is unchanged"
+        assert {t for t, b in state.items() if b is CANCEL} == {
+            c.window_task_id for c in report.changed
+        }
+        count("fleet:tasks_interrupted_while_throttled", len(report.interrupted))

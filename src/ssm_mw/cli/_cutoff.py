@@ -114,7 +114,8 @@ async def apply_cutoff(
     if interrupted is not None:
         err.print(
             f"interrupted: stopped after {len(report.changes)} tasks "
-            f"({len(report.changed)} changed, {len(report.failed)} failed); "
+            f"({len(report.changed)} changed, {len(report.failed)} failed, "
+            f"{len(report.interrupted)} throttled and not sent again); "
             f"{interrupted.windows_listed} of {interrupted.windows_total} windows listed. "
             "Tasks not in the table were not changed; run the command again to finish.",
             markup=False,

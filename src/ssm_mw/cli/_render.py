@@ -205,16 +205,18 @@ _OUTCOME_LABEL = {
     CutoffOutcome.CHANGED: "changed",
     CutoffOutcome.UNCHANGED: "already set",
     CutoffOutcome.FAILED: "failed",
+    CutoffOutcome.INTERRUPTED: "interrupted",
 }
 _OUTCOME_STYLE = {
     CutoffOutcome.CHANGED: "green",
     CutoffOutcome.UNCHANGED: "dim",
     CutoffOutcome.FAILED: "bold red",
+    CutoffOutcome.INTERRUPTED: "yellow",
 }
 
 
 def outcome_label(change: CutoffChange, dry_run: bool) -> str:
-    """``changed``, ``would change`` (dry run), ``already set`` or ``failed``."""
+    """``changed``, ``would change`` (dry run), ``already set``, ``failed`` or ``interrupted``."""
     if dry_run and change.outcome is CutoffOutcome.CHANGED:
         return "would change"
     return _OUTCOME_LABEL[change.outcome]
