@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, cast
 import attrs
 
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
-from ._errors import SsmMwError, ValidationError
+from ._errors import DoesNotExistError, SsmMwError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
-from ._operations import REGISTER_TASK, UPDATE_TASK
+from ._operations import DEREGISTER_TASK, REGISTER_TASK, UPDATE_TASK
 from ._pacing import Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
@@ -32,6 +32,7 @@ from ._public import publish_exported
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
+    from ._models import MaintenanceWindowTask
 
 __all__ = [
     "ApplyOutcome",
@@ -55,7 +56,9 @@ class ApplyOutcome(enum.Enum):
     UNCHANGED = "unchanged"
     #: Not named by the desired state; left alone.
     UNMANAGED = "unmanaged"
-    #: The register or update failed; see ``error``.
+    #: Deregistered (a ``delete`` of a plan made with ``prune``).
+    DELETED = "deleted"
+    #: The register, update or deregister failed; see ``error``.
     FAILED = "failed"
 
 
@@ -136,6 +139,13 @@ class StalePlanError(SsmMwError):
 
 
 def _stale(task: TaskPlan, window: LiveWindow) -> str | None:
+    if task.action is PlanAction.DELETE:
+        details = window.details.get(str(task.window_task_id))
+        if details is None:
+            return f"task {task.window_task_id}, to delete, is gone"
+        if fingerprint(str(task.window_task_id), live_members(details)) != task.fingerprint:
+            return f"task {task.window_task_id}, to delete, changed since the plan was made"
+        return None
     assert task.name is not None
     found = window.named(task.name)
     if task.action is PlanAction.CREATE:
@@ -154,19 +164,24 @@ def _stale(task: TaskPlan, window: LiveWindow) -> str | None:
 
 
 async def _check_fresh(client: MaintenanceWindowClient, plan: Plan, concurrency: int) -> None:
-    changing = plan.with_action(PlanAction.CREATE, PlanAction.UPDATE)
+    changing = plan.with_action(*_CHANGES)
     if not changing:
         return
     window_ids = tuple(dict.fromkeys(t.window_id for t in changing))
-    live = {
-        w.window_id: w
-        for w in await read_windows(client, window_ids, plan.desired.windows, concurrency)
-    }
+    doomed = {t.window_task_id for t in changing if t.action is PlanAction.DELETE}
+    names = plan.desired.windows
+
+    def wanted(task: MaintenanceWindowTask) -> bool:
+        named = task.name is not None and task.name in names.get(task.window_id, {})
+        return named or task.window_task_id in doomed
+
+    live = {w.window_id: w for w in await read_windows(client, window_ids, wanted, concurrency)}
     stale = []
     for task in changing:
         reason = _stale(task, live[task.window_id])
         if reason is not None:
-            stale.append(StaleTask(window_id=task.window_id, name=str(task.name), reason=reason))
+            label = task.name if task.name is not None else str(task.window_task_id)
+            stale.append(StaleTask(window_id=task.window_id, name=label, reason=reason))
     if stale:
         raise StalePlanError(stale)
 
@@ -174,6 +189,9 @@ async def _check_fresh(client: MaintenanceWindowClient, plan: Plan, concurrency:
 ProgressCallback = Callable[[ApplyProgress], None]
 _REGISTER = REGISTER_TASK.name
 _UPDATE = UPDATE_TASK.name
+_DEREGISTER = DEREGISTER_TASK.name
+#: The actions that send something.
+_CHANGES = (PlanAction.CREATE, PlanAction.UPDATE, PlanAction.DELETE)
 
 
 async def apply_plan(
@@ -218,11 +236,7 @@ async def apply_plan(
             "plan", f"expected a Plan or DesiredState, got {type(given).__name__}"
         )
     results: dict[int, TaskResult] = {}
-    changing = [
-        (i, t)
-        for i, t in enumerate(plan.tasks)
-        if t.action in (PlanAction.CREATE, PlanAction.UPDATE)
-    ]
+    changing = [(i, t) for i, t in enumerate(plan.tasks) if t.action in _CHANGES]
     done = 0
 
     def report() -> None:
@@ -234,18 +248,22 @@ async def apply_plan(
     def job(index: int, task: TaskPlan) -> Job:
         async def run() -> None:
             nonlocal done
-            results[index] = await _converge(client, task, pacer)
+            converge = _delete if task.action is PlanAction.DELETE else _converge
+            results[index] = await converge(client, task, pacer)
             done += 1
             report()
 
         return run
 
-    pool = JobPool()
-    for index, task in changing:
-        pool.put(job(index, task))
     report()
-    with pacer.attached(client, (_REGISTER, _UPDATE)):
-        await pool.run(workers)
+    deletions = [(i, t) for i, t in changing if t.action is PlanAction.DELETE]
+    with pacer.attached(client, (_REGISTER, _UPDATE, _DEREGISTER)):
+        # Deletions first: they make room under the service's quota of tasks per window.
+        for batch in (deletions, [(i, t) for i, t in changing if (i, t) not in deletions]):
+            pool = JobPool()
+            for index, task in batch:
+                pool.put(job(index, task))
+            await pool.run(workers)
     for index, task in enumerate(plan.tasks):
         if index not in results:
             outcome = (
@@ -302,6 +320,40 @@ async def _converge(client: MaintenanceWindowClient, task: TaskPlan, pacer: Pace
         return result(ApplyOutcome.UPDATED, task.window_task_id)
     except Exception as exc:
         return result(ApplyOutcome.FAILED, task.window_task_id, exc)
+
+
+async def _delete(client: MaintenanceWindowClient, task: TaskPlan, pacer: Pacer) -> TaskResult:
+    """Deregister a task to delete; a task found gone is deleted (a lost answer, a re-run)."""
+    window_id, task_id = task.window_id, task.window_task_id
+    if task_id is None:  # pragma: no cover - a deletion has its task's id
+        raise ValidationError.single("plan", f"{task.label}: a deletion without a task id")
+
+    def result(outcome: ApplyOutcome, error: Exception | None = None) -> TaskResult:
+        return TaskResult(
+            window_id=window_id,
+            name=task.name,
+            action=task.action,
+            outcome=outcome,
+            window_task_id=task_id,
+            error=error,
+        )
+
+    try:
+        await pacer.send(
+            _DEREGISTER,
+            lambda: client.deregister_task_from_maintenance_window(window_id, task_id),
+        )
+    except DoesNotExistError:
+        return result(ApplyOutcome.DELETED)  # gone: an earlier attempt's answer was lost
+    except Exception as exc:
+        try:  # the answer may be what failed: ask whether the task is still there
+            await client.get_maintenance_window_task(window_id, task_id)
+        except DoesNotExistError:
+            return result(ApplyOutcome.DELETED)
+        except Exception:
+            pass
+        return result(ApplyOutcome.FAILED, exc)
+    return result(ApplyOutcome.DELETED)
 
 
 # Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as

@@ -24,7 +24,14 @@ from ._pool import Job, JobPool
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
 
-__all__ = ["LiveWindow", "check_concurrency", "check_count", "check_window_ids", "read_windows"]
+__all__ = [
+    "LiveWindow",
+    "Wanted",
+    "check_concurrency",
+    "check_count",
+    "check_window_ids",
+    "read_windows",
+]
 
 _PAGE_SIZE = 100  # the most DescribeMaintenanceWindowTasks hands out per page
 _LIST, _GET = 0, 1

@@ -30,7 +30,7 @@ from ._desired import (
 )
 from ._enums import TaskType
 from ._errors import SsmMwError, ValidationError
-from ._live import LiveWindow, check_concurrency, check_count, read_windows
+from ._live import LiveWindow, Wanted, check_concurrency, check_count, read_windows
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition
 from ._public import publish_exported
 from ._version import __version__
@@ -62,6 +62,9 @@ class PlanAction(enum.Enum):
     UNCHANGED = "unchanged"
     #: A live task the desired state does not name (or one without a name): left alone.
     UNMANAGED = "unmanaged"
+    #: With ``prune``: a live task of a window the state manages that the state does not
+    #: name (one without a name included): it will be deregistered.
+    DELETE = "delete"
 
 
 @attrs.frozen(kw_only=True)
@@ -71,9 +74,10 @@ class TaskPlan:
     ``window_task_id`` is ``None`` for :attr:`PlanAction.CREATE`; ``name`` is
     ``None`` only for an unmanaged task without a name. ``changes`` lists the
     members an update changes (empty otherwise); ``members`` their wire paths.
-    ``definition`` is the desired definition (``None`` for unmanaged tasks);
-    ``fingerprint`` is a digest of the live task (``None`` for create), used
-    to refuse a stale plan.
+    ``definition`` is the desired definition (``None`` for unmanaged tasks and
+    deletions); ``fingerprint`` is a digest of the live task (``None`` for
+    create and unmanaged), used to refuse a stale plan. ``task_arn`` is the
+    live task's (for a task to delete, shown with it).
     """
 
     window_id: str
@@ -84,6 +88,7 @@ class TaskPlan:
     changes: tuple[MemberChange, ...] = ()
     definition: TaskDefinition | None = attrs.field(default=None, repr=False)
     fingerprint: str | None = attrs.field(default=None, repr=False)
+    task_arn: str | None = None
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -112,6 +117,8 @@ class Plan:
     #: Whether it was read back from a saved plan (:meth:`loads`): :func:`apply_plan` then
     #: reads the tasks it would change again, and refuses it if any changed since.
     saved: bool = attrs.field(default=False, eq=False)
+    #: Whether it was made with ``prune``: the windows hold exactly the state's tasks.
+    prune: bool = False
 
     def with_action(self, *actions: PlanAction) -> tuple[TaskPlan, ...]:
         """The tasks whose action is one of ``actions``."""
@@ -124,8 +131,8 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        """Whether applying would create or update anything."""
-        return bool(self.with_action(PlanAction.CREATE, PlanAction.UPDATE))
+        """Whether applying would create, update or delete anything."""
+        return bool(self.with_action(PlanAction.CREATE, PlanAction.UPDATE, PlanAction.DELETE))
 
     def dumps(self) -> str:
         """The saved-plan file (JSON): the desired state, and a fingerprint per live task.
@@ -140,6 +147,7 @@ class Plan:
             "version": _VERSION,
             "ssm_mw_version": __version__,
             "desired": _encode_bytes(self.desired.to_botocore()),
+            "prune": self.prune,
             "tasks": [_task_json(t) for t in self.tasks],
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -224,7 +232,9 @@ def _conflicts(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> list[
 # -- planning ---------------------------------------------------------------------------
 
 
-def _window_plan(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> list[TaskPlan]:
+def _window_plan(
+    window: LiveWindow, tasks: Mapping[str, TaskDefinition], prune: bool = False
+) -> list[TaskPlan]:
     out: list[TaskPlan] = []
     for name, definition in tasks.items():
         found = window.named(name)
@@ -258,13 +268,18 @@ def _window_plan(window: LiveWindow, tasks: Mapping[str, TaskDefinition]) -> lis
         )
     for task in window.listed:
         if task.name is None or task.name not in tasks:
+            details = window.details.get(task.window_task_id) if prune else None
             out.append(
                 TaskPlan(
                     window_id=window.window_id,
                     name=task.name,
-                    action=PlanAction.UNMANAGED,
+                    action=PlanAction.DELETE if details is not None else PlanAction.UNMANAGED,
                     window_task_id=task.window_task_id,
                     task_type=task.task_type,
+                    task_arn=task.task_arn,
+                    fingerprint=None
+                    if details is None
+                    else fingerprint(task.window_task_id, live_members(details)),
                 )
             )
     return out
@@ -276,6 +291,7 @@ async def plan_tasks(
     *,
     concurrency: int = 8,
     tasks_per_window: int | None = None,
+    prune: bool = False,
 ) -> Plan:
     """What it takes to make the live windows match ``desired``: a :class:`Plan`.
 
@@ -285,6 +301,12 @@ async def plan_tasks(
     fails raises its error. A window with two live tasks of one managed name,
     or a task whose type would change, raises :class:`PlanError`. Nothing is
     changed.
+
+    With ``prune=True`` the windows the state names are to hold exactly its
+    tasks: every other live task of those windows (one without a name
+    included) is :attr:`PlanAction.DELETE`, and a window the state names with
+    no tasks is to be emptied (a line of :attr:`Plan.warnings` says so).
+    Without it, those tasks are :attr:`PlanAction.UNMANAGED` and left alone.
 
     A window the plan would take past the service's quota of tasks per window
     (``tasks_per_window``, default 20, the quota page's default) is a line of
@@ -303,17 +325,27 @@ async def plan_tasks(
         raise ValidationError.single(
             "desired", f"expected a DesiredState, got {type(given).__name__}"
         )
-    live = await read_windows(client, tuple(desired.windows), desired.windows, workers)
+    if not isinstance(cast(object, prune), bool):
+        raise ValidationError.single("prune", f"expected a bool, got {type(prune).__name__}")
+    wanted: Wanted = (lambda _task: True) if prune else desired.windows
+    live = await read_windows(client, tuple(desired.windows), wanted, workers)
     conflicts = [c for w in live for c in _conflicts(w, desired.windows[w.window_id])]
     if conflicts:
         raise PlanError(conflicts)
-    tasks = [t for w in live for t in _window_plan(w, desired.windows[w.window_id])]
+    tasks = [t for w in live for t in _window_plan(w, desired.windows[w.window_id], prune)]
     details = {task_id: d for w in live for task_id, d in w.details.items()}
     unsendable = [c for t in tasks if (c := _unsendable(t, details)) is not None]
     if unsendable:
         raise PlanError(unsendable)
     warnings = tuple(w for window in live if (w := _over_quota(window, tasks, quota)))
-    return Plan(desired=desired, tasks=tuple(tasks), warnings=warnings)
+    if prune:
+        warnings += tuple(
+            f"{window.window_id}: the state names no task for this window: "
+            f"pruning deletes all {len(window.listed)} of its tasks"
+            for window in live
+            if not desired.windows[window.window_id] and window.listed
+        )
+    return Plan(desired=desired, tasks=tuple(tasks), warnings=warnings, prune=prune)
 
 
 def _check_quota(value: object) -> int:
@@ -324,10 +356,9 @@ def _check_quota(value: object) -> int:
 
 def _over_quota(window: LiveWindow, tasks: Sequence[TaskPlan], quota: int) -> str:
     """The warning for a window that the plan's creates take past ``quota`` tasks, or ``""``."""
-    creates = sum(
-        1 for t in tasks if t.window_id == window.window_id and t.action is PlanAction.CREATE
-    )
-    after = len(window.listed) + creates
+    mine = [t.action for t in tasks if t.window_id == window.window_id]
+    creates = mine.count(PlanAction.CREATE)
+    after = len(window.listed) + creates - mine.count(PlanAction.DELETE)
     if not creates or after <= quota:
         return ""
     failing = min(creates, after - quota)
@@ -399,6 +430,7 @@ def _task_json(task: TaskPlan) -> dict[str, Any]:
         "window_task_id": task.window_task_id,
         "task_type": None if task.task_type is None else task.task_type.value,
         "fingerprint": task.fingerprint,
+        "task_arn": task.task_arn,
         "changes": [
             {"member": c.member, "before": c.before, "after": c.after, "sensitive": c.sensitive}
             for c in task.changes
@@ -429,10 +461,12 @@ def _task_from_json(entry: object, desired: DesiredState) -> TaskPlan:
     if window_id is None or window_id not in desired.windows:
         raise _bad(f"tasks: window {window_id!r} is not in the plan's desired state")
     definition = desired.windows[window_id].get(name) if name is not None else None
-    if action is not PlanAction.UNMANAGED and definition is None:
+    if action not in (PlanAction.UNMANAGED, PlanAction.DELETE) and definition is None:
         raise _bad(f"tasks: {window_id}/{name} is not in the plan's desired state")
     task_id, print_ = _opt_str(item, "window_task_id"), _opt_str(item, "fingerprint")
-    if action in (PlanAction.UPDATE, PlanAction.UNCHANGED) and (task_id is None or print_ is None):
+    if action in (PlanAction.UPDATE, PlanAction.UNCHANGED, PlanAction.DELETE) and (
+        task_id is None or print_ is None
+    ):
         raise _bad(f"tasks: {window_id}/{name} lacks its window_task_id or fingerprint")
     kind = _opt_str(item, "task_type")
     changes = [
@@ -451,8 +485,9 @@ def _task_from_json(entry: object, desired: DesiredState) -> TaskPlan:
         window_task_id=task_id,
         task_type=None if kind is None else TaskType(kind),
         changes=tuple(changes),
-        definition=definition,
+        definition=definition if action is not PlanAction.DELETE else None,
         fingerprint=print_,
+        task_arn=_opt_str(item, "task_arn"),
     )
 
 
@@ -479,7 +514,7 @@ def _plan_from_json(data: object) -> Plan:
         if isinstance(exc, ValidationError):
             raise
         raise _bad(f"tasks: cannot be read ({exc})") from None
-    return Plan(desired=desired, tasks=tasks, saved=True)
+    return Plan(desired=desired, tasks=tasks, saved=True, prune=item.get("prune") is True)
 
 
 # Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as

@@ -262,3 +262,32 @@ def test_a_window_past_the_task_quota_is_a_warning_line(
     assert applied.exit_code == 1  # the service's quota (the backend's 20) refuses the 21st
     assert applied.stderr.splitlines()[0] == warning
     assert "ResourceLimitExceededException" in applied.stderr
+
+
+def test_prune_shows_each_deletion_and_apply_deletes_it(
+    run: Run, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+) -> None:
+    """plan --prune: a `- delete` line (name, id, type, ARN) and the count in the summary;
+    apply --prune --yes deletes; a plan saved without --prune is refused with --prune."""
+    w = maintenance_window_id
+    path = state_file(tmp_path, w, TWO_TASKS)
+    assert run("apply", path, "--yes").exit_code == 0
+    (stray,) = register(ssm_server, w, [attrs.evolve(lambda_minimal(), name="stray")])
+    result = run("plan", path, "--prune")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    arn = lambda_minimal().task_arn
+    assert ["-", "delete", "stray", stray, "LAMBDA", arn] in [line.split() for line in lines]
+    assert lines[-1] == "Plan: 0 to create, 0 to update, 1 to delete, 2 unchanged, 0 unmanaged."
+    assert run("plan", path).stdout.splitlines()[-1] == (
+        "Plan: 0 to create, 0 to update, 2 unchanged, 1 unmanaged."
+    )
+    saved = tmp_path / "plain.plan"
+    assert run("plan", path, "--out", str(saved)).exit_code == 0
+    refused = run("apply", str(saved), "--prune", "--yes")
+    assert refused.exit_code == 2
+    assert "saved without --prune" in refused.stderr
+    applied = run("apply", path, "--prune", "--yes")
+    assert applied.exit_code == 0, applied.stderr
+    assert "1 deleted" in applied.stdout
+    assert sorted(str(t.name) for t in read_tasks(ssm_server, w)) == ["nightly-patch", "notify"]

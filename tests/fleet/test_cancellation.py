@@ -195,8 +195,7 @@ async def test_the_error_message_says_what_was_done(ssm_server: EmbeddedSSMServe
 async def test_cancelled_while_throttled_the_cut_off_tasks_are_interrupted_not_failed(
     ssm_server: EmbeddedSSMServer,
 ) -> None:
-    """Updates throttled when the run is cancelled are not sent again, and are reported
-    ``interrupted`` (the service refused them: unchanged), never ``failed``."""
+    """Updates throttled at the cancellation are ``interrupted`` (unchanged), never failed."""
     frozen = 0.0  # the bucket never refills: after its 3 tokens every update is throttled
     async with client_for(ssm_server) as mw:
         window_ids = await fleet(ssm_server, mw, WINDOWS, TASKS)

@@ -266,7 +266,8 @@ async def test_unmanaged_tasks_are_listed_and_left_alone(
         (None, PlanAction.UNMANAGED, unnamed),
         ("not-in-the-file", PlanAction.UNMANAGED, other),
     ]
-    assert list(plan.summary.values()) == [1, 0, 0, 2]  # create, update, unchanged, unmanaged
+    # create, update, unchanged, unmanaged, delete
+    assert list(plan.summary.values()) == [1, 0, 0, 2, 0]
     updates = ssm_server.request_count(UPDATE)
     report = await apply_plan(mw_client, plan)
     assert [r.outcome for r in report.results] == [

@@ -17,6 +17,7 @@ from .. import (
     DesiredState,
     MaintenanceWindowClient,
     Plan,
+    PlanAction,
     apply_plan,
     plan_tasks,
 )
@@ -24,6 +25,7 @@ from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_
 from ._plan import (
     CONCURRENCY_OPTION,
     OUTPUT_OPTION,
+    PRUNE_OPTION,
     load_input,
     plan_client,
     show_plan,
@@ -39,6 +41,7 @@ _RESULT_STYLE = {
     ApplyOutcome.UNCHANGED: "dim",
     ApplyOutcome.UNMANAGED: "dim",
     ApplyOutcome.FAILED: "bold red",
+    ApplyOutcome.DELETED: "red",
 }
 
 
@@ -56,7 +59,11 @@ def report_json(report: ApplyReport) -> dict[str, Any]:
             }
             for r in report.results
         ],
-        "summary": {o.value: len(report.with_outcome(o)) for o in ApplyOutcome},
+        "summary": {
+            o.value: len(report.with_outcome(o))
+            for o in ApplyOutcome
+            if o is not ApplyOutcome.DELETED or report.plan.prune
+        },
     }
 
 
@@ -71,11 +78,13 @@ def show_report(report: ApplyReport, out: Console) -> None:
             line.append(f"  {r.window_task_id}", style="dim")
         out.print(line)
     counts = {o: len(report.with_outcome(o)) for o in ApplyOutcome}
+    deleted = f"{counts[ApplyOutcome.DELETED]} deleted, " if report.plan.prune else ""
     out.print(
         Text(
             f"Apply: {counts[ApplyOutcome.CREATED]} created, {counts[ApplyOutcome.UPDATED]} "
-            f"updated, {counts[ApplyOutcome.FAILED]} failed; {counts[ApplyOutcome.UNCHANGED]} "
-            f"unchanged, {counts[ApplyOutcome.UNMANAGED]} unmanaged.",
+            f"updated, {deleted}{counts[ApplyOutcome.FAILED]} failed; "
+            f"{counts[ApplyOutcome.UNCHANGED]} unchanged, "
+            f"{counts[ApplyOutcome.UNMANAGED]} unmanaged.",
             style="bold",
         )
     )
@@ -97,32 +106,44 @@ async def run_apply(
         return await apply_plan(client, plan, concurrency=concurrency, progress=show)
 
 
-def _confirm(yes: bool, err: Console) -> None:
+def _confirm(plan: Plan, yes: bool, err: Console) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
         raise CliUsageError("refusing to apply: stdin is not a terminal; pass --yes to apply")
-    if not click.confirm("Apply this plan?", default=False, err=True):
+    deleting = len(plan.with_action(PlanAction.DELETE))
+    question = f"Apply this plan, deleting {deleting} tasks?" if deleting else "Apply this plan?"
+    if not click.confirm(question, default=False, err=True):
         raise CliError("apply cancelled; nothing was changed")
 
 
 @click.command("apply", cls=SingleValueCommand)
 @click.argument("path", metavar="FILE|PLANFILE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
+@PRUNE_OPTION
 @CONCURRENCY_OPTION
 @OUTPUT_OPTION
 @global_options
 @click.pass_obj
-def apply_command(settings: Settings, path: str, yes: bool, concurrency: int, output: str) -> int:
-    """Converge the live tasks to FILE (or to a saved PLANFILE); never deletes.
+def apply_command(
+    settings: Settings, path: str, yes: bool, prune: bool, concurrency: int, output: str
+) -> int:
+    """Converge the live tasks to FILE (or to a saved PLANFILE); deletes only with --prune.
 
-    Shows the plan and asks first (on a terminal; elsewhere pass --yes). A
-    saved plan is refused, naming the tasks, if any task it would change has
-    changed since. Creates register with a client token derived from window,
-    name and definition (a re-run never makes a second task); updates replace
-    the whole task. Exits 1 if any task failed, each failure on stderr.
+    Shows the plan and asks first (on a terminal, with the number of tasks it
+    deletes; elsewhere pass --yes). A saved plan is refused, naming the tasks,
+    if any task it would change or delete has changed since. Creates register
+    with a client token derived from window, name and definition (a re-run
+    never makes a second task); updates replace the whole task; with --prune,
+    the live tasks of the file's windows that it does not name are
+    deregistered. Exits 1 if any task failed, each failure on stderr.
     """
     loaded = load_input(path)
+    if isinstance(loaded, Plan) and prune and not loaded.prune:
+        raise CliUsageError(
+            f"--prune: {path} is a plan saved without --prune; make it with "
+            "`ssm-mw plan FILE --prune --out PLANFILE`"
+        )
     out, err = console(), console(stderr=True)
     shown = err if output == "json" else out
 
@@ -130,11 +151,11 @@ def apply_command(settings: Settings, path: str, yes: bool, concurrency: int, ou
         async with plan_client(settings, concurrency) as mw:
             plan = loaded
             if isinstance(plan, DesiredState):
-                plan = await plan_tasks(mw, plan, concurrency=concurrency)
+                plan = await plan_tasks(mw, plan, concurrency=concurrency, prune=prune)
             show_warnings(plan)
             show_plan(plan, shown)
             if plan.has_changes:
-                _confirm(yes, err)
+                _confirm(plan, yes, err)
             # Without changes this sends nothing: every task is unchanged or unmanaged.
             return await run_apply(mw, plan, concurrency=concurrency, err=err)
 

@@ -38,6 +38,7 @@ __all__ = [
     "CONCURRENCY_OPTION",
     "EXIT_CHANGES",
     "OUTPUT_OPTION",
+    "PRUNE_OPTION",
     "load_desired",
     "load_input",
     "plan_client",
@@ -56,6 +57,7 @@ _SYMBOL = {
     PlanAction.UPDATE: ("~", "yellow"),
     PlanAction.UNCHANGED: ("=", "dim"),
     PlanAction.UNMANAGED: ("?", "dim"),
+    PlanAction.DELETE: ("-", "red"),
 }
 _SENSITIVE = "(sensitive value)"
 _NOT_SET = "(not set)"
@@ -115,15 +117,20 @@ def _task_line(task: TaskPlan) -> Text:
         line.append(f"  {task.window_task_id}", style="dim")
     if task.task_type is not None:
         line.append(f"  {task.task_type.value}", style="dim")
+    if task.action is PlanAction.DELETE and task.task_arn is not None:
+        line.append(f"  {task.task_arn}", style="dim")
     return line
 
 
 def summary_line(plan: Plan) -> str:
-    """``Plan: 1 to create, 2 to update, 3 unchanged, 0 unmanaged.``"""
+    """``Plan: 1 to create, 2 to update, 3 unchanged, 0 unmanaged.`` (with ``--prune``:
+    ``..., 2 to update, 1 to delete, 3 unchanged, ...``)."""
     counts = plan.summary
+    deleting = f"{counts[PlanAction.DELETE]} to delete, " if plan.prune else ""
     return (
         f"Plan: {counts[PlanAction.CREATE]} to create, {counts[PlanAction.UPDATE]} to update, "
-        f"{counts[PlanAction.UNCHANGED]} unchanged, {counts[PlanAction.UNMANAGED]} unmanaged."
+        f"{deleting}{counts[PlanAction.UNCHANGED]} unchanged, "
+        f"{counts[PlanAction.UNMANAGED]} unmanaged."
     )
 
 
@@ -162,7 +169,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             }
             for t in plan.tasks
         ],
-        "summary": {a.value: n for a, n in plan.summary.items()},
+        # "delete" only for a plan made with --prune, as in the table's summary line.
+        "summary": {
+            a.value: n for a, n in plan.summary.items() if a is not PlanAction.DELETE or plan.prune
+        },
     }
 
 
@@ -190,6 +200,11 @@ CONCURRENCY_OPTION = click.option(
     metavar="N",
     help="Requests in flight at once, across all windows.",
 )
+PRUNE_OPTION = click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete the live tasks of the file's windows that the file does not name.",
+)
 OUTPUT_OPTION = click.option(
     "--output",
     "-o",
@@ -215,18 +230,25 @@ def plan_client(settings: Settings, concurrency: int) -> MaintenanceWindowClient
     type=click.Path(dir_okay=False),
     help="Save the plan, for `ssm-mw apply PLANFILE` (holds the file's sensitive values).",
 )
+@PRUNE_OPTION
 @CONCURRENCY_OPTION
 @global_options
 @click.pass_obj
 def plan_command(
-    settings: Settings, path: str, output: str, check: bool, out_path: str | None, concurrency: int
+    settings: Settings,
+    path: str,
+    output: str,
+    check: bool,
+    out_path: str | None,
+    prune: bool,
+    concurrency: int,
 ) -> int:
     """Show what `apply FILE` would change: each task to create, update, leave unchanged.
 
     FILE (YAML or JSON, - for stdin) maps window ids to task names to tasks in
     the shape `tasks register --file` takes, without Name (the key is the
-    name). Live tasks the file does not name are listed as unmanaged; apply
-    never deletes them.
+    name). Live tasks the file does not name are listed as unmanaged and left
+    alone; with --prune, those of the file's windows are to be deleted.
 
     \b
     Example:
@@ -238,7 +260,7 @@ def plan_command(
 
     async def run() -> Plan:
         async with plan_client(settings, concurrency) as mw:
-            return await plan_tasks(mw, desired, concurrency=concurrency)
+            return await plan_tasks(mw, desired, concurrency=concurrency, prune=prune)
 
     plan = run_async(run())
     show_warnings(plan)
