@@ -251,7 +251,10 @@ def test_an_update_from_a_register_file_names_task_type(tmp_path: Path) -> None:
     """A register file read as an update: TaskType is no update member, and is named."""
     path = _write(tmp_path, "task.yaml", RUN_COMMAND_YAML)
     error = _error(path, load_task_update)
-    assert str(error) == f"{path}:2:1: TaskType: unknown key 'TaskType'"
+    assert str(error) == (
+        f"{path}:2:1: TaskType: an update cannot change the task's type: its request has no "
+        "TaskType (is this a file for register?)"
+    )
 
 
 async def test_an_update_file_becomes_a_task_update(
@@ -331,7 +334,7 @@ def test_a_task_file_reads_once_and_builds_both_models(tmp_path: Path) -> None:
     assert task_file.name == str(path)
     assert repr(task_file) == f"TaskFile(name={str(path)!r})"
     assert task_file.definition().task_type is TaskType.LAMBDA
-    with pytest.raises(TaskFileError, match="TaskType: unknown key"):
+    with pytest.raises(TaskFileError, match="TaskType: an update cannot change the task's type"):
         task_file.update()  # no member of an update
     with pytest.raises(TaskFileError, match="the file is empty"):
         TaskFile("", name="empty.yaml")

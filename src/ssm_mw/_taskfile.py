@@ -28,6 +28,7 @@ string is wanted) is checked here, to name why: its request is never made.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -83,6 +84,23 @@ NOT_IN_FILE: Mapping[str, str] = {
     wire: f"not allowed in the file; it is an argument of the client's method ({name})"
     for name, wire in CALL_MEMBERS.items()
 }
+
+
+@functools.cache
+def _not_in_an_update() -> Mapping[str, str]:
+    """What an update file may not hold: the method's arguments, and what only register takes
+    (the task's type, which an update cannot change)."""
+    register_only = set(input_schema(_REGISTER).members) - set(input_schema(_UPDATE).members)
+    return {
+        **NOT_IN_FILE,
+        **{
+            key: "an update cannot change the task's type: its request has no "
+            f"{key} (is this a file for register?)"
+            for key in sorted(register_only - set(NOT_IN_FILE))
+        },
+    }
+
+
 #: Where the first attribute of a library path ends (``targets`` of ``targets[0].key``).
 _FIRST_END = re.compile(r"[.\[]")
 
@@ -351,6 +369,8 @@ def _unknown_keys(
 def _hint(message: str) -> str:
     if re.match(r"expected a string, got (int|float|bool|date|datetime)\b", message):
         return f"{message} (quote the value)"
+    if re.match(r"expected bytes(?: or str)?, got (dict|list)\b", message):
+        return f'{message} (write the payload as a JSON string: \'{{"key": "value"}}\')'
     return message
 
 
@@ -629,7 +649,9 @@ class TaskFile:
         ``replace`` is the one the update will be sent with: it changes the rules
         named for a file whose values the update cannot hold as written.
         """
-        return read_members(_UPDATE, self._source, TaskUpdate, replace=replace)
+        return read_members(
+            _UPDATE, self._source, TaskUpdate, replace=replace, not_in_file=_not_in_an_update()
+        )
 
     def locate(self, error: ValidationError) -> TaskFileError:
         """``error`` with each violation named at its place in the file: raise what it returns.

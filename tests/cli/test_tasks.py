@@ -13,6 +13,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 from support.cli import ANSI, MISSING_WINDOW, Run, assert_error_line
 from support.clients import get_task, read_tasks, register
 from support.examples import (
+    LAMBDA,
     LAMBDA_ARN,
     SECRET,
     automation,
@@ -97,7 +98,8 @@ def test_list_pages_through_everything(
 def test_list_filters_by_type_and_priority(
     run: Run, ssm_server: EmbeddedSSMServer, window_id: str
 ) -> None:
-    """--filter keeps matching tasks only; repeated filters must all match."""
+    """--filter keeps matching tasks only; repeated filters must all match; a type is taken
+    in any case, as --task-type takes it."""
     ids = register(
         ssm_server,
         window_id,
@@ -110,6 +112,8 @@ def test_list_filters_by_type_and_priority(
         "--filter", "Priority=2", "-o", "json",
     )  # fmt: skip
     assert [t["WindowTaskId"] for t in json.loads(result.stdout)] == [ids[1]]
+    result = run("tasks", "list", window_id, "--filter", "TaskType=run_command", "-o", "json")
+    assert {t["WindowTaskId"] for t in json.loads(result.stdout)} == set(ids[:2])
 
 
 def test_list_rejects_a_bad_filter_before_any_request(
@@ -118,7 +122,7 @@ def test_list_rejects_a_bad_filter_before_any_request(
     """An unknown filter key or TaskType value is a usage error (2) naming --filter."""
     assert_error_line(run("tasks", "list", window_id, "--filter", "Colour=red"), 2, "--filter")
     assert_error_line(
-        run("tasks", "list", window_id, "--filter", "TaskType=FOO"), 2, "--filter", "'FOO'"
+        run("tasks", "list", window_id, "--filter", "TaskType=foo"), 2, "--filter", "'FOO'"
     )
     assert_error_line(run("tasks", "list", window_id, "--filter", "nokey"), 2, "--filter")
     assert ssm_server.request_count() == 0
@@ -384,3 +388,26 @@ def test_a_warning_is_one_line(
         "Run Command task without task_invocation_parameters uses them)"
     ]
     assert get_task(ssm_server, window_id, result.stdout.strip()).task_parameters is not None
+
+
+def test_messages_in_the_command_lines_words(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str, tmp_path: Path
+) -> None:
+    """--replace without a file names what no option sets; an update file with TaskType says
+    the type cannot change; a payload written as a mapping says to write a JSON string."""
+    (task_id,) = register(ssm_server, window_id, [LAMBDA])
+    sent = ssm_server.request_count()
+    replace = run("tasks", "update", window_id, task_id, "--replace", "--priority", "1")
+    assert_error_line(
+        replace, 2, "--replace sets every member of the task, and task_arn has no option", "--file"
+    )
+    update_file = tmp_path / "register.json"
+    update_file.write_text(json.dumps(LAMBDA_JSON))
+    typed = run("tasks", "update", window_id, task_id, "-f", str(update_file))
+    assert_error_line(typed, 2, "TaskType: an update cannot change the task's type")
+    payload = tmp_path / "payload.json"
+    mapping = {**LAMBDA_JSON, "TaskInvocationParameters": {"Lambda": {"Payload": {"a": 1}}}}
+    payload.write_text(json.dumps(mapping))
+    mapped = run("tasks", "register", window_id, "-f", str(payload))
+    assert_error_line(mapped, 2, "Payload: expected bytes, got dict (write the payload as a JSON")
+    assert ssm_server.request_count() == sent

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import traceback
+import urllib.parse
 import warnings
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -390,6 +391,7 @@ def open_client(settings: Settings, *, pool: int | None = None) -> MaintenanceWi
     ``AWS_ENDPOINT_URL``/``AWS_ENDPOINT_URL_SSM`` (read by botocore).
     ``pool`` raises the HTTP connection pool to at least that many connections.
     """
+    check_environment(settings)
     region = settings.region or os.environ.get("AWS_REGION") or None
     return MaintenanceWindowClient(
         region_name=region,
@@ -425,13 +427,44 @@ def _enable_debug(ctx: click.Context) -> None:
 
 def _endpoint_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Check ``--endpoint-url`` as botocore will (a usage error, not a failure later)."""
-    if value is not None and not (
-        is_valid_endpoint_url(value) or is_valid_ipv6_endpoint_url(value)
-    ):
-        raise click.BadParameter(
-            f"{value!r} is not a valid URL (e.g. http://127.0.0.1:5000)", ctx, param
-        )
+    problem = None if value is None else _url_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem, ctx, param)
     return value
+
+
+def _url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the service's endpoint (an http or https URL), or ``None``."""
+    if not (is_valid_endpoint_url(value) or is_valid_ipv6_endpoint_url(value)):
+        return f"{value!r} is not a valid URL (e.g. http://127.0.0.1:5000)"
+    if urllib.parse.urlsplit(value).scheme.lower() not in ("http", "https"):
+        return f"{value!r} is not an http or https URL (e.g. http://127.0.0.1:5000)"
+    return None
+
+
+#: The AWS environment variables botocore reads for the client, checked before it does.
+_RETRY_MODES = ("legacy", "standard", "adaptive")
+
+
+def check_environment(settings: Settings) -> None:
+    """Refuse, as a usage error naming the variable, an AWS setting botocore cannot use."""
+    if settings.endpoint_url is None:
+        for name in ("AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL"):
+            value = os.environ.get(name)
+            problem = None if not value else _url_problem(value)
+            if problem is not None:
+                raise CliUsageError(f"{name}: {problem}")
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS")
+    if attempts and settings.max_attempts is None:
+        try:
+            valid = int(attempts) >= 1
+        except ValueError:
+            valid = False
+        if not valid:
+            raise CliUsageError(f"AWS_MAX_ATTEMPTS: {attempts!r} is not an integer of at least 1")
+    mode = os.environ.get("AWS_RETRY_MODE")
+    if mode and mode not in _RETRY_MODES:
+        raise CliUsageError(f"AWS_RETRY_MODE: {mode!r} is not one of {', '.join(_RETRY_MODES)}")
 
 
 #: The checks of the global options, by parameter name (they run before and after a command).

@@ -26,6 +26,7 @@ from ._app import (
     Settings,
     SingleValueGroup,
     argument_path,
+    describe_violations,
     global_options,
     open_client,
     run_async,
@@ -64,6 +65,8 @@ def _parse_filter(text: str) -> TaskFilter:
         choices = ", ".join(_FILTER_KEYS)
         raise click.BadParameter(f"unknown key {key!r}; use one of {choices}")
     values = tuple(v.strip() for v in values_text.split(","))
+    if key == _TASK_TYPE:  # enum values are taken in any case, as --task-type takes them
+        values = tuple(v.upper() for v in values)
     if not all(values):
         raise click.BadParameter(f"{key}: every value must be non-empty, got {values_text!r}")
     for value in values:
@@ -226,6 +229,19 @@ def _update_error(
     return CliUsageError("; ".join(out))
 
 
+def _replace_error(exc: ValidationError) -> ValidationError | CliUsageError:
+    """A replace without a file: members no option sets are named, with what gives them."""
+    unset = [v for v in exc.violations if argument_path(v.path) == v.path and v.path]
+    if not unset:
+        return exc
+    needed = ", ".join(dict.fromkeys(v.path.split(".")[0].split("[")[0] for v in unset))
+    return CliUsageError(
+        f"--replace sets every member of the task, and {needed} has no option: give a "
+        "complete definition with --file (see 'ssm-mw tasks update --help'); "
+        + describe_violations(exc.violations)
+    )
+
+
 @tasks.command("update")
 @click.argument("window_id")
 @click.argument("task_id")
@@ -297,8 +313,8 @@ def update_task(
                     window_id, task_id, update, replace=replace
                 )
             except ValidationError as exc:  # the request's one check
-                if task_file is None:
-                    raise  # named by the options' names, as every validation error is
+                if task_file is None:  # named by the options' names
+                    raise (_replace_error(exc) if replace else exc) from None
                 raise _update_error(exc, task_file, labels) from None
 
     _print_details(run_async(send()), output)

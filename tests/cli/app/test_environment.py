@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from ssm_mw import __version__
@@ -216,3 +217,51 @@ def test_debug_after_the_command_logs_without_secrets(
     assert result.exit_code == 0, result.stderr
     assert "UpdateMaintenanceWindowTask" in result.stderr
     assert "hush" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "needle"),
+    [
+        (
+            ("--endpoint-url", "ftp://x.example"),
+            {},
+            "--endpoint-url': 'ftp://x.example' is not an http or https URL",
+        ),
+        (
+            (),
+            {"AWS_ENDPOINT_URL_SSM": "notaurl"},
+            "AWS_ENDPOINT_URL_SSM: 'notaurl' is not a valid URL",
+        ),
+        (
+            (),
+            {"AWS_ENDPOINT_URL": "ftp://x.example"},
+            "AWS_ENDPOINT_URL: 'ftp://x.example' is not an http",
+        ),
+        (
+            (),
+            {"AWS_MAX_ATTEMPTS": "abc"},
+            "AWS_MAX_ATTEMPTS: 'abc' is not an integer of at least 1",
+        ),
+        ((), {"AWS_MAX_ATTEMPTS": "0"}, "AWS_MAX_ATTEMPTS: '0' is not an integer of at least 1"),
+        (
+            (),
+            {"AWS_RETRY_MODE": "fast"},
+            "AWS_RETRY_MODE: 'fast' is not one of legacy, standard, adaptive",
+        ),
+    ],
+    ids=["ftp-option", "endpoint-ssm", "endpoint", "attempts-text", "attempts-zero", "retry-mode"],
+)
+def test_bad_settings_are_usage_errors_naming_them(
+    run: Run,
+    ssm_server: EmbeddedSSMServer,
+    window_id: str,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    needle: str,
+) -> None:
+    """A setting botocore cannot use is exit 2, naming the option or variable; nothing is sent."""
+    sent = ssm_server.request_count()
+    argv = ("--region", "us-east-1", *args, "tasks", "list", window_id)
+    result = run(*argv, env=env, server=False)
+    assert_error_line(result, 2, needle)
+    assert ssm_server.request_count() == sent

@@ -157,12 +157,12 @@ def test_bad_timeouts_and_attempts_are_usage_errors(run: Run, option: str, value
 
 
 def test_a_malformed_endpoint_from_the_environment_is_one_line(run: Run) -> None:
-    """AWS_ENDPOINT_URL=notaurl (read by botocore, not an option): one line, exit 1."""
+    """AWS_ENDPOINT_URL=notaurl (read by botocore, not an option): a usage error naming it."""
     result = run(
         "--region", "us-east-1", "tasks", "list", "mw-0123456789abcdef0",
         env={"AWS_ENDPOINT_URL": "notaurl"}, server=False,
     )  # fmt: skip
-    assert_error_line(result, 1, "cannot create the SSM client", "notaurl")
+    assert_error_line(result, 2, "AWS_ENDPOINT_URL: 'notaurl' is not a valid URL")
 
 
 def test_a_malformed_region_is_a_usage_error(run: Run, ssm_server: EmbeddedSSMServer) -> None:

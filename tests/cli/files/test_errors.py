@@ -135,7 +135,7 @@ def test_a_bad_update_file_names_the_field_and_sends_nothing(
     assert_error_line(
         run("tasks", "update", window_id, task_id, "-f", str(path)),
         2,
-        "update.yaml:2:1: TaskType: unknown key",
+        "update.yaml:2:1: TaskType: an update cannot change the task's type",
     )
     path.write_text("Replace: true\n")
     assert_error_line(
