@@ -26,7 +26,7 @@ import asyncio
 import enum
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -360,9 +360,11 @@ class _Run:
 async def set_cutoff_behavior(
     client: MaintenanceWindowClient,
     window_ids: Iterable[str],
-    behavior: CutoffBehavior | str,
+    behavior: CutoffBehavior | Literal["CONTINUE_TASK", "CANCEL_TASK"],
     *,
-    task_type: TaskType | str | None = None,
+    task_type: TaskType
+    | Literal["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"]
+    | None = None,
     concurrency: int = 8,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,

@@ -13,6 +13,7 @@ from ssm_mw import (
     TaskFilter,
     TaskUpdate,
     UnknownInvocationParameters,
+    set_cutoff_behavior,
     to_botocore,
 )
 from ssm_mw.testing import EmbeddedSSMServer, MaintenanceWindowClientFactory
@@ -53,3 +54,5 @@ async def misuse_of_the_new_surface(
     await ssm.no_such_operation()  # E: the stubs know SSM's operations
     server.inject_fault("GetMaintenanceWindowTask", "X", times="twice")  # E
     factory(endpoint_url="http://x")  # E: the factory binds the server's endpoint
+    await set_cutoff_behavior(mw, ["mw-0123456789abcdef0"], "STOP")  # E: not a behavior
+    await set_cutoff_behavior(mw, [], "CANCEL_TASK", task_type="SCRIPT")  # E: not a type
