@@ -553,7 +553,8 @@ class _StderrHandler(logging.Handler):
     "--endpoint-url",
     metavar="URL",
     callback=_endpoint_url,
-    help="SSM endpoint, e.g. the one `ssm-mw serve` prints (default: AWS_ENDPOINT_URL).",
+    help="SSM endpoint, e.g. the one `ssm-mw serve` prints (default: AWS_ENDPOINT_URL_SSM, "
+    "then AWS_ENDPOINT_URL).",
 )
 @click.option("--max-attempts", type=_ATTEMPTS, metavar="N", help=_HELP["max_attempts"])
 @click.option("--connect-timeout", type=_SECONDS, metavar="S", help=_HELP["connect_timeout"])
