@@ -112,17 +112,24 @@ def _request_member_names() -> Mapping[str, str]:
     return {snake_case(name): name for name in members(operation_input_shape(REGISTER_TASK.name))}
 
 
-@attrs.frozen
-class Limit:
-    """One of the two limits of a task's run: ``max_concurrency`` and ``max_errors``."""
+class _OneMember:
+    """A record about one request member, named by its models' ``attribute``."""
 
-    #: The models' attribute, and the path request validation names.
+    __slots__ = ()
     attribute: str
 
     @property
     def member(self) -> str:
         """Its member name in the requests and responses (from the service model)."""
         return _request_member_names()[self.attribute]
+
+
+@attrs.frozen
+class Limit(_OneMember):
+    """One of the two limits of a task's run: ``max_concurrency`` and ``max_errors``."""
+
+    #: The models' attribute, and the path request validation names.
+    attribute: str
 
 
 MAX_CONCURRENCY = Limit("max_concurrency")
@@ -430,16 +437,11 @@ class LimitsRequiredRule(TaskRule):
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class ReplaceRule(Refusal):
+class ReplaceRule(Refusal, _OneMember):
     """F8, F10: a replace (``Replace=True``) sends one member. No fields in the messages."""
 
     #: The models' attribute of the member, and the path request validation names.
     attribute: str
-
-    @property
-    def member(self) -> str:
-        """Its member name in the request (from the service model)."""
-        return _request_member_names()[self.attribute]
 
     def check(self, *, replace: bool, sent: Collection[str]) -> Breach | None:
         """An update with ``Replace`` true or not, sending the members ``sent`` (wire names)."""
@@ -454,16 +456,11 @@ class ReplaceRule(Refusal):
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class ReportedEmpty(Rule):
+class ReportedEmpty(Rule, _OneMember):
     """F11: a map member the service reports empty (``{}``) when none was given."""
 
     #: The models' attribute of the member.
     attribute: str
-
-    @property
-    def member(self) -> str:
-        """Its member name in the requests and responses (from the service model)."""
-        return _request_member_names()[self.attribute]
 
     def is_empty(self, value: object) -> bool:
         """Whether ``value`` (a model's or a botocore dict's) is the empty map reported."""
@@ -558,7 +555,7 @@ class Quota:
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class MayFillIn(Rule):
+class MayFillIn(Rule, _OneMember):
     """F12: a member the service may fill in when none is given; not filled in here.
 
     Whether the service reports its default is not established, so a live value
@@ -567,11 +564,6 @@ class MayFillIn(Rule):
 
     #: The models' attribute of the member.
     attribute: str
-
-    @property
-    def member(self) -> str:
-        """Its member name in the requests and responses (from the service model)."""
-        return _request_member_names()[self.attribute]
 
 
 @attrs.frozen(kw_only=True, eq=False)
