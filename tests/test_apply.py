@@ -9,7 +9,10 @@ import attrs
 import pytest
 
 from ssm_mw import (
+    ApplyCancelledError,
     ApplyOutcome,
+    ApplyProgress,
+    ApplyReport,
     DesiredState,
     MaintenanceWindowClient,
     Plan,
@@ -23,8 +26,9 @@ from ssm_mw import (
 from ssm_mw._pacing import time_source
 from ssm_mw.testing import EmbeddedSSMServer
 from support.clock import SimulatedClock, simulated_backoff
-from support.operations import GET, REGISTER, UPDATE
+from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 from support.plan import ALL_TASKS, actions, desired, patch_linux_applied
+from support.waiting import until
 
 
 async def _names(mw: MaintenanceWindowClient, state: DesiredState) -> Counter[str | None]:
@@ -259,3 +263,91 @@ async def test_a_plan_made_here_is_applied_with_its_own_reads(
     reads = ssm_server.request_count(GET)
     assert (await apply_plan(mw_client, saved)).ok
     assert ssm_server.request_count(GET) - reads == live
+
+
+async def _cancelled_apply(
+    mw: MaintenanceWindowClient, plan: Plan, when: int, concurrency: int
+) -> ApplyCancelledError:
+    """Apply ``plan``; cancel the run once ``when`` tasks are done; the error it raised."""
+    run: asyncio.Task[ApplyReport] | None = None
+    caught: list[ApplyCancelledError] = []
+
+    def progress(p: ApplyProgress) -> None:
+        if run is not None and p.done == when:
+            run.cancel()
+
+    async def apply() -> ApplyReport:
+        try:  # caught in the cancelled task: Python 3.10 hands its awaiter a new one
+            return await apply_plan(mw, plan, concurrency=concurrency, progress=progress)
+        except ApplyCancelledError as exc:
+            caught.append(exc)
+            raise
+
+    run = asyncio.ensure_future(apply())
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    (error,) = caught
+    return error
+
+
+async def test_a_cancelled_apply_reports_each_task_and_sends_nothing_more(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """Cancelled while registers are throttled: created, interrupted and not started tasks,
+    none failed; no request after the cancellation; the server holds exactly the created ones;
+    a re-run converges without duplicates."""
+    state = desired(maintenance_window_id)
+    plan = await plan_tasks(mw_client, state)
+    frozen = 0.0  # the bucket never refills: after its 2 tokens every register is throttled
+    ssm_server.throttle(1, burst=2, operation=REGISTER, clock=lambda: frozen)
+    try:
+        error = await _cancelled_apply(mw_client, plan, when=2, concurrency=2)
+        sent_at_the_end = ssm_server.request_count(REGISTER)
+        await asyncio.sleep(0.3)  # nothing is left to send anything later
+        assert ssm_server.request_count(REGISTER) == sent_at_the_end
+    finally:
+        ssm_server.throttle(None, operation=REGISTER)
+    report = error.report
+    assert report.complete is False
+    assert report.failed == ()
+    created = report.with_outcome(ApplyOutcome.CREATED)
+    assert len(created) == 2
+    cut_short = report.with_outcome(ApplyOutcome.INTERRUPTED, ApplyOutcome.NOT_STARTED)
+    assert len(created) + len(cut_short) == len(ALL_TASKS)
+    assert report.with_outcome(ApplyOutcome.NOT_STARTED), "the queue was cut short"
+    assert str(error) == f"apply_plan was cancelled: 2 tasks done, {len(cut_short)} not changed"
+    assert await _names(mw_client, state) == Counter(r.name for r in created)
+    again = await apply_plan(mw_client, state)
+    assert again.ok
+    assert again.complete
+    assert await _names(mw_client, state) == Counter(list(ALL_TASKS))
+
+
+async def test_a_saved_plan_cancelled_while_read_again_changes_nothing(
+    mw_client: MaintenanceWindowClient, ssm_server: EmbeddedSSMServer, maintenance_window_id: str
+) -> None:
+    """Cancelled while a saved plan's tasks are read again: every change is not started."""
+    state = desired(maintenance_window_id, ["lambda-minimal", "drain-queue"])
+    saved = Plan.loads((await plan_tasks(mw_client, state)).dumps())
+    ssm_server.inject_latency(5, operation=DESCRIBE)
+    caught: list[ApplyCancelledError] = []
+
+    async def apply() -> ApplyReport:
+        try:
+            return await apply_plan(mw_client, saved)
+        except ApplyCancelledError as exc:
+            caught.append(exc)
+            raise
+
+    described = ssm_server.request_count(DESCRIBE)
+    run = asyncio.ensure_future(apply())
+    await until(lambda: ssm_server.request_count(DESCRIBE) > described, "the read again")
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    ssm_server.inject_latency(0, operation=DESCRIBE)
+    (error,) = caught
+    assert error.report.complete is False
+    assert {r.outcome for r in error.report.results} == {ApplyOutcome.NOT_STARTED}
+    assert ssm_server.request_count(REGISTER) == 0
+    assert await _names(mw_client, state) == Counter()

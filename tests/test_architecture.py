@@ -43,6 +43,7 @@ LAYERS: dict[str, int] = {
     "_schema": 0,  # the shapes compiled once: every use derives from it
     "_codegen": 0,  # the one code generator (the package's only exec)
     "_fields": 0,  # the models' field conversions (each sequence a tuple), from annotations
+    "_jsonform": 0,  # the one JSON form of binary data (text, or {"$base64": ...})
     "_invocation": 1,
     "_models": 1,
     "_rules": 1,  # the real service's rules, one record each (fidelity ledger), on neutral facts

@@ -64,6 +64,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._apply import (
+        ApplyCancelledError,
         ApplyOutcome,
         ApplyProgress,
         ApplyReport,
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
         CutoffReport,
         set_cutoff_behavior,
     )
+    from ._jsonform import to_json_value
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
     from ._redacted import to_botocore_redacted
     from ._statefile import load_desired_state, parse_desired_state
@@ -100,6 +102,7 @@ _ON_FIRST_USE = (
     "_desired",
     "_export",
     "_fleet",
+    "_jsonform",
     "_plan",
     "_redacted",
     "_statefile",
@@ -109,6 +112,7 @@ _ON_FIRST_USE = (
 __all__ = [
     "Alarm",
     "AlarmConfiguration",
+    "ApplyCancelledError",
     "ApplyOutcome",
     "ApplyProgress",
     "ApplyReport",
@@ -191,6 +195,7 @@ __all__ = [
     "set_cutoff_behavior",
     "to_botocore",
     "to_botocore_redacted",
+    "to_json_value",
 ]
 
 _publish(__name__, globals(), [name for name in __all__ if name in globals()])

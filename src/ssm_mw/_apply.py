@@ -15,17 +15,18 @@ was made, :class:`StalePlanError` names them and nothing is changed.
 
 from __future__ import annotations
 
+import asyncio
 import enum
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
-from ._errors import DoesNotExistError, SsmMwError, ValidationError
+from ._errors import DoesNotExistError, SsmMwError, ThrottlingError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
 from ._operations import DEREGISTER_TASK, REGISTER_TASK, UPDATE_TASK
-from ._pacing import Pacer
+from ._pacing import NotSent, Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
 from ._public import publish_exported
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from ._models import MaintenanceWindowTask
 
 __all__ = [
+    "ApplyCancelledError",
     "ApplyOutcome",
     "ApplyProgress",
     "ApplyReport",
@@ -60,6 +62,12 @@ class ApplyOutcome(enum.Enum):
     DELETED = "deleted"
     #: The register, update or deregister failed; see ``error``.
     FAILED = "failed"
+    #: The run was cancelled while the request was throttled: it was refused and not
+    #: sent again, so nothing changed (a report of :class:`ApplyCancelledError` only).
+    INTERRUPTED = "interrupted"
+    #: The run was cancelled before the task's request was sent: nothing changed (a
+    #: report of :class:`ApplyCancelledError` only).
+    NOT_STARTED = "not_started"
 
 
 @attrs.frozen(kw_only=True)
@@ -90,6 +98,8 @@ class ApplyReport:
 
     plan: Plan
     results: tuple[TaskResult, ...]
+    #: ``False`` for the partial report of a cancelled run (:class:`ApplyCancelledError`).
+    complete: bool = True
 
     def with_outcome(self, *outcomes: ApplyOutcome) -> tuple[TaskResult, ...]:
         """The results whose outcome is one of ``outcomes``."""
@@ -104,6 +114,25 @@ class ApplyReport:
     def ok(self) -> bool:
         """Whether nothing failed."""
         return not self.failed
+
+
+class ApplyCancelledError(asyncio.CancelledError):
+    """:func:`apply_plan` was cancelled; ``report`` says what it did before it stopped.
+
+    A :class:`asyncio.CancelledError`, so cancellation goes on as usual. Requests
+    in flight were waited for, so each task of ``report`` is what happened to
+    it: created, updated, deleted or failed; :attr:`ApplyOutcome.INTERRUPTED`
+    (throttled, not sent again) or :attr:`ApplyOutcome.NOT_STARTED` (never
+    sent) when nothing changed. ``report.complete`` is ``False``. Cancelled
+    while it planned (or read a saved plan's tasks again), nothing was sent:
+    every task to change is not started. A re-run converges.
+    """
+
+    def __init__(self, report: ApplyReport) -> None:
+        self.report = report
+        done = len(report.with_outcome(*_SENT))
+        left = len(report.with_outcome(ApplyOutcome.NOT_STARTED, ApplyOutcome.INTERRUPTED))
+        super().__init__(f"apply_plan was cancelled: {done} tasks done, {left} not changed")
 
 
 @attrs.frozen(kw_only=True)
@@ -187,11 +216,14 @@ async def _check_fresh(client: MaintenanceWindowClient, plan: Plan, concurrency:
 
 
 ProgressCallback = Callable[[ApplyProgress], None]
+T = TypeVar("T")
 _REGISTER = REGISTER_TASK.name
 _UPDATE = UPDATE_TASK.name
 _DEREGISTER = DEREGISTER_TASK.name
 #: The actions that send something.
 _CHANGES = (PlanAction.CREATE, PlanAction.UPDATE, PlanAction.DELETE)
+#: The outcomes of a task whose request was answered.
+_SENT = (ApplyOutcome.CREATED, ApplyOutcome.UPDATED, ApplyOutcome.DELETED, ApplyOutcome.FAILED)
 
 
 async def apply_plan(
@@ -217,6 +249,10 @@ async def apply_plan(
     Re-running after a partial failure converges, with no duplicates.
     ``progress``, if given, gets an :class:`ApplyProgress` after each task.
 
+    Cancelling the call stops it: no new request is sent (nor a throttled one
+    again), requests in flight are waited for, and :class:`ApplyCancelledError`
+    is raised with the partial report as ``report``.
+
     Example::
 
         report = await apply_plan(mw, await plan_tasks(mw, desired))
@@ -225,135 +261,174 @@ async def apply_plan(
     """
     workers = check_concurrency(concurrency)
     given = cast(object, plan)
-    if isinstance(given, DesiredState):
-        plan = await plan_tasks(client, given, concurrency=workers)
-    elif isinstance(given, Plan):
-        if given.saved:
-            await _check_fresh(client, given, workers)
-        plan = given
-    else:
+    if not isinstance(given, (DesiredState, Plan)):
         raise ValidationError.single(
             "plan", f"expected a Plan or DesiredState, got {type(given).__name__}"
         )
-    results: dict[int, TaskResult] = {}
-    changing = [(i, t) for i, t in enumerate(plan.tasks) if t.action in _CHANGES]
-    done = 0
+    run = _Run(client, progress)
+    if isinstance(given, DesiredState):
+        # Cancelled while planning, it raises a plain CancelledError: there is no plan yet.
+        plan = await plan_tasks(client, given, concurrency=workers)
+    else:
+        if given.saved:
+            try:
+                await _check_fresh(client, given, workers)
+            except asyncio.CancelledError:
+                raise ApplyCancelledError(run.report(given, complete=False)) from None
+        plan = given
+    return await run.execute(plan, workers)
 
-    def report() -> None:
-        if progress is not None:
-            progress(ApplyProgress(total=len(changing), done=done))
 
-    pacer = Pacer()  # throttled answers slow the run down rather than fail tasks
+class _Run:
+    """One :func:`apply_plan` run: its results so far, whatever stops it."""
 
-    def job(index: int, task: TaskPlan) -> Job:
+    def __init__(self, client: MaintenanceWindowClient, progress: ProgressCallback | None) -> None:
+        self.client = client
+        self.progress = progress
+        self.results: dict[int, TaskResult] = {}
+        self.pacer = Pacer()  # throttled answers slow the run down rather than fail tasks
+        self.pool = JobPool()
+        self.total = self.done = 0
+
+    def going(self) -> bool:
+        return not self.pool.stopping
+
+    def tell(self) -> None:
+        if self.progress is not None:
+            self.progress(ApplyProgress(total=self.total, done=self.done))
+
+    def job(self, index: int, task: TaskPlan) -> Job:
         async def run() -> None:
-            nonlocal done
             converge = _delete if task.action is PlanAction.DELETE else _converge
-            results[index] = await converge(client, task, pacer)
-            done += 1
-            report()
+            self.results[index] = await converge(self, task)
+            self.done += 1
+            self.tell()
 
         return run
 
-    report()
-    deletions = [(i, t) for i, t in changing if t.action is PlanAction.DELETE]
-    with pacer.attached(client, (_REGISTER, _UPDATE, _DEREGISTER)):
-        # Deletions first: they make room under the service's quota of tasks per window.
-        for batch in (deletions, [(i, t) for i, t in changing if (i, t) not in deletions]):
-            pool = JobPool()
-            for index, task in batch:
-                pool.put(job(index, task))
-            await pool.run(workers)
-    for index, task in enumerate(plan.tasks):
-        if index not in results:
-            outcome = (
-                ApplyOutcome.UNMANAGED
-                if task.action is PlanAction.UNMANAGED
-                else ApplyOutcome.UNCHANGED
-            )
-            results[index] = TaskResult(
-                window_id=task.window_id,
-                name=task.name,
-                action=task.action,
-                outcome=outcome,
-                window_task_id=task.window_task_id,
-            )
-    return ApplyReport(plan=plan, results=tuple(results[i] for i in range(len(plan.tasks))))
+    async def execute(self, plan: Plan, workers: int) -> ApplyReport:
+        changing = [(i, t) for i, t in enumerate(plan.tasks) if t.action in _CHANGES]
+        self.total = len(changing)
+        self.tell()
+        deletions = [(i, t) for i, t in changing if t.action is PlanAction.DELETE]
+        others = [(i, t) for i, t in changing if t.action is not PlanAction.DELETE]
+        operations = (_REGISTER, _UPDATE, _DEREGISTER)
+        with self.pacer.attached(self.client, operations, keep_going=self.going):
+            # Deletions first: they make room under the service's quota of tasks per window.
+            for batch in (deletions, others):
+                self.pool = JobPool()
+                for index, task in batch:
+                    # A request in flight is waited for, so that its outcome is known.
+                    self.pool.put(self.job(index, task), finish_on_cancel=True)
+                try:
+                    await self.pool.run(workers)
+                except asyncio.CancelledError:
+                    raise ApplyCancelledError(self.report(plan, complete=False)) from None
+        return self.report(plan)
+
+    def report(self, plan: Plan, *, complete: bool = True) -> ApplyReport:
+        results = []
+        for index, task in enumerate(plan.tasks):
+            result = self.results.get(index)
+            if result is None:
+                if task.action in _CHANGES:
+                    outcome = ApplyOutcome.NOT_STARTED
+                elif task.action is PlanAction.UNMANAGED:
+                    outcome = ApplyOutcome.UNMANAGED
+                else:
+                    outcome = ApplyOutcome.UNCHANGED
+                result = TaskResult(
+                    window_id=task.window_id,
+                    name=task.name,
+                    action=task.action,
+                    outcome=outcome,
+                    window_task_id=task.window_task_id,
+                )
+            results.append(result)
+        return ApplyReport(plan=plan, results=tuple(results), complete=complete)
+
+    async def send(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
+        return await self.pacer.send(operation, call, keep_going=self.going)
 
 
-async def _converge(client: MaintenanceWindowClient, task: TaskPlan, pacer: Pacer) -> TaskResult:
+def _result(
+    task: TaskPlan,
+    outcome: ApplyOutcome,
+    task_id: str | None,
+    error: Exception | None = None,
+) -> TaskResult:
+    return TaskResult(
+        window_id=task.window_id,
+        name=task.name,
+        action=task.action,
+        outcome=outcome,
+        window_task_id=task_id,
+        error=error,
+    )
+
+
+def _unsent(run: _Run, task: TaskPlan, exc: Exception) -> TaskResult | None:
+    """The result of a request that stopped unanswered by the cancellation, if it did."""
+    if isinstance(exc, NotSent) or (isinstance(exc, ThrottlingError) and not run.going()):
+        return _result(task, ApplyOutcome.INTERRUPTED, task.window_task_id)
+    return None
+
+
+async def _converge(run: _Run, task: TaskPlan) -> TaskResult:
     definition, name = task.definition, task.name
     if definition is None or name is None:  # pragma: no cover - plans make both for changes
         raise ValidationError.single("plan", f"{task.label}: a change without a definition")
-
-    def result(
-        outcome: ApplyOutcome, task_id: str | None, error: Exception | None = None
-    ) -> TaskResult:
-        return TaskResult(
-            window_id=task.window_id,
-            name=name,
-            action=task.action,
-            outcome=outcome,
-            window_task_id=task_id,
-            error=error,
-        )
-
+    client = run.client
     try:
         if task.action is PlanAction.CREATE:
             token = client_token(task.window_id, name, definition)
-            task_id = await pacer.send(
+            task_id = await run.send(
                 _REGISTER,
                 lambda: client.register_task_with_maintenance_window(
                     task.window_id, definition, client_token=token
                 ),
             )
-            return result(ApplyOutcome.CREATED, task_id)
+            return _result(task, ApplyOutcome.CREATED, task_id)
         if task.window_task_id is None:  # pragma: no cover - an update has its task's id
             raise ValidationError.single("plan", f"{task.label}: an update without a task id")
         task_id = task.window_task_id
-        await pacer.send(
+        await run.send(
             _UPDATE,
             lambda: client.update_maintenance_window_task(
                 task.window_id, task_id, replacement(definition), replace=True
             ),
         )
-        return result(ApplyOutcome.UPDATED, task.window_task_id)
+        return _result(task, ApplyOutcome.UPDATED, task.window_task_id)
     except Exception as exc:
-        return result(ApplyOutcome.FAILED, task.window_task_id, exc)
-
-
-async def _delete(client: MaintenanceWindowClient, task: TaskPlan, pacer: Pacer) -> TaskResult:
-    """Deregister a task to delete; a task found gone is deleted (a lost answer, a re-run)."""
-    window_id, task_id = task.window_id, task.window_task_id
-    if task_id is None:  # pragma: no cover - a deletion has its task's id
-        raise ValidationError.single("plan", f"{task.label}: a deletion without a task id")
-
-    def result(outcome: ApplyOutcome, error: Exception | None = None) -> TaskResult:
-        return TaskResult(
-            window_id=window_id,
-            name=task.name,
-            action=task.action,
-            outcome=outcome,
-            window_task_id=task_id,
-            error=error,
+        return _unsent(run, task, exc) or _result(
+            task, ApplyOutcome.FAILED, task.window_task_id, exc
         )
 
+
+async def _delete(run: _Run, task: TaskPlan) -> TaskResult:
+    """Deregister a task to delete; a task found gone is deleted (a lost answer, a re-run)."""
+    client, window_id, task_id = run.client, task.window_id, task.window_task_id
+    if task_id is None:  # pragma: no cover - a deletion has its task's id
+        raise ValidationError.single("plan", f"{task.label}: a deletion without a task id")
     try:
-        await pacer.send(
+        await run.send(
             _DEREGISTER,
             lambda: client.deregister_task_from_maintenance_window(window_id, task_id),
         )
     except DoesNotExistError:
-        return result(ApplyOutcome.DELETED)  # gone: an earlier attempt's answer was lost
+        return _result(task, ApplyOutcome.DELETED, task_id)  # an earlier answer was lost
     except Exception as exc:
+        unsent = _unsent(run, task, exc)
+        if unsent is not None:
+            return unsent
         try:  # the answer may be what failed: ask whether the task is still there
             await client.get_maintenance_window_task(window_id, task_id)
         except DoesNotExistError:
-            return result(ApplyOutcome.DELETED)
+            return _result(task, ApplyOutcome.DELETED, task_id)
         except Exception:
             pass
-        return result(ApplyOutcome.FAILED, exc)
-    return result(ApplyOutcome.DELETED)
+        return _result(task, ApplyOutcome.FAILED, task_id, exc)
+    return _result(task, ApplyOutcome.DELETED, task_id)
 
 
 # Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as

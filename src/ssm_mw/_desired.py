@@ -26,6 +26,7 @@ import attrs
 from ._converter import register_request, to_botocore, wire_names
 from ._errors import ValidationError, Violation
 from ._identifiers import check_window_id
+from ._jsonform import BlobProblem, decode_blobs
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK
 from ._public import publish_exported
@@ -37,7 +38,7 @@ from ._rules import (
     as_reported,
     is_targetless,
 )
-from ._schema import Node, input_schema
+from ._schema import Node, input_schema, path_text
 from ._taskfile import NOT_SUPPORTED, NotExact, exact_model, why_not_exact
 from ._validation import violations
 
@@ -394,6 +395,14 @@ class DesiredState:
                 if _name() in members_:
                     message = "not allowed in a task: its key is its name"
                     out.append(Violation(path=f"{where}.{_name()}", message=message))
+                    continue
+                bad_blobs: list[BlobProblem] = []
+                members_ = decode_blobs(input_schema(_REGISTER), members_, (), bad_blobs)
+                if bad_blobs:
+                    out.extend(
+                        Violation(path=f"{where}.{path_text(path)}", message=message)
+                        for path, message in bad_blobs
+                    )
                     continue
                 task = {**members_, _name(): name}
                 try:

@@ -35,7 +35,7 @@ from ._errors import ThrottlingError, ValidationError
 from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._operations import DESCRIBE_TASKS, UPDATE_TASK
-from ._pacing import Pacer
+from ._pacing import NotSent, Pacer
 from ._pool import JobPool
 from ._public import publish_exported
 
@@ -65,8 +65,9 @@ class CutoffOutcome(enum.Enum):
     UNCHANGED = "unchanged"
     #: The update failed, or the window's listing failed; see ``error``.
     FAILED = "failed"
-    #: The run was cancelled while the task's update was throttled: the service refused
-    #: it (a throttled request changes nothing), and it was not sent again.
+    #: The run was cancelled before the task's update was accepted: it waited for its
+    #: send slot, or the service refused it throttled (which changes nothing), and it was
+    #: not sent (again).
     INTERRUPTED = "interrupted"
 
 
@@ -254,7 +255,7 @@ class _Run:
         for window in range(len(self.windows)):
             self.pool.put(functools.partial(self.list_window, window), priority=_LIST_FIRST)
         self.report()
-        with self.pacer.attached(self.client, (_DESCRIBE, _UPDATE)):
+        with self.pacer.attached(self.client, (_DESCRIBE, _UPDATE), keep_going=self.going):
             try:
                 await self.pool.run(concurrency)
             except asyncio.CancelledError:
@@ -281,6 +282,8 @@ class _Run:
                 token = page.next_token
                 if not token:
                     break
+        except NotSent:
+            return  # stopped: the window is not listed in full
         except Exception as exc:
             self.results[(window, _AFTER_TASKS)] = CutoffChange(
                 window_id=window_id,
@@ -322,6 +325,8 @@ class _Run:
                 ),
                 keep_going=self.going,
             )
+        except NotSent:  # stopped before it was sent (again): not changed
+            self.record(window, seq, task, CutoffOutcome.INTERRUPTED)
         except ThrottlingError as exc:
             if self.going():
                 self.record(window, seq, task, CutoffOutcome.FAILED, error=exc)

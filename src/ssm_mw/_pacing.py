@@ -77,7 +77,7 @@ from ._errors import ThrottlingError
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
 
-__all__ = ["Pacer", "time_source"]
+__all__ = ["NotSent", "Pacer", "time_source"]
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -198,6 +198,15 @@ class _Rate:
         self._set(max(self._min_rate, cut), now)
 
 
+def _always() -> bool:
+    return True
+
+
+class NotSent(Exception):
+    """The run stopped (``keep_going`` of :meth:`Pacer.attached` turned false) before this
+    attempt was sent: the service never saw it."""
+
+
 class Pacer:
     """Client-side rate adaptation shared by the coroutines of one fleet run.
 
@@ -228,6 +237,7 @@ class Pacer:
         self._rates: dict[str, _Rate] = {}
         self._gave_up = 0
         self._started = clock()
+        self._keep_going: Callable[[], bool] = _always
 
     def _rate(self, operation: str) -> _Rate:
         rate = self._rates.get(operation)
@@ -253,14 +263,21 @@ class Pacer:
     # -- the hooks -------------------------------------------------------------
 
     async def before_send(self, operation: str) -> None:
-        """Wait for ``operation``'s next send slot (every attempt, botocore's retries too)."""
+        """Wait for ``operation``'s next send slot (every attempt, botocore's retries too).
+
+        Raises :class:`NotSent` when the run stops before the slot comes.
+        """
+        if not self._keep_going():
+            raise NotSent(operation)
         if self._pace:
             rate = self._rate(operation)
             slot = rate.slot()
             # Its due time moves with the rate: look again when due, or after
-            # _RECHECK seconds at most (the rate may have grown meanwhile).
+            # _RECHECK seconds at most (the rate may have grown meanwhile, or the run stopped).
             while (wait := rate.wait(slot)) > 0:
                 await self._sleep(min(wait, _RECHECK))
+                if not self._keep_going():
+                    raise NotSent(operation)
         _SENT_AT.set(self._clock())
 
     def answered(self, operation: str, code: str | None, sent_at: float | None = None) -> None:
@@ -277,9 +294,19 @@ class Pacer:
 
     @contextlib.contextmanager
     def attached(
-        self, client: MaintenanceWindowClient, operations: tuple[str, ...]
+        self,
+        client: MaintenanceWindowClient,
+        operations: tuple[str, ...],
+        *,
+        keep_going: Callable[[], bool] = _always,
     ) -> Generator[None]:
-        """Hook the pacing into ``client``'s botocore events for ``operations``, for the block."""
+        """Hook the pacing into ``client``'s botocore events for ``operations``, for the block.
+
+        Once ``keep_going()`` is false, no attempt is sent: one waiting for its
+        slot, or about to be retried after a throttled answer (without
+        botocore's backoff), raises :class:`NotSent` instead.
+        """
+        self._keep_going = keep_going
         events: Any = client._open_client().meta.events  # pyright: ignore[reportPrivateUsage]
         hooks: list[tuple[str, Callable[..., Any], str]] = []
         for operation in operations:
@@ -288,20 +315,27 @@ class Pacer:
             async def before_send(*, _op: str = operation, **_: Any) -> None:
                 await self.before_send(_op)
 
-            def needs_retry(*, _op: str = operation, response: Any = None, **_: Any) -> None:
+            def needs_retry(
+                *, _op: str = operation, response: Any = None, **_: Any
+            ) -> float | None:
                 if response is None:  # no answer (a connection error): not throttling
-                    return
+                    return None
                 error = response[1].get("Error") if isinstance(response[1], dict) else None
                 code = error.get("Code") if isinstance(error, dict) else None
                 self.answered(_op, None if code is None else str(code), _SENT_AT.get())
+                if code in _THROTTLING_CODES and not self._keep_going():
+                    return 0.0  # retry at once, without backoff: before_send gives up
+                return None  # botocore's retry handler decides
 
             hooks.append((f"before-send.ssm.{operation}", before_send, uid + "-send"))
             hooks.append((f"needs-retry.ssm.{operation}", needs_retry, uid + "-answer"))
         for event, handler, uid in hooks:
-            events.register(event, handler, unique_id=uid)
+            # First: its answer to needs-retry (a delay) wins over botocore's own.
+            events.register_first(event, handler, unique_id=uid)
         try:
             yield
         finally:
+            self._keep_going = _always
             for event, _handler, uid in hooks:
                 events.unregister(event, unique_id=uid)
 

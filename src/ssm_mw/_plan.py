@@ -9,7 +9,6 @@ desired task and per live task the state does not name. A plan can be saved
 
 from __future__ import annotations
 
-import base64
 import enum
 import json
 from collections.abc import Mapping, Sequence
@@ -30,6 +29,7 @@ from ._desired import (
 )
 from ._enums import TaskType
 from ._errors import SsmMwError, ValidationError
+from ._jsonform import to_json_value
 from ._live import LiveWindow, Wanted, check_concurrency, check_count, read_windows
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition
 from ._public import publish_exported
@@ -146,7 +146,7 @@ class Plan:
             "format": _FORMAT,
             "version": _VERSION,
             "ssm_mw_version": __version__,
-            "desired": _encode_bytes(self.desired.to_botocore()),
+            "desired": to_json_value(self.desired.to_botocore()),
             "prune": self.prune,
             "tasks": [_task_json(t) for t in self.tasks],
         }
@@ -398,29 +398,6 @@ def _unsendable(
 
 # -- the saved-plan file ----------------------------------------------------------------
 
-_BYTES = "$base64"
-
-
-def _encode_bytes(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        return {_BYTES: base64.b64encode(bytes(value)).decode("ascii")}
-    if isinstance(value, Mapping):
-        return {k: _encode_bytes(v) for k, v in cast("Mapping[str, Any]", value).items()}
-    if isinstance(value, (list, tuple)):
-        return [_encode_bytes(v) for v in cast("Sequence[Any]", value)]
-    return value
-
-
-def _decode_bytes(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        mapping = cast("Mapping[str, Any]", value)
-        if set(mapping) == {_BYTES} and isinstance(mapping[_BYTES], str):
-            return base64.b64decode(mapping[_BYTES], validate=True)
-        return {k: _decode_bytes(v) for k, v in mapping.items()}
-    if isinstance(value, list):
-        return [_decode_bytes(v) for v in value]
-    return value
-
 
 def _task_json(task: TaskPlan) -> dict[str, Any]:
     return {
@@ -499,8 +476,9 @@ def _plan_from_json(data: object) -> Plan:
         raise _bad(
             f"saved-plan version {item.get('version')!r} is not supported (expected {_VERSION})"
         )
+    given: Any = item.get("desired")  # checked by the reader, blobs in their JSON form
     try:
-        desired = DesiredState.from_botocore(_decode_bytes(item.get("desired")))
+        desired = DesiredState.from_botocore(given)
     except ValidationError as exc:
         raise _bad(f"its desired state is invalid: {exc}") from None
     except ValueError as exc:

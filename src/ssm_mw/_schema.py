@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from ._operations import operation_named
@@ -58,6 +58,7 @@ __all__ = [
     "input_schema",
     "is_sensitive_path",
     "output_schema",
+    "path_text",
     "reachable",
     "redact_request",
     "redact_response",
@@ -373,6 +374,17 @@ _STEP = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 #: One step of a wire path: a member name, a list index or a map key.
 Key = str | int
+
+
+def path_text(path: Sequence[Key]) -> str:
+    """A wire path as text: ``Targets[0].Values``."""
+    out = ""
+    for segment in path:
+        if isinstance(segment, int):
+            out += f"[{segment}]"
+        else:
+            out += f".{segment}" if out else segment
+    return out
 
 
 def _get(data: Any, key: str) -> Any:

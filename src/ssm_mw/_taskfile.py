@@ -42,10 +42,11 @@ import attrs
 
 from ._converter import CALL_MEMBERS, call_members, from_botocore, to_botocore
 from ._errors import Location, ResponseError, SsmMwError, TaskFileError, ValidationError, Violation
+from ._jsonform import BASE64_KEY, BlobProblem, decode_blobs
 from ._models import TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK, UPDATE_TASK
 from ._public import publish_exported
-from ._schema import Key, Node, input_schema, wire_path
+from ._schema import Key, Node, input_schema, path_text, wire_path
 from ._validation import violations
 
 __all__ = [
@@ -129,7 +130,7 @@ class Document:
 
     def field(self, path: Sequence[Key] = ()) -> str:
         """The dotted path of ``path`` (below ``base``) in the file."""
-        return _path_text((*self.base, *path))
+        return path_text((*self.base, *path))
 
     def part(self, *path: Key) -> Document:
         """The same file, with ``data`` the mapping at ``path`` below ``base``."""
@@ -328,16 +329,6 @@ def parse_document(name: str, text: str, *, what: str = _MEMBERS) -> Document:
 # -- checking -------------------------------------------------------------------------
 
 
-def _path_text(path: Sequence[Key]) -> str:
-    out = ""
-    for segment in path:
-        if isinstance(segment, int):
-            out += f"[{segment}]"
-        else:
-            out += f".{segment}" if out else segment
-    return out
-
-
 def unknown_key(key: object, known: Iterable[str]) -> str:
     """``unknown key 'x'``, with ``(did you mean 'y'?)`` when a known key is close."""
     import difflib  # for a wrong key only: not on import
@@ -370,7 +361,10 @@ def _hint(message: str) -> str:
     if re.match(r"expected a string, got (int|float|bool|date|datetime)\b", message):
         return f"{message} (quote the value)"
     if re.match(r"expected bytes(?: or str)?, got (dict|list)\b", message):
-        return f'{message} (write the payload as a JSON string: \'{{"key": "value"}}\')'
+        return (
+            f'{message} (write the payload as a JSON string: \'{{"key": "value"}}\', '
+            f'or binary data as {{"{BASE64_KEY}": "..."}})'
+        )
     return message
 
 
@@ -438,7 +432,7 @@ class NotExact(Exception):
     """Members that a model cannot hold as written (see :func:`exact_model`)."""
 
     def __init__(self, failure: SsmMwError | None, lost: tuple[Key, ...] = ()) -> None:
-        super().__init__(str(failure) if failure is not None else f"{_path_text(lost)}: differs")
+        super().__init__(str(failure) if failure is not None else f"{path_text(lost)}: differs")
         #: Why the converter could not build the model, if it could not.
         self.failure = failure
         #: The first member (wire path) that the model holds otherwise, if it was built.
@@ -447,7 +441,7 @@ class NotExact(Exception):
     @property
     def lost_path(self) -> str:
         """:attr:`lost` as a dotted wire path (``Targets[0].Values``)."""
-        return _path_text(self.lost)
+        return path_text(self.lost)
 
 
 def exact_model(data: Mapping[str, Any], cls: type[T]) -> T:
@@ -527,7 +521,12 @@ def read_members(
     for path, message in unknown:
         problems.add(source.field(path), message, source.location(path))
     problems.raise_any()
-    data = {**source.data, **extra}
+    bad_blobs: list[BlobProblem] = []
+    members = decode_blobs(input_schema(operation), source.data, (), bad_blobs)
+    for path, message in bad_blobs:
+        problems.add(source.field(path), message, source.location(path[:-1]))
+    problems.raise_any()
+    data = {**members, **extra}
     try:
         return exact_model(data, cls)
     except NotExact as inexact:

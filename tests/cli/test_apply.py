@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
+import sys
 from pathlib import Path
 
+import pytest
+
 from ssm_mw.testing import EmbeddedSSMServer
-from support.cli import Run
-from support.operations import REGISTER
-from support.plan import LIVE_SECRETS, TWO_TASKS, live_names, state_file, write_count
+from support.aws_env import bare_env, dummy_aws_env
+from support.cli import Run, interrupt
+from support.operations import DESCRIBE, REGISTER
+from support.plan import (
+    LIVE_SECRETS,
+    STATE_WINDOW,
+    TWO_TASKS,
+    live_names,
+    state_file,
+    write_count,
+)
 from support.terminal import run_on_a_terminal
 
 
@@ -19,7 +31,7 @@ def test_apply_off_a_terminal_without_yes_changes_nothing(
     """Without --yes and without a terminal: the plan is shown, then exit 2, nothing sent."""
     result = run("apply", state_file(tmp_path, maintenance_window_id, TWO_TASKS))
     assert result.exit_code == 2
-    assert "Plan: 2 to create" in result.stdout
+    assert "Plan: 2 to add, 0 to change, 0 to delete." in result.stdout
     assert result.stderr.strip().splitlines() == [
         "error: refusing to apply: stdin is not a terminal; pass --yes to apply"
     ]
@@ -105,3 +117,76 @@ def test_on_a_terminal_apply_colours_the_plan_asks_and_shows_progress(
     assert "applying" in output  # the progress bar, on stderr
     assert "2 created" in output
     assert sorted(live_names(ssm_server, w)) == ["nightly-patch", "notify"]  # type: ignore[type-var]
+
+
+def _many_tasks(count: int) -> str:
+    """A desired-state file of ``count`` Lambda tasks (for the window ``STATE_WINDOW``)."""
+    tasks = "".join(
+        f"    task-{n:02}:\n"
+        f"      TaskArn: arn:aws:lambda:us-east-1:123456789012:function:f{n}\n"
+        "      TaskType: LAMBDA\n"
+        f"      Priority: {n}\n"
+        for n in range(count)
+    )
+    return f"windows:\n  {STATE_WINDOW}:\n{tasks}"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
+def test_ctrl_c_in_apply_reports_what_was_done_and_exits_130(
+    ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+) -> None:
+    """SIGINT mid-apply: each created task and each one not started is a line, the totals
+    say so, 'interrupted' on stderr, exit 130; the created ones are exactly the live ones."""
+    w = maintenance_window_id
+    path = state_file(tmp_path, w, _many_tasks(12))
+    env = bare_env(tmp_path, **dummy_aws_env(tmp_path), TERM="dumb", COLUMNS="200")
+    ssm_server.inject_latency(0.15, operation=REGISTER)
+    try:
+        result = interrupt(
+            ssm_server,
+            ["apply", path, "--yes", "--concurrency", "2"],
+            env,
+            operation=REGISTER,
+            when=lambda: ssm_server.request_count(REGISTER) >= 3,
+        )
+    finally:
+        ssm_server.inject_latency(0, operation=REGISTER)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "interrupted: " in result.stderr
+    created = re.findall(rf"^  created +{w}/(task-\d+)", result.stdout, re.MULTILINE)
+    not_started = re.findall(rf"^  not started +{w}/(task-\d+)", result.stdout, re.MULTILINE)
+    assert sorted(created) == sorted(live_names(ssm_server, w))  # type: ignore[type-var]
+    assert len(created) >= 3
+    assert not_started, result.stdout
+    totals = re.search(
+        r"Apply: (\d+) created, 0 updated, 0 failed, (\d+) interrupted, (\d+) not started;",
+        result.stdout,
+    )
+    assert totals is not None, result.stdout
+    assert int(totals.group(1)) == len(created)
+    assert int(totals.group(1)) + int(totals.group(2)) + int(totals.group(3)) == 12
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
+def test_ctrl_c_while_apply_plans_changes_nothing(
+    ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+) -> None:
+    """SIGINT while the plan is read: nothing sent, one line saying so, exit 130."""
+    path = state_file(tmp_path, maintenance_window_id, TWO_TASKS)
+    env = bare_env(tmp_path, **dummy_aws_env(tmp_path), TERM="dumb")
+    before = ssm_server.request_count(DESCRIBE)
+    ssm_server.inject_latency(5, operation=DESCRIBE)
+    try:
+        result = interrupt(
+            ssm_server,
+            ["apply", path, "--yes"],
+            env,
+            operation=REGISTER,
+            when=lambda: ssm_server.request_count(DESCRIBE) > before,
+        )
+    finally:
+        ssm_server.inject_latency(0, operation=DESCRIBE)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines() == ["interrupted while planning: nothing was changed"]
+    assert write_count(ssm_server) == 0

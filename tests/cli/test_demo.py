@@ -175,6 +175,7 @@ def test_the_demo_shows_a_plan_and_an_apply() -> None:
     out = result.stdout
     assert "~ Priority: 1 → 5" in out
     assert "+ create     notify-team" in out
-    assert "Plan: 1 to create, 1 to update, 3 unchanged, 0 unmanaged." in out
+    assert "  = 3 unchanged" in out
+    assert "Plan: 1 to add, 1 to change, 0 to delete." in out
     assert "Apply: 1 created, 1 updated, 0 failed; 3 unchanged, 0 unmanaged." in out
-    assert "Plan: 0 to create, 0 to update, 5 unchanged, 0 unmanaged." in out
+    assert "No changes. The live tasks match the desired state." in out

@@ -8,9 +8,10 @@ from pathlib import Path
 import attrs
 import pytest
 
+from ssm_mw import MaintenanceWindowTaskDetails
 from ssm_mw.testing import EmbeddedSSMServer
 from support.cli import Run, assert_error_line
-from support.clients import register
+from support.clients import get_task, read_tasks, register
 from support.plan import ALL_TASKS, automation_targetless, lambda_full
 
 
@@ -42,10 +43,12 @@ def test_export_then_plan_is_all_unchanged(
     }  # fmt: skip
 
 
-def test_export_of_a_payload_that_is_not_text(
+def test_a_binary_payload_has_one_json_form_everywhere(
     run: Run, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
 ) -> None:
-    """A binary Lambda payload exports as YAML !!binary (and plans unchanged); JSON refuses."""
+    """A payload that is not UTF-8 text is {"$base64": ...} in `tasks get -o json`, in
+    `export --format json` and in a saved plan, and each reads back: the export plans
+    unchanged, a task file with it registers the same bytes; YAML keeps !!binary."""
     w = maintenance_window_id
     binary = attrs.evolve(
         lambda_full(),
@@ -55,16 +58,62 @@ def test_export_of_a_payload_that_is_not_text(
             payload=b"\xff\xfe\x00",  # type: ignore[misc]
         ),
     )
-    register(ssm_server, w, [binary])
-    as_yaml = run("export", w)
-    assert as_yaml.exit_code == 0, as_yaml.stderr
-    assert "!!binary" in as_yaml.stdout
-    path = tmp_path / "binary.yaml"
-    path.write_text(as_yaml.stdout, encoding="utf-8")
-    assert run("plan", str(path), "--check").exit_code == 0
+    (task_id,) = register(ssm_server, w, [binary])
+    encoded = {"$base64": "//4A"}
+    got = run("tasks", "get", w, task_id, "-o", "json")
+    assert got.exit_code == 0, got.stderr
+    assert json.loads(got.stdout)["TaskInvocationParameters"]["Lambda"]["Payload"] == encoded
     as_json = run("export", w, "--format", "json")
-    assert as_json.exit_code == 1
-    assert "use --format yaml" in as_json.stderr
+    assert as_json.exit_code == 0, as_json.stderr
+    exported = json.loads(as_json.stdout)
+    lambda_ = exported["windows"][w]["binary-payload"]["TaskInvocationParameters"]["Lambda"]
+    assert lambda_["Payload"] == encoded
+    for fmt, text in (("json", as_json.stdout), ("yaml", run("export", w).stdout)):
+        path = tmp_path / f"binary.{fmt}"
+        path.write_text(text, encoding="utf-8")
+        assert run("plan", str(path), "--check").exit_code == 0, fmt
+    assert "!!binary" in (tmp_path / "binary.yaml").read_text(encoding="utf-8")
+    planfile = tmp_path / "binary.plan"
+    changed = tmp_path / "changed.json"
+    exported["windows"][w]["binary-payload"]["Priority"] = 7
+    changed.write_text(json.dumps(exported), encoding="utf-8")
+    assert run("plan", str(changed), "--out", str(planfile)).exit_code == 0
+    saved = json.loads(planfile.read_text(encoding="utf-8"))
+    assert saved["desired"]["windows"][w]["binary-payload"]["TaskInvocationParameters"] == {
+        "Lambda": lambda_
+    }
+    assert run("apply", str(planfile), "--yes").exit_code == 0
+    (details,) = [t for t in _details(ssm_server, w) if t.name == "binary-payload"]
+    assert details.priority == 7
+    assert details.task_invocation_parameters.payload == b"\xff\xfe\x00"  # type: ignore[union-attr]
+
+
+def test_a_task_file_reads_base64_payloads_and_names_a_bad_one(
+    run: Run, ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+) -> None:
+    """`tasks register -f` takes {"$base64": ...} as the payload's bytes; text that is not
+    base64 is one located error line, and nothing is sent."""
+    w = maintenance_window_id
+    task = {
+        "TaskArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+        "TaskType": "LAMBDA",
+        "Priority": 1,
+        "TaskInvocationParameters": {"Lambda": {"Payload": {"$base64": "AAEC"}}},
+    }
+    path = tmp_path / "task.json"
+    path.write_text(json.dumps(task), encoding="utf-8")
+    result = run("tasks", "register", w, "--file", str(path))
+    assert result.exit_code == 0, result.stderr
+    (details,) = _details(ssm_server, w)
+    assert details.task_invocation_parameters.payload == b"\x00\x01\x02"  # type: ignore[union-attr]
+    task["TaskInvocationParameters"] = {"Lambda": {"Payload": {"$base64": "not base64!"}}}
+    path.write_text(json.dumps(task, indent=1), encoding="utf-8")
+    before = ssm_server.request_count()
+    bad = run("tasks", "register", w, "--file", str(path))
+    assert_error_line(
+        bad, 2, f"{path}:", "TaskInvocationParameters.Lambda.Payload.$base64: not valid base64"
+    )
+    assert ssm_server.request_count() == before
 
 
 def test_a_bad_window_id_reads_the_same_in_every_command(
@@ -85,3 +134,8 @@ def test_a_bad_window_id_reads_the_same_in_every_command(
         "WINDOW_ID: 'mw-1' does not match the pattern ^mw-[0-9a-f]{17}$"
     )
     assert ssm_server.request_count() == 0
+
+
+def _details(server: EmbeddedSSMServer, window_id: str) -> list[MaintenanceWindowTaskDetails]:
+    """Every task of the window, in full."""
+    return [get_task(server, window_id, t.window_task_id) for t in read_tasks(server, window_id)]

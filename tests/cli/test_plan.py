@@ -41,10 +41,22 @@ def test_plan_table_groups_by_window_and_shows_before_and_after(
     assert lines[0] == w
     assert lines[1].split() == ["~", "update", "nightly-patch", patch_id, "RUN_COMMAND"]
     assert lines[2].strip() == "~ Priority: 1 → 2"
-    assert lines[3].split()[:3] == ["=", "unchanged", "notify"]
-    assert lines[4].split() == ["?", "unmanaged", "(no", "name)", unnamed, "AUTOMATION"]
-    assert lines[5] == "Plan: 0 to create, 1 to update, 1 unchanged, 1 unmanaged."
+    assert lines[3].split() == ["?", "unmanaged", "(no", "name)", unnamed, "AUTOMATION"]
+    assert lines[4].split() == ["=", "1", "unchanged"]
+    assert lines[5] == "Plan: 0 to add, 1 to change, 0 to delete."
+    assert len(lines) == 6
     assert result.stderr == ""
+    every = run("plan", other, "--show-unchanged").stdout.splitlines()
+    assert every[3].split()[:3] == ["=", "unchanged", "notify"]
+    assert every[4].split()[:2] == ["?", "unmanaged"]
+    assert every[5:] == ["Plan: 0 to add, 1 to change, 0 to delete."]
+    in_sync = run("plan", path).stdout.splitlines()
+    assert [line.split() for line in in_sync[:3]] == [
+        [w],
+        ["?", "unmanaged", "(no", "name)", unnamed, "AUTOMATION"],
+        ["=", "2", "unchanged"],
+    ]
+    assert in_sync[3:] == ["No changes. The live tasks match the desired state."]
 
 
 def test_plan_json_has_exactly_the_documented_shape(
@@ -59,14 +71,27 @@ def test_plan_json_has_exactly_the_documented_shape(
     assert set(data) == {"tasks", "summary"}
     assert data["summary"] == {"create": 2, "update": 0, "unchanged": 0, "unmanaged": 1}
     for task in data["tasks"]:
-        assert set(task) == {"window_id", "name", "action", "window_task_id", "members"}
+        assert set(task) == {
+            "window_id", "name", "action", "window_task_id", "members", "changes",
+        }  # fmt: skip
+        assert [c["member"] for c in task["changes"]] == task["members"]
     assert [(t["name"], t["action"], t["window_task_id"]) for t in data["tasks"]] == [
         ("nightly-patch", "create", None),
         ("notify", "create", None),
         (None, "unmanaged", unnamed),
     ]
     assert "Priority" in data["tasks"][0]["members"]
+    assert {"member": "Priority", "before": None, "after": 1} in data["tasks"][0]["changes"]
     assert data["tasks"][2]["members"] == []
+    assert data["tasks"][2]["changes"] == []
+    sensitive = [c for t in data["tasks"] for c in t["changes"] if "sensitive" in c]
+    assert sensitive, "the file's Lambda task has sensitive members"
+    assert all(set(c) == {"member", "sensitive"} and c["sensitive"] is True for c in sensitive)
+    assert run("apply", state_file(tmp_path, w, TWO_TASKS), "--yes").exit_code == 0
+    changed = TWO_TASKS.replace("Priority: 1", "Priority: 2")
+    updated = run("plan", state_file(tmp_path, w, changed, "changed.yaml"), "-o", "json")
+    (update,) = [t for t in json.loads(updated.stdout)["tasks"] if t["action"] == "update"]
+    assert update["changes"] == [{"member": "Priority", "before": 1, "after": 2}]
 
 
 def test_check_exits_3_on_changes_and_0_in_sync(
@@ -278,9 +303,9 @@ def test_prune_shows_each_deletion_and_apply_deletes_it(
     lines = result.stdout.splitlines()
     arn = lambda_minimal().task_arn
     assert ["-", "delete", "stray", stray, "LAMBDA", arn] in [line.split() for line in lines]
-    assert lines[-1] == "Plan: 0 to create, 0 to update, 1 to delete, 2 unchanged, 0 unmanaged."
+    assert lines[-2:] == ["  = 2 unchanged", "Plan: 0 to add, 0 to change, 1 to delete."]
     assert run("plan", path).stdout.splitlines()[-1] == (
-        "Plan: 0 to create, 0 to update, 2 unchanged, 1 unmanaged."
+        "No changes. The live tasks match the desired state."
     )
     saved = tmp_path / "plain.plan"
     assert run("plan", path, "--out", str(saved)).exit_code == 0

@@ -8,7 +8,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -21,11 +25,17 @@ from support.aws_env import hermetic_aws_env
 __all__ = [
     "ANSI",
     "MISSING_WINDOW",
+    "SCRIPT",
+    "Interrupted",
     "Run",
     "assert_error_line",
     "aws_env",
+    "interrupt",
     "run",
 ]
+
+#: The ``ssm-mw`` script of the running Python.
+SCRIPT = Path(sys.executable).with_name("ssm-mw")
 
 #: The ``run`` fixture: ``run(*args, input=None, env=None, server=True) -> Result``.
 Run = Callable[..., Result]
@@ -74,3 +84,47 @@ def assert_error_line(result: Result, exit_code: int, *needles: str) -> str:
     for needle in needles:
         assert needle in line, (needle, line)
     return line
+
+
+class Interrupted(subprocess.CompletedProcess[str]):
+    """A run that got SIGINT: ``sent_after`` requests of the operation reached the
+    server after the signal (requests in flight included)."""
+
+    sent_after: int = 0
+
+
+def interrupt(
+    server: EmbeddedSSMServer,
+    args: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    operation: str,
+    when: Callable[[], bool],
+) -> Interrupted:
+    """Run ``ssm-mw --endpoint-url URL --region R ARGS...`` in a subprocess; send SIGINT
+    once ``when()`` holds (checked every 20 ms, for up to 60 s); wait for the end."""
+    argv = [
+        str(SCRIPT),
+        "--endpoint-url",
+        server.endpoint_url,
+        "--region",
+        server.region_name,
+        *args,
+    ]
+    with subprocess.Popen(
+        argv, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            deadline = time.monotonic() + 60
+            while not when() and time.monotonic() < deadline:
+                assert process.poll() is None, process.communicate()
+                time.sleep(0.02)
+            at_signal = server.request_count(operation)
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    result = Interrupted(argv, process.returncode, out, err)
+    result.sent_after = server.request_count(operation) - at_signal
+    return result

@@ -7,11 +7,13 @@ import errno
 import logging
 import os
 import re
+import signal
 import sys
 import traceback
 import urllib.parse
 import warnings
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Generator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -39,17 +41,20 @@ from .. import (
 
 __all__ = [
     "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "App",
     "CliError",
     "CliUsageError",
     "EnumChoice",
+    "Interrupted",
     "Settings",
     "SingleValueCommand",
     "SingleValueGroup",
     "argument_path",
     "check_window_ids",
     "cli",
+    "ctrl_c_cancels",
     "global_options",
     "open_client",
     "run_async",
@@ -62,6 +67,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILURE = 1
 #: Exit status of bad input: click's usage errors, and validation errors.
 EXIT_USAGE = 2
+#: The exit status of an interrupted command (128 + SIGINT), as shells report Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 #: How the library's request paths read on the command line.
 _ARGUMENT_NAMES: Mapping[str, str] = {
@@ -310,7 +317,7 @@ class App(SingleValueGroup):
             code = exc.exit_code
         except (click.Abort, KeyboardInterrupt):
             click.echo("error: aborted", err=True)
-            code = 130
+            code = EXIT_INTERRUPTED
         except OSError as exc:
             if exc.errno != errno.EPIPE:
                 code = self._unexpected(exc)
@@ -363,6 +370,53 @@ def _silence_stdout() -> None:
 
 
 # -- helpers for commands -----------------------------------------------------------
+
+
+class Interrupted(Exception):
+    """Ctrl-C stopped a :func:`ctrl_c_cancels` block; ``cancelled`` is what the block raised."""
+
+    def __init__(self, cancelled: asyncio.CancelledError) -> None:
+        super().__init__("interrupted")
+        self.cancelled = cancelled
+
+
+@contextmanager
+def ctrl_c_cancels() -> Generator[None]:
+    """While the block runs, Ctrl-C (SIGINT) cancels the running task; the block's
+    :class:`asyncio.CancelledError` then comes out as :class:`Interrupted`.
+
+    Through the event loop, so that it behaves the same on Python 3.10 to 3.13:
+    the run sees a cancellation (its requests in flight end, a library call
+    raises its partial report), never a ``KeyboardInterrupt`` raised at random.
+    Where the loop cannot handle signals (Windows, another thread), Ctrl-C stays
+    Python's ``KeyboardInterrupt``. A cancellation from elsewhere passes through.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    pressed = False
+
+    def interrupt() -> None:
+        nonlocal pressed
+        pressed = True
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, interrupt)
+    except (NotImplementedError, RuntimeError, ValueError):
+        yield
+        return
+    try:
+        yield
+    except asyncio.CancelledError as exc:
+        if not pressed:
+            raise
+        uncancel = getattr(task, "uncancel", None)  # Python 3.11+: the task goes on
+        if uncancel is not None:
+            uncancel()
+        raise Interrupted(exc) from None
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 from .. import (
+    ApplyCancelledError,
     ApplyOutcome,
     ApplyProgress,
     ApplyReport,
@@ -21,11 +22,22 @@ from .. import (
     apply_plan,
     plan_tasks,
 )
-from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
+from ._app import (
+    EXIT_INTERRUPTED,
+    CliError,
+    CliUsageError,
+    Interrupted,
+    Settings,
+    SingleValueCommand,
+    ctrl_c_cancels,
+    global_options,
+    run_async,
+)
 from ._plan import (
     CONCURRENCY_OPTION,
     OUTPUT_OPTION,
     PRUNE_OPTION,
+    SHOW_UNCHANGED_OPTION,
     load_input,
     plan_client,
     show_plan,
@@ -42,11 +54,21 @@ _RESULT_STYLE = {
     ApplyOutcome.UNMANAGED: "dim",
     ApplyOutcome.FAILED: "bold red",
     ApplyOutcome.DELETED: "red",
+    ApplyOutcome.INTERRUPTED: "yellow",
+    ApplyOutcome.NOT_STARTED: "yellow",
 }
+#: Outcomes only a cancelled run has.
+_CUT_SHORT = (ApplyOutcome.INTERRUPTED, ApplyOutcome.NOT_STARTED)
+
+
+def _shown(outcome: ApplyOutcome, report: ApplyReport) -> bool:
+    if outcome is ApplyOutcome.DELETED:
+        return report.plan.prune
+    return outcome not in _CUT_SHORT or not report.complete
 
 
 def report_json(report: ApplyReport) -> dict[str, Any]:
-    """The apply report for programs."""
+    """The apply report for programs (``"complete": false`` when Ctrl-C stopped it)."""
     return {
         "tasks": [
             {
@@ -60,33 +82,41 @@ def report_json(report: ApplyReport) -> dict[str, Any]:
             for r in report.results
         ],
         "summary": {
-            o.value: len(report.with_outcome(o))
-            for o in ApplyOutcome
-            if o is not ApplyOutcome.DELETED or report.plan.prune
+            o.value: len(report.with_outcome(o)) for o in ApplyOutcome if _shown(o, report)
         },
+        "complete": report.complete,
     }
 
 
 def show_report(report: ApplyReport, out: Console) -> None:
-    """One line per task that was sent, then the totals."""
+    """One line per task that was sent (or, cut short, not sent), then the totals."""
     for r in report.results:
         if r.outcome in (ApplyOutcome.UNCHANGED, ApplyOutcome.UNMANAGED):
             continue
-        line = Text(f"  {r.outcome.value:<8}", style=_RESULT_STYLE[r.outcome])
+        line = Text(f"  {r.outcome.value.replace('_', ' '):<11}", style=_RESULT_STYLE[r.outcome])
         line.append(f"  {r.label}")
         if r.window_task_id is not None:
             line.append(f"  {r.window_task_id}", style="dim")
         out.print(line)
+    out.print(Text(_totals(report), style="bold"))
+
+
+def _totals(report: ApplyReport) -> str:
     counts = {o: len(report.with_outcome(o)) for o in ApplyOutcome}
     deleted = f"{counts[ApplyOutcome.DELETED]} deleted, " if report.plan.prune else ""
-    out.print(
-        Text(
-            f"Apply: {counts[ApplyOutcome.CREATED]} created, {counts[ApplyOutcome.UPDATED]} "
-            f"updated, {deleted}{counts[ApplyOutcome.FAILED]} failed; "
-            f"{counts[ApplyOutcome.UNCHANGED]} unchanged, "
-            f"{counts[ApplyOutcome.UNMANAGED]} unmanaged.",
-            style="bold",
+    cut_short = (
+        ""
+        if report.complete
+        else (
+            f", {counts[ApplyOutcome.INTERRUPTED]} interrupted, "
+            f"{counts[ApplyOutcome.NOT_STARTED]} not started"
         )
+    )
+    return (
+        f"Apply: {counts[ApplyOutcome.CREATED]} created, {counts[ApplyOutcome.UPDATED]} "
+        f"updated, {deleted}{counts[ApplyOutcome.FAILED]} failed{cut_short}; "
+        f"{counts[ApplyOutcome.UNCHANGED]} unchanged, "
+        f"{counts[ApplyOutcome.UNMANAGED]} unmanaged."
     )
 
 
@@ -121,12 +151,19 @@ def _confirm(plan: Plan, yes: bool, err: Console) -> None:
 @click.argument("path", metavar="FILE|PLANFILE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @PRUNE_OPTION
+@SHOW_UNCHANGED_OPTION
 @CONCURRENCY_OPTION
 @OUTPUT_OPTION
 @global_options
 @click.pass_obj
 def apply_command(
-    settings: Settings, path: str, yes: bool, prune: bool, concurrency: int, output: str
+    settings: Settings,
+    path: str,
+    yes: bool,
+    prune: bool,
+    show_unchanged: bool,
+    concurrency: int,
+    output: str,
 ) -> int:
     """Converge the live tasks to FILE (or to a saved PLANFILE); deletes only with --prune.
 
@@ -147,20 +184,33 @@ def apply_command(
     out, err = console(), console(stderr=True)
     shown = err if output == "json" else out
 
-    async def run() -> ApplyReport:
+    async def run() -> ApplyReport | None:
         async with plan_client(settings, concurrency) as mw:
             plan = loaded
             if isinstance(plan, DesiredState):
-                plan = await plan_tasks(mw, plan, concurrency=concurrency, prune=prune)
+                try:
+                    with ctrl_c_cancels():
+                        plan = await plan_tasks(mw, plan, concurrency=concurrency, prune=prune)
+                except Interrupted:
+                    return None
             show_warnings(plan)
-            show_plan(plan, shown)
+            show_plan(plan, shown, show_unchanged=show_unchanged)
             if plan.has_changes:
                 _confirm(plan, yes, err)
             # Without changes this sends nothing: every task is unchanged or unmanaged.
-            return await run_apply(mw, plan, concurrency=concurrency, err=err)
+            try:
+                with ctrl_c_cancels():
+                    return await run_apply(mw, plan, concurrency=concurrency, err=err)
+            except Interrupted as stop:
+                if isinstance(stop.cancelled, ApplyCancelledError):
+                    return stop.cancelled.report
+                return None
 
     report = run_async(run())
-    if output == "table" and not report.plan.has_changes:
+    if report is None:
+        err.print("interrupted while planning: nothing was changed", markup=False, highlight=False)
+        return EXIT_INTERRUPTED
+    if output == "table" and report.complete and not report.plan.has_changes:
         out.print("Nothing to do: every task is as desired.")
         return 0
     if output == "json":
@@ -169,4 +219,14 @@ def apply_command(
         show_report(report, out)
     for r in report.failed:
         err.print(f"failed: {r.label}: {error_text(r.error)}", markup=False, highlight=False)
+    if not report.complete:
+        left = len(report.with_outcome(*_CUT_SHORT))
+        err.print(
+            f"interrupted: {left} tasks were not changed (not started, or throttled and not "
+            "sent again); the others are as shown. Run the command again to finish.",
+            markup=False,
+            highlight=False,
+            style="yellow",
+        )
+        return EXIT_INTERRUPTED
     return 1 if report.failed else 0

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-from collections.abc import Callable, Generator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
 import click
 from rich.console import Console
@@ -28,10 +25,13 @@ from .. import (
     set_cutoff_behavior,
 )
 from ._app import (
+    EXIT_INTERRUPTED,
     EnumChoice,
+    Interrupted,
     Settings,
     SingleValueCommand,
     check_window_ids,
+    ctrl_c_cancels,
     global_options,
     open_client,
     run_async,
@@ -39,9 +39,6 @@ from ._app import (
 from ._render import console, cutoff_report_json, cutoff_report_table, echo_json, error_text
 
 __all__ = ["apply_cutoff", "set_cutoff"]
-
-#: The exit status of an interrupted command (128 + SIGINT), as shells report Ctrl-C.
-EXIT_INTERRUPTED = 130
 
 
 async def apply_cutoff(
@@ -151,34 +148,6 @@ def _print_report(report: CutoffReport, out: Console, err: Console, output: str)
         )
 
 
-@contextmanager
-def _cancel_on_sigint(task: asyncio.Task[object] | None, flag: list[bool]) -> Generator[None]:
-    """While the block runs, SIGINT (Ctrl-C) cancels ``task`` and sets ``flag[0]``.
-
-    Through the event loop, so that it behaves the same on Python 3.10 to
-    3.13: the run sees a cancellation (its in-flight updates end, its partial
-    report is printed), never a ``KeyboardInterrupt`` raised at random.
-    Where the loop cannot handle signals (Windows, another thread), Ctrl-C
-    stays Python's ``KeyboardInterrupt``.
-    """
-    loop = asyncio.get_running_loop()
-
-    def interrupt() -> None:
-        flag[0] = True
-        if task is not None:
-            task.cancel()
-
-    try:
-        loop.add_signal_handler(signal.SIGINT, interrupt)
-    except (NotImplementedError, RuntimeError, ValueError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)
-
-
 @click.command("set-cutoff", cls=SingleValueCommand)
 @click.argument(
     "behavior",
@@ -236,10 +205,8 @@ def set_cutoff(
     kind = TaskType(task_type.upper()) if task_type is not None else None
 
     async def run() -> CutoffReport | None:
-        interrupted = [False]
-        task = asyncio.current_task()
         try:
-            with _cancel_on_sigint(task, interrupted):
+            with ctrl_c_cancels():
                 async with open_client(settings, pool=concurrency) as mw:
                     return await apply_cutoff(
                         mw,
@@ -252,14 +219,9 @@ def set_cutoff(
                         err=console(stderr=True),
                         output=output,
                     )
-        except asyncio.CancelledError as exc:
-            if not interrupted[0]:
-                raise
-            if not isinstance(exc, CutoffCancelledError):  # before the run began, or after
+        except Interrupted as stop:
+            if not isinstance(stop.cancelled, CutoffCancelledError):  # before the run, or after
                 console(stderr=True).print("error: interrupted", markup=False, highlight=False)
-            uncancel = getattr(task, "uncancel", None)  # Python 3.11+
-            if uncancel is not None:
-                uncancel()
             return None  # the partial report is printed; Ctrl-C before the run: nothing
 
     report = run_async(run())

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, cast
 
 import click
 import yaml
 
-from .. import ExportReport, export_tasks
+from .. import ExportReport, export_tasks, to_json_value
 from ._app import (
-    CliError,
     Settings,
     SingleValueCommand,
     check_window_ids,
@@ -25,33 +25,33 @@ __all__ = ["export_command", "export_text"]
 _WINDOWS = "windows"
 
 
-def _text_blobs(value: Any, keep_bytes: bool, where: str) -> Any:
+def _yaml_blobs(value: Any) -> Any:
+    """Blobs that are UTF-8 text as strings; other bytes stay bytes (YAML ``!!binary``)."""
     if isinstance(value, (bytes, bytearray)):
         try:
             return bytes(value).decode("utf-8")
         except UnicodeDecodeError:
-            if keep_bytes:
-                return bytes(value)
-            raise CliError(f"{where}: a payload is not UTF-8 text; use --format yaml") from None
+            return bytes(value)
     if isinstance(value, dict):
-        return {
-            k: _text_blobs(v, keep_bytes, where) for k, v in cast("dict[str, Any]", value).items()
-        }
+        return {k: _yaml_blobs(v) for k, v in cast("dict[str, Any]", value).items()}
     if isinstance(value, list):
-        return [_text_blobs(v, keep_bytes, where) for v in value]
+        return [_yaml_blobs(v) for v in cast("Sequence[Any]", value)]
     return value
 
 
 def export_text(report: ExportReport, fmt: str) -> str:
-    """The desired-state file of an export, as YAML or JSON."""
+    """The desired-state file of an export, as YAML or JSON.
+
+    A blob (a Lambda payload) that is UTF-8 text is written as text; other
+    bytes as YAML ``!!binary``, or in JSON as ``{"$base64": "..."}``: the one
+    JSON form of binary data, which ``plan`` and ``apply`` read back.
+    """
     data = report.desired.to_botocore()
-    windows = cast("dict[str, dict[str, Any]]", data[_WINDOWS])
-    for window_id, tasks in windows.items():
-        for name in list(tasks):
-            tasks[name] = _text_blobs(tasks[name], fmt == "yaml", f"{window_id}/{name}")
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        return json.dumps(to_json_value(data), indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(
+        _yaml_blobs(data), sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
 
 
 @click.command("export", cls=SingleValueCommand)

@@ -39,6 +39,7 @@ __all__ = [
     "EXIT_CHANGES",
     "OUTPUT_OPTION",
     "PRUNE_OPTION",
+    "SHOW_UNCHANGED_OPTION",
     "load_desired",
     "load_input",
     "plan_client",
@@ -123,28 +124,44 @@ def _task_line(task: TaskPlan) -> Text:
 
 
 def summary_line(plan: Plan) -> str:
-    """``Plan: 1 to create, 2 to update, 3 unchanged, 0 unmanaged.`` (with ``--prune``:
-    ``..., 2 to update, 1 to delete, 3 unchanged, ...``)."""
+    """Terraform's summary: ``Plan: 1 to add, 2 to change, 0 to delete.``, or ``No changes.``
+
+    A plan made without ``prune`` never deletes; its line still counts deletions, as zero.
+    """
+    if not plan.has_changes:
+        return "No changes. The live tasks match the desired state."
     counts = plan.summary
-    deleting = f"{counts[PlanAction.DELETE]} to delete, " if plan.prune else ""
     return (
-        f"Plan: {counts[PlanAction.CREATE]} to create, {counts[PlanAction.UPDATE]} to update, "
-        f"{deleting}{counts[PlanAction.UNCHANGED]} unchanged, "
-        f"{counts[PlanAction.UNMANAGED]} unmanaged."
+        f"Plan: {counts[PlanAction.CREATE]} to add, {counts[PlanAction.UPDATE]} to change, "
+        f"{counts[PlanAction.DELETE]} to delete."
     )
 
 
-def show_plan(plan: Plan, out: Console) -> None:
-    """The plan for people: grouped by window, each changed member as ``before → after``."""
-    window: str | None = None
+def _unchanged_line(count: int) -> Text:
+    symbol, style = _SYMBOL[PlanAction.UNCHANGED]
+    return Text(f"  {symbol} {count} unchanged", style=style)
+
+
+def show_plan(plan: Plan, out: Console, *, show_unchanged: bool = False) -> None:
+    """The plan for people: what changes, grouped by window, each changed member as
+    ``before → after``; a window's unchanged tasks as one count (each one with
+    ``show_unchanged``); then the summary line."""
+    by_window: dict[str, list[TaskPlan]] = {}
     for task in plan.tasks:
-        if task.window_id != window:
-            window = task.window_id
-            out.print(Text(window, style="bold"))
-        out.print(_task_line(task))
-        if task.action in (PlanAction.CREATE, PlanAction.UPDATE):
-            for change in task.changes:
-                out.print(_change_line(task.action, change))
+        by_window.setdefault(task.window_id, []).append(task)
+    for window, tasks in by_window.items():
+        out.print(Text(window, style="bold"))
+        unchanged = 0
+        for task in tasks:
+            if task.action is PlanAction.UNCHANGED and not show_unchanged:
+                unchanged += 1
+                continue
+            out.print(_task_line(task))
+            if task.action in (PlanAction.CREATE, PlanAction.UPDATE):
+                for change in task.changes:
+                    out.print(_change_line(task.action, change))
+        if unchanged:
+            out.print(_unchanged_line(unchanged))
     if not plan.tasks:
         out.print("No tasks.")
     out.print(Text(summary_line(plan), style="bold"))
@@ -156,8 +173,19 @@ def show_warnings(plan: Plan) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
+def _change_json(change: MemberChange) -> dict[str, Any]:
+    if change.sensitive:  # as in the table: that it changes, never a value
+        return {"member": change.member, "sensitive": True}
+    return {"member": change.member, "before": change.before, "after": change.after}
+
+
 def plan_json(plan: Plan) -> dict[str, Any]:
-    """The plan for programs, in the documented shape (members by their wire names)."""
+    """The plan for programs, in the documented shape (members by their wire names).
+
+    Each task to create or update lists its ``changes``: each member's ``before``
+    and ``after`` (botocore-shaped; ``null`` when not set), or only
+    ``"sensitive": true`` for a sensitive member.
+    """
     return {
         "tasks": [
             {
@@ -166,6 +194,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 "action": t.action.value,
                 "window_task_id": t.window_task_id,
                 "members": list(t.members),
+                "changes": [_change_json(c) for c in t.changes],
             }
             for t in plan.tasks
         ],
@@ -205,6 +234,11 @@ PRUNE_OPTION = click.option(
     is_flag=True,
     help="Delete the live tasks of the file's windows that the file does not name.",
 )
+SHOW_UNCHANGED_OPTION = click.option(
+    "--show-unchanged",
+    is_flag=True,
+    help="List each unchanged task, instead of one count per window.",
+)
 OUTPUT_OPTION = click.option(
     "--output",
     "-o",
@@ -231,6 +265,7 @@ def plan_client(settings: Settings, concurrency: int) -> MaintenanceWindowClient
     help="Save the plan, for `ssm-mw apply PLANFILE` (holds the file's sensitive values).",
 )
 @PRUNE_OPTION
+@SHOW_UNCHANGED_OPTION
 @CONCURRENCY_OPTION
 @global_options
 @click.pass_obj
@@ -241,6 +276,7 @@ def plan_command(
     check: bool,
     out_path: str | None,
     prune: bool,
+    show_unchanged: bool,
     concurrency: int,
 ) -> int:
     """Show what `apply FILE` would change: each task to create, update, leave unchanged.
@@ -269,7 +305,7 @@ def plan_command(
     if output == "json":
         echo_json(plan_json(plan))
     else:
-        show_plan(plan, console())
+        show_plan(plan, console(), show_unchanged=show_unchanged)
         if out_path is not None:
             console().print(
                 f"Saved the plan to {out_path}; apply it with `ssm-mw apply {out_path}`."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import sys
@@ -26,6 +25,7 @@ from .. import (
     TaskUpdate,
     to_botocore,
     to_botocore_redacted,
+    to_json_value,
 )
 
 __all__ = [
@@ -67,19 +67,10 @@ def console(*, stderr: bool = False) -> Console:
     return Console(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
-def _json_default(value: object) -> Any:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return base64.b64encode(data).decode("ascii")
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
 def echo_json(value: Any) -> None:
-    """Print ``value`` as indented JSON on stdout (blobs as UTF-8 text, else base64)."""
-    click.echo(json.dumps(value, indent=2, default=_json_default, ensure_ascii=False))
+    """Print ``value`` as indented JSON on stdout (blobs in ssm-mw's one JSON form:
+    UTF-8 text as a string, other bytes as ``{"$base64": ...}``)."""
+    click.echo(json.dumps(to_json_value(value), indent=2, ensure_ascii=False))
 
 
 def _plain(cell: str | Text) -> Text:
@@ -175,7 +166,7 @@ def _cutoff(value: object) -> Text:
 
 def _compact(value: Any) -> str:
     if isinstance(value, (Mapping, list, tuple)):
-        return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(", ", ": "))
+        return json.dumps(to_json_value(value), ensure_ascii=False, separators=(", ", ": "))
     return str(value)
 
 
@@ -293,6 +284,7 @@ def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
         "changed": len(report.changed),
         "unchanged": len(report.unchanged),
         "failed": len(report.failed),
+        "interrupted": len(report.interrupted),
         "throttled_retries": report.throttled_retries,
         "complete": report.complete,
         "changes": [

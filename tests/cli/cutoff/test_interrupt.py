@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,11 +20,11 @@ from ssm_mw import (
 )
 from ssm_mw.testing import EmbeddedSSMServer
 from support.aws_env import bare_env, dummy_aws_env
+from support.cli import SCRIPT, interrupt
 from support.clients import read_tasks, with_client
 from support.fleet import fleet
 from support.operations import UPDATE
 
-SCRIPT = Path(sys.executable).with_name("ssm-mw")
 WINDOWS, TASKS = 4, 10
 
 
@@ -54,34 +52,16 @@ def _interrupted(
     """Run set-cutoff; SIGINT once 5 updates have reached the server; wait for the end."""
     before = server.request_count(UPDATE)
     server.inject_latency(0.15, operation=UPDATE)
-    argv = [
-        str(SCRIPT),
-        "--endpoint-url",
-        server.endpoint_url,
-        "--region",
-        server.region_name,
-        "set-cutoff",
-        "CANCEL_TASK",
-        *ids,
-        "--concurrency",
-        "2",
-        *extra,
-    ]
-    with subprocess.Popen(
-        argv, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as process:
-        try:
-            deadline = time.monotonic() + 60
-            while server.request_count(UPDATE) - before < 5 and time.monotonic() < deadline:
-                assert process.poll() is None, process.communicate()
-                time.sleep(0.02)
-            process.send_signal(signal.SIGINT)
-            out, err = process.communicate(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            server.inject_latency(0, operation=UPDATE)
-    return subprocess.CompletedProcess(argv, process.returncode, out, err)
+    try:
+        return interrupt(
+            server,
+            ["set-cutoff", "CANCEL_TASK", *ids, "--concurrency", "2", *extra],
+            _env(tmp_path),
+            operation=UPDATE,
+            when=lambda: server.request_count(UPDATE) - before >= 5,
+        )
+    finally:
+        server.inject_latency(0, operation=UPDATE)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
@@ -158,3 +138,32 @@ def test_set_cutoff_under_a_rate_limit_fails_nothing_and_counts_the_throttled(
     assert report["throttled_retries"] == refused
     assert f"throttled: {refused} requests were sent again" in result.stderr
     assert len(_cancelled_on_server(ssm_server, ids)) == WINDOWS * TASKS
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
+def test_sigint_under_throttling_interrupts_the_throttled_sends_nothing_more(
+    ssm_server: EmbeddedSSMServer, tmp_path: Path
+) -> None:
+    """Updates throttled for good after 5: SIGINT then ends the run at once: no update is
+    sent after it but those in flight, none is failed, the cut-off ones are interrupted."""
+    ids = _fleet(ssm_server)
+    frozen = 0.0  # the bucket never refills after its 5 tokens
+    ssm_server.throttle(1, burst=5, operation=UPDATE, clock=lambda: frozen)
+    try:
+        result = interrupt(
+            ssm_server,
+            ["set-cutoff", "CANCEL_TASK", *ids, "--concurrency", "2", "-o", "json"],
+            _env(tmp_path),
+            operation=UPDATE,
+            when=lambda: ssm_server.throttled_count(UPDATE) >= 4,
+        )
+    finally:
+        ssm_server.throttle(None, operation=UPDATE)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.sent_after <= 2, "only the requests in flight at the signal"
+    report = json.loads(result.stdout)
+    assert report["failed"] == 0
+    assert report["changed"] == 5
+    assert report["interrupted"] >= 1
+    assert len(_cancelled_on_server(ssm_server, ids)) == 5
