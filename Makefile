@@ -58,11 +58,14 @@ bench: $(DEV_STAMP)
 bench-smoke: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks --smoke
 
-## docs: serve the documentation site at http://127.0.0.1:8000/ssm-mw/ (rebuilds on change)
+## docs: serve the documentation site at http://127.0.0.1:8000/ssm-mw/ (the path of mkdocs.yml's
+## site_url; rebuilds on change)
 docs: $(DEV_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
-## docs-build: build the site strictly; the API reference must hold every public name
+## docs-build: build the site strictly (SITE_URL=... builds it for another address), then check it:
+## each public name on one page of the API reference, no Sphinx markup shown as text, the URLs of
+## README.md and pyproject.toml as mkdocs.yml says
 docs-build: $(DEV_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(BUILD)/site
 	$(BIN)/python tools/check_docs_site.py $(BUILD)/site

@@ -2,23 +2,22 @@
 
     pytest_plugins = ["ssm_mw.testing.pytest_plugin"]
 
-Fixtures:
+The fixtures:
 
-``ssm_server``
-    session scope: a running :class:`~ssm_mw.testing.EmbeddedSSMServer`.
-``maintenance_window_id``
-    a fresh maintenance window for each test.
-``mw_client``
-    an opened :class:`ssm_mw.MaintenanceWindowClient` bound to the server
-    (async; needs pytest-asyncio).
-``mw_client_factory``
-    a :class:`~ssm_mw.testing.MaintenanceWindowClientFactory`: makes clients bound to the
-    server with other options, for tests of retry budgets and timeouts::
+* ``ssm_server``, session scope: a running :class:`~ssm_mw.testing.EmbeddedSSMServer`.
+* ``maintenance_window_id``: a fresh maintenance window for each test.
+* ``mw_client``: an opened :class:`ssm_mw.MaintenanceWindowClient` bound to the
+  server (async; needs pytest-asyncio).
+* ``mw_client_factory``: a :class:`~ssm_mw.testing.MaintenanceWindowClientFactory`,
+  which makes clients bound to the server with other options, for tests of
+  retry budgets and timeouts.
 
-        async def test_no_retries(ssm_server, mw_client_factory, maintenance_window_id):
-            ssm_server.inject_fault("GetMaintenanceWindowTask", "ThrottlingException")
-            async with mw_client_factory(max_attempts=1) as mw:
-                ...
+For example::
+
+    async def test_no_retries(ssm_server, mw_client_factory, maintenance_window_id):
+        ssm_server.inject_fault("GetMaintenanceWindowTask", "ThrottlingException")
+        async with mw_client_factory(max_attempts=1) as mw:
+            ...
 
 The server is reset (windows, tasks, counters, faults, latency, limits) before
 each test that uses it. moto is imported only when the server starts. Override
