@@ -1,6 +1,7 @@
 """``ssm-mw demo`` and ``ssm-mw serve``: the embedded backend, no AWS account needed.
 
-``ssm_mw.testing`` (and so moto) is imported inside the commands only.
+``ssm_mw.testing`` is imported when a command needs it (``serve``'s options
+included), and moto only when the embedded backend starts.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import signal
 import threading
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
@@ -28,14 +29,14 @@ from .. import (
     export_tasks,
     plan_tasks,
 )
-from ._app import CliError, Settings, SingleValueCommand, run_async
+from ._app import CliError, CliUsageError, Settings, SingleValueCommand, run_async
 from ._apply import run_apply, show_report
 from ._cutoff import apply_cutoff
 from ._plan import show_plan, summary_line
 from ._render import console, task_details_table, tasks_table
 
 if TYPE_CHECKING:
-    from ..testing import EmbeddedSSMServer
+    from ..testing import EmbeddedSSMServer, ServeOption
 
 __all__ = ["demo", "serve"]
 
@@ -202,35 +203,75 @@ def demo() -> None:
         run_async(_run_demo(server, out, err))
 
 
-@click.command(cls=SingleValueCommand)
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=0,
-    show_default=True,
-    help="Port to listen on (0: any free port).",
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option(
-    "--windows",
-    type=click.IntRange(0, 100),
-    default=1,
-    show_default=True,
-    metavar="N",
-    help="Empty maintenance windows to create at start.",
-)
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]
+else:  # click < 8.5: ParamType is not generic
+    _ParamType = click.ParamType
+
+
+class _OptionType(_ParamType):
+    """A ``SERVE_OPTIONS`` value, parsed (and refused) as ``python -m ssm_mw.testing`` does."""
+
+    def __init__(self, option: ServeOption) -> None:
+        self.option = option
+        self.name = "integer" if option.kind == "int" else "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.option.parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _click_option(option: ServeOption) -> click.Option:
+    """One of ``SERVE_OPTIONS`` as a click option; ``--windows`` makes one window unless
+    told otherwise, and ``--region`` defaults to the global one."""
+    default = 1 if option.dest == "windows" else option.default
+    keywords: dict[str, Any] = {"help": option.help, "default": default}
+    if option.kind == "flag":
+        keywords["is_flag"] = True
+    else:
+        keywords["metavar"] = option.metavar
+        keywords["show_default"] = default is not None
+    if option.kind in ("int", "positive"):
+        keywords["type"] = _OptionType(option)
+    if option.dest == "region":
+        keywords.update(default=None, show_default=False)
+        keywords["help"] += " [default: --region before the command, or us-east-1]"
+    return click.Option([option.flag, option.dest], **keywords)
+
+
+class _ServeCommand(SingleValueCommand):
+    """``serve``, whose options are ``python -m ssm_mw.testing``'s (``SERVE_OPTIONS``), read
+    from ``ssm_mw.testing`` when first needed: listing the commands does not import it."""
+
+    _options_added = False
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        if not self._options_added:
+            from ..testing import SERVE_OPTIONS
+
+            self.params[:0] = [_click_option(option) for option in SERVE_OPTIONS]
+            self._options_added = True
+        return super().get_params(ctx)
+
+
+@click.command(cls=_ServeCommand)
 @click.pass_obj
-def serve(settings: Settings, port: int, host: str, windows: int) -> None:
+def serve(settings: Settings, /, **options: Any) -> None:
     """Run the embedded SSM backend in the foreground until Ctrl+C (or SIGTERM).
 
     Prints its endpoint (and the ids of the windows it created): point any
     command at it with --endpoint-url and --region, with any credentials.
-    The Region is --region (default us-east-1). Exits 130 after Ctrl+C
+    Takes the options of `python -m ssm_mw.testing`. Exits 130 after Ctrl+C
     (SIGINT), as every interrupted command does, and 0 after SIGTERM.
     """
-    from ..testing import EmbeddedSSMServer
+    from ..testing import ServeUsageError, start_served
 
-    region = settings.region or "us-east-1"
+    options["region"] = options["region"] or settings.region or "us-east-1"
+    region, host, port = options["region"], options["host"], options["port"]
     stop = threading.Event()
     received: list[int] = []
 
@@ -238,14 +279,14 @@ def serve(settings: Settings, port: int, host: str, windows: int) -> None:
         received.append(signum)
         stop.set()
 
-    server = EmbeddedSSMServer(region_name=region, host=host, port=port)
     try:
-        server.start()
+        server, ids = start_served(options)
+    except ServeUsageError as exc:
+        raise CliUsageError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        ids = [server.create_maintenance_window(name=f"window-{i + 1}") for i in range(windows)]
         click.echo(f"endpoint: {server.endpoint_url}")
         click.echo(f"region:   {region}")
         for window_id in ids:

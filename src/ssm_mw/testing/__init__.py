@@ -12,13 +12,18 @@ importing this package is cheap. Install the ``testing`` extra to use it.
 from .._public import publish as _publish
 from ._backend import DEFAULT_MAX_TASKS_PER_WINDOW, install
 from ._factory import MaintenanceWindowClientFactory
+from ._serve import SERVE_OPTIONS, ServeOption, ServeUsageError, start_served
 from ._server import EmbeddedSSMServer
 
 __all__ = [
     "DEFAULT_MAX_TASKS_PER_WINDOW",
+    "SERVE_OPTIONS",
     "EmbeddedSSMServer",
     "MaintenanceWindowClientFactory",
+    "ServeOption",
+    "ServeUsageError",
     "install",
+    "start_served",
 ]
 
 _publish(__name__, globals(), __all__)
