@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -83,6 +84,23 @@ def service_error(operation: str, exc: ClientError) -> ServiceError:
     return from_client_error(operation, exc)
 
 
+def _log_answer(operation: str, response: Mapping[str, Any], started: float) -> None:
+    """One DEBUG line for an answer: its status (and error code), time taken (retries
+    included), request id and retries. Nothing of the body: no value can leak."""
+    metadata: Mapping[str, Any] = response.get("ResponseMetadata") or {}
+    error: Mapping[str, Any] = response.get("Error") or {}
+    code = f" {error['Code']}" if error.get("Code") else ""
+    logger.debug(
+        "%s answered %s%s in %.0f ms (request id %s, %s retries)",
+        operation,
+        metadata.get("HTTPStatusCode", "?"),
+        code,
+        (time.perf_counter() - started) * 1000,
+        metadata.get("RequestId") or "none",
+        metadata.get("RetryAttempts", 0),
+    )
+
+
 class MaintenanceWindowClient:
     """An async client for maintenance-window tasks, on aiobotocore.
 
@@ -115,9 +133,11 @@ class MaintenanceWindowClient:
     for those operations). A ``session`` given is used unchanged, with
     whatever model it loads.
 
-    Each call logs one DEBUG line on the ``ssm_mw`` logger, with sensitive
-    values redacted. What botocore and aiobotocore log at DEBUG for the call
-    (request and response bodies included) has every sensitive value blanked too.
+    Each call logs DEBUG lines on the ``ssm_mw`` logger: the request, with
+    sensitive values redacted, then the answer's status (and error code), time
+    taken, request id and retries (or that no answer came). What botocore and
+    aiobotocore log at DEBUG for the call (request and response bodies
+    included) has every sensitive value blanked too.
     """
 
     def __init__(
@@ -285,19 +305,30 @@ class MaintenanceWindowClient:
         if ignored is not None:
             # 1: here; 2: the client's method; 3: the caller that awaited it.
             warnings.warn(ignored, IgnoredMembersWarning, stacklevel=3)
-        if logger.isEnabledFor(logging.DEBUG):
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
             logger.debug("%s %s", operation, redact_request(operation, params))
+        started = time.perf_counter()
         try:
             with redacting(operation, params), taking(op, params):
                 response = await getattr(client, op.method)(**params)
         except ClientError as exc:
+            if debug:
+                _log_answer(operation, exc.response, started)
             raise service_error(operation, exc) from exc
         except ParamValidationError as exc:
             # Our own validation is stricter; this is a safety net. botocore's
             # message can quote values, so it is not repeated here.
             raise ValidationError.single("", f"botocore rejected the {operation} request") from exc
         except BotoCoreError as exc:
+            if debug:
+                elapsed = (time.perf_counter() - started) * 1000
+                logger.debug(
+                    "%s: no answer after %.0f ms: %s", operation, elapsed, type(exc).__name__
+                )
             raise TransportError(f"{operation}: {exc}") from exc
+        if debug:
+            _log_answer(operation, response, started)
         return read_result(op, response)
 
     # -- operations --------------------------------------------------------

@@ -566,7 +566,7 @@ def global_options(command: F) -> F:
         late("--max-attempts", type=_ATTEMPTS, metavar="N", help=_HELP["max_attempts"]),
         late("--connect-timeout", type=_SECONDS, metavar="S", help=_HELP["connect_timeout"]),
         late("--read-timeout", type=_SECONDS, metavar="S", help=_HELP["read_timeout"]),
-        late("--debug", is_flag=True, help="Log requests and show tracebacks."),
+        late("--debug", is_flag=True, help="Log requests and answers, show tracebacks."),
     )
     for option in reversed(options):
         command = option(command)
@@ -617,7 +617,7 @@ class _StderrHandler(logging.Handler):
     "--debug",
     is_flag=True,
     envvar="SSM_MW_DEBUG",
-    help="Log requests (sensitive values redacted) and show tracebacks.",
+    help="Log requests (sensitive values redacted) and their answers, show tracebacks.",
 )
 @click.version_option(__version__, "--version", prog_name="ssm-mw")
 @click.pass_context

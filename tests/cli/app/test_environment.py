@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 from support.cli import Run, assert_error_line
 from support.clients import register
 from support.examples import run_command
+from support.operations import GET
 
 
 def test_environment_variables_replace_the_options(
@@ -163,6 +165,29 @@ def test_debug_logs_each_request_without_secrets(
     assert result.exit_code == 0, result.stderr
     assert "UpdateMaintenanceWindowTask" in result.stderr
     assert "hush" not in result.stderr
+    answer = re.search(
+        r"^debug: ssm_mw: UpdateMaintenanceWindowTask answered 200 in \d+ ms "
+        r"\(request id \S+, 0 retries\)$",
+        result.stderr,
+        re.MULTILINE,
+    )
+    assert answer is not None, result.stderr
+
+
+def test_debug_logs_each_answer_with_its_error_and_retries(
+    run: Run, ssm_server: EmbeddedSSMServer, window_id: str
+) -> None:
+    """A get throttled once, then refused (no such task): the answer's status, error code
+    and retry count."""
+    ssm_server.inject_fault(GET, "ThrottlingException", status=400, times=1)
+    task_id = "00000000-0000-4000-8000-000000000000"
+    result = run("--debug", "tasks", "get", window_id, task_id)
+    assert result.exit_code == 1
+    answers = re.findall(r"GetMaintenanceWindowTask answered (.*)$", result.stderr, re.MULTILINE)
+    assert len(answers) == 1, result.stderr
+    assert re.fullmatch(
+        r"400 DoesNotExistException in \d+ ms \(request id \S+, 1 retries\)", answers[0]
+    ), answers
 
 
 def test_no_command_shows_the_help_and_exits_2(run: Run) -> None:
