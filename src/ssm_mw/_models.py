@@ -35,6 +35,7 @@ __all__ = [
     "MaintenanceWindowTask",
     "MaintenanceWindowTaskDetails",
     "Target",
+    "TargetKey",
     "TaskDefinition",
     "TaskFilter",
     "TaskPage",
@@ -48,11 +49,15 @@ __all__ = [
 if TYPE_CHECKING:
     from typing import Literal, TypeAlias
 
-    #: The keys a window task's target may have (docs/fidelity.md, F1). Type checkers
-    #: see these two; at run time the field is a plain ``str`` (see :class:`Target`).
-    _TargetKey: TypeAlias = Literal["InstanceIds", "WindowTargetIds"]
+    #: The keys a window task's target may have (docs/fidelity.md, F1): type checkers
+    #: see ``Literal["InstanceIds", "WindowTargetIds"]``; at run time it is ``str``, so
+    #: that a response is never rejected for a key (see :class:`Target`).
+    TargetKey: TypeAlias = Literal["InstanceIds", "WindowTargetIds"]
 else:
-    _TargetKey = str
+    #: The keys a window task's target may have (docs/fidelity.md, F1): type checkers
+    #: see ``Literal["InstanceIds", "WindowTargetIds"]``; at run time it is ``str``, so
+    #: that a response is never rejected for a key (see :class:`Target`).
+    TargetKey = str
 
 
 @attrs.frozen(kw_only=True, field_transformer=strict_fields)
@@ -74,7 +79,7 @@ class Target:
     error; at run time it is a plain ``str`` (responses are never rejected for it).
     """
 
-    key: _TargetKey | None = None
+    key: TargetKey | None = None
     values: tuple[str, ...] | None = None
 
     @classmethod

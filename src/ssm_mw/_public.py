@@ -42,11 +42,15 @@ def _resolve(cls: type, module: dict[str, Any]) -> None:
 
 
 def publish(namespace: str, objects: Mapping[str, object], names: Iterable[str]) -> None:
-    """Make each class and function among ``names`` (in ``objects``) belong to ``namespace``."""
+    """Make each class and function among ``names`` (in ``objects``) belong to ``namespace``.
+
+    A name that is a builtin at run time (a type alias for type checkers, such as
+    ``TargetKey``) is left as it is.
+    """
     for name in names:
         obj = objects[name]
         if isinstance(obj, type):
-            if obj.__module__ == namespace:
+            if obj.__module__ in (namespace, "builtins"):
                 continue
             module = vars(sys.modules[obj.__module__])
             if "__annotations__" in vars(obj):

@@ -1,6 +1,11 @@
-"""Check that mypy and pyright reject every line marked ``# E`` in tests/typing/fail_*.py.
+"""Check that mypy and pyright reject every line marked ``# E`` in tests/typing/fail_*.py,
+and accept the docs' examples marked ``<!-- strict -->``.
 
-Each marked line must produce at least one error, and no other line may.
+Each marked line must produce at least one error, and no other line may. A
+```python`` block of docs/*.md right after a ``<!-- strict -->`` line is checked
+as the body of ``async def example(mw, window_id, task_id)`` (a
+``MaintenanceWindowClient`` and two ``str``): it must pass ``mypy --strict`` and
+pyright strict with the stubs docs/usage.md names ("Types").
 Run from the repository root: ``python tests/typing/check_failures.py``.
 """
 
@@ -15,6 +20,14 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 MARK = re.compile(r"#\s*E\b")
+DOCS = HERE.parent.parent / "docs"
+STRICT = re.compile(r"^<!-- strict -->\n```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+EXAMPLE_HEAD = """\
+from ssm_mw import MaintenanceWindowClient
+
+
+async def example(mw: MaintenanceWindowClient, window_id: str, task_id: str) -> None:
+"""
 
 
 def expected_lines(path: Path) -> set[int]:
@@ -79,9 +92,47 @@ def statement_lines(path: Path, lines: set[int]) -> set[int]:
     return result
 
 
-def main() -> int:
-    """Check every fail_*.py file with both checkers; exit 1 on any mismatch."""
+def strict_examples() -> list[tuple[str, str]]:
+    """Each ``<!-- strict -->`` example of docs/*.md: its place and its module text."""
+    out = []
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in STRICT.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            body = "".join(
+                f"    {row}" if row.strip() else row for row in match.group(1).splitlines(True)
+            )
+            out.append((f"docs/{page.name}:{line}", EXAMPLE_HEAD + body))
+    return out
+
+
+def check_examples() -> int:
+    """Type-check each strict example with both checkers; the number that fail."""
     failures = 0
+    examples = strict_examples()
+    if not examples:
+        print("no <!-- strict --> examples found in docs/")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, (where, module) in enumerate(examples):
+            path = Path(tmp) / f"strict_example_{n}.py"
+            path.write_text(module, encoding="utf-8")
+            for name, check in (("mypy", mypy_lines), ("pyright", pyright_lines)):
+                errors = check(path)
+                if errors:
+                    failures += 1
+                    head = EXAMPLE_HEAD.count("\n")
+                    rows = sorted(line - head for line in errors)
+                    print(f"{where} [{name}]: errors on lines {rows} of the example")
+                else:
+                    print(f"{where} [{name}]: the strict example type-checks")
+    return failures
+
+
+def main() -> int:
+    """Check every fail_*.py file and strict docs example with both checkers; exit 1 on any
+    mismatch."""
+    failures = check_examples()
     files = sorted(HERE.glob("fail_*.py"))
     if not files:
         print("no fail_*.py snippets found")
