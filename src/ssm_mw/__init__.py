@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from ._jsonform import to_json_value
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
     from ._redacted import to_botocore_redacted
+    from ._scope import AccountRegion, Scope
     from ._statefile import load_desired_state, parse_desired_state
     from ._taskfile import (
         TaskFile,
@@ -106,11 +107,13 @@ _ON_FIRST_USE = (
     "_jsonform",
     "_plan",
     "_redacted",
+    "_scope",
     "_statefile",
     "_taskfile",
 )
 
 __all__ = [
+    "AccountRegion",
     "Alarm",
     "AlarmConfiguration",
     "ApplyCancelledError",
@@ -152,6 +155,7 @@ __all__ = [
     "ResourceLimitExceededError",
     "ResponseError",
     "RunCommandParameters",
+    "Scope",
     "ServiceError",
     "ServiceValidationError",
     "SkippedTask",
