@@ -514,12 +514,13 @@ async def test_unreachable_endpoint_raises_transport_error() -> None:
             await mw.describe_maintenance_window_tasks(MISSING_WINDOW)
 
 
-async def test_each_call_logs_one_redacted_debug_line(
+async def test_each_call_logs_its_redacted_request_and_its_answer(
     mw_client: MaintenanceWindowClient,
     maintenance_window_id: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """One DEBUG line per call on logger ssm_mw, naming the operation, with secrets redacted."""
+    """Two DEBUG lines per call on logger ssm_mw, the request (secrets redacted) and its
+    answer (status, time, request id, retries; no value)."""
     secret = "s3cr3t-value-42"
     definition = TaskDefinition(
         task_arn="AWS-RunShellScript",
@@ -532,8 +533,10 @@ async def test_each_call_logs_one_redacted_debug_line(
     with caplog.at_level(logging.DEBUG, logger="ssm_mw"):
         await register_then_get(mw_client, maintenance_window_id, definition)
     records = [r for r in caplog.records if r.name == "ssm_mw"]
-    assert [r.levelno for r in records] == [logging.DEBUG, logging.DEBUG]
+    assert [r.levelno for r in records] == [logging.DEBUG] * 4
     assert REGISTER in records[0].getMessage()
     assert "AWS-RunShellScript" in records[0].getMessage()
-    assert "GetMaintenanceWindowTask" in records[1].getMessage()
+    assert records[1].getMessage().startswith(f"{REGISTER} answered 200 in ")
+    assert "GetMaintenanceWindowTask" in records[2].getMessage()
+    assert records[3].getMessage().startswith("GetMaintenanceWindowTask answered 200 in ")
     assert all(secret not in r.getMessage() for r in records)
