@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, cast
 import attrs
 
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
-from ._errors import DoesNotExistError, SsmMwError, ValidationError
+from ._errors import SsmMwError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
 from ._operations import DEREGISTER_TASK, REGISTER_TASK, UPDATE_TASK
 from ._pacing import Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
 from ._public import publish_exported
+from ._service_errors import DoesNotExistError
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -356,6 +357,6 @@ async def _delete(client: MaintenanceWindowClient, task: TaskPlan, pacer: Pacer)
     return result(ApplyOutcome.DELETED)
 
 
-# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
 # ``ssm_mw.X`` however this module was reached.
 publish_exported(globals(), __all__)

@@ -2,6 +2,10 @@
 
 ``main`` is the console script; ``cli`` is the click group, for embedding or
 testing with ``click.testing.CliRunner``. See ``docs/cli.md``.
+
+Importing it imports click and the command tree only: the client (aiobotocore),
+rich and PyYAML are imported by the commands that use them, when they run, so
+``ssm-mw --help``, ``ssm-mw CMD --help`` and shell completion answer quickly.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import NoReturn
 
 from ._app import cli
 from ._apply import apply_command
+from ._completion import completion
 from ._cutoff import set_cutoff
 from ._demo import demo, serve
 from ._export import export_command
@@ -26,6 +31,7 @@ cli.add_command(serve)
 cli.add_command(plan_command)
 cli.add_command(apply_command)
 cli.add_command(export_command)
+cli.add_command(completion)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.text import Text
 
-from .. import (
-    ApplyOutcome,
-    ApplyProgress,
-    ApplyReport,
-    DesiredState,
-    MaintenanceWindowClient,
-    Plan,
-    PlanAction,
-    apply_plan,
-    plan_tasks,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .. import ApplyOutcome, ApplyProgress, ApplyReport, MaintenanceWindowClient, Plan
 from ._app import CliError, CliUsageError, Settings, SingleValueCommand, global_options, run_async
 from ._plan import (
     CONCURRENCY_OPTION,
@@ -35,18 +27,26 @@ from ._render import console, echo_json, error_text
 
 __all__ = ["apply_command", "report_json", "run_apply", "show_report"]
 
-_RESULT_STYLE = {
-    ApplyOutcome.CREATED: "green",
-    ApplyOutcome.UPDATED: "yellow",
-    ApplyOutcome.UNCHANGED: "dim",
-    ApplyOutcome.UNMANAGED: "dim",
-    ApplyOutcome.FAILED: "bold red",
-    ApplyOutcome.DELETED: "red",
-}
+
+@cache
+def _result_styles() -> Mapping[ApplyOutcome, str]:
+    """The style of each outcome, in the report for people."""
+    from .. import ApplyOutcome
+
+    return {
+        ApplyOutcome.CREATED: "green",
+        ApplyOutcome.UPDATED: "yellow",
+        ApplyOutcome.UNCHANGED: "dim",
+        ApplyOutcome.UNMANAGED: "dim",
+        ApplyOutcome.FAILED: "bold red",
+        ApplyOutcome.DELETED: "red",
+    }
 
 
 def report_json(report: ApplyReport) -> dict[str, Any]:
     """The apply report for programs."""
+    from .. import ApplyOutcome
+
     return {
         "tasks": [
             {
@@ -69,10 +69,15 @@ def report_json(report: ApplyReport) -> dict[str, Any]:
 
 def show_report(report: ApplyReport, out: Console) -> None:
     """One line per task that was sent, then the totals."""
+    from rich.text import Text
+
+    from .. import ApplyOutcome
+
+    styles = _result_styles()
     for r in report.results:
         if r.outcome in (ApplyOutcome.UNCHANGED, ApplyOutcome.UNMANAGED):
             continue
-        line = Text(f"  {r.outcome.value:<8}", style=_RESULT_STYLE[r.outcome])
+        line = Text(f"  {r.outcome.value:<8}", style=styles[r.outcome])
         line.append(f"  {r.label}")
         if r.window_task_id is not None:
             line.append(f"  {r.window_task_id}", style="dim")
@@ -94,6 +99,10 @@ async def run_apply(
     client: MaintenanceWindowClient, plan: Plan, *, concurrency: int, err: Console
 ) -> ApplyReport:
     """:func:`apply_plan` with a progress bar on a terminal (``apply`` and the demo share it)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    from .. import apply_plan
+
     if not err.is_terminal:
         return await apply_plan(client, plan, concurrency=concurrency)
     columns = (SpinnerColumn(), TextColumn("applying"), BarColumn(), MofNCompleteColumn())
@@ -107,6 +116,8 @@ async def run_apply(
 
 
 def _confirm(plan: Plan, yes: bool, err: Console) -> None:
+    from .. import PlanAction
+
     if yes:
         return
     if not sys.stdin.isatty():
@@ -138,6 +149,8 @@ def apply_command(
     the live tasks of the file's windows that it does not name are
     deregistered. Exits 1 if any task failed, each failure on stderr.
     """
+    from .. import DesiredState, Plan, plan_tasks
+
     loaded = load_input(path)
     if isinstance(loaded, Plan) and prune and not loaded.prune:
         raise CliUsageError(

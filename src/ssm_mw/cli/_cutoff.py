@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from collections.abc import Callable, Generator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from .. import (
-    CutoffBehavior,
-    CutoffCancelledError,
-    CutoffProgress,
-    CutoffReport,
-    MaintenanceWindowClient,
-    TaskType,
-    set_cutoff_behavior,
-)
+from .. import CutoffBehavior, TaskType
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from rich.console import Console
+
+    from .. import CutoffProgress, CutoffReport, MaintenanceWindowClient
 from ._app import (
     EnumChoice,
     Settings,
@@ -63,6 +53,7 @@ async def apply_cutoff(
     report the same way, says so on ``err``, and re-raises the
     :class:`CutoffCancelledError`.
     """
+    from .. import CutoffCancelledError, set_cutoff_behavior
 
     async def run(progress: Callable[[CutoffProgress], None] | None) -> CutoffReport:
         return await set_cutoff_behavior(
@@ -76,6 +67,15 @@ async def apply_cutoff(
         )
 
     if err.is_terminal:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         columns = (
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -161,6 +161,8 @@ def _cancel_on_sigint(task: asyncio.Task[object] | None, flag: list[bool]) -> Ge
     Where the loop cannot handle signals (Windows, another thread), Ctrl-C
     stays Python's ``KeyboardInterrupt``.
     """
+    import asyncio
+
     loop = asyncio.get_running_loop()
 
     def interrupt() -> None:
@@ -230,6 +232,10 @@ def set_cutoff(
     Example:
       ssm-mw set-cutoff CANCEL_TASK mw-0123456789abcdef0 mw-0a1b2c3d4e5f6a7b8 --dry-run
     """
+    import asyncio
+
+    from .. import CutoffCancelledError
+
     settings = ctx.find_object(Settings) or Settings()
     check_window_ids(window_ids)  # before any client is made: bad input first
     chosen = CutoffBehavior(behavior.upper())

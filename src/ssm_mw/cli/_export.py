@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
-import yaml
 
-from .. import ExportReport, export_tasks
+if TYPE_CHECKING:
+    from .. import ExportReport
 from ._app import (
     CliError,
     Settings,
@@ -51,6 +51,8 @@ def export_text(report: ExportReport, fmt: str) -> str:
             tasks[name] = _text_blobs(tasks[name], fmt == "yaml", f"{window_id}/{name}")
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    import yaml
+
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
@@ -80,6 +82,8 @@ def export_command(
     Example:
       ssm-mw export mw-0123456789abcdef0 > tasks.yaml
     """
+    from .. import export_tasks
+
     check_window_ids(window_ids)  # before any client is made: bad input first
 
     async def run() -> ExportReport:

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.text import Text
 
-from .. import (
-    DesiredState,
-    MaintenanceWindowClient,
-    MemberChange,
-    Plan,
-    PlanAction,
-    TaskPlan,
-    parse_desired_state,
-    plan_tasks,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from .. import (
+        DesiredState,
+        MaintenanceWindowClient,
+        MemberChange,
+        Plan,
+        PlanAction,
+        TaskPlan,
+    )
 from ._app import (
     CliError,
     CliUsageError,
@@ -52,13 +53,21 @@ __all__ = [
 #: ``plan --check``: the exit status when applying would change something.
 EXIT_CHANGES = 3
 
-_SYMBOL = {
-    PlanAction.CREATE: ("+", "green"),
-    PlanAction.UPDATE: ("~", "yellow"),
-    PlanAction.UNCHANGED: ("=", "dim"),
-    PlanAction.UNMANAGED: ("?", "dim"),
-    PlanAction.DELETE: ("-", "red"),
-}
+
+@cache
+def _symbols() -> Mapping[PlanAction, tuple[str, str]]:
+    """The symbol and the style of each action, as a plan shows them."""
+    from .. import PlanAction
+
+    return {
+        PlanAction.CREATE: ("+", "green"),
+        PlanAction.UPDATE: ("~", "yellow"),
+        PlanAction.UNCHANGED: ("=", "dim"),
+        PlanAction.UNMANAGED: ("?", "dim"),
+        PlanAction.DELETE: ("-", "red"),
+    }
+
+
 _SENSITIVE = "(sensitive value)"
 _NOT_SET = "(not set)"
 
@@ -72,12 +81,16 @@ def load_desired(name: str, text: str) -> DesiredState:
     Every task is checked as a ``tasks register`` file is, and the state as
     any state is (every window id, every definition), before anything is sent.
     """
+    from .. import parse_desired_state
+
     with file_errors():
         return parse_desired_state(text, name=name)
 
 
 def load_input(path: str) -> Plan | DesiredState:
     """A saved plan (JSON with its format marker) or a desired-state file."""
+    from .. import Plan
+
     name, text = read_file(path)
     if text.lstrip().startswith("{"):
         try:
@@ -101,6 +114,10 @@ def _value(value: Any, sensitive: bool) -> str:
 
 
 def _change_line(action: PlanAction, change: MemberChange) -> Text:
+    from rich.text import Text
+
+    from .. import PlanAction
+
     after = _value(change.after, change.sensitive)
     if action is PlanAction.CREATE:
         return Text(f"      + {change.member} = {after}", style="green")
@@ -109,7 +126,11 @@ def _change_line(action: PlanAction, change: MemberChange) -> Text:
 
 
 def _task_line(task: TaskPlan) -> Text:
-    symbol, style = _SYMBOL[task.action]
+    from rich.text import Text
+
+    from .. import PlanAction
+
+    symbol, style = _symbols()[task.action]
     line = Text(f"  {symbol} ", style=style)
     line.append(f"{task.action.value:<9}", style=style)
     line.append(f"  {task.name if task.name is not None else '(no name)'}")
@@ -125,6 +146,8 @@ def _task_line(task: TaskPlan) -> Text:
 def summary_line(plan: Plan) -> str:
     """``Plan: 1 to create, 2 to update, 3 unchanged, 0 unmanaged.`` (with ``--prune``:
     ``..., 2 to update, 1 to delete, 3 unchanged, ...``)."""
+    from .. import PlanAction
+
     counts = plan.summary
     deleting = f"{counts[PlanAction.DELETE]} to delete, " if plan.prune else ""
     return (
@@ -136,6 +159,10 @@ def summary_line(plan: Plan) -> str:
 
 def show_plan(plan: Plan, out: Console) -> None:
     """The plan for people: grouped by window, each changed member as ``before → after``."""
+    from rich.text import Text
+
+    from .. import PlanAction
+
     window: str | None = None
     for task in plan.tasks:
         if task.window_id != window:
@@ -158,6 +185,8 @@ def show_warnings(plan: Plan) -> None:
 
 def plan_json(plan: Plan) -> dict[str, Any]:
     """The plan for programs, in the documented shape (members by their wire names)."""
+    from .. import PlanAction
+
     return {
         "tasks": [
             {
@@ -178,6 +207,8 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def _write_private(path: str, text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all, readable by its owner only."""
+    import tempfile
+
     target = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
@@ -254,6 +285,8 @@ def plan_command(
     Example:
       ssm-mw plan tasks.yaml --check     # exit 3 if anything would change
     """
+    from .. import Plan, plan_tasks
+
     desired = load_input(path)
     if isinstance(desired, Plan):
         raise CliUsageError(f"{path}: is a saved plan; plan takes a desired-state file")
