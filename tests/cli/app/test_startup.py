@@ -1,16 +1,20 @@
 """Start-up: ``--help`` reads the command tree only; a command imports what it uses.
 
 Each run is a fresh process (``support.imports.run_cli``) that reports what it
-imported. How fast it answers is measured by benchmark B13, not here.
+imported. The console script's garbage collector (paused for start-up, the heap
+frozen at exit) is checked in fresh interpreters too. How fast it all answers is
+measured by benchmark B13, not here.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from ssm_mw import __version__
 from ssm_mw.cli import cli
@@ -18,6 +22,7 @@ from ssm_mw.testing import EmbeddedSSMServer
 from support.aws_env import bare_env, dummy_aws_env
 from support.clients import register
 from support.examples import run_command
+from support.fresh import fresh_python
 from support.imports import HEAVY, run_cli
 
 
@@ -84,3 +89,38 @@ def test_a_json_listing_imports_the_client_but_no_output_library(
     assert table.returncode == 0, table.stderr
     assert task_id in table.stdout
     assert "rich" in table.imported
+
+
+def test_the_console_script_pauses_the_collector_for_its_start_up_only() -> None:
+    """`main` pauses the garbage collector, which comes back (heap frozen) after the pause."""
+    code = (
+        "import gc, time\n"
+        "from ssm_mw.cli import _pause_collector\n"
+        "_pause_collector(0.1)\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+        "deadline = time.monotonic() + 30\n"
+        "while not gc.isenabled() and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    assert fresh_python(code).splitlines() == ["False False", "True True"]
+
+
+def test_the_console_script_freezes_the_heap_as_it_exits() -> None:
+    """At exit, after the command line, every object is frozen: no last full collection."""
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "from ssm_mw.cli import main\n"
+        "main(['--version'])\n"
+    )
+    assert fresh_python(code).splitlines()[-1] == "frozen True"
+
+
+def test_the_group_called_by_another_program_leaves_the_collector_alone() -> None:
+    """`cli.main()` (here through CliRunner) neither pauses nor freezes this process's collector."""
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
