@@ -22,4 +22,5 @@ BENCHMARKS: dict[str, str] = {
     "B8": "benchmarks.b8_get",
     "B9": "benchmarks.b9_register",
     "B10": "benchmarks.b10_throttled",
+    "B13": "benchmarks.b13_cli",
 }

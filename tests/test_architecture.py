@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "_version": 0,
     "_enums": 0,
     "_errors": 0,
+    "_service_errors": 0,  # ServiceError and kin, botocore ClientErrors (_errors: no botocore)
     "_redact": 0,
     "_public": 0,
     "_operations": 0,  # the operation registry: one record per operation
@@ -84,6 +85,9 @@ WIRE_LAYERS = frozenset(
         "testing",
     }
 )
+#: The assignments whose strings are the package's public names (``ssm_mw.__all__``, and
+#: ``ssm_mw._SOURCES``: each public name's module), not botocore member names.
+PUBLIC_NAME_LISTS = frozenset({"__all__", "_SOURCES"})
 #: Strings that are member names but, where they appear, are values of the API itself:
 #: the keys of ``Target`` and ``TaskFilter`` (``TaskFilter(key="TaskArn", ...)``).
 VALUE_KEYWORDS = frozenset({"key"})
@@ -237,10 +241,12 @@ def _spelled_wire_names(path: Path, names: frozenset[str]) -> Iterator[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg in VALUE_KEYWORDS:
             skip.add(id(node.value))
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ):
-            skip.update(id(n) for n in ast.walk(node.value))
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        # __all__, and the package's table of where each public name lives: public names.
+        if any(isinstance(t, ast.Name) and t.id in PUBLIC_NAME_LISTS for t in targets):
+            skip.update(id(n) for n in ast.walk(node.value or node))
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Constant)

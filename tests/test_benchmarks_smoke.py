@@ -115,9 +115,9 @@ async def test_canned_pages_go_through_aiobotocore() -> None:
 
 
 def test_every_benchmark_is_listed() -> None:
-    """B1 to B10 (at least), in order, each a module of the package."""
+    """B1 to B10 and B13 (at least), in order, each a module of the package."""
     ids = list(BENCHMARKS)
-    assert {f"B{i}" for i in range(1, 11)} <= set(ids)
+    assert {*(f"B{i}" for i in range(1, 11)), "B13"} <= set(ids)
     assert ids == sorted(ids, key=lambda b: int(b[1:]))
     root = Path(__file__).resolve().parent.parent
     for module in BENCHMARKS.values():
@@ -176,3 +176,21 @@ def test_cold_start_children_keep_byte_code_caches_and_no_aws_settings(
     assert "BOTO_CONFIG" not in env
     assert env["AWS_ACCESS_KEY_ID"] == "testing"
     assert env["HOME"] == str(tmp_path)
+
+
+def test_the_cli_benchmark_says_when_the_aws_cli_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """B13 without the awscli package: an error that names it and how to install it."""
+    import importlib.util
+
+    from benchmarks import b13_cli
+
+    assert b13_cli.aws_cli_missing() is None  # a test dependency: installed with the suite
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "awscli" else real(name, *a)
+    )
+    with pytest.raises(RuntimeError, match=r"AWS CLI v1 \(the awscli package\)") as raised:
+        b13_cli.run(smoke=True)
+    assert "uv pip install -c constraints.txt awscli" in str(raised.value)

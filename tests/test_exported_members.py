@@ -39,7 +39,7 @@ def _fresh(code: str) -> str:
     return fresh_python(code).strip()
 
 
-#: The modules that ``import ssm_mw`` leaves for first use (``ssm_mw._ON_FIRST_USE``, with theirs).
+#: The desired-state and fleet-wide modules (and theirs): imported on first use of their names.
 _LAZY_MODULES = (
     "_apply",
     "_desired",
@@ -79,6 +79,62 @@ def test_lazily_imported_names_show_as_public_however_their_module_is_reached() 
         "print(repr(DesiredState), CutoffCancelledError.__module__)\n"
     )
     assert _fresh(code) == "<class 'ssm_mw.DesiredState'> ssm_mw"
+
+
+def test_the_type_checkers_imports_are_the_lazy_table() -> None:
+    """What mypy and pyright see (the TYPE_CHECKING imports) is what ``ssm_mw.X`` imports.
+
+    ``ssm_mw._SOURCES`` maps each module to its public names; the imports under
+    ``if TYPE_CHECKING:`` must name the same modules and names, each name once, and
+    together with ``__version__`` they are ``__all__``.
+    """
+    import ast
+    import importlib
+
+    tree = ast.parse(Path(ssm_mw.__file__).read_text(encoding="utf-8"))
+    (block,) = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    ]
+    seen: dict[str, tuple[str, ...]] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom)
+        assert node.level == 1
+        assert node.module is not None
+        seen[node.module] = tuple(alias.name for alias in node.names)
+    sources: dict[str, tuple[str, ...]] = ssm_mw._SOURCES  # type: ignore[attr-defined]
+    assert seen == sources
+    names = [name for found in sources.values() for name in found]
+    assert len(names) == len(set(names))
+    assert {*names, "__version__"} == set(ssm_mw.__all__)
+    for module, found in sources.items():
+        assert set(found) <= set(importlib.import_module(f"ssm_mw.{module}").__all__), module
+
+
+def test_import_imports_no_private_module_but_the_version() -> None:
+    """`import ssm_mw` is cheap: no model, no attrs, no botocore until a name is used."""
+    code = (
+        "import sys, ssm_mw\n"
+        "print(sorted(m for m in sys.modules if m.startswith('ssm_mw')))\n"
+        "print(sorted(m for m in ('attrs', 'botocore', 'aiobotocore') if m in sys.modules))\n"
+        "from ssm_mw import CutoffBehavior, TaskDefinition, ValidationError\n"
+        "print(sorted(m for m in ('botocore', 'aiobotocore', 'aiohttp') if m in sys.modules))\n"
+    )
+    assert _fresh(code).splitlines() == ["['ssm_mw', 'ssm_mw._version']", "[]", "[]"]
+
+
+def test_star_import_gives_every_public_name() -> None:
+    """`from ssm_mw import *` binds every name of __all__, each the object ssm_mw.X is."""
+    code = (
+        "from ssm_mw import *\n"
+        "import ssm_mw\n"
+        "names = dict(globals())\n"
+        "print(all(names[n] is getattr(ssm_mw, n) for n in ssm_mw.__all__))\n"
+    )
+    assert _fresh(code) == "True"
 
 
 def test_an_unknown_attribute_is_an_attribute_error() -> None:

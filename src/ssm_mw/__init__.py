@@ -1,66 +1,17 @@
 """ssm-mw: a typed, async SDK for AWS Systems Manager maintenance-window tasks.
 
 Everything public is importable from here; the modules behind it are private.
-The desired-state and fleet-wide parts (``plan_tasks``, ``apply_plan``,
-``export_tasks``, ``set_cutoff_behavior`` and their types) are imported on
-first use, so that a service that only calls the registry's operations does not pay
-for them at start-up (``python -X importtime -c "import ssm_mw"``).
+``import ssm_mw`` itself imports none of them: each public name imports its
+module on first use (PEP 562), so that ``from ssm_mw import TaskDefinition``
+does not pay for aiobotocore, and a program that never touches the
+desired-state or fleet-wide parts (``plan_tasks``, ``apply_plan``,
+``export_tasks``, ``set_cutoff_behavior``) never imports them
+(``python -X importtime -c "import ssm_mw"``). Type checkers see the imports
+below as they are written.
 """
 
 from typing import TYPE_CHECKING
 
-from ._client import MaintenanceWindowClient
-from ._converter import from_botocore, to_botocore
-from ._enums import CutoffBehavior, DocumentHashType, NotificationEvent, NotificationType, TaskType
-from ._errors import (
-    ClientStateError,
-    DoesNotExistError,
-    FeatureNotAvailableError,
-    IdempotentParameterMismatchError,
-    IgnoredMembersWarning,
-    InternalServerError,
-    ResourceLimitExceededError,
-    ResponseError,
-    ServiceError,
-    ServiceValidationError,
-    SsmMwError,
-    TaskFileError,
-    ThrottlingError,
-    TransportError,
-    ValidationError,
-    Violation,
-)
-from ._identifiers import check_window_id, check_window_task_id
-from ._invocation import (
-    AutomationParameters,
-    CloudWatchOutputConfig,
-    LambdaParameters,
-    NotificationConfig,
-    RunCommandParameters,
-    StepFunctionsParameters,
-    TaskInvocationParameters,
-    UnknownInvocationParameters,
-)
-from ._models import (
-    Alarm,
-    AlarmConfiguration,
-    DeregisteredTask,
-    LoggingInfo,
-    MaintenanceWindowIdentity,
-    MaintenanceWindowTask,
-    MaintenanceWindowTaskDetails,
-    Target,
-    TargetKey,
-    TaskDefinition,
-    TaskFilter,
-    TaskPage,
-    TaskParameterValueExpression,
-    TaskUpdate,
-    WindowFilter,
-    WindowPage,
-)
-from ._paginator import TaskPaginator, WindowPaginator
-from ._public import publish as _publish
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -74,7 +25,26 @@ if TYPE_CHECKING:
         TaskResult,
         apply_plan,
     )
+    from ._client import MaintenanceWindowClient
+    from ._converter import from_botocore, to_botocore
     from ._desired import DesiredState, MemberChange
+    from ._enums import (
+        CutoffBehavior,
+        DocumentHashType,
+        NotificationEvent,
+        NotificationType,
+        TaskType,
+    )
+    from ._errors import (
+        ClientStateError,
+        IgnoredMembersWarning,
+        ResponseError,
+        SsmMwError,
+        TaskFileError,
+        TransportError,
+        ValidationError,
+        Violation,
+    )
     from ._export import ExportReport, SkippedTask, export_tasks
     from ._fleet import (
         CutoffCancelledError,
@@ -84,10 +54,50 @@ if TYPE_CHECKING:
         CutoffReport,
         set_cutoff_behavior,
     )
+    from ._identifiers import check_window_id, check_window_task_id
+    from ._invocation import (
+        AutomationParameters,
+        CloudWatchOutputConfig,
+        LambdaParameters,
+        NotificationConfig,
+        RunCommandParameters,
+        StepFunctionsParameters,
+        TaskInvocationParameters,
+        UnknownInvocationParameters,
+    )
     from ._jsonform import to_json_value
+    from ._models import (
+        Alarm,
+        AlarmConfiguration,
+        DeregisteredTask,
+        LoggingInfo,
+        MaintenanceWindowIdentity,
+        MaintenanceWindowTask,
+        MaintenanceWindowTaskDetails,
+        Target,
+        TargetKey,
+        TaskDefinition,
+        TaskFilter,
+        TaskPage,
+        TaskParameterValueExpression,
+        TaskUpdate,
+        WindowFilter,
+        WindowPage,
+    )
+    from ._paginator import TaskPaginator, WindowPaginator
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
     from ._redacted import to_botocore_redacted
     from ._scope import AccountRegion, Scope
+    from ._service_errors import (
+        DoesNotExistError,
+        FeatureNotAvailableError,
+        IdempotentParameterMismatchError,
+        InternalServerError,
+        ResourceLimitExceededError,
+        ServiceError,
+        ServiceValidationError,
+        ThrottlingError,
+    )
     from ._statefile import load_desired_state, parse_desired_state
     from ._taskfile import (
         TaskFile,
@@ -97,20 +107,101 @@ if TYPE_CHECKING:
         parse_task_update,
     )
 
-#: The modules of the desired-state, fleet-wide and file parts, imported together on first
-#: use of any of their names; each publishes its own public names as ``ssm_mw.X``.
-_ON_FIRST_USE = (
-    "_apply",
-    "_desired",
-    "_export",
-    "_fleet",
-    "_jsonform",
-    "_plan",
-    "_redacted",
-    "_scope",
-    "_statefile",
-    "_taskfile",
-)
+#: The module of each public name (``ssm_mw.X`` imports it on first use); each module
+#: publishes its own public names as ``ssm_mw.X`` however it is reached.
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "_apply": (
+        "ApplyCancelledError",
+        "ApplyOutcome",
+        "ApplyProgress",
+        "ApplyReport",
+        "StalePlanError",
+        "StaleTask",
+        "TaskResult",
+        "apply_plan",
+    ),
+    "_client": ("MaintenanceWindowClient",),
+    "_converter": ("from_botocore", "to_botocore"),
+    "_desired": ("DesiredState", "MemberChange"),
+    "_enums": (
+        "CutoffBehavior",
+        "DocumentHashType",
+        "NotificationEvent",
+        "NotificationType",
+        "TaskType",
+    ),
+    "_errors": (
+        "ClientStateError",
+        "IgnoredMembersWarning",
+        "ResponseError",
+        "SsmMwError",
+        "TaskFileError",
+        "TransportError",
+        "ValidationError",
+        "Violation",
+    ),
+    "_export": ("ExportReport", "SkippedTask", "export_tasks"),
+    "_fleet": (
+        "CutoffCancelledError",
+        "CutoffChange",
+        "CutoffOutcome",
+        "CutoffProgress",
+        "CutoffReport",
+        "set_cutoff_behavior",
+    ),
+    "_identifiers": ("check_window_id", "check_window_task_id"),
+    "_jsonform": ("to_json_value",),
+    "_invocation": (
+        "AutomationParameters",
+        "CloudWatchOutputConfig",
+        "LambdaParameters",
+        "NotificationConfig",
+        "RunCommandParameters",
+        "StepFunctionsParameters",
+        "TaskInvocationParameters",
+        "UnknownInvocationParameters",
+    ),
+    "_models": (
+        "Alarm",
+        "AlarmConfiguration",
+        "DeregisteredTask",
+        "LoggingInfo",
+        "MaintenanceWindowIdentity",
+        "MaintenanceWindowTask",
+        "MaintenanceWindowTaskDetails",
+        "Target",
+        "TargetKey",
+        "TaskDefinition",
+        "TaskFilter",
+        "TaskPage",
+        "TaskParameterValueExpression",
+        "TaskUpdate",
+        "WindowFilter",
+        "WindowPage",
+    ),
+    "_paginator": ("TaskPaginator", "WindowPaginator"),
+    "_plan": ("Plan", "PlanAction", "PlanConflict", "PlanError", "TaskPlan", "plan_tasks"),
+    "_redacted": ("to_botocore_redacted",),
+    "_scope": ("AccountRegion", "Scope"),
+    "_service_errors": (
+        "DoesNotExistError",
+        "FeatureNotAvailableError",
+        "IdempotentParameterMismatchError",
+        "InternalServerError",
+        "ResourceLimitExceededError",
+        "ServiceError",
+        "ServiceValidationError",
+        "ThrottlingError",
+    ),
+    "_statefile": ("load_desired_state", "parse_desired_state"),
+    "_taskfile": (
+        "TaskFile",
+        "load_task_definition",
+        "load_task_update",
+        "parse_task_definition",
+        "parse_task_update",
+    ),
+}
 
 __all__ = [
     "AccountRegion",
@@ -204,23 +295,20 @@ __all__ = [
     "to_json_value",
 ]
 
-_publish(__name__, globals(), [name for name in __all__ if name in globals()])
-
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
+    _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
     def __getattr__(name: str) -> object:
-        """Import the names of ``_ON_FIRST_USE`` on first use (PEP 562), then keep them here."""
-        if name in __all__:
-            import importlib
+        """Import the module of a public name on first use (PEP 562), then keep its names here."""
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
 
-            exported = set(__all__)
-            for module in _ON_FIRST_USE:
-                loaded = importlib.import_module(f"{__name__}.{module}")
-                for public in exported.intersection(loaded.__all__):
-                    globals()[public] = getattr(loaded, public)
-            if name in globals():
-                return globals()[name]
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        loaded = importlib.import_module(f"{__name__}.{module}")
+        for public in _SOURCES[module]:
+            globals()[public] = getattr(loaded, public)
+        return globals()[name]
 
     def __dir__() -> list[str]:
         """The module's names, those imported on first use included."""

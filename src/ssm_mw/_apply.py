@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import attrs
 
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
-from ._errors import DoesNotExistError, SsmMwError, ThrottlingError, ValidationError
+from ._errors import SsmMwError, ValidationError
 from ._live import LiveWindow, check_concurrency, read_windows
 from ._operations import DEREGISTER_TASK, REGISTER_TASK, UPDATE_TASK
 from ._pacing import NotSent, Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
 from ._public import publish_exported
+from ._service_errors import DoesNotExistError, ThrottlingError
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -431,6 +432,6 @@ async def _delete(run: _Run, task: TaskPlan) -> TaskResult:
     return _result(task, ApplyOutcome.DELETED, task_id)
 
 
-# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
 # ``ssm_mw.X`` however this module was reached.
 publish_exported(globals(), __all__)

@@ -30,10 +30,8 @@ from ._errors import (
     ClientStateError,
     IgnoredMembersWarning,
     ResponseError,
-    ServiceError,
     TransportError,
     ValidationError,
-    from_client_error,
 )
 from ._fastpath import REGISTER, Operation, operation, taking
 from ._fastpath import install as install_fast_path
@@ -52,6 +50,8 @@ from ._models import (
 )
 from ._operations import DEREGISTER_TASK, DESCRIBE_TASKS, DESCRIBE_WINDOWS, GET_TASK, UPDATE_TASK
 from ._paginator import TaskPaginator, WindowPaginator
+from ._public import publish_exported
+from ._service_errors import ServiceError, from_client_error
 from ._validation import redact_request, request_warning, validate_request
 
 if TYPE_CHECKING:
@@ -505,3 +505,8 @@ def _check_paging(op: Operation[Any], request: dict[str, Any]) -> None:
                 for v in exc.violations
             ]
         ) from None
+
+
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

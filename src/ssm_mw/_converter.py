@@ -61,6 +61,7 @@ from ._models import (
     WindowPage,
 )
 from ._operations import DESCRIBE_TASKS
+from ._public import publish_exported
 from ._schema import input_schema, shape_schema
 from ._shapes import TASK_TYPE_VARIANTS, snake_case
 
@@ -797,3 +798,8 @@ def parse_register_response(response: Mapping[str, Any]) -> str:
     if not isinstance(task_id, str):
         raise ResponseError("RegisterTaskWithMaintenanceWindow: the response lacks WindowTaskId")
     return task_id
+
+
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

@@ -439,6 +439,6 @@ class DesiredState:
         return sum(len(tasks) for tasks in self.windows.values())
 
 
-# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
 # ``ssm_mw.X`` however this module was reached.
 publish_exported(globals(), __all__)

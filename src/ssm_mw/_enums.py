@@ -22,6 +22,7 @@ import enum
 from typing import Any, Literal, TypeVar, cast
 
 from ._errors import ValidationError
+from ._public import publish_exported
 
 __all__ = [
     "MEMBER_CONVERTERS",
@@ -208,3 +209,8 @@ MEMBER_CONVERTERS: frozenset[object] = frozenset(
         to_notification_events,
     }
 )
+
+
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

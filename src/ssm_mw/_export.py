@@ -100,6 +100,6 @@ async def export_tasks(
     return ExportReport(desired=DesiredState(windows=state), skipped=tuple(skipped))
 
 
-# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
 # ``ssm_mw.X`` however this module was reached.
 publish_exported(globals(), __all__)

@@ -31,13 +31,14 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ._enums import CutoffBehavior, TaskType
-from ._errors import ThrottlingError, ValidationError
+from ._errors import ValidationError
 from ._live import check_concurrency, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._operations import DESCRIBE_TASKS, UPDATE_TASK
 from ._pacing import NotSent, Pacer
 from ._pool import JobPool
 from ._public import publish_exported
+from ._service_errors import ThrottlingError
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
@@ -438,6 +439,6 @@ async def set_cutoff_behavior(
     )
 
 
-# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
 # ``ssm_mw.X`` however this module was reached.
 publish_exported(globals(), __all__)

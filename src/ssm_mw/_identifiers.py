@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._converter import CALL_MEMBERS, call_members
 from ._errors import ValidationError
 from ._operations import DESCRIBE_TASKS, GET_TASK
+from ._public import publish_exported
 from ._validation import violations
 
 __all__ = ["check_window_id", "check_window_task_id"]
@@ -47,3 +48,8 @@ def check_window_task_id(window_task_id: str) -> None:
     found = [v for v in violations(GET_TASK.name, request) if v.path == _WINDOW_TASK_ID]
     if found:
         raise ValidationError(found)
+
+
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

@@ -22,6 +22,7 @@ from ._enums import (
     to_notification_type,
 )
 from ._fields import strict_fields
+from ._public import publish_exported
 from ._redact import redacted_repr
 
 __all__ = [
@@ -138,3 +139,8 @@ TaskInvocationParameters: TypeAlias = (
 
 #: Every class a response's invocation parameters can be.
 AnyInvocationParameters: TypeAlias = TaskInvocationParameters | UnknownInvocationParameters
+
+
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

@@ -24,6 +24,7 @@ from ._enums import (
 from ._errors import ValidationError
 from ._fields import strict_fields
 from ._invocation import AnyInvocationParameters, TaskInvocationParameters
+from ._public import publish_exported
 from ._redact import redacted_repr
 
 __all__ = [
@@ -369,3 +370,8 @@ class DeregisteredTask:
 
     window_id: str | None = None
     window_task_id: str | None = None
+
+
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

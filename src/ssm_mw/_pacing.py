@@ -72,7 +72,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.retries.throttling import CubicCalculator
 
-from ._errors import ThrottlingError
+from ._service_errors import ThrottlingError
 
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient

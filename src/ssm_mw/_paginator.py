@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 
 from ._errors import ValidationError
 from ._models import MaintenanceWindowIdentity, MaintenanceWindowTask, TaskPage, WindowPage
+from ._public import publish_exported
 
 __all__ = ["FetchPage", "Paginator", "TaskPaginator", "WindowPaginator"]
 
@@ -244,3 +245,8 @@ class WindowPaginator(Paginator[WindowPage, MaintenanceWindowIdentity]):
         self, items: tuple[MaintenanceWindowIdentity, ...], next_token: str | None
     ) -> WindowPage:
         return WindowPage(windows=items, next_token=next_token)
+
+
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
+# ``ssm_mw.X`` however this module was reached.
+publish_exported(globals(), __all__)

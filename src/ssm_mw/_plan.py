@@ -495,6 +495,6 @@ def _plan_from_json(data: object) -> Plan:
     return Plan(desired=desired, tasks=tasks, saved=True, prune=item.get("prune") is True)
 
 
-# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
 # ``ssm_mw.X`` however this module was reached.
 publish_exported(globals(), __all__)

@@ -194,6 +194,6 @@ def load_desired_state(path: str | os.PathLike[str]) -> DesiredState:
     return parse_desired_state(text, name=name)
 
 
-# Imported on first use by ``ssm_mw`` (its ``_ON_FIRST_USE``): the public names show as
+# Imported on first use of one of its names by ``ssm_mw``: the public names show as
 # ``ssm_mw.X`` however this module was reached.
 publish_exported(globals(), __all__)

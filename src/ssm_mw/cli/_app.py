@@ -1,16 +1,18 @@
-"""The root command group, its global options, and the one top-level error handler."""
+"""The root command group, its global options, and the one top-level error handler.
+
+Nothing here imports the client (nor aiobotocore, botocore, rich or PyYAML) when
+the module is imported: ``ssm-mw --help``, ``ssm-mw CMD --help`` and shell
+completion read only the command tree. The library's names are imported where a
+command uses them, when it runs.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import errno
-import logging
 import os
 import re
 import signal
 import sys
-import traceback
-import urllib.parse
 import warnings
 from collections.abc import Callable, Coroutine, Generator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,26 +20,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
-from botocore.exceptions import (
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-    ProfileNotFound,
-)
-from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
-from .. import (
-    IgnoredMembersWarning,
-    MaintenanceWindowClient,
-    ServiceError,
-    SsmMwError,
-    TransportError,
-    ValidationError,
-    Violation,
-    __version__,
-    check_window_id,
-)
+from .. import __version__
+
+if TYPE_CHECKING:
+    import asyncio
+    import logging
+
+    from click.shell_completion import CompletionItem
+
+    from .. import MaintenanceWindowClient, TransportError, Violation
 
 __all__ = [
     "EXIT_FAILURE",
@@ -138,6 +130,15 @@ class EnumChoice(_Choice):
         """Upper-case the value, then check it against the choices."""
         return super().convert(value.upper() if isinstance(value, str) else value, param, ctx)
 
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """The choices that start with ``incomplete``, in any case (``can`` -> ``CANCEL_TASK``)."""
+        from click.shell_completion import CompletionItem
+
+        prefix = incomplete.upper()
+        return [CompletionItem(c) for c in map(str, self.choices) if c.startswith(prefix)]
+
 
 def _reject_repeats(command: click.Command, ctx: click.Context, args: Sequence[str]) -> None:
     """Raise a usage error if an option that takes one value is given more than once.
@@ -217,6 +218,14 @@ def describe_violations(found: Sequence[Violation]) -> str:
 
 
 def _transport_message(exc: TransportError) -> str:
+    from botocore.exceptions import (
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ProfileNotFound,
+    )
+
     cause = exc.__cause__
     if isinstance(cause, (NoCredentialsError, PartialCredentialsError)):
         return (
@@ -234,6 +243,8 @@ def _transport_message(exc: TransportError) -> str:
 
 def as_cli_error(exc: Exception) -> CliError:
     """The one-line error, and exit status, for an exception from a command."""
+    from .. import ServiceError, SsmMwError, TransportError, ValidationError
+
     if isinstance(exc, ValidationError):
         return CliUsageError(describe_violations(exc.violations))
     if isinstance(exc, TransportError):
@@ -286,10 +297,10 @@ class App(SingleValueGroup):
         """Run the command line; with ``standalone_mode`` (the default), exit with its status.
 
         A warning of the library (:class:`~ssm_mw.IgnoredMembersWarning`) is one
-        ``warning: ...`` line on stderr, once per message.
+        ``warning: ...`` line on stderr, once per message (:func:`run_async` sets the
+        filter, when a command calls the library).
         """
         with warnings.catch_warnings():
-            warnings.simplefilter("default", IgnoredMembersWarning)
             warnings.showwarning = _show_warning
             code = self._run(args, prog_name, complete_var, **extra)
         if not standalone_mode:
@@ -330,7 +341,7 @@ class App(SingleValueGroup):
 
     def _unexpected(self, exc: Exception) -> int:
         if _debug_env():
-            traceback.print_exception(exc)
+            _print_traceback(exc)
         error = as_cli_error(exc)
         error.show()
         return error.exit_code
@@ -353,8 +364,14 @@ class App(SingleValueGroup):
     @staticmethod
     def _converted(ctx: click.Context, exc: Exception) -> CliError:
         if ctx.meta.get(_DEBUG_ON) or _debug_env():
-            traceback.print_exception(exc)
+            _print_traceback(exc)
         return as_cli_error(exc)
+
+
+def _print_traceback(exc: BaseException) -> None:
+    import traceback
+
+    traceback.print_exception(exc)
 
 
 def _debug_env() -> bool:
@@ -391,6 +408,8 @@ def ctrl_c_cancels() -> Generator[None]:
     Where the loop cannot handle signals (Windows, another thread), Ctrl-C stays
     Python's ``KeyboardInterrupt``. A cancellation from elsewhere passes through.
     """
+    import asyncio
+
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     pressed = False
@@ -420,7 +439,18 @@ def ctrl_c_cancels() -> Generator[None]:
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a command's coroutine to the end."""
+    """Run a command's coroutine to the end.
+
+    Every command that calls the library runs it here: a warning of the library
+    (:class:`~ssm_mw.IgnoredMembersWarning`) is shown once per message, as one
+    ``warning: ...`` line on stderr (``App.main`` restores the filters after the
+    command line).
+    """
+    import asyncio
+
+    from .. import IgnoredMembersWarning
+
+    warnings.simplefilter("default", IgnoredMembersWarning)
     return asyncio.run(coro)
 
 
@@ -430,6 +460,8 @@ def check_window_ids(window_ids: Sequence[str]) -> None:
     The same check as every request's (:func:`ssm_mw.check_window_id`), so that
     a malformed id is named as such even without a Region or credentials.
     """
+    from .. import ValidationError, check_window_id
+
     for window_id in window_ids:
         try:
             check_window_id(window_id)
@@ -445,6 +477,8 @@ def open_client(settings: Settings, *, pool: int | None = None) -> MaintenanceWi
     ``AWS_ENDPOINT_URL``/``AWS_ENDPOINT_URL_SSM`` (read by botocore).
     ``pool`` raises the HTTP connection pool to at least that many connections.
     """
+    from .. import MaintenanceWindowClient
+
     check_environment(settings)
     region = settings.region or os.environ.get("AWS_REGION") or None
     return MaintenanceWindowClient(
@@ -466,9 +500,11 @@ def _enable_debug(ctx: click.Context) -> None:
     """Log the ``ssm_mw`` logger's records to stderr until the command line ends (once)."""
     if ctx.meta.get(_DEBUG_ON):
         return
+    import logging
+
     ctx.meta[_DEBUG_ON] = True
     logger = logging.getLogger("ssm_mw")
-    handler, level = _StderrHandler(), logger.level
+    handler, level = _stderr_handler(), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
 
@@ -480,7 +516,13 @@ def _enable_debug(ctx: click.Context) -> None:
 
 
 def _endpoint_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Check ``--endpoint-url`` as botocore will (a usage error, not a failure later)."""
+    """Check ``--endpoint-url`` as botocore will (a usage error, not a failure later).
+
+    Not while the shell completes a word (``ctx.resilient_parsing``): completion
+    never fails, and never imports botocore.
+    """
+    if ctx.resilient_parsing:
+        return value
     problem = None if value is None else _url_problem(value)
     if problem is not None:
         raise click.BadParameter(problem, ctx, param)
@@ -489,6 +531,10 @@ def _endpoint_url(ctx: click.Context, param: click.Parameter, value: str | None)
 
 def _url_problem(value: str) -> str | None:
     """Why ``value`` cannot be the service's endpoint (an http or https URL), or ``None``."""
+    import urllib.parse
+
+    from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+
     if not (is_valid_endpoint_url(value) or is_valid_ipv6_endpoint_url(value)):
         return f"{value!r} is not a valid URL (e.g. http://127.0.0.1:5000)"
     if urllib.parse.urlsplit(value).scheme.lower() not in ("http", "https"):
@@ -576,19 +622,26 @@ def global_options(command: F) -> F:
 # -- the root group -----------------------------------------------------------------
 
 
-class _StderrHandler(logging.Handler):
-    """Log records to whatever ``sys.stderr`` is when they are emitted (``--debug``)."""
+def _stderr_handler() -> logging.Handler:
+    """A handler that logs records to whatever ``sys.stderr`` is when they are emitted.
 
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+    For ``--debug``; the class is made here, so that logging is imported only then.
+    """
+    import logging
 
-    def emit(self, record: logging.LogRecord) -> None:
-        """Write one record."""
-        try:
-            click.echo(self.format(record), err=True)
-        except Exception:  # pragma: no cover - logging must never break the command
-            self.handleError(record)
+    class _StderrHandler(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.DEBUG)
+            self.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+
+        def emit(self, record: logging.LogRecord) -> None:
+            """Write one record."""
+            try:
+                click.echo(self.format(record), err=True)
+            except Exception:  # pragma: no cover - logging must never break the command
+                self.handleError(record)
+
+    return _StderrHandler()
 
 
 @click.group(

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.text import Text
 
-from .. import (
-    ApplyCancelledError,
-    ApplyOutcome,
-    ApplyProgress,
-    ApplyReport,
-    DesiredState,
-    MaintenanceWindowClient,
-    Plan,
-    PlanAction,
-    apply_plan,
-    plan_tasks,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .. import ApplyOutcome, ApplyProgress, ApplyReport, MaintenanceWindowClient, Plan
 from ._app import (
     EXIT_INTERRUPTED,
     CliError,
@@ -47,28 +38,43 @@ from ._render import console, echo_json, error_text
 
 __all__ = ["apply_command", "report_json", "run_apply", "show_report"]
 
-_RESULT_STYLE = {
-    ApplyOutcome.CREATED: "green",
-    ApplyOutcome.UPDATED: "yellow",
-    ApplyOutcome.UNCHANGED: "dim",
-    ApplyOutcome.UNMANAGED: "dim",
-    ApplyOutcome.FAILED: "bold red",
-    ApplyOutcome.DELETED: "red",
-    ApplyOutcome.INTERRUPTED: "yellow",
-    ApplyOutcome.NOT_STARTED: "yellow",
-}
-#: Outcomes only a cancelled run has.
-_CUT_SHORT = (ApplyOutcome.INTERRUPTED, ApplyOutcome.NOT_STARTED)
+
+@cache
+def _result_styles() -> Mapping[ApplyOutcome, str]:
+    """The style of each outcome, in the report for people."""
+    from .. import ApplyOutcome
+
+    return {
+        ApplyOutcome.CREATED: "green",
+        ApplyOutcome.UPDATED: "yellow",
+        ApplyOutcome.UNCHANGED: "dim",
+        ApplyOutcome.UNMANAGED: "dim",
+        ApplyOutcome.FAILED: "bold red",
+        ApplyOutcome.DELETED: "red",
+        ApplyOutcome.INTERRUPTED: "yellow",
+        ApplyOutcome.NOT_STARTED: "yellow",
+    }
+
+
+def _cut_short() -> tuple[ApplyOutcome, ...]:
+    """The outcomes only a cancelled run has."""
+    from .. import ApplyOutcome
+
+    return (ApplyOutcome.INTERRUPTED, ApplyOutcome.NOT_STARTED)
 
 
 def _shown(outcome: ApplyOutcome, report: ApplyReport) -> bool:
+    from .. import ApplyOutcome
+
     if outcome is ApplyOutcome.DELETED:
         return report.plan.prune
-    return outcome not in _CUT_SHORT or not report.complete
+    return outcome not in _cut_short() or not report.complete
 
 
 def report_json(report: ApplyReport) -> dict[str, Any]:
     """The apply report for programs (``"complete": false`` when Ctrl-C stopped it)."""
+    from .. import ApplyOutcome
+
     return {
         "tasks": [
             {
@@ -90,10 +96,15 @@ def report_json(report: ApplyReport) -> dict[str, Any]:
 
 def show_report(report: ApplyReport, out: Console) -> None:
     """One line per task that was sent (or, cut short, not sent), then the totals."""
+    from rich.text import Text
+
+    from .. import ApplyOutcome
+
+    styles = _result_styles()
     for r in report.results:
         if r.outcome in (ApplyOutcome.UNCHANGED, ApplyOutcome.UNMANAGED):
             continue
-        line = Text(f"  {r.outcome.value.replace('_', ' '):<11}", style=_RESULT_STYLE[r.outcome])
+        line = Text(f"  {r.outcome.value.replace('_', ' '):<11}", style=styles[r.outcome])
         line.append(f"  {r.label}")
         if r.window_task_id is not None:
             line.append(f"  {r.window_task_id}", style="dim")
@@ -102,6 +113,8 @@ def show_report(report: ApplyReport, out: Console) -> None:
 
 
 def _totals(report: ApplyReport) -> str:
+    from .. import ApplyOutcome
+
     counts = {o: len(report.with_outcome(o)) for o in ApplyOutcome}
     deleted = f"{counts[ApplyOutcome.DELETED]} deleted, " if report.plan.prune else ""
     cut_short = (
@@ -124,8 +137,12 @@ async def run_apply(
     client: MaintenanceWindowClient, plan: Plan, *, concurrency: int, err: Console
 ) -> ApplyReport:
     """:func:`apply_plan` with a progress bar on a terminal (``apply`` and the demo share it)."""
+    from .. import apply_plan
+
     if not err.is_terminal:
         return await apply_plan(client, plan, concurrency=concurrency)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
     columns = (SpinnerColumn(), TextColumn("applying"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         job = bar.add_task("apply", total=None)
@@ -137,6 +154,8 @@ async def run_apply(
 
 
 def _confirm(plan: Plan, yes: bool, err: Console) -> None:
+    from .. import PlanAction
+
     if yes:
         return
     if not sys.stdin.isatty():
@@ -175,6 +194,8 @@ def apply_command(
     the live tasks of the file's windows that it does not name are
     deregistered. Exits 1 if any task failed, each failure on stderr.
     """
+    from .. import ApplyCancelledError, DesiredState, Plan, plan_tasks
+
     loaded = load_input(path)
     if isinstance(loaded, Plan) and prune and not loaded.prune:
         raise CliUsageError(
@@ -220,7 +241,7 @@ def apply_command(
     for r in report.failed:
         err.print(f"failed: {r.label}: {error_text(r.error)}", markup=False, highlight=False)
     if not report.complete:
-        left = len(report.with_outcome(*_CUT_SHORT))
+        left = len(report.with_outcome(*_cut_short()))
         err.print(
             f"interrupted: {left} tasks were not changed (not started, or throttled and not "
             "sent again); the others are as shown. Run the command again to finish.",

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from .. import (
-    CutoffBehavior,
-    CutoffCancelledError,
-    CutoffProgress,
-    CutoffReport,
-    MaintenanceWindowClient,
-    TaskType,
-    set_cutoff_behavior,
-)
+from .. import CutoffBehavior, TaskType
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .. import CutoffProgress, CutoffReport, MaintenanceWindowClient
 from ._app import (
     EXIT_INTERRUPTED,
     EnumChoice,
@@ -60,6 +49,7 @@ async def apply_cutoff(
     report the same way, says so on ``err``, and re-raises the
     :class:`CutoffCancelledError`.
     """
+    from .. import CutoffCancelledError, set_cutoff_behavior
 
     async def run(progress: Callable[[CutoffProgress], None] | None) -> CutoffReport:
         return await set_cutoff_behavior(
@@ -73,6 +63,15 @@ async def apply_cutoff(
         )
 
     if err.is_terminal:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         columns = (
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -199,6 +198,9 @@ def set_cutoff(
     Example:
       ssm-mw set-cutoff CANCEL_TASK mw-0123456789abcdef0 mw-0a1b2c3d4e5f6a7b8 --dry-run
     """
+
+    from .. import CutoffCancelledError
+
     settings = ctx.find_object(Settings) or Settings()
     check_window_ids(window_ids)  # before any client is made: bad input first
     chosen = CutoffBehavior(behavior.upper())

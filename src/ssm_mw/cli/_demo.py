@@ -13,29 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
-from rich.console import Console
 
-from .. import (
-    AutomationParameters,
-    CutoffBehavior,
-    DesiredState,
-    LambdaParameters,
-    MaintenanceWindowClient,
-    MaintenanceWindowTask,
-    RunCommandParameters,
-    StepFunctionsParameters,
-    Target,
-    TaskDefinition,
-    export_tasks,
-    plan_tasks,
-)
 from ._app import CliError, CliUsageError, Settings, SingleValueCommand, run_async
-from ._apply import run_apply, show_report
-from ._cutoff import apply_cutoff
-from ._plan import show_plan, summary_line
-from ._render import console, task_details_table, tasks_table
+from ._render import console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .. import MaintenanceWindowClient, MaintenanceWindowTask, TaskDefinition
     from ..testing import EmbeddedSSMServer, ServeOption
 
 __all__ = ["demo", "serve"]
@@ -48,6 +33,16 @@ _EXIT_INTERRUPTED = 130
 
 def _definitions(region: str) -> list[TaskDefinition]:
     """One task of each type, with mixed CutoffBehavior (one left unset)."""
+    from .. import (
+        AutomationParameters,
+        CutoffBehavior,
+        LambdaParameters,
+        RunCommandParameters,
+        StepFunctionsParameters,
+        Target,
+        TaskDefinition,
+    )
+
     return [
         TaskDefinition(
             name="patch-linux",
@@ -110,6 +105,10 @@ async def _list_by_page(
 
 
 async def _run_demo(server: EmbeddedSSMServer, out: Console, err: Console) -> None:
+    from .. import CutoffBehavior, MaintenanceWindowClient
+    from ._cutoff import apply_cutoff
+    from ._render import task_details_table, tasks_table
+
     target = CutoffBehavior.CANCEL_TASK
     out.print(
         f"[bold]ssm-mw demo[/bold]: the embedded SSM backend at {server.endpoint_url} "
@@ -161,6 +160,10 @@ async def _declare(
     mw: MaintenanceWindowClient, window_id: str, region: str, out: Console, err: Console
 ) -> None:
     """Steps 7 to 9: export the window, change the desired state, plan, apply, plan again."""
+    from .. import DesiredState, LambdaParameters, TaskDefinition, export_tasks, plan_tasks
+    from ._apply import run_apply, show_report
+    from ._plan import show_plan, summary_line
+
     _step(out, "7. Export the window as a desired state (the code path of `ssm-mw export`)")
     exported = await export_tasks(mw, [window_id])
     tasks = dict(exported.desired.windows[window_id])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
-import yaml
 
-from .. import ExportReport, export_tasks, to_json_value
+if TYPE_CHECKING:
+    from .. import ExportReport
 from ._app import (
     Settings,
     SingleValueCommand,
@@ -48,7 +48,11 @@ def export_text(report: ExportReport, fmt: str) -> str:
     """
     data = report.desired.to_botocore()
     if fmt == "json":
+        from .. import to_json_value
+
         return json.dumps(to_json_value(data), indent=2, ensure_ascii=False) + "\n"
+    import yaml
+
     return yaml.safe_dump(
         _yaml_blobs(data), sort_keys=False, allow_unicode=True, default_flow_style=False
     )
@@ -80,6 +84,8 @@ def export_command(
     Example:
       ssm-mw export mw-0123456789abcdef0 > tasks.yaml
     """
+    from .. import export_tasks
+
     check_window_ids(window_ids)  # before any client is made: bad input first
 
     async def run() -> ExportReport:

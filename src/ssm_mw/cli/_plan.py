@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.text import Text
 
-from .. import (
-    DesiredState,
-    MaintenanceWindowClient,
-    MemberChange,
-    Plan,
-    PlanAction,
-    TaskPlan,
-    parse_desired_state,
-    plan_tasks,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from .. import (
+        DesiredState,
+        MaintenanceWindowClient,
+        MemberChange,
+        Plan,
+        PlanAction,
+        TaskPlan,
+    )
 from ._app import (
     CliError,
     CliUsageError,
@@ -53,13 +54,21 @@ __all__ = [
 #: ``plan --check``: the exit status when applying would change something.
 EXIT_CHANGES = 3
 
-_SYMBOL = {
-    PlanAction.CREATE: ("+", "green"),
-    PlanAction.UPDATE: ("~", "yellow"),
-    PlanAction.UNCHANGED: ("=", "dim"),
-    PlanAction.UNMANAGED: ("?", "dim"),
-    PlanAction.DELETE: ("-", "red"),
-}
+
+@cache
+def _symbols() -> Mapping[PlanAction, tuple[str, str]]:
+    """The symbol and the style of each action, as a plan shows them."""
+    from .. import PlanAction
+
+    return {
+        PlanAction.CREATE: ("+", "green"),
+        PlanAction.UPDATE: ("~", "yellow"),
+        PlanAction.UNCHANGED: ("=", "dim"),
+        PlanAction.UNMANAGED: ("?", "dim"),
+        PlanAction.DELETE: ("-", "red"),
+    }
+
+
 _SENSITIVE = "(sensitive value)"
 _NOT_SET = "(not set)"
 
@@ -73,12 +82,16 @@ def load_desired(name: str, text: str) -> DesiredState:
     Every task is checked as a ``tasks register`` file is, and the state as
     any state is (every window id, every definition), before anything is sent.
     """
+    from .. import parse_desired_state
+
     with file_errors():
         return parse_desired_state(text, name=name)
 
 
 def load_input(path: str) -> Plan | DesiredState:
     """A saved plan (JSON with its format marker) or a desired-state file."""
+    from .. import Plan
+
     name, text = read_file(path)
     if text.lstrip().startswith("{"):
         try:
@@ -102,6 +115,10 @@ def _value(value: Any, sensitive: bool) -> str:
 
 
 def _change_line(action: PlanAction, change: MemberChange) -> Text:
+    from rich.text import Text
+
+    from .. import PlanAction
+
     after = _value(change.after, change.sensitive)
     if action is PlanAction.CREATE:
         return Text(f"      + {change.member} = {after}", style="green")
@@ -110,7 +127,11 @@ def _change_line(action: PlanAction, change: MemberChange) -> Text:
 
 
 def _task_line(task: TaskPlan) -> Text:
-    symbol, style = _SYMBOL[task.action]
+    from rich.text import Text
+
+    from .. import PlanAction
+
+    symbol, style = _symbols()[task.action]
     line = Text(f"  {symbol} ", style=style)
     line.append(f"{task.action.value:<9}", style=style)
     line.append(f"  {task.name if task.name is not None else '(no name)'}")
@@ -128,6 +149,8 @@ def summary_line(plan: Plan) -> str:
 
     A plan made without ``prune`` never deletes; its line still counts deletions, as zero.
     """
+    from .. import PlanAction
+
     if not plan.has_changes:
         return "No changes. The live tasks match the desired state."
     counts = plan.summary
@@ -138,7 +161,11 @@ def summary_line(plan: Plan) -> str:
 
 
 def _unchanged_line(count: int) -> Text:
-    symbol, style = _SYMBOL[PlanAction.UNCHANGED]
+    from rich.text import Text
+
+    from .. import PlanAction
+
+    symbol, style = _symbols()[PlanAction.UNCHANGED]
     return Text(f"  {symbol} {count} unchanged", style=style)
 
 
@@ -146,6 +173,10 @@ def show_plan(plan: Plan, out: Console, *, show_unchanged: bool = False) -> None
     """The plan for people: what changes, grouped by window, each changed member as
     ``before → after``; a window's unchanged tasks as one count (each one with
     ``show_unchanged``); then the summary line."""
+    from rich.text import Text
+
+    from .. import PlanAction
+
     by_window: dict[str, list[TaskPlan]] = {}
     for task in plan.tasks:
         by_window.setdefault(task.window_id, []).append(task)
@@ -186,6 +217,8 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     and ``after`` (botocore-shaped; ``null`` when not set), or only
     ``"sensitive": true`` for a sensitive member.
     """
+    from .. import PlanAction
+
     return {
         "tasks": [
             {
@@ -207,6 +240,8 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def _write_private(path: str, text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all, readable by its owner only."""
+    import tempfile
+
     target = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
@@ -290,6 +325,8 @@ def plan_command(
     Example:
       ssm-mw plan tasks.yaml --check     # exit 3 if anything would change
     """
+    from .. import Plan, plan_tasks
+
     desired = load_input(path)
     if isinstance(desired, Plan):
         raise CliUsageError(f"{path}: is a saved plan; plan takes a desired-state file")

@@ -1,4 +1,8 @@
-"""Output: rich tables for people, JSON (the botocore shape) for programs."""
+"""Output: rich tables for people, JSON (the botocore shape) for programs.
+
+rich and the library's models are imported when a table or a JSON document is
+made, not with this module: a command's ``--help`` and a JSON listing never load rich.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,25 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, TextIO, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 import attrs
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from .. import (
-    CutoffBehavior,
-    CutoffChange,
-    CutoffOutcome,
-    CutoffReport,
-    MaintenanceWindowTask,
-    MaintenanceWindowTaskDetails,
-    Target,
-    TaskUpdate,
-    to_botocore,
-    to_botocore_redacted,
-    to_json_value,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from .. import (
+        CutoffChange,
+        CutoffOutcome,
+        CutoffReport,
+        MaintenanceWindowTask,
+        MaintenanceWindowTaskDetails,
+        Target,
+    )
 
 __all__ = [
     "OUTPUT_OPTION",
@@ -61,6 +63,8 @@ _FLEX_WIDTH = 20
 
 def console(*, stderr: bool = False) -> Console:
     """A rich console on stdout (or stderr): colors on a terminal only, honours NO_COLOR."""
+    from rich.console import Console
+
     stream: TextIO = sys.stderr if stderr else sys.stdout
     probe = Console(file=stream)
     width = None if probe.is_terminal or "COLUMNS" in os.environ else _PIPE_WIDTH
@@ -70,11 +74,15 @@ def console(*, stderr: bool = False) -> Console:
 def echo_json(value: Any) -> None:
     """Print ``value`` as indented JSON on stdout (blobs in ssm-mw's one JSON form:
     UTF-8 text as a string, other bytes as ``{"$base64": ...}``)."""
+    from .. import to_json_value
+
     click.echo(json.dumps(to_json_value(value), indent=2, ensure_ascii=False))
 
 
 def _plain(cell: str | Text) -> Text:
     """A cell as text: square brackets in values are never read as rich markup."""
+    from rich.text import Text
+
     return cell if isinstance(cell, Text) else Text(cell)
 
 
@@ -107,6 +115,8 @@ def _fitted_table(
     out: Console, title: str, columns: Sequence[_Column[R]], rows: Sequence[R], caption: str = ""
 ) -> Table:
     """The table, without the least needed columns if it is wider than the console."""
+    from rich.table import Table
+
     shown = list(columns)
 
     def build(squeeze: bool) -> Table:
@@ -158,6 +168,8 @@ def tasks_table(tasks: Sequence[MaintenanceWindowTask], title: str, out: Console
 
 
 def _cutoff(value: object) -> Text:
+    from rich.text import Text
+
     if value is None:
         return Text("(not set)", style="dim")
     style = "yellow" if str(value) == "CANCEL_TASK" else "green"
@@ -165,17 +177,29 @@ def _cutoff(value: object) -> Text:
 
 
 def _compact(value: Any) -> str:
+    from .. import to_json_value
+
     if isinstance(value, (Mapping, list, tuple)):
         return json.dumps(to_json_value(value), ensure_ascii=False, separators=(", ", ": "))
     return str(value)
 
 
-#: The member of a task that is shown colored: the wire name ``to_botocore`` gives it.
-(_CUTOFF_MEMBER,) = to_botocore(TaskUpdate(cutoff_behavior=CutoffBehavior.CANCEL_TASK))
+@cache
+def _cutoff_member() -> str:
+    """The member of a task that is shown colored: the wire name ``to_botocore`` gives it."""
+    from .. import CutoffBehavior, TaskUpdate, to_botocore
+
+    (member,) = to_botocore(TaskUpdate(cutoff_behavior=CutoffBehavior.CANCEL_TASK))
+    return member
 
 
 def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     """Every member of a task, by wire name; sensitive values show as ``***``."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .. import to_botocore, to_botocore_redacted
+
     data = to_botocore_redacted(details)
     table = Table(
         title=f"Task {details.window_task_id} of {details.window_id}",
@@ -186,31 +210,31 @@ def task_details_table(details: MaintenanceWindowTaskDetails) -> Table:
     table.add_column("Value", overflow="fold")
     for key, value in data.items():
         shown = _compact(value)
-        table.add_row(key, _cutoff(value) if key == _CUTOFF_MEMBER else Text(shown))
+        table.add_row(key, _cutoff(value) if key == _cutoff_member() else Text(shown))
     if data != to_botocore(details):  # a sensitive value is hidden
         table.caption = "*** = sensitive, not shown here; --output json shows everything"
     return table
 
 
-_OUTCOME_LABEL = {
-    CutoffOutcome.CHANGED: "changed",
-    CutoffOutcome.UNCHANGED: "already set",
-    CutoffOutcome.FAILED: "failed",
-    CutoffOutcome.INTERRUPTED: "interrupted",
-}
-_OUTCOME_STYLE = {
-    CutoffOutcome.CHANGED: "green",
-    CutoffOutcome.UNCHANGED: "dim",
-    CutoffOutcome.FAILED: "bold red",
-    CutoffOutcome.INTERRUPTED: "yellow",
-}
+@cache
+def _outcomes() -> Mapping[CutoffOutcome, tuple[str, str]]:
+    """The label and the style of each outcome of a ``set-cutoff`` change."""
+    from .. import CutoffOutcome
+
+    return {
+        CutoffOutcome.CHANGED: ("changed", "green"),
+        CutoffOutcome.UNCHANGED: ("already set", "dim"),
+        CutoffOutcome.FAILED: ("failed", "bold red"),
+        CutoffOutcome.INTERRUPTED: ("interrupted", "yellow"),
+    }
 
 
 def outcome_label(change: CutoffChange, dry_run: bool) -> str:
     """``changed``, ``would change`` (dry run), ``already set``, ``failed`` or ``interrupted``."""
-    if dry_run and change.outcome is CutoffOutcome.CHANGED:
+    label, _ = _outcomes()[change.outcome]
+    if dry_run and label == "changed":
         return "would change"
-    return _OUTCOME_LABEL[change.outcome]
+    return label
 
 
 def error_text(error: BaseException | None) -> str:
@@ -222,8 +246,10 @@ def error_text(error: BaseException | None) -> str:
 
 
 def _report_columns(dry_run: bool, errors: bool) -> list[_Column[CutoffChange]]:
+    from rich.text import Text
+
     def outcome(c: CutoffChange) -> Text:
-        return Text(outcome_label(c, dry_run), style=_OUTCOME_STYLE[c.outcome])
+        return Text(outcome_label(c, dry_run), style=_outcomes()[c.outcome][1])
 
     columns: list[_Column[CutoffChange]] = [
         _Column("Window", lambda c: c.window_id, options={"no_wrap": True}),
@@ -305,4 +331,6 @@ def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
 
 def tasks_json(tasks: Iterable[MaintenanceWindowTask]) -> list[dict[str, Any]]:
     """The tasks as botocore-shaped dicts (the same as ``to_botocore``)."""
+    from .. import to_botocore
+
     return [to_botocore(t) for t in tasks]

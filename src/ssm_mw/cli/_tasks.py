@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
 
-from .. import (
-    CutoffBehavior,
-    MaintenanceWindowTask,
-    MaintenanceWindowTaskDetails,
-    TaskFile,
-    TaskFilter,
-    TaskType,
-    TaskUpdate,
-    ValidationError,
-    to_botocore,
-)
+from .. import CutoffBehavior
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from .. import (
+        MaintenanceWindowTask,
+        MaintenanceWindowTaskDetails,
+        TaskFile,
+        TaskFilter,
+        ValidationError,
+    )
 from ._app import (
     CliUsageError,
     EnumChoice,
@@ -36,44 +38,59 @@ from ._render import OUTPUT_OPTION, console, echo_json, task_details_table, task
 
 __all__ = ["tasks"]
 
-#: The keys a ``--filter`` may have: those of ``TaskFilter``'s constructors.
-_WINDOW_TASK_ID, _TASK_ARN, _PRIORITY, _TASK_TYPE = _FILTER_KEYS = (
-    str(TaskFilter.window_task_id().key),
-    str(TaskFilter.task_arn().key),
-    str(TaskFilter.priority().key),
-    str(TaskFilter.task_type().key),
-)
 _LIST_PAGE_SIZE = 100
-#: The member that register's answer holds, by the wire name ``to_botocore`` gives a task's id.
-_TASK_ID_MEMBER = next(
-    member
-    for member, value in to_botocore(
-        MaintenanceWindowTask(window_id="w", window_task_id="t")
-    ).items()
-    if value == "t"
-)
+
+
+@cache
+def _filter_keys() -> tuple[str, str, str, str]:
+    """The keys a ``--filter`` may have: those of ``TaskFilter``'s constructors.
+
+    In order: the task id's, the task ARN's, the priority's and the task type's.
+    """
+    from .. import TaskFilter
+
+    return (
+        str(TaskFilter.window_task_id().key),
+        str(TaskFilter.task_arn().key),
+        str(TaskFilter.priority().key),
+        str(TaskFilter.task_type().key),
+    )
+
+
+@cache
+def _task_id_member() -> str:
+    """The member that register's answer holds: the wire name ``to_botocore`` gives task ids."""
+    from .. import MaintenanceWindowTask, to_botocore
+
+    task = MaintenanceWindowTask(window_id="w", window_task_id="t")
+    return next(member for member, value in to_botocore(task).items() if value == "t")
+
+
 #: Where the first attribute of a violation's path ends (``targets`` of ``targets[0].key``).
 _FIRST_END = re.compile(r"[.\[]")
 
 
 def _parse_filter(text: str) -> TaskFilter:
+    from .. import TaskFilter, TaskType
+
+    _, _, priority, task_type = filter_keys = _filter_keys()
     key, sep, values_text = text.partition("=")
     key = key.strip()
     if not sep or not key:
         raise click.BadParameter(f"{text!r} is not KEY=VALUE[,VALUE...]")
-    if key not in _FILTER_KEYS:
-        choices = ", ".join(_FILTER_KEYS)
+    if key not in filter_keys:
+        choices = ", ".join(filter_keys)
         raise click.BadParameter(f"unknown key {key!r}; use one of {choices}")
     values = tuple(v.strip() for v in values_text.split(","))
-    if key == _TASK_TYPE:  # enum values are taken in any case, as --task-type takes them
+    if key == task_type:  # enum values are taken in any case, as --task-type takes them
         values = tuple(v.upper() for v in values)
     if not all(values):
         raise click.BadParameter(f"{key}: every value must be non-empty, got {values_text!r}")
     for value in values:
-        if key == _TASK_TYPE and not TaskType.is_known(value):
+        if key == task_type and not TaskType.is_known(value):
             choices = ", ".join(t.value for t in TaskType)
             raise click.BadParameter(f"{key}: {value!r} is not one of {choices}")
-        if key == _PRIORITY and not value.isdigit():
+        if key == priority and not value.isdigit():
             raise click.BadParameter(f"{key}: {value!r} is not a non-negative integer")
     return TaskFilter(key=key, values=values)
 
@@ -82,6 +99,26 @@ def _filters(
     ctx: click.Context, param: click.Parameter, value: Sequence[str]
 ) -> tuple[TaskFilter, ...]:
     return tuple(_parse_filter(v) for v in value)
+
+
+def _complete_filter(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of ``--filter``: its keys (``TaskType=``), then a task type's values."""
+    from click.shell_completion import CompletionItem
+
+    from .. import TaskType
+
+    keys = _filter_keys()
+    key, sep, values = incomplete.partition("=")
+    if not sep:
+        return [CompletionItem(f"{k}=") for k in keys if k.startswith(key)]
+    if key != keys[3]:  # the task type's: the other keys take any value
+        return []
+    done, _, last = values.rpartition(",")
+    head = f"{key}={done}," if done else f"{key}="
+    kinds = [t.value for t in TaskType if t.value.startswith(last.upper())]
+    return [CompletionItem(head + kind) for kind in kinds]
 
 
 @click.group(cls=SingleValueGroup)
@@ -97,6 +134,7 @@ def tasks() -> None:
     multiple=True,
     metavar="KEY=V1,V2",
     callback=_filters,
+    shell_complete=_complete_filter,
     help="Keep tasks whose KEY (WindowTaskId, TaskArn, Priority or TaskType) is one of the "
     "values. Repeat to combine filters (all must match).",
 )
@@ -124,6 +162,8 @@ def list_tasks(
 
 
 def _print_details(details: MaintenanceWindowTaskDetails, output: str) -> None:
+    from .. import to_botocore
+
     if output == "json":
         echo_json(to_botocore(details))
     else:
@@ -192,6 +232,8 @@ def register_task(
         RunCommand:
           Parameters: {commands: [uptime]}
     """
+    from .. import TaskFile, ValidationError
+
     task_file = load(TaskFile.load, path)
     with file_errors():
         definition = task_file.definition()
@@ -207,7 +249,7 @@ def register_task(
 
     task_id = run_async(register())
     if output == "json":
-        echo_json({_TASK_ID_MEMBER: task_id})
+        echo_json({_task_id_member(): task_id})
     else:
         click.echo(task_id)
 
@@ -292,6 +334,8 @@ def update_task(
           --cutoff-behavior CANCEL_TASK --priority 1
       ssm-mw tasks update mw-0123456789abcdef0 4f7ca192-7e9a-40fe-9192-5cb15a0b1c2d -f task.yaml
     """
+    from .. import TaskFile, TaskUpdate, ValidationError
+
     task_file = load(TaskFile.load, path) if path is not None else None
     options = {param: value for param, value in shortcuts.items() if value is not None}
     if "cutoff_behavior" in options:
