@@ -400,9 +400,10 @@ class FaultInjectingApp:
     faults, refused AssumeRoles, Regions not enabled and rate limits' refusals.
 
     It sends every request to the account of its credentials (the
-    ``x-moto-account-id`` header): ``identities`` maps an access key to its
-    account, and learns the keys that AssumeRole returns through this app.
-    That keeps servers in one process apart.
+    ``x-moto-account-id`` header, and ``x-ssm-mw-account-id``, which
+    :func:`~ssm_mw.testing.install` lets win over ``MOTO_ACCOUNT_ID``):
+    ``identities`` maps an access key to its account, and learns the keys that
+    AssumeRole returns through this app. That keeps servers in one process apart.
     """
 
     def __init__(
@@ -422,6 +423,7 @@ class FaultInjectingApp:
         access_key = scope[0] if scope else None
         account_id = self._identities.account_of(access_key)
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = account_id
+        environ["HTTP_X_SSM_MW_ACCOUNT_ID"] = account_id  # wins over MOTO_ACCOUNT_ID (install)
         call = self._call(environ, scope, account_id)
         role_arn: str | None = None
         if call is not None and call.operation == _ASSUME_ROLE:

@@ -341,18 +341,11 @@ class EmbeddedSSMServer:
         that AssumeRole returns act in the role's account. Nothing is sent, so
         :meth:`request_count` does not change. One organization per server
         (``RuntimeError`` for a second); :meth:`stop` removes it.
-        ``RuntimeError`` too if ``MOTO_ACCOUNT_ID`` is set in the environment:
-        moto then answers every request for that account, whatever the credentials.
         """
         checked = check_ous(accounts, ous)
-        names = _check_regions(regions, self._region_name)
+        names = _check_regions(regions, (self._region_name,))
         _check_count("windows_per_region", windows_per_region)
         _check_role_name(role_name)
-        if os.environ.get("MOTO_ACCOUNT_ID"):
-            raise RuntimeError(
-                "MOTO_ACCOUNT_ID is set: moto sends every request to that account, whatever "
-                "its credentials, so member accounts cannot be reached; unset it"
-            )
         with self._lock:
             if self._organization is not None:
                 raise RuntimeError("this server already has an organization")
