@@ -23,6 +23,7 @@ from support.conformance import NO_RETRY, Wire
 # non-root conftest may not declare pytest_plugins).
 ssm_server = pytest_plugin.ssm_server
 maintenance_window_id = pytest_plugin.maintenance_window_id
+ssm_organization = pytest_plugin.ssm_organization
 _ssm_mw_reset_server = pytest_plugin._ssm_mw_reset_server  # autouse: reset before each test
 
 

@@ -12,14 +12,24 @@ importing this package is cheap. Install the ``testing`` extra to use it.
 from .._public import publish as _publish
 from ._backend import DEFAULT_MAX_TASKS_PER_WINDOW, install
 from ._factory import MaintenanceWindowClientFactory
+from ._organization import (
+    DEFAULT_ROLE_NAME,
+    Organization,
+    OrganizationAccount,
+    OrganizationalUnit,
+)
 from ._serve import SERVE_OPTIONS, ServeOption, ServeUsageError, start_served
 from ._server import EmbeddedSSMServer
 
 __all__ = [
     "DEFAULT_MAX_TASKS_PER_WINDOW",
+    "DEFAULT_ROLE_NAME",
     "SERVE_OPTIONS",
     "EmbeddedSSMServer",
     "MaintenanceWindowClientFactory",
+    "Organization",
+    "OrganizationAccount",
+    "OrganizationalUnit",
     "ServeOption",
     "ServeUsageError",
     "install",

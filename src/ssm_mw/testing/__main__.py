@@ -3,9 +3,14 @@
 Its options are :data:`~ssm_mw.testing.SERVE_OPTIONS`, the same as ``ssm-mw
 serve``'s: ``--throttle RATE`` rate-limits requests (a token bucket, requests a
 second; see :meth:`EmbeddedSSMServer.throttle`), for all operations or, with
-``--throttle-operation``, one; ``--windows N`` creates empty windows. Prints the
-endpoint URL on one line (then each created window's id on a line of its own),
-then serves until SIGINT or SIGTERM and exits 0.
+``--throttle-operation``, one, and with ``--throttle-scope ACCOUNT/REGION`` the
+requests of one account and Region; ``--windows N`` creates empty windows;
+``--org-accounts N`` an organization of N member accounts, with ``--org-windows``
+windows in each of ``--org-regions``. Prints the endpoint URL on one line,
+then each created window's id on a line of its own, then the organization's
+lines (:meth:`Organization.lines`: ``organization …``, ``unit …``, ``account …``,
+``window <account> <region> mw-…``), then serves until SIGINT or SIGTERM and
+exits 0.
 """
 
 from __future__ import annotations
@@ -70,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(server.endpoint_url, flush=True)
             for window_id in window_ids:
                 print(window_id, flush=True)
+            if server.organization is not None:
+                print("\n".join(server.organization.lines()), flush=True)
             while not stop.wait(0.5):
                 pass
         finally:

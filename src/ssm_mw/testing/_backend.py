@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from moto.ssm.responses import SimpleSystemManagerResponse
 
 __all__ = [
+    "ACCOUNT_HEADER",
     "DEFAULT_MAX_TASKS_PER_WINDOW",
     "LOCK",
     "delay_new_windows",
@@ -66,6 +67,8 @@ DEFAULT_MAX_TASKS_PER_WINDOW = TASKS_PER_WINDOW.default
 
 #: Guards every read and write of task state made by the extension.
 LOCK = threading.RLock()
+#: The request header by which an embedded server names a request's account to moto.
+ACCOUNT_HEADER = "x-ssm-mw-account-id"
 
 _DEFAULT_PAGE_SIZE = 10
 _REGISTER = REGISTER_TASK.name
@@ -546,6 +549,33 @@ def install() -> None:
         for name, method in _BACKEND_METHODS.items():
             setattr(SimpleSystemManagerBackend, name, method)
         _remember_method_names(SimpleSystemManagerResponse)
+        _account_from_header()
+
+
+def _account_from_header() -> None:
+    """Let a request that names its account in :data:`ACCOUNT_HEADER` act in that account.
+
+    moto's ``get_current_account`` takes ``MOTO_ACCOUNT_ID`` from the
+    environment first, then its ``x-moto-account-id`` header, then the access
+    key's account. An embedded server works out each request's account itself
+    (from its credentials) and names it in :data:`ACCOUNT_HEADER`, which wins
+    here; a request without it (one that did not come through an embedded
+    server) gets moto's own answer.
+    """
+    from moto.core.responses import BaseResponse
+
+    original: Callable[[Any], str] = BaseResponse.get_current_account
+    if getattr(original, "_ssm_mw", False):
+        return
+
+    @functools.wraps(original)
+    def get_current_account(self: Any) -> str:
+        headers = getattr(self, "headers", None)
+        named = headers.get(ACCOUNT_HEADER) if headers is not None else None
+        return str(named) if named else original(self)
+
+    setattr(get_current_account, "_ssm_mw", True)  # noqa: B010 - a function attribute
+    setattr(BaseResponse, "get_current_account", get_current_account)  # noqa: B010
 
 
 #: moto's per-request lookup of handler names, in ``moto.core.responses``.

@@ -15,11 +15,12 @@ from typing import Any, Literal
 import attrs
 
 from ._backend import DEFAULT_MAX_TASKS_PER_WINDOW
-from ._server import EmbeddedSSMServer
+from ._server import EmbeddedSSMServer, check_region
 
 __all__ = ["SERVE_OPTIONS", "ServeOption", "ServeUsageError", "start_served"]
 
 _MAX_WINDOWS = 100
+_MAX_ACCOUNTS = 1000
 
 
 class ServeUsageError(ValueError):
@@ -129,24 +130,93 @@ SERVE_OPTIONS: tuple[ServeOption, ...] = (
         metavar="OPERATION",
     ),
     ServeOption(
+        flag="--throttle-scope",
+        kind="str",
+        default=None,
+        help="Limit only the requests of this account and Region, '*' for any, "
+        "e.g. 123456789012/eu-west-1 or */eu-west-1 (default: all).",
+        metavar="ACCOUNT/REGION",
+    ),
+    ServeOption(
+        flag="--org-accounts",
+        kind="int",
+        default=0,
+        help="Create an organization of N member accounts, managed by the server's account "
+        "(printed, with their windows, after the endpoint).",
+        metavar="N",
+        high=_MAX_ACCOUNTS,
+    ),
+    ServeOption(
+        flag="--org-regions",
+        kind="str",
+        default=None,
+        help="Regions of the organization's windows, comma-separated (default: --region).",
+        metavar="REGION,...",
+    ),
+    ServeOption(
+        flag="--org-windows",
+        kind="int",
+        default=1,
+        help="Empty maintenance windows per member account and Region.",
+        metavar="K",
+        high=_MAX_WINDOWS,
+    ),
+    ServeOption(
         flag="--log-requests", kind="flag", default=False, help="Log each request to stderr."
     ),
 )
 
 
+def _scope(text: str | None) -> tuple[str | None, str | None]:
+    """``--throttle-scope``'s ``ACCOUNT/REGION`` as (account, Region), ``None`` for ``*``."""
+    if text is None:
+        return None, None
+    account, slash, region = text.partition("/")
+    if not slash or not account or not region:
+        raise ServeUsageError(
+            f"--throttle-scope: expected ACCOUNT/REGION ('*' for any), got {text!r}"
+        )
+    return (None if account == "*" else account), (None if region == "*" else region)
+
+
+def _regions(text: str | None) -> list[str] | None:
+    """``--org-regions``' comma-separated Regions; ``None`` when not given."""
+    if text is None:
+        return None
+    regions = [r.strip() for r in text.split(",") if r.strip()]
+    if not regions:
+        raise ServeUsageError(f"--org-regions: expected Regions such as us-east-1, got {text!r}")
+    for region in regions:
+        try:
+            check_region(region)
+        except ValueError as exc:
+            raise ServeUsageError(f"--org-regions: {exc}") from None
+    return regions
+
+
 def start_served(values: Mapping[str, Any]) -> tuple[EmbeddedSSMServer, list[str]]:
     """A started server for the parsed options (by :attr:`ServeOption.dest`), and the ids of
-    the windows it created.
+    the windows it created with ``--windows``.
 
+    With ``--org-accounts N`` the server also has an organization, made by
+    :meth:`EmbeddedSSMServer.create_organization`: read it from
+    :attr:`EmbeddedSSMServer.organization` (:meth:`Organization.lines` prints it).
     Raises :class:`ServeUsageError` naming the option for a combination that
     cannot be served, and :class:`OSError` when the address cannot be bound.
     """
     given = {o.dest: values.get(o.dest, o.default) for o in SERVE_OPTIONS}
     if given["throttle"] is None:
-        for dest in ("throttle_burst", "throttle_operation"):
+        for dest in ("throttle_burst", "throttle_operation", "throttle_scope"):
             if given[dest] is not None:
                 flag = "--" + dest.replace("_", "-")
                 raise ServeUsageError(f"{flag}: needs --throttle RATE")
+    if not given["org_accounts"]:
+        if given["org_regions"] is not None:
+            raise ServeUsageError("--org-regions: needs --org-accounts N")
+        if given["org_windows"] != 1:
+            raise ServeUsageError("--org-windows: needs --org-accounts N")
+    scope_account, scope_region = _scope(given["throttle_scope"])
+    org_regions = _regions(given["org_regions"])
     server = EmbeddedSSMServer(
         region_name=given["region"],
         host=given["host"],
@@ -156,19 +226,35 @@ def start_served(values: Mapping[str, Any]) -> tuple[EmbeddedSSMServer, list[str
     )
     if given["throttle"] is not None:
         try:
+            server.throttle(None, operation=given["throttle_operation"])  # a check; sets nothing
+        except ValueError as exc:
+            raise ServeUsageError(f"--throttle-operation: {exc}") from None
+        try:
+            server.throttle(None, account_id=scope_account, region=scope_region)  # a check
+        except ValueError as exc:
+            raise ServeUsageError(f"--throttle-scope: {exc}") from None
+        try:
             server.throttle(
                 given["throttle"],
                 burst=given["throttle_burst"],
                 operation=given["throttle_operation"],
+                account_id=scope_account,
+                region=scope_region,
             )
         except ValueError as exc:
-            raise ServeUsageError(f"--throttle-operation: {exc}") from None
+            raise ServeUsageError(f"--throttle-burst: {exc}") from None
     server.start()
     try:
         ids = [
             server.create_maintenance_window(name=f"window-{i + 1}")
             for i in range(given["windows"])
         ]
+        if given["org_accounts"]:
+            server.create_organization(
+                given["org_accounts"],
+                regions=org_regions,
+                windows_per_region=given["org_windows"],
+            )
     except BaseException:
         server.stop()
         raise

@@ -11,6 +11,9 @@ The fixtures:
 * ``mw_client_factory``: a :class:`~ssm_mw.testing.MaintenanceWindowClientFactory`,
   which makes clients bound to the server with other options, for tests of
   retry budgets and timeouts.
+* ``ssm_organization``: an :class:`~ssm_mw.testing.Organization` on the
+  server: 3 member accounts, each with 2 empty windows in the server's Region
+  and in one other, made fresh for each test.
 
 For example::
 
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ._factory import MaintenanceWindowClientFactory
+from ._organization import Organization
 from ._server import EmbeddedSSMServer
 
 if TYPE_CHECKING:
@@ -41,8 +45,13 @@ __all__ = [
     "maintenance_window_id",
     "mw_client",
     "mw_client_factory",
+    "ssm_organization",
     "ssm_server",
 ]
+
+#: The shape of ``ssm_organization``: member accounts, and windows per account and Region.
+_ORG_ACCOUNTS = 3
+_ORG_WINDOWS = 2
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +110,36 @@ async def mw_client(ssm_server: EmbeddedSSMServer) -> AsyncIterator[MaintenanceW
 def mw_client_factory(ssm_server: EmbeddedSSMServer) -> MaintenanceWindowClientFactory:
     """Clients bound to ``ssm_server`` with other options: ``mw_client_factory(max_attempts=1)``."""
     return MaintenanceWindowClientFactory(ssm_server)
+
+
+def _organization_regions(server: EmbeddedSSMServer) -> tuple[str, str]:
+    """The server's Region and one other."""
+    other = "eu-west-1" if server.region_name != "eu-west-1" else "us-east-1"
+    return (server.region_name, other)
+
+
+@pytest.fixture
+def ssm_organization(ssm_server: EmbeddedSSMServer) -> Organization:
+    """An organization on ``ssm_server``: 3 member accounts, each with 2 empty windows
+    (``window-1``, ``window-2``) in the server's Region and in one other.
+
+    The server's account is the management account. The organization is made
+    once, for the first test that asks for it; its windows are made again for
+    each test, after the server's reset (new ids). Assume
+    ``organization.role_arn(account_id)`` with the server's credentials to act
+    in a member account.
+    """
+    regions = _organization_regions(ssm_server)
+    organization = ssm_server.organization
+    if organization is None:
+        return ssm_server.create_organization(
+            _ORG_ACCOUNTS, regions=regions, windows_per_region=_ORG_WINDOWS
+        )
+    if len(organization.accounts) != _ORG_ACCOUNTS or organization.organizational_units:
+        raise pytest.UsageError(
+            "ssm_organization: ssm_server already has an organization of another shape "
+            "(made by create_organization); use a server of your own for it"
+        )
+    if organization.windows:  # not reset since: the server was overridden without the reset
+        return organization
+    return ssm_server.populate_organization(_ORG_WINDOWS, regions=regions)
