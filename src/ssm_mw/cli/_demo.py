@@ -294,6 +294,11 @@ def serve(settings: Settings, /, **options: Any) -> None:
         click.echo(f"region:   {region}")
         for window_id in ids:
             click.echo(f"window:   {window_id}")
+        organization = server.organization
+        if organization is not None:  # --org-accounts: its units, accounts and windows
+            for line in organization.lines():
+                kind, _, rest = line.partition(" ")
+                click.echo(f"{kind + ':':<13} {rest}")
         example = ids[0] if ids else "WINDOW_ID"
         click.echo(
             "try:      AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "

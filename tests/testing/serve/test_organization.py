@@ -109,6 +109,10 @@ def test_ssm_mw_serve_takes_the_organization_options() -> None:
         process.terminate()
         process.communicate(timeout=30)
     assert len(view["accounts"]) == 3
+    kinds = [line.split(":", 1)[0] for line in lines]
+    assert kinds.count("account") == 2, lines
+    assert kinds.count("window") == 8, lines  # 2 accounts x 2 Regions x 2 windows
+    assert kinds.count("organization") == 1, lines
 
 
 def test_start_served_scopes_the_limit_to_one_account_and_region() -> None:
