@@ -68,6 +68,7 @@ LAYERS: dict[str, int] = {
     "_taskfile": 3,  # task files (JSON or YAML) read into request models
     "_statefile": 3,  # desired-state files (JSON or YAML) read into a DesiredState
     "_scope": 3,  # which accounts and Regions a call covers
+    "_organization": 3,  # clients across a scope's accounts and Regions; windows by name
     "": 4,  # ssm_mw/__init__.py: the public namespace over the layers below
     "cli": 5,
     "testing": 2,  # the embedded backend: the wire layer's helpers, nothing above

@@ -84,6 +84,13 @@ if TYPE_CHECKING:
         WindowFilter,
         WindowPage,
     )
+    from ._organization import (
+        ScopedClients,
+        TargetWindows,
+        WindowsReport,
+        WindowSummary,
+        list_windows,
+    )
     from ._paginator import TaskPaginator, WindowPaginator
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
     from ._redacted import to_botocore_redacted
@@ -179,6 +186,13 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "WindowFilter",
         "WindowPage",
     ),
+    "_organization": (
+        "ScopedClients",
+        "TargetWindows",
+        "WindowSummary",
+        "WindowsReport",
+        "list_windows",
+    ),
     "_paginator": ("TaskPaginator", "WindowPaginator"),
     "_plan": ("Plan", "PlanAction", "PlanConflict", "PlanError", "TaskPlan", "plan_tasks"),
     "_redacted": ("to_botocore_redacted",),
@@ -247,6 +261,7 @@ __all__ = [
     "ResponseError",
     "RunCommandParameters",
     "Scope",
+    "ScopedClients",
     "ServiceError",
     "ServiceValidationError",
     "SkippedTask",
@@ -256,6 +271,7 @@ __all__ = [
     "StepFunctionsParameters",
     "Target",
     "TargetKey",
+    "TargetWindows",
     "TaskDefinition",
     "TaskFile",
     "TaskFileError",
@@ -276,12 +292,15 @@ __all__ = [
     "WindowFilter",
     "WindowPage",
     "WindowPaginator",
+    "WindowSummary",
+    "WindowsReport",
     "__version__",
     "apply_plan",
     "check_window_id",
     "check_window_task_id",
     "export_tasks",
     "from_botocore",
+    "list_windows",
     "load_desired_state",
     "load_task_definition",
     "load_task_update",

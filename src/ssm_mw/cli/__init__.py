@@ -23,6 +23,7 @@ from ._demo import demo, serve
 from ._export import export_command
 from ._plan import plan_command
 from ._tasks import tasks
+from ._windows import windows
 
 __all__ = ["cli", "main"]
 
@@ -33,6 +34,7 @@ cli.add_command(serve)
 cli.add_command(plan_command)
 cli.add_command(apply_command)
 cli.add_command(export_command)
+cli.add_command(windows)
 cli.add_command(completion)
 
 
