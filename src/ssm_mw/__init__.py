@@ -189,8 +189,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "_organization": (
         "ScopedClients",
         "TargetWindows",
-        "WindowSummary",
         "WindowsReport",
+        "WindowSummary",
         "list_windows",
     ),
     "_paginator": ("TaskPaginator", "WindowPaginator"),

@@ -18,6 +18,7 @@ from ._app import (
     global_options,
     run_async,
 )
+from ._plan import OUTPUT_OPTION
 from ._render import console, echo_json, error_text
 
 if TYPE_CHECKING:
@@ -131,14 +132,7 @@ def windows() -> None:
 @click.option(
     "--name", "names", multiple=True, metavar="NAME", help="Only windows of this name (repeatable)."
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: for people; json: for programs.",
-)
+@OUTPUT_OPTION
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
