@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable, Callable
 
 import attrs
 import pytest
@@ -25,6 +26,7 @@ from ssm_mw import (
 )
 from ssm_mw._pacing import time_source
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cancelling import cancelled_inside
 from support.clock import SimulatedClock, simulated_backoff
 from support.operations import DESCRIBE, GET, REGISTER, UPDATE
 from support.plan import ALL_TASKS, actions, desired, patch_linux_applied
@@ -269,25 +271,15 @@ async def _cancelled_apply(
     mw: MaintenanceWindowClient, plan: Plan, when: int, concurrency: int
 ) -> ApplyCancelledError:
     """Apply ``plan``; cancel the run once ``when`` tasks are done; the error it raised."""
-    run: asyncio.Task[ApplyReport] | None = None
-    caught: list[ApplyCancelledError] = []
 
-    def progress(p: ApplyProgress) -> None:
-        if run is not None and p.done == when:
-            run.cancel()
+    def start(cancel: Callable[[], None]) -> Awaitable[ApplyReport]:
+        def progress(p: ApplyProgress) -> None:
+            if p.done == when:
+                cancel()
 
-    async def apply() -> ApplyReport:
-        try:  # caught in the cancelled task: Python 3.10 hands its awaiter a new one
-            return await apply_plan(mw, plan, concurrency=concurrency, progress=progress)
-        except ApplyCancelledError as exc:
-            caught.append(exc)
-            raise
+        return apply_plan(mw, plan, concurrency=concurrency, progress=progress)
 
-    run = asyncio.ensure_future(apply())
-    with pytest.raises(asyncio.CancelledError):
-        await run
-    (error,) = caught
-    return error
+    return await cancelled_inside(start, ApplyCancelledError)
 
 
 async def test_a_cancelled_apply_reports_each_task_and_sends_nothing_more(
@@ -330,23 +322,21 @@ async def test_a_saved_plan_cancelled_while_read_again_changes_nothing(
     state = desired(maintenance_window_id, ["lambda-minimal", "drain-queue"])
     saved = Plan.loads((await plan_tasks(mw_client, state)).dumps())
     ssm_server.inject_latency(5, operation=DESCRIBE)
-    caught: list[ApplyCancelledError] = []
+    described = ssm_server.request_count(DESCRIBE)
 
-    async def apply() -> ApplyReport:
+    async def start(cancel: Callable[[], None]) -> ApplyReport:
+        async def cancel_once_read() -> None:
+            await until(lambda: ssm_server.request_count(DESCRIBE) > described, "the read again")
+            cancel()
+
+        watcher = asyncio.ensure_future(cancel_once_read())
         try:
             return await apply_plan(mw_client, saved)
-        except ApplyCancelledError as exc:
-            caught.append(exc)
-            raise
+        finally:
+            watcher.cancel()
 
-    described = ssm_server.request_count(DESCRIBE)
-    run = asyncio.ensure_future(apply())
-    await until(lambda: ssm_server.request_count(DESCRIBE) > described, "the read again")
-    run.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await run
+    error = await cancelled_inside(start, ApplyCancelledError)
     ssm_server.inject_latency(0, operation=DESCRIBE)
-    (error,) = caught
     assert error.report.complete is False
     assert {r.outcome for r in error.report.results} == {ApplyOutcome.NOT_STARTED}
     assert ssm_server.request_count(REGISTER) == 0

@@ -116,24 +116,24 @@ def test_the_type_checkers_imports_are_the_lazy_table() -> None:
 
 def test_import_imports_no_private_module_but_the_version() -> None:
     """`import ssm_mw` is cheap: no model, no attrs, no botocore until a name is used."""
-    code = (
-        "import sys, ssm_mw\n"
-        "print(sorted(m for m in sys.modules if m.startswith('ssm_mw')))\n"
-        "print(sorted(m for m in ('attrs', 'botocore', 'aiobotocore') if m in sys.modules))\n"
-        "from ssm_mw import CutoffBehavior, TaskDefinition, ValidationError\n"
-        "print(sorted(m for m in ('botocore', 'aiobotocore', 'aiohttp') if m in sys.modules))\n"
-    )
+    code = """if True:
+        import sys, ssm_mw
+        print(sorted(m for m in sys.modules if m.startswith("ssm_mw")))
+        print(sorted(m for m in ("attrs", "botocore", "aiobotocore") if m in sys.modules))
+        from ssm_mw import CutoffBehavior, TaskDefinition, ValidationError
+        print(sorted(m for m in ("botocore", "aiobotocore", "aiohttp") if m in sys.modules))
+    """
     assert _fresh(code).splitlines() == ["['ssm_mw', 'ssm_mw._version']", "[]", "[]"]
 
 
 def test_star_import_gives_every_public_name() -> None:
     """`from ssm_mw import *` binds every name of __all__, each the object ssm_mw.X is."""
-    code = (
-        "from ssm_mw import *\n"
-        "import ssm_mw\n"
-        "names = dict(globals())\n"
-        "print(all(names[n] is getattr(ssm_mw, n) for n in ssm_mw.__all__))\n"
-    )
+    code = """if True:
+        from ssm_mw import *
+        import ssm_mw
+        names = dict(globals())
+        print(all(names[n] is getattr(ssm_mw, n) for n in ssm_mw.__all__))
+    """
     assert _fresh(code) == "True"
 
 

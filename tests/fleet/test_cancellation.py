@@ -11,7 +11,7 @@ update is sent after the cancellation.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -24,6 +24,7 @@ from ssm_mw import (
     set_cutoff_behavior,
 )
 from ssm_mw.testing import EmbeddedSSMServer
+from support.cancelling import cancelled_inside
 from support.clients import client_for
 from support.figures import count
 from support.fleet import fleet
@@ -58,37 +59,24 @@ async def cancelled_run(
     twice: bool = False,
 ) -> CutoffCancelledError:
     """Run the sweep; cancel it (``twice``: twice) the first time ``when(progress)`` holds."""
-    run: asyncio.Task[CutoffReport] | None = None
     fired = False
 
-    def progress(p: CutoffProgress) -> None:
-        nonlocal fired
-        if not fired and run is not None and when(p):
-            fired = True
-            run.cancel()
-            if twice:
-                asyncio.get_running_loop().call_later(0.3, run.cancel)
+    def start(cancel: Callable[[], None]) -> Awaitable[CutoffReport]:
+        def progress(p: CutoffProgress) -> None:
+            nonlocal fired
+            if not fired and when(p):
+                fired = True
+                cancel()
+                if twice:
+                    asyncio.get_running_loop().call_later(0.3, cancel)
 
-    caught: list[CutoffCancelledError] = []
+        return set_cutoff_behavior(
+            mw, window_ids, CANCEL, concurrency=concurrency, progress=progress
+        )
 
-    async def sweep() -> CutoffReport:
-        # Caught inside the cancelled task: Python 3.10 gives whoever awaits a
-        # cancelled task a new CancelledError, not the one the task raised.
-        try:
-            return await set_cutoff_behavior(
-                mw, window_ids, CANCEL, concurrency=concurrency, progress=progress
-            )
-        except CutoffCancelledError as exc:
-            caught.append(exc)
-            raise
-
-    run = asyncio.ensure_future(sweep())
-    with pytest.raises(asyncio.CancelledError):
-        await run
+    error = await cancelled_inside(start, CutoffCancelledError)
     assert fired
-    assert run.cancelled(), "the task ends cancelled, as any cancelled task"
     count("fleet:runs_cancelled")
-    (error,) = caught
     return error
 
 

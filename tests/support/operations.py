@@ -13,6 +13,7 @@ __all__ = [
     "DEREGISTER",
     "DESCRIBE",
     "GET",
+    "NEW_WINDOW",
     "OPERATIONS",
     "REGISTER",
     "UPDATE",
@@ -30,6 +31,13 @@ GET = "GetMaintenanceWindowTask"
 WINDOWS = "DescribeMaintenanceWindows"
 #: Every operation but deregistration, which a retry cannot repeat (the task is gone).
 OPERATIONS = (REGISTER, UPDATE, DESCRIBE, GET, WINDOWS)
+#: The members of a CreateMaintenanceWindow request but its Name (a daily window).
+NEW_WINDOW = {
+    "Schedule": "rate(1 day)",
+    "Duration": 2,
+    "Cutoff": 1,
+    "AllowUnassociatedTargets": True,
+}
 DEREGISTER = "DeregisterTaskFromMaintenanceWindow"
 
 #: A simple valid task (Lambda: no targets needed).

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from ssm_mw.testing import EmbeddedSSMServer, Organization
 from support.conformance import error_code
+from support.operations import NEW_WINDOW
 from support.org import assume, client
 
 INVALID_TOKEN = "The security token included in the request is invalid."
@@ -57,13 +58,7 @@ async def test_assumed_credentials_act_in_the_roles_account(
     assert base["Account"] == ssm_server.account_id
 
     async with client(ssm_server, "ssm", credentials) as ssm:
-        made = await ssm.create_maintenance_window(
-            Name="made-by-member",
-            Schedule="rate(1 day)",
-            Duration=2,
-            Cutoff=1,
-            AllowUnassociatedTargets=True,
-        )
+        made = await ssm.create_maintenance_window(Name="made-by-member", **NEW_WINDOW)
     region = ssm_server.region_name
     listed = await _window_names(ssm_server, credentials, region)
     assert listed[made["WindowId"]] == "made-by-member"

@@ -109,15 +109,20 @@ def test_every_option_works_on_both_command_lines(command: str) -> None:
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_a_burst_without_a_rate_is_the_same_usage_error(command: str) -> None:
-    """--throttle-burst without --throttle: exit 2, the option named, nothing served."""
-    result = subprocess.run(
-        [*COMMANDS[command], "--throttle-burst", "2"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--throttle-burst", "2"], "--throttle-burst: needs --throttle RATE"),
+        (["--throttle", "-3"], "expected a number > 0, got '-3'"),
+    ],
+    ids=["burst-without-rate", "negative-rate"],
+)
+def test_bad_options_are_the_same_usage_error(command: str, args: list[str], message: str) -> None:
+    """A burst without a rate, a rate that is not a positive number: exit 2, the option
+    named, nothing served, on both command lines."""
+    result = subprocess.run([*COMMANDS[command], *args], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "--throttle-burst: needs --throttle RATE" in result.stderr
+    assert message in result.stderr
+    assert "--throttle" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""

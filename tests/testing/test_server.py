@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 import ssm_mw.testing
 from ssm_mw.testing import EmbeddedSSMServer, install
 from support.conformance import NO_RETRY, fails_with, register
-from support.operations import DESCRIBE, REGISTER
+from support.operations import DESCRIBE, NEW_WINDOW, REGISTER
 
 
 async def test_reset_clears_everything(
@@ -191,13 +191,7 @@ async def test_standalone_server(unused_port: int, stop_signal: signal.Signals) 
         async with session.create_client(
             "ssm", region_name="eu-west-1", endpoint_url=endpoint
         ) as ssm:
-            window = await ssm.create_maintenance_window(
-                Name="standalone",
-                Schedule="rate(1 day)",
-                Duration=2,
-                Cutoff=1,
-                AllowUnassociatedTargets=True,
-            )
+            window = await ssm.create_maintenance_window(Name="standalone", **NEW_WINDOW)
             task_id = await register(ssm, window["WindowId"], CutoffBehavior="CANCEL_TASK")
             got = await ssm.get_maintenance_window_task(
                 WindowId=window["WindowId"], WindowTaskId=task_id

@@ -250,19 +250,6 @@ def _no_retry() -> Any:
     return AioConfig(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
-def test_the_command_line_refuses_a_bad_rate() -> None:
-    """A rate that is not a positive number is a usage error (exit 2) naming --throttle."""
-    result = subprocess.run(
-        [sys.executable, "-m", "ssm_mw.testing", "--throttle", "-3"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert "--throttle" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_the_example_of_docs_testing_md_runs(ssm_server: EmbeddedSSMServer) -> None:
     """The rate-limit example of docs/testing.md runs as written."""
     text = (Path(__file__).resolve().parents[3] / "docs" / "testing.md").read_text("utf-8")
