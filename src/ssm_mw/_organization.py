@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, cast
@@ -344,7 +345,7 @@ async def list_windows(
 
     pool = JobPool()
     for target in reach.targets:
-        pool.put(lambda target=target: list_target(target))  # type: ignore[misc]
+        pool.put(functools.partial(list_target, target))
     await pool.run(workers)
     return WindowsReport(targets=tuple(results[t] for t in reach.targets))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from ssm_mw import MaintenanceWindowTaskDetails
+from ssm_mw import LambdaParameters, MaintenanceWindowTaskDetails
 from ssm_mw.testing import EmbeddedSSMServer
 from support.cli import Run, assert_error_line
 from support.clients import get_task, read_tasks, register
@@ -85,7 +85,8 @@ def test_a_binary_payload_has_one_json_form_everywhere(
     assert run("apply", str(planfile), "--yes").exit_code == 0
     (details,) = [t for t in _details(ssm_server, w) if t.name == "binary-payload"]
     assert details.priority == 7
-    assert details.task_invocation_parameters.payload == b"\xff\xfe\x00"  # type: ignore[union-attr]
+    assert isinstance(details.task_invocation_parameters, LambdaParameters)
+    assert details.task_invocation_parameters.payload == b"\xff\xfe\x00"
 
 
 def test_a_task_file_reads_base64_payloads_and_names_a_bad_one(
@@ -105,7 +106,8 @@ def test_a_task_file_reads_base64_payloads_and_names_a_bad_one(
     result = run("tasks", "register", w, "--file", str(path))
     assert result.exit_code == 0, result.stderr
     (details,) = _details(ssm_server, w)
-    assert details.task_invocation_parameters.payload == b"\x00\x01\x02"  # type: ignore[union-attr]
+    assert isinstance(details.task_invocation_parameters, LambdaParameters)
+    assert details.task_invocation_parameters.payload == b"\x00\x01\x02"
     task["TaskInvocationParameters"] = {"Lambda": {"Payload": {"$base64": "not base64!"}}}
     path.write_text(json.dumps(task, indent=1), encoding="utf-8")
     before = ssm_server.request_count()
