@@ -158,8 +158,9 @@ async def test_prefetch_is_on_by_default_and_never_more_than_one_page_ahead(
             "the prefetch answered",
         )
         await asyncio.sleep(QUIET)
+        # The server's own count of a request ends after its answer is sent: wait for it.
+        await until(lambda: ssm_server.in_flight(DESCRIBE) == 0, "the server's answer done")
         assert _described(ssm_server) == min(seen + 1, PAGES)
-        assert ssm_server.in_flight(DESCRIBE) == 0
     assert seen == PAGES
     assert _described(ssm_server) == PAGES  # the last page has no next token: nothing more
 
