@@ -43,7 +43,8 @@ async def test_every_account_and_region_by_name_then_again_unchanged(
         )
         again = await set_cutoff_behavior(reached, WindowSelection.named("window-1"), "CANCEL_TASK")
         every = await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL, dry_run=True)
-    assert report.ok and report.complete
+    assert report.ok
+    assert report.complete
     assert len(report.targets) == 6
     assert all(t.status is TargetStatus.OK for t in report.targets)
     assert {(c.target, c.window_task_id) for c in report.changed} == {
@@ -56,10 +57,13 @@ async def test_every_account_and_region_by_name_then_again_unchanged(
     assert (last.targets_done, last.targets_total) == (6, 6)
     assert (last.tasks_done, last.tasks_total, last.windows_total) == (12, 12, 6)
     # Converged: nothing left to do in window-1; window-2 was never touched.
-    assert len(again.unchanged) == 12 and not again.changed and again.ok
-    assert len(every.changed) == 6 and len(every.unchanged) == 12
-    assert all(c.window_id != org.windows_of(c.target.account or "", c.target.region)[0]
-               for c in every.changed)  # fmt: skip
+    assert len(again.unchanged) == 12
+    assert not again.changed
+    assert again.ok
+    assert len(every.changed) == 6
+    assert len(every.unchanged) == 12
+    firsts = {org.windows_of(a, r)[0] for a in org.account_ids for r in org.regions}
+    assert not {c.window_id for c in every.changed} & firsts
     # Nothing outside the scope: the base account's Region saw no update.
     assert (
         ssm_server.request_count("UpdateMaintenanceWindowTask", account_id=ssm_server.account_id)
@@ -99,13 +103,16 @@ async def test_each_fault_fails_only_its_account_region(
     assert region_error.code == "UnrecognizedClientException"
     duplicate = by_target[AccountRegion(account=odd, region=first)].error
     assert isinstance(duplicate, WindowLookupError)
-    assert twin in str(duplicate) and org.windows_of(odd, first)[0] in str(duplicate)
+    assert twin in str(duplicate)
+    assert org.windows_of(odd, first)[0] in str(duplicate)
     changed = {c.target for c in named.changed}
     assert changed == set(made) - failed
-    assert len(named.changed) == 2 * len(changed) and not named.ok
+    assert len(named.changed) == 2 * len(changed)
+    assert not named.ok
     # A name missing everywhere: every reachable account-Region fails, naming it.
     errors = [t.error for t in missing.targets if isinstance(t.error, WindowLookupError)]
-    assert len(errors) == 3 and all(e.missing == ("no-such-window",) for e in errors)
+    assert len(errors) == 3
+    assert all(e.missing == ("no-such-window",) for e in errors)
     assert not missing.changes
 
 
@@ -125,7 +132,8 @@ async def test_window_ids_need_a_single_account_region(
     async with reach(ssm_server, one) as reached:
         await seed_tasks(reached, org)
         report = await set_cutoff_behavior(reached, [org.windows_of(account, region)[0]], CANCEL)
-    assert len(report.changed) == 2 and report.ok
+    assert len(report.changed) == 2
+    assert report.ok
     with pytest.raises(ValidationError, match="per_target_concurrency"):
         await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL, per_target_concurrency=0)
 
@@ -144,7 +152,8 @@ async def test_one_throttled_account_region_is_paced_alone(
             account_id=slow.account, region=slow.region,
         )  # fmt: skip
         report = await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL)
-    assert report.ok and len(report.changed) == 36
+    assert report.ok
+    assert len(report.changed) == 36
     assert ssm_server.throttled_count(account_id=slow.account, region=slow.region) > 0
     assert ssm_server.throttled_count() == ssm_server.throttled_count(
         account_id=slow.account, region=slow.region
@@ -180,7 +189,8 @@ async def test_cancelled_across_the_scope_reports_what_it_did(
         with pytest.raises(CutoffCancelledError) as caught:
             await task
         partial = caught.value.report
-        assert not partial.complete and partial.changed
+        assert not partial.complete
+        assert partial.changed
         assert all(c.outcome is not CutoffOutcome.FAILED for c in partial.changes)
         live: set[tuple[AccountRegion, str]] = set()
         for target in reached.targets:
