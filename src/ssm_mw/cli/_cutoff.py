@@ -65,7 +65,7 @@ async def apply_cutoff(
     report the same way, says so on ``err``, and re-raises the
     :class:`CutoffCancelledError`.
     """
-    from .. import CutoffCancelledError, set_cutoff_behavior
+    from .. import CutoffCancelledError, MaintenanceWindowClient, set_cutoff_behavior
 
     async def run(progress: Callable[[CutoffProgress], None] | None) -> CutoffReport:
         return await set_cutoff_behavior(
@@ -126,7 +126,8 @@ async def apply_cutoff(
             interrupted, report = exc, exc.report
         else:
             interrupted = None
-    _print_report(report, out, err, output)
+    scoped = not isinstance(client, MaintenanceWindowClient)
+    _print_report(report, out, err, output, scoped=scoped)
     if interrupted is not None:
         err.print(
             f"interrupted: stopped after {len(report.changes)} tasks "
@@ -142,12 +143,14 @@ async def apply_cutoff(
     return report
 
 
-def _print_report(report: CutoffReport, out: Console, err: Console, output: str) -> None:
+def _print_report(
+    report: CutoffReport, out: Console, err: Console, output: str, *, scoped: bool
+) -> None:
     if output == "json":
-        echo_json(cutoff_report_json(report))
+        echo_json(cutoff_report_json(report, scoped=scoped))
     else:
-        out.print(cutoff_report_table(report, out))
-        if report.targets:
+        out.print(cutoff_report_table(report, out, scoped=scoped))
+        if scoped:
             out.print(targets_table(report.targets, out))
     for target in report.targets:
         if target.error is not None and not any(c.target == target.target for c in report.changes):

@@ -304,15 +304,16 @@ def _report_columns(
     return columns
 
 
-def cutoff_report_table(report: CutoffReport, out: Console) -> Table:
-    """One row per task (and per window whose listing failed), then the totals."""
+def cutoff_report_table(report: CutoffReport, out: Console, *, scoped: bool = False) -> Table:
+    """One row per task (and per window whose listing failed), then the totals; ``scoped``:
+    with each task's account and Region."""
     verb = "would change" if report.dry_run else "changed"
     title = f"CutoffBehavior -> {report.behavior.value}" + (" (dry run)" if report.dry_run else "")
     totals = (
         f"{len(report.changed)} {verb}, {len(report.unchanged)} already set, "
         f"{len(report.failed)} failed"
     )
-    columns = _report_columns(report.dry_run, bool(report.failed), bool(report.targets))
+    columns = _report_columns(report.dry_run, bool(report.failed), scoped)
     return _fitted_table(out, title, columns, report.changes, totals)
 
 
@@ -371,8 +372,9 @@ def _error_json(error: BaseException | None) -> dict[str, Any] | None:
     return out
 
 
-def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
-    """The report as JSON-ready data."""
+def cutoff_report_json(report: CutoffReport, *, scoped: bool = False) -> dict[str, Any]:
+    """The report as JSON-ready data; ``scoped``: of a run across a scope, with ``targets``
+    (even none: a shard may hold no account-Region)."""
     return {
         "behavior": report.behavior.value,
         "dry_run": report.dry_run,
@@ -382,7 +384,7 @@ def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
         "interrupted": len(report.interrupted),
         "throttled_retries": report.throttled_retries,
         "complete": report.complete,
-        **({"targets": [_summary_json(t) for t in report.targets]} if report.targets else {}),
+        **({"targets": [_summary_json(t) for t in report.targets]} if scoped else {}),
         "changes": [
             {
                 **target_json(c.target),

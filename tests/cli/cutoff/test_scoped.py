@@ -115,3 +115,25 @@ def test_without_scope_options_window_ids_are_as_before(
     report = json.loads(result.stdout)
     assert "targets" not in report
     assert CutoffBehavior.CANCEL_TASK.value == report["behavior"]
+
+
+def test_shards_cover_each_account_region_once_an_empty_one_included(
+    run: Run, ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """--shard K/8 for K = 1..8: the JSON reports' targets together are the 6 account-Regions,
+    each once; a shard with none still reports `targets: []` and exits 0."""
+    org = ssm_organization
+    _seed(ssm_server, org)
+    seen: list[tuple[str, str]] = []
+    empty = 0
+    for k in range(1, 9):
+        result = run(
+            *_scope_args(org), "--shard", f"{k}/8", "set-cutoff", "CANCEL_TASK", "--all-windows",
+            "-o", "json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        seen += [(t["account"], t["region"]) for t in report["targets"]]
+        empty += not report["targets"]
+    assert sorted(seen) == sorted((a, r) for a in org.account_ids for r in org.regions)
+    assert empty >= 2  # 6 account-Regions over 8 shards
