@@ -203,3 +203,27 @@ async def test_cancelled_across_the_scope_reports_what_it_did(
     assert {(c.target, c.window_task_id) for c in partial.changed} == live
     assert len(live) < 24
     assert any(not t.complete for t in partial.targets)
+
+
+async def test_nothing_is_done_outside_the_scope(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """A scope of two accounts in one Region: the third account and the other Region get no
+    update, and their tasks keep their behavior."""
+    org = ssm_organization
+    first, second = org.regions
+    async with reach(ssm_server, whole_scope(org)) as reached:
+        await seed_tasks(reached, org)
+    inside = Scope(accounts=org.account_ids[:2], role_name=org.role_name, regions=[first])
+    async with reach(ssm_server, inside) as reached:
+        report = await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL)
+    assert len(report.changed) == 4
+    assert {c.target for c in report.changes} == {
+        AccountRegion(account=a, region=first) for a in org.account_ids[:2]
+    }
+    update = "UpdateMaintenanceWindowTask"
+    assert ssm_server.request_count(update, region=second) == 0
+    assert ssm_server.request_count(update, account_id=org.account_ids[2]) == 0
+    async with reach(ssm_server, whole_scope(org)) as reached:
+        untouched = await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL, dry_run=True)
+    assert len(untouched.changed) == 8  # the 8 tasks outside the first scope still CONTINUE
