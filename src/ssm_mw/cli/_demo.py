@@ -153,9 +153,9 @@ async def _run_demo(server: EmbeddedSSMServer, out: Console, err: Console) -> No
     fanned = await _fan_out(server, out, err)
     out.print(
         f"Done: {len(report.changed)} changed by set-cutoff, then a plan applied, then "
-        f"{fanned} changed across accounts and Regions. "
-        "Next: `ssm-mw serve` runs this backend for your own commands."
+        f"{fanned} changed across accounts and Regions."
     )
+    out.print("Next: `ssm-mw serve` runs this backend for your own commands.")
 
 
 async def _declare(
