@@ -65,10 +65,10 @@ def export_text(report: ExportReport, fmt: str) -> str:
     )
 
 
-def report_export(report: ExportReport, err: Console) -> None:
+def report_export(report: ExportReport, err: Console, *, scoped: bool = False) -> None:
     """The export's lines on stderr: each task not exported, each account-Region whose
-    tasks differ from the file's, each account-Region that failed, then the summary of
-    the account-Regions (an export across a scope)."""
+    tasks differ from the file's, each account-Region that failed, then (``scoped``: an
+    export across a scope, even of no account-Region) the summary of the account-Regions."""
     for skipped in report.skipped:
         err.print(f"not exported: {skipped}", markup=False, highlight=False)
     for difference in report.differences:
@@ -80,7 +80,7 @@ def report_export(report: ExportReport, err: Console) -> None:
             highlight=False,
             style="red",
         )
-    if report.targets:
+    if scoped:
         err.print(targets_table(report.targets, err))
     if report.differences:
         where = len({d.target for d in report.differences})
@@ -198,7 +198,7 @@ def export_command(
         err.print("interrupted: nothing was written", markup=False, highlight=False)
         ctx.exit(EXIT_INTERRUPTED)
     text = export_text(report, fmt)
-    report_export(report, err)
+    report_export(report, err, scoped=scope is not None)
     click.echo(text, nl=False)
     err.print(
         f"note: the file holds the tasks' sensitive values ({len(report.desired)} tasks); "
