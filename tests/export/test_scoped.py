@@ -213,11 +213,21 @@ async def test_all_windows_by_name_and_a_window_only_some_have(
 ) -> None:
     """WindowSelection.all(): every window by name; a window one account-Region alone has
     is exported from it and is a difference of every other; two windows of one name fail
-    their account-Region, naming both ids."""
+    their account-Region, naming both ids. A task name twice in another account-Region's
+    window is a duplicate there; its tasks and an unnamed one are skipped with their
+    account-Region."""
     org = ssm_organization
     async with reach(ssm_server, whole_scope(org)) as reached:
         await _seed(reached, org)
         targets = reached.targets
+        odd = targets[2]
+        mw = await reached.client(odd)
+        second = await mw.register_task_with_maintenance_window(
+            _window_id(org, odd), _tasks()["patch"]
+        )
+        unnamed = await mw.register_task_with_maintenance_window(
+            _window_id(org, odd), attrs.evolve(_tasks()["restart"], name=None)
+        )
     lone, twice = targets[1], targets[4]
     assert lone.account is not None
     assert twice.account is not None
@@ -244,7 +254,16 @@ async def test_all_windows_by_name_and_a_window_only_some_have(
         "(planning fails here)"
     )
     assert lone_id not in {d.window_id for d in report.differences}
-    assert len(report.differences) == 4
+    (duplicate,) = [d for d in report.differences if d.kind is ExportDifferenceKind.DUPLICATE]
+    assert (duplicate.target, duplicate.window_name, duplicate.task_name) == (
+        odd,
+        "window-1",
+        "patch",
+    )
+    assert len(report.differences) == 5
+    assert {(t.target, t.name) for t in report.skipped} == {(odd, "patch"), (odd, None)}
+    assert {t.window_task_id for t in report.skipped} >= {second, unnamed}
+    assert all(str(t).startswith(f"{odd} {_window_id(org, odd)} ") for t in report.skipped)
 
 
 async def test_window_ids_need_a_single_account_region(
