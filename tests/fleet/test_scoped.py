@@ -5,6 +5,7 @@ backend's organization, windows found by name, each fault failing only its accou
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -227,3 +228,30 @@ async def test_nothing_is_done_outside_the_scope(
     async with reach(ssm_server, whole_scope(org)) as reached:
         untouched = await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL, dry_run=True)
     assert len(untouched.changed) == 8  # the 8 tasks outside the first scope still CONTINUE
+
+
+async def test_credentials_are_refreshed_during_a_long_run(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """On an injected clock that jumps 55 minutes once the first tasks are done (5 before
+    the hour's credentials expire): each account's role is assumed again mid-run, and every
+    task still changes."""
+    org = ssm_organization
+    now = [datetime.now(timezone.utc)]
+    async with reach(ssm_server, whole_scope(org), clock=lambda: now[0]) as reached:
+        await seed_tasks(reached, org, tasks=3)
+        assumed = ssm_server.request_count("sts:AssumeRole")
+        jumped: list[bool] = []
+
+        def later(progress: CutoffProgress) -> None:
+            if progress.tasks_done >= 2 and not jumped:
+                jumped.append(True)
+                now[0] += timedelta(minutes=55)
+
+        report = await set_cutoff_behavior(
+            reached, WindowSelection.all(), CANCEL, per_target_concurrency=1, progress=later
+        )
+    assert jumped
+    assert report.ok
+    assert len(report.changed) == 18
+    assert ssm_server.request_count("sts:AssumeRole") >= assumed + len(org.account_ids)
