@@ -3,8 +3,6 @@ Organizations and SSM on one endpoint): windows by account and Region, faults is
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -20,23 +18,9 @@ from ssm_mw import (
     list_windows,
 )
 from ssm_mw.testing import EmbeddedSSMServer, Organization
+from support.org import reach as _reach
 
 _ASSUME = "sts:AssumeRole"
-
-
-@asynccontextmanager
-async def _reach(
-    server: EmbeddedSSMServer, scope: Scope, **options: object
-) -> AsyncIterator[ScopedClients]:
-    """ScopedClients on the server, with its base credentials."""
-    async with ScopedClients(
-        scope,
-        session=server.aio_session(),
-        region_name=server.region_name,
-        endpoint_url=server.endpoint_url,
-        **options,  # type: ignore[arg-type]
-    ) as reach:
-        yield reach
 
 
 def _expected(organization: Organization, name: str | None = None) -> set[tuple[str, str, str]]:

@@ -21,12 +21,10 @@ if TYPE_CHECKING:
     )
 from ._app import (
     EXIT_INTERRUPTED,
-    CliUsageError,
     EnumChoice,
     Interrupted,
     Settings,
     SingleValueCommand,
-    check_window_ids,
     ctrl_c_cancels,
     global_options,
     open_client,
@@ -40,7 +38,7 @@ from ._render import (
     error_text,
     targets_table,
 )
-from ._scope import open_reach, scope_given, scope_of, scope_options, window_selection
+from ._scope import chosen_windows, open_reach, scope_options, window_options
 
 __all__ = ["apply_cutoff", "set_cutoff"]
 
@@ -187,35 +185,12 @@ def _print_report(
     type=EnumChoice([b.value for b in CutoffBehavior]),
     metavar="BEHAVIOR",
 )
-@click.argument("window_ids", nargs=-1, metavar="[WINDOW_ID]...")
-@click.option(
-    "--window-name",
-    "window_names",
-    multiple=True,
-    metavar="NAME",
-    help="The window of this name in each account and Region (repeatable).",
-)
-@click.option("--all-windows", is_flag=True, help="Every window of each account and Region.")
 @click.option(
     "--task-type",
     type=EnumChoice([t.value for t in TaskType]),
     help="Only tasks of this type.",
 )
 @click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Requests in flight at once, across all windows [default: 8; across a scope, 64].",
-)
-@click.option(
-    "--per-target-concurrency",
-    type=click.IntRange(min=1),
-    default=8,
-    show_default=True,
-    metavar="N",
-    help="Requests in flight at once in each account and Region.",
-)
 @click.option(
     "--output",
     "-o",
@@ -224,6 +199,7 @@ def _print_report(
     show_default=True,
     help="How to print the report.",
 )
+@window_options
 @scope_options
 @global_options
 @click.pass_context
@@ -264,21 +240,9 @@ def set_cutoff(
     from .. import CutoffCancelledError
 
     settings = ctx.find_object(Settings) or Settings()
-    selection = window_selection(window_names, all_windows)
-    if selection is not None and window_ids:
-        raise CliUsageError("WINDOW_ID: give window ids, or --window-name / --all-windows")
-    if selection is None and not window_ids:
-        raise CliUsageError("missing WINDOW_ID..., --window-name NAME or --all-windows")
-    check_window_ids(window_ids)  # before any client is made: bad input first
+    windows, scope = chosen_windows(ctx, window_ids, window_names, all_windows)
     chosen = CutoffBehavior(behavior.upper())
     kind = TaskType(task_type.upper()) if task_type is not None else None
-    scoped = selection is not None or scope_given(ctx)
-    scope = scope_of(ctx) if scoped else None
-    if scope is not None and selection is None and not scope.is_single:
-        raise CliUsageError(
-            "WINDOW_ID: a window id belongs to one account and Region; "
-            "across several, give --window-name or --all-windows"
-        )
 
     async def run() -> CutoffReport | None:
         try:
@@ -287,7 +251,7 @@ def set_cutoff(
                     async with open_reach(settings, scope) as reach:
                         return await apply_cutoff(
                             reach,
-                            selection if selection is not None else window_ids,
+                            windows,
                             chosen,
                             task_type=kind,
                             concurrency=concurrency,

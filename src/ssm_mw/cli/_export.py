@@ -14,18 +14,16 @@ if TYPE_CHECKING:
     from .. import ExportReport
 from ._app import (
     EXIT_INTERRUPTED,
-    CliUsageError,
     Interrupted,
     Settings,
     SingleValueCommand,
-    check_window_ids,
     ctrl_c_cancels,
     global_options,
     open_client,
     run_async,
 )
 from ._render import console, error_text, targets_table
-from ._scope import open_reach, scope_given, scope_of, scope_options, window_selection
+from ._scope import chosen_windows, open_reach, scope_options, window_options
 
 __all__ = ["export_command", "export_text", "report_export"]
 
@@ -93,15 +91,6 @@ def report_export(report: ExportReport, err: Console, *, scoped: bool = False) -
 
 
 @click.command("export", cls=SingleValueCommand)
-@click.argument("window_ids", nargs=-1, metavar="[WINDOW_ID]...")
-@click.option(
-    "--window-name",
-    "window_names",
-    multiple=True,
-    metavar="NAME",
-    help="The window of this name in each account and Region (repeatable).",
-)
-@click.option("--all-windows", is_flag=True, help="Every window of each account and Region.")
 @click.option(
     "--format",
     "fmt",
@@ -110,20 +99,7 @@ def report_export(report: ExportReport, err: Console, *, scoped: bool = False) -
     show_default=True,
     help="The file's format.",
 )
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Requests in flight at once, across all windows [default: 8; across a scope, 64].",
-)
-@click.option(
-    "--per-target-concurrency",
-    type=click.IntRange(min=1),
-    default=8,
-    show_default=True,
-    metavar="N",
-    help="Requests in flight at once in each account and Region.",
-)
+@window_options
 @scope_options
 @global_options
 @click.pass_context
@@ -161,19 +137,7 @@ def export_command(
     from .. import export_tasks
 
     settings = ctx.find_object(Settings) or Settings()
-    selection = window_selection(window_names, all_windows)
-    if selection is not None and window_ids:
-        raise CliUsageError("WINDOW_ID: give window ids, or --window-name / --all-windows")
-    if selection is None and not window_ids:
-        raise CliUsageError("missing WINDOW_ID..., --window-name NAME or --all-windows")
-    check_window_ids(window_ids)  # before any client is made: bad input first
-    scoped = selection is not None or scope_given(ctx)
-    scope = scope_of(ctx) if scoped else None
-    if scope is not None and selection is None and not scope.is_single:
-        raise CliUsageError(
-            "WINDOW_ID: a window id belongs to one account and Region; "
-            "across several, give --window-name or --all-windows"
-        )
+    windows, scope = chosen_windows(ctx, window_ids, window_names, all_windows)
 
     async def run() -> ExportReport | None:
         try:
@@ -182,7 +146,7 @@ def export_command(
                     async with open_reach(settings, scope) as reach:
                         return await export_tasks(
                             reach,
-                            selection if selection is not None else window_ids,
+                            windows,
                             concurrency=concurrency,
                             per_target_concurrency=per_target_concurrency,
                         )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._app import CliUsageError, Settings
+from ._app import CliUsageError, Settings, check_window_ids
 
 if TYPE_CHECKING:
     from .. import Scope, ScopedClients
@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "SCOPE_OPTIONS",
     "add_scope_options",
+    "chosen_windows",
     "open_reach",
     "scope_given",
     "scope_of",
     "scope_options",
+    "window_options",
     "window_selection",
 ]
 
@@ -192,6 +194,66 @@ def window_selection(names: tuple[str, ...], all_windows: bool) -> Any:
     except ValidationError as exc:
         v = exc.violations[0]
         raise CliUsageError(f"--window-name: {v.message}") from None
+
+
+def window_options(command: F) -> F:
+    """``[WINDOW_ID]...``, ``--window-name``, ``--all-windows``, ``--concurrency`` and
+    ``--per-target-concurrency``: the windows of a command that works across a scope."""
+    decorators = (
+        click.argument("window_ids", nargs=-1, metavar="[WINDOW_ID]..."),
+        click.option(
+            "--window-name",
+            "window_names",
+            multiple=True,
+            metavar="NAME",
+            help="The window of this name in each account and Region (repeatable).",
+        ),
+        click.option(
+            "--all-windows", is_flag=True, help="Every window of each account and Region."
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Requests in flight at once, across all windows [default: 8; across a scope, 64].",
+        ),
+        click.option(
+            "--per-target-concurrency",
+            type=click.IntRange(min=1),
+            default=8,
+            show_default=True,
+            metavar="N",
+            help="Requests in flight at once in each account and Region.",
+        ),
+    )
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def chosen_windows(
+    ctx: click.Context,
+    window_ids: tuple[str, ...],
+    window_names: tuple[str, ...],
+    all_windows: bool,
+) -> tuple[Any, Scope | None]:
+    """The windows (``window_ids``, or a :class:`~ssm_mw.WindowSelection`) and the scope
+    (``None``: no scope option and no selection, the one client of today) of
+    :func:`window_options`; a usage error names the argument or option, before any request."""
+
+    selection = window_selection(window_names, all_windows)
+    if selection is not None and window_ids:
+        raise CliUsageError("WINDOW_ID: give window ids, or --window-name / --all-windows")
+    if selection is None and not window_ids:
+        raise CliUsageError("missing WINDOW_ID..., --window-name NAME or --all-windows")
+    check_window_ids(window_ids)  # before any client is made: bad input first
+    scope = scope_of(ctx) if selection is not None or scope_given(ctx) else None
+    if scope is not None and selection is None and not scope.is_single:
+        raise CliUsageError(
+            "WINDOW_ID: a window id belongs to one account and Region; "
+            "across several, give --window-name or --all-windows"
+        )
+    return (selection if selection is not None else window_ids), scope
 
 
 def open_reach(settings: Settings, scope: Scope) -> ScopedClients:
