@@ -222,12 +222,16 @@ async def _fan_out(server: EmbeddedSSMServer, out: Console, err: Console) -> int
         f"role {org.role_name}; a window named 'patching' in each of {', '.join(regions)}",
         markup=False,
     )
-    async with ScopedClients(
-        scope,
-        session=server.aio_session(),
-        region_name=server.region_name,
-        endpoint_url=server.endpoint_url,
-    ) as reach:
+
+    def reach_of(scope: Scope) -> ScopedClients:
+        return ScopedClients(
+            scope,
+            session=server.aio_session(),
+            region_name=server.region_name,
+            endpoint_url=server.endpoint_url,
+        )
+
+    async with reach_of(scope) as reach:
         for target in reach.targets:
             if target.account == server.account_id:
                 continue  # the management account has no 'patching' window
@@ -249,12 +253,7 @@ async def _fan_out(server: EmbeddedSSMServer, out: Console, err: Console) -> int
                 markup=False,
             )
     members = Scope(accounts=org.account_ids, role_name=org.role_name, regions=regions)
-    async with ScopedClients(
-        members,
-        session=server.aio_session(),
-        region_name=server.region_name,
-        endpoint_url=server.endpoint_url,
-    ) as reach:
+    async with reach_of(members) as reach:
         report = await apply_cutoff(
             reach,
             WindowSelection.named("patching"),
