@@ -11,25 +11,39 @@ task gets an outcome, and one failure does not stop the others.
 A plan made earlier (e.g. read back from a saved plan) is checked first:
 every task it would change is read again, and if any changed since the plan
 was made, :class:`StalePlanError` names them and nothing is changed.
+
+Given the :class:`~ssm_mw.ScopedClients` of a scope, each account-Region's
+tasks are applied with its own client, run and Pacer, all at once under one
+limit of requests in flight; an account-Region that fails before its tasks
+(not reached, a stale saved plan) fails alone, and the others go on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
 from ._desired import DesiredState, client_token, fingerprint, live_members, replacement
 from ._errors import SsmMwError, ValidationError
-from ._live import LiveWindow, check_concurrency, read_windows
+from ._live import LiveWindow, check_concurrency, check_count, read_windows
 from ._operations import DEREGISTER_TASK, REGISTER_TASK, UPDATE_TASK
+from ._organization import (
+    ScopedClients,
+    TargetRuns,
+    TargetsCancelled,
+    TargetSummary,
+    for_each_target,
+    target_summary,
+)
 from ._pacing import NotSent, Pacer
 from ._plan import Plan, PlanAction, TaskPlan, plan_tasks
 from ._pool import Job, JobPool
 from ._public import publish_exported
+from ._scope import AccountRegion
 from ._service_errors import DoesNotExistError, ThrottlingError
 
 if TYPE_CHECKING:
@@ -66,8 +80,9 @@ class ApplyOutcome(enum.Enum):
     #: The run was cancelled while the request was throttled: it was refused and not
     #: sent again, so nothing changed (a report of :class:`ApplyCancelledError` only).
     INTERRUPTED = "interrupted"
-    #: The run was cancelled before the task's request was sent: nothing changed (a
-    #: report of :class:`ApplyCancelledError` only).
+    #: The task's request was never sent, so nothing changed: the run was cancelled
+    #: before it (a report of :class:`ApplyCancelledError`), or, across a scope, its
+    #: account-Region failed before any of its tasks (see :attr:`ApplyReport.targets`).
     NOT_STARTED = "not_started"
 
 
@@ -77,7 +92,9 @@ class TaskResult:
 
     ``window_task_id`` is the task's id (for a create, the new one; ``None`` if
     the register failed). ``error`` is set exactly when ``outcome`` is
-    :attr:`ApplyOutcome.FAILED`.
+    :attr:`ApplyOutcome.FAILED`. ``target`` and ``window_key`` are the plan's
+    task's (its account-Region across a scope; the state's key of its window
+    when that is a name).
     """
 
     window_id: str
@@ -86,6 +103,8 @@ class TaskResult:
     outcome: ApplyOutcome
     window_task_id: str | None = None
     error: Exception | None = attrs.field(default=None, eq=False)
+    target: AccountRegion | None = None
+    window_key: str | None = None
 
     @property
     def label(self) -> str:
@@ -95,12 +114,22 @@ class TaskResult:
 
 @attrs.frozen(kw_only=True)
 class ApplyReport:
-    """The result of :func:`apply_plan`: the plan applied, and a :class:`TaskResult` per task."""
+    """The result of :func:`apply_plan`: the plan applied, and a :class:`TaskResult` per task.
+
+    Across a scope, ``results`` are in the plan's order (by account-Region),
+    each with its ``target``, and ``targets`` has one
+    :class:`~ssm_mw.TargetSummary` per account-Region of the plan: ``ok``,
+    ``partial`` or ``failed`` with the error (an account-Region not planned,
+    not reached, or whose saved plan is stale fails before any of its tasks,
+    which are then :attr:`ApplyOutcome.NOT_STARTED`).
+    """
 
     plan: Plan
     results: tuple[TaskResult, ...]
     #: ``False`` for the partial report of a cancelled run (:class:`ApplyCancelledError`).
     complete: bool = True
+    #: One summary per account-Region of a plan across a scope (empty on one client).
+    targets: tuple[TargetSummary, ...] = ()
 
     def with_outcome(self, *outcomes: ApplyOutcome) -> tuple[TaskResult, ...]:
         """The results whose outcome is one of ``outcomes``."""
@@ -112,9 +141,14 @@ class ApplyReport:
         return self.with_outcome(ApplyOutcome.FAILED)
 
     @property
+    def failed_targets(self) -> tuple[TargetSummary, ...]:
+        """The account-Regions that did not end ``ok`` (cancelled ones excepted)."""
+        return tuple(t for t in self.targets if not t.ok and t.complete)
+
+    @property
     def ok(self) -> bool:
-        """Whether nothing failed."""
-        return not self.failed
+        """Whether nothing failed: no task, and no account-Region."""
+        return not self.failed and not self.failed_targets
 
 
 class ApplyCancelledError(asyncio.CancelledError):
@@ -199,7 +233,9 @@ async def _check_fresh(client: MaintenanceWindowClient, plan: Plan, concurrency:
         return
     window_ids = tuple(dict.fromkeys(t.window_id for t in changing))
     doomed = {t.window_task_id for t in changing if t.action is PlanAction.DELETE}
-    names = plan.desired.windows
+    # The state's tasks of each window, by its id (a window given by name: its key's).
+    keys = {t.window_id: t.key for t in plan.tasks}
+    names = {w: plan.desired.windows.get(k, {}) for w, k in keys.items()}
 
     def wanted(task: MaintenanceWindowTask) -> bool:
         named = task.name is not None and task.name in names.get(task.window_id, {})
@@ -228,31 +264,39 @@ _SENT = (ApplyOutcome.CREATED, ApplyOutcome.UPDATED, ApplyOutcome.DELETED, Apply
 
 
 async def apply_plan(
-    client: MaintenanceWindowClient,
+    client: MaintenanceWindowClient | ScopedClients,
     plan: Plan | DesiredState,
     *,
-    concurrency: int = 8,
+    concurrency: int | None = None,
+    per_target_concurrency: int = 8,
     progress: ProgressCallback | None = None,
 ) -> ApplyReport:
     """Converge ``plan`` (or plan ``desired`` and converge that); report each task's outcome.
 
-    Given a saved :class:`Plan` (read back with :meth:`Plan.loads`), the tasks
-    it would change are read again first; if any changed since the plan was
-    made, :class:`StalePlanError` is raised and nothing is sent. A plan made in
-    this process by :func:`plan_tasks` is applied with the reads that made it:
-    no task is read twice (an update replaces the whole task, whatever it had
+    ``client`` is an open :class:`~ssm_mw.MaintenanceWindowClient`, or the
+    :class:`~ssm_mw.ScopedClients` of a scope (a plan made across a scope
+    needs them; see :func:`plan_tasks`). Given a saved :class:`Plan` (read
+    back with :meth:`Plan.loads`), the tasks it would change are read again
+    first; if any changed since the plan was made, :class:`StalePlanError` is
+    raised and nothing is sent (across a scope: that account-Region fails with
+    it, nothing is sent there, and the others go on). A plan made in this
+    process by :func:`plan_tasks` is applied with the reads that made it: no
+    task is read twice (an update replaces the whole task, whatever it had
     become, and a create's client token never makes a second task). Given a
     :class:`DesiredState`, it is planned here (see :func:`plan_tasks`). Then
     every ``create`` is registered (with a client token from window, name and
-    definition) and every ``update`` replaced,
-    with at most ``concurrency`` requests in flight. A failed task is a
-    :attr:`ApplyOutcome.FAILED` result with its ``error``; the others go on.
-    Re-running after a partial failure converges, with no duplicates.
-    ``progress``, if given, gets an :class:`ApplyProgress` after each task.
+    definition) and every ``update`` replaced, with at most ``concurrency``
+    requests in flight (default 8 on one client; 64 across a scope, overall)
+    and at most ``per_target_concurrency`` in each account-Region of a scope.
+    A failed task is a :attr:`ApplyOutcome.FAILED` result with its ``error``;
+    the others go on. Re-running after a partial failure converges, with no
+    duplicates. ``progress``, if given, gets an :class:`ApplyProgress` after
+    each task.
 
     Cancelling the call stops it: no new request is sent (nor a throttled one
     again), requests in flight are waited for, and :class:`ApplyCancelledError`
-    is raised with the partial report as ``report``.
+    is raised with the partial report as ``report`` (across a scope: every
+    account-Region's tasks).
 
     Example::
 
@@ -260,11 +304,28 @@ async def apply_plan(
         for result in report.failed:
             print(result.label, result.error)
     """
-    workers = check_concurrency(concurrency)
+    scoped = isinstance(client, ScopedClients)
+    workers = check_concurrency((64 if scoped else 8) if concurrency is None else concurrency)
+    per_target = check_count("per_target_concurrency", per_target_concurrency)
     given = cast(object, plan)
     if not isinstance(given, (DesiredState, Plan)):
         raise ValidationError.single(
             "plan", f"expected a Plan or DesiredState, got {type(given).__name__}"
+        )
+    if isinstance(client, ScopedClients):
+        if isinstance(given, Plan) and given.scope is None and not client.scope.is_single:
+            raise ValidationError.single(
+                "plan", "a plan made on one client is applied on one account-Region"
+            )
+        if isinstance(given, DesiredState):
+            # Cancelled while planning, it raises a plain CancelledError: there is no plan yet.
+            given = await plan_tasks(
+                client, given, concurrency=workers, per_target_concurrency=per_target
+            )
+        return await _apply_across(client, given, workers, per_target, progress)
+    if isinstance(given, Plan) and given.scope is not None:
+        raise ValidationError.single(
+            "plan", "a plan made across a scope is applied with the ScopedClients of its scope"
         )
     run = _Run(client, progress)
     if isinstance(given, DesiredState):
@@ -278,6 +339,86 @@ async def apply_plan(
                 raise ApplyCancelledError(run.report(given, complete=False)) from None
         plan = given
     return await run.execute(plan, workers)
+
+
+async def _apply_across(
+    reach: ScopedClients,
+    plan: Plan,
+    workers: int,
+    per_target: int,
+    progress: ProgressCallback | None,
+) -> ApplyReport:
+    """:func:`apply_plan` in every account-Region of ``plan`` that has something to change,
+    each on its own run (and Pacer), under one limit of ``workers`` requests in flight."""
+    # A plan made on one client, applied on the one account-Region of ``reach``.
+    default = reach.targets[0] if plan.scope is None and reach.targets else None
+    positions: dict[AccountRegion, list[int]] = {s.target: [] for s in plan.targets}
+    for index, task in enumerate(plan.tasks):
+        where = task.target if task.target is not None else default
+        if where is not None:
+            positions.setdefault(where, []).append(index)
+    parts = {
+        where: attrs.evolve(plan, tasks=tuple(plan.tasks[i] for i in indexes), targets=())
+        for where, indexes in positions.items()
+    }
+    not_planned = {s.target: s.error for s in plan.targets if not s.ok}
+    reachable = set(reach.targets)
+    running = [
+        where
+        for where, part in parts.items()
+        if where not in not_planned and where in reachable and part.with_action(*_CHANGES)
+    ]
+    total = sum(len(parts[where].with_action(*_CHANGES)) for where in running)
+    started: dict[AccountRegion, _Run] = {}
+
+    def tell(_: ApplyProgress | None = None) -> None:
+        if progress is not None:
+            progress(ApplyProgress(total=total, done=sum(r.done for r in started.values())))
+
+    async def work(where: AccountRegion, client: MaintenanceWindowClient) -> None:
+        part = parts[where]
+        run = _Run(client, tell)
+        started[where] = run
+        if part.saved:
+            try:
+                await _check_fresh(client, part, per_target)
+            except asyncio.CancelledError:
+                raise ApplyCancelledError(run.report(part, complete=False)) from None
+        await run.execute(part, per_target)
+
+    def report(runs: TargetRuns[None], *, complete: bool) -> ApplyReport:
+        results: list[TaskResult | None] = [None] * len(plan.tasks)
+        summaries: list[TargetSummary] = []
+        for where, part in parts.items():
+            run = started.get(where)
+            mine = _results(part, run.results if run is not None else {})
+            for index, result in zip(positions[where], mine, strict=True):
+                results[index] = result
+            error = not_planned.get(where) or runs.errors.get(where)
+            if where not in reachable and where not in not_planned:
+                error = SsmMwError(f"{where} is not an account-Region of the clients' scope")
+            summaries.append(
+                target_summary(
+                    where,
+                    error=error,
+                    done=sum(r.outcome in _SENT and r.error is None for r in mine),
+                    failed=[r.error for r in mine if r.error is not None],
+                    complete=where not in running or where in runs.results or where in runs.errors,
+                )
+            )
+        return ApplyReport(
+            plan=plan,
+            results=tuple(r for r in results if r is not None),
+            complete=complete,
+            targets=tuple(summaries),
+        )
+
+    tell()
+    try:
+        runs = await for_each_target(reach, work, concurrency=workers, targets=running)
+    except TargetsCancelled as stop:
+        raise ApplyCancelledError(report(stop.runs, complete=False)) from None
+    return report(runs, complete=True)
 
 
 class _Run:
@@ -328,28 +469,27 @@ class _Run:
         return self.report(plan)
 
     def report(self, plan: Plan, *, complete: bool = True) -> ApplyReport:
-        results = []
-        for index, task in enumerate(plan.tasks):
-            result = self.results.get(index)
-            if result is None:
-                if task.action in _CHANGES:
-                    outcome = ApplyOutcome.NOT_STARTED
-                elif task.action is PlanAction.UNMANAGED:
-                    outcome = ApplyOutcome.UNMANAGED
-                else:
-                    outcome = ApplyOutcome.UNCHANGED
-                result = TaskResult(
-                    window_id=task.window_id,
-                    name=task.name,
-                    action=task.action,
-                    outcome=outcome,
-                    window_task_id=task.window_task_id,
-                )
-            results.append(result)
-        return ApplyReport(plan=plan, results=tuple(results), complete=complete)
+        return ApplyReport(plan=plan, results=_results(plan, self.results), complete=complete)
 
     async def send(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         return await self.pacer.send(operation, call, keep_going=self.going)
+
+
+def _results(plan: Plan, done: Mapping[int, TaskResult]) -> tuple[TaskResult, ...]:
+    """A result per task of ``plan``: those ``done`` (by index), and what the others are."""
+    results = []
+    for index, task in enumerate(plan.tasks):
+        result = done.get(index)
+        if result is None:
+            if task.action in _CHANGES:
+                outcome = ApplyOutcome.NOT_STARTED
+            elif task.action is PlanAction.UNMANAGED:
+                outcome = ApplyOutcome.UNMANAGED
+            else:
+                outcome = ApplyOutcome.UNCHANGED
+            result = _result(task, outcome, task.window_task_id)
+        results.append(result)
+    return tuple(results)
 
 
 def _result(
@@ -365,6 +505,8 @@ def _result(
         outcome=outcome,
         window_task_id=task_id,
         error=error,
+        target=task.target,
+        window_key=task.window_key,
     )
 
 

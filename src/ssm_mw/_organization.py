@@ -506,8 +506,10 @@ async def for_each_target(
     *,
     concurrency: int,
     on_done: Callable[[TargetRuns[R]], None] | None = None,
+    targets: Sequence[AccountRegion] | None = None,
 ) -> TargetRuns[R]:
-    """Run ``work(target, client)`` for every account-Region of ``reach``, at once.
+    """Run ``work(target, client)`` for every account-Region of ``reach`` (or of
+    ``targets``, if given), at once.
 
     At most ``concurrency`` requests are in flight across all of them: each
     run's Pacer takes a place of one shared limit for each attempt. A target
@@ -516,7 +518,8 @@ async def for_each_target(
     the runs are cancelled (each waits for its requests in flight, as its
     command does) and :class:`TargetsCancelled` carries what was done.
     """
-    runs: TargetRuns[R] = TargetRuns(targets=reach.targets)
+    chosen = reach.targets if targets is None else tuple(targets)
+    runs: TargetRuns[R] = TargetRuns(targets=chosen)
     limit = asyncio.Semaphore(concurrency)
 
     async def run_target(target: AccountRegion) -> None:
@@ -532,11 +535,11 @@ async def for_each_target(
             on_done(runs)
 
     pool = JobPool()
-    for target in reach.targets:
+    for target in chosen:
         pool.put(functools.partial(run_target, target))
     with request_limit(limit):
         try:
-            await pool.run(max(1, min(len(reach.targets), concurrency)))
+            await pool.run(max(1, min(len(chosen), concurrency)))
         except asyncio.CancelledError:
             runs.cancelled = True
             raise TargetsCancelled(runs) from None

@@ -5,10 +5,17 @@ get for each live task whose name the state manages; at most ``concurrency``
 requests in flight) and returns a :class:`Plan`: one :class:`TaskPlan` per
 desired task and per live task the state does not name. A plan can be saved
 (:meth:`Plan.dumps`) and read back (:meth:`Plan.loads`) to be applied later.
+
+Given the :class:`~ssm_mw.ScopedClients` of a scope, each account-Region is
+planned on its own (its windows found by name, its own Pacer), all of them at
+once under one limit of requests in flight; an account-Region that fails (not
+reached, a window missing or two of one name, a conflict) is a failed
+:class:`~ssm_mw.TargetSummary` of :attr:`Plan.targets`, and the others are planned.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import json
 from collections.abc import Mapping, Sequence
@@ -18,21 +25,35 @@ import attrs
 
 from ._converter import to_botocore
 from ._desired import (
+    NAME_PREFIX,
     DesiredState,
     MemberChange,
     compared_live,
     diff,
     fingerprint,
+    key_path,
     live_members,
     replacement,
     reported_members,
+    scope_from_data,
+    window_name,
 )
 from ._enums import TaskType
-from ._errors import SsmMwError, ValidationError
+from ._errors import SsmMwError, ValidationError, Violation
 from ._jsonform import to_json_value
 from ._live import LiveWindow, Wanted, check_concurrency, check_count, read_windows
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition
+from ._organization import (
+    ScopedClients,
+    TargetsCancelled,
+    TargetStatus,
+    TargetSummary,
+    find_windows,
+    for_each_target,
+    target_summary,
+)
 from ._public import publish_exported
+from ._scope import AccountRegion, Scope, WindowSelection
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -78,6 +99,10 @@ class TaskPlan:
     deletions); ``fingerprint`` is a digest of the live task (``None`` for
     create and unmanaged), used to refuse a stale plan. ``task_arn`` is the
     live task's (for a task to delete, shown with it).
+
+    ``target`` is the task's account-Region in a plan across a scope (``None``
+    in a plan on one client); ``window_key`` is the desired state's key of its
+    window when that is not the id (``name:patching``), ``None`` otherwise.
     """
 
     window_id: str
@@ -89,6 +114,13 @@ class TaskPlan:
     definition: TaskDefinition | None = attrs.field(default=None, repr=False)
     fingerprint: str | None = attrs.field(default=None, repr=False)
     task_arn: str | None = None
+    target: AccountRegion | None = None
+    window_key: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The desired state's key of the task's window: ``window_key``, or the window id."""
+        return self.window_key if self.window_key is not None else self.window_id
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -107,6 +139,13 @@ class Plan:
 
     Within a window, the desired tasks come first (in the desired state's
     order), then the unmanaged ones (in listing order).
+
+    A plan across a scope has the tasks of each account-Region in turn (the
+    scope's order), each with its ``target``; ``targets`` has one
+    :class:`~ssm_mw.TargetSummary` per account-Region (``ok``, or ``failed``
+    with the error that stopped its planning), and ``scope`` is the scope it
+    was made across (a saved plan keeps both, so that it is applied in the
+    same accounts and Regions). A plan on one client has neither.
     """
 
     desired: DesiredState
@@ -119,6 +158,15 @@ class Plan:
     saved: bool = attrs.field(default=False, eq=False)
     #: Whether it was made with ``prune``: the windows hold exactly the state's tasks.
     prune: bool = False
+    #: One summary per account-Region of a plan across a scope (empty on one client).
+    targets: tuple[TargetSummary, ...] = ()
+    #: The scope a plan across a scope was made in (``None`` on one client).
+    scope: Scope | None = None
+
+    @property
+    def failed_targets(self) -> tuple[TargetSummary, ...]:
+        """The account-Regions that could not be planned (a plan across a scope)."""
+        return tuple(t for t in self.targets if not t.ok)
 
     def with_action(self, *actions: PlanAction) -> tuple[TaskPlan, ...]:
         """The tasks whose action is one of ``actions``."""
@@ -142,14 +190,17 @@ class Plan:
         Of the live tasks, only a digest and the changed members are stored,
         sensitive ones as ``"***"``.
         """
-        data = {
+        data: dict[str, Any] = {
             "format": _FORMAT,
             "version": _VERSION,
             "ssm_mw_version": __version__,
             "desired": to_json_value(self.desired.to_botocore()),
             "prune": self.prune,
-            "tasks": [_task_json(t) for t in self.tasks],
         }
+        if self.scope is not None:  # a plan across a scope: where it was made, and how it went
+            data["scope"] = _scope_json(self.scope)
+            data["targets"] = [_summary_to_json(t) for t in self.targets]
+        data["tasks"] = [_task_json(t) for t in self.tasks]
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -286,21 +337,34 @@ def _window_plan(
 
 
 async def plan_tasks(
-    client: MaintenanceWindowClient,
+    client: MaintenanceWindowClient | ScopedClients,
     desired: DesiredState,
     *,
-    concurrency: int = 8,
+    concurrency: int | None = None,
+    per_target_concurrency: int = 8,
     tasks_per_window: int | None = None,
     prune: bool = False,
 ) -> Plan:
     """What it takes to make the live windows match ``desired``: a :class:`Plan`.
 
-    ``client`` is an open :class:`~ssm_mw.MaintenanceWindowClient`. Each window
-    of ``desired`` is described, and each live task whose name it manages is
-    read in full; at most ``concurrency`` requests are in flight. A read that
-    fails raises its error. A window with two live tasks of one managed name,
-    or a task whose type would change, raises :class:`PlanError`. Nothing is
-    changed.
+    ``client`` is an open :class:`~ssm_mw.MaintenanceWindowClient`, or the
+    :class:`~ssm_mw.ScopedClients` of a scope, to plan each of its
+    account-Regions at once. A window given by name (``name:patching``) is
+    found in each account-Region (one of each name, or
+    :class:`~ssm_mw.WindowLookupError`); a window id across a scope is allowed
+    only when the scope is a single account-Region (an id belongs to one), or
+    :class:`~ssm_mw.ValidationError` names its key before any request.
+
+    Each window is described, and each live task whose name the state manages
+    is read in full; at most ``concurrency`` requests are in flight (default
+    8 on one client; 64 across a scope, overall), and at most
+    ``per_target_concurrency`` in each account-Region of a scope. On one
+    client, a read that fails raises its error, and a window with two live
+    tasks of one managed name, or a task whose type would change, raises
+    :class:`PlanError`. Across a scope, each of those fails its account-Region
+    only (a failed summary in :attr:`Plan.targets`, with the error; a role
+    not assumed, a Region not enabled too), and the others are planned.
+    Nothing is changed.
 
     With ``prune=True`` the windows the state names are to hold exactly its
     tasks: every other live task of those windows (one without a name
@@ -317,8 +381,13 @@ async def plan_tasks(
         plan = await plan_tasks(mw, DesiredState(windows={"mw-0123456789abcdef0": {...}}))
         for task in plan.with_action(PlanAction.UPDATE):
             print(task.label, task.members)
+
+        async with ScopedClients(Scope(regions=["us-east-1", "eu-west-1"])) as reach:
+            plan = await plan_tasks(reach, DesiredState(windows={"name:patching": {...}}))
     """
-    workers = check_concurrency(concurrency)
+    scoped = isinstance(client, ScopedClients)
+    workers = check_concurrency((64 if scoped else 8) if concurrency is None else concurrency)
+    per_target = check_count("per_target_concurrency", per_target_concurrency)
     quota = _check_quota(tasks_per_window)
     given = cast(object, desired)
     if not isinstance(given, DesiredState):
@@ -327,12 +396,48 @@ async def plan_tasks(
         )
     if not isinstance(cast(object, prune), bool):
         raise ValidationError.single("prune", f"expected a bool, got {type(prune).__name__}")
-    wanted: Wanted = (lambda _task: True) if prune else desired.windows
-    live = await read_windows(client, tuple(desired.windows), wanted, workers)
-    conflicts = [c for w in live for c in _conflicts(w, desired.windows[w.window_id])]
+    if isinstance(client, ScopedClients):
+        check_window_keys(desired, client.scope)
+        return await _plan_across(client, desired, workers, per_target, quota, prune)
+    return await _plan_client(client, desired, workers, quota, prune)
+
+
+def check_window_keys(desired: DesiredState, scope: Scope) -> None:
+    """Refuse window ids in ``desired`` across a scope of more than one account-Region."""
+    if scope.is_single:
+        return
+    ids = [key for key in desired.windows if window_name(key) is None]
+    if ids:
+        message = (
+            "a window id belongs to one account-Region: across a scope, give the window "
+            f"by name ({NAME_PREFIX}<window name>)"
+        )
+        raise ValidationError([Violation(path=key_path(key), message=message) for key in ids])
+
+
+async def _plan_client(
+    client: MaintenanceWindowClient,
+    desired: DesiredState,
+    workers: int,
+    quota: int,
+    prune: bool,
+    target: AccountRegion | None = None,
+) -> Plan:
+    """The plan of one account-Region (``target``, ``None`` on one client): its windows
+    given by name found there, then read and compared."""
+    state, keys = desired, {}
+    names = desired.window_names()
+    if names:
+        found = await find_windows(client, WindowSelection.named(*names), target=target)
+        ids = {str(w.name): w.window_id for w in found}
+        keys = {ids[name]: f"{NAME_PREFIX}{name}" for name in names}
+        state = desired.resolved(ids)
+    wanted: Wanted = (lambda _task: True) if prune else state.windows
+    live = await read_windows(client, tuple(state.windows), wanted, workers)
+    conflicts = [c for w in live for c in _conflicts(w, state.windows[w.window_id])]
     if conflicts:
         raise PlanError(conflicts)
-    tasks = [t for w in live for t in _window_plan(w, desired.windows[w.window_id], prune)]
+    tasks = [t for w in live for t in _window_plan(w, state.windows[w.window_id], prune)]
     details = {task_id: d for w in live for task_id, d in w.details.items()}
     unsendable = [c for t in tasks if (c := _unsendable(t, details)) is not None]
     if unsendable:
@@ -343,9 +448,48 @@ async def plan_tasks(
             f"{window.window_id}: the state names no task for this window: "
             f"pruning deletes all {len(window.listed)} of its tasks"
             for window in live
-            if not desired.windows[window.window_id] and window.listed
+            if not state.windows[window.window_id] and window.listed
         )
+    if target is not None or keys:
+        tasks = [attrs.evolve(t, target=target, window_key=keys.get(t.window_id)) for t in tasks]
     return Plan(desired=desired, tasks=tuple(tasks), warnings=warnings, prune=prune)
+
+
+async def _plan_across(
+    reach: ScopedClients,
+    desired: DesiredState,
+    workers: int,
+    per_target: int,
+    quota: int,
+    prune: bool,
+) -> Plan:
+    """:func:`plan_tasks` in every account-Region of ``reach``, each with its own reads
+    (and Pacer), under one limit of ``workers`` requests in flight."""
+
+    async def work(target: AccountRegion, client: MaintenanceWindowClient) -> Plan:
+        return await _plan_client(client, desired, per_target, quota, prune, target)
+
+    try:
+        runs = await for_each_target(reach, work, concurrency=workers)
+    except TargetsCancelled:
+        raise asyncio.CancelledError from None  # nothing was changed: there is no plan
+    tasks: list[TaskPlan] = []
+    warnings: list[str] = []
+    summaries: list[TargetSummary] = []
+    for target in reach.targets:
+        planned = runs.results.get(target)
+        if planned is not None:
+            tasks.extend(planned.tasks)
+            warnings.extend(f"{target}: {w}" for w in planned.warnings)
+        summaries.append(target_summary(target, error=runs.errors.get(target)))
+    return Plan(
+        desired=desired,
+        tasks=tuple(tasks),
+        warnings=tuple(warnings),
+        prune=prune,
+        targets=tuple(summaries),
+        scope=reach.scope,
+    )
 
 
 def _check_quota(value: object) -> int:
@@ -399,8 +543,40 @@ def _unsendable(
 # -- the saved-plan file ----------------------------------------------------------------
 
 
-def _task_json(task: TaskPlan) -> dict[str, Any]:
+def _scope_json(scope: Scope) -> dict[str, Any]:
+    """The scope's fields that are not at their default (a shard as ``"K/N"``)."""
+    out: dict[str, Any] = {}
+    for field in attrs.fields(Scope):
+        value = getattr(scope, field.name)
+        if value != field.default:
+            out[field.name] = list(value) if isinstance(value, tuple) else value
+    if scope.shard is not None:
+        out["shard"] = f"{scope.shard[0]}/{scope.shard[1]}"
+    return out
+
+
+def _summary_to_json(summary: TargetSummary) -> dict[str, Any]:
+    error = summary.error
     return {
+        "account": summary.target.account,
+        "region": summary.target.region,
+        "status": summary.status.value,
+        "error": None if error is None else (str(error) or type(error).__name__),
+    }
+
+
+def _target_json(target: AccountRegion | None) -> dict[str, Any]:
+    if target is None:
+        return {}
+    return {"account": target.account, "region": target.region}
+
+
+def _task_json(task: TaskPlan) -> dict[str, Any]:
+    where = _target_json(task.target)
+    if task.window_key is not None:
+        where["window_key"] = task.window_key
+    return {
+        **where,
         "window_id": task.window_id,
         "name": task.name,
         "action": task.action.value,
@@ -426,18 +602,30 @@ def _opt_str(entry: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
+def _where(item: Mapping[str, Any], what: str) -> AccountRegion | None:
+    """The account-Region of a saved plan's entry (``None`` without a ``region``)."""
+    region = item.get("region")
+    if region is None:
+        return None
+    if not isinstance(region, str):
+        raise _bad(f"{what}: region must be a string")
+    return AccountRegion(account=_opt_str(item, "account"), region=region)
+
+
 def _task_from_json(entry: object, desired: DesiredState) -> TaskPlan:
     if not isinstance(entry, Mapping):
         raise _bad("tasks: each entry must be an object")
     item = cast("Mapping[str, Any]", entry)
     window_id, name = _opt_str(item, "window_id"), _opt_str(item, "name")
+    window_key = _opt_str(item, "window_key")
     try:
         action = PlanAction(item.get("action"))
     except ValueError:
         raise _bad(f"tasks: unknown action {item.get('action')!r}") from None
-    if window_id is None or window_id not in desired.windows:
-        raise _bad(f"tasks: window {window_id!r} is not in the plan's desired state")
-    definition = desired.windows[window_id].get(name) if name is not None else None
+    key = window_key if window_key is not None else window_id
+    if window_id is None or key is None or key not in desired.windows:
+        raise _bad(f"tasks: window {key!r} is not in the plan's desired state")
+    definition = desired.windows[key].get(name) if name is not None else None
     if action not in (PlanAction.UNMANAGED, PlanAction.DELETE) and definition is None:
         raise _bad(f"tasks: {window_id}/{name} is not in the plan's desired state")
     task_id, print_ = _opt_str(item, "window_task_id"), _opt_str(item, "fingerprint")
@@ -465,7 +653,35 @@ def _task_from_json(entry: object, desired: DesiredState) -> TaskPlan:
         definition=definition if action is not PlanAction.DELETE else None,
         fingerprint=print_,
         task_arn=_opt_str(item, "task_arn"),
+        target=_where(item, "tasks"),
+        window_key=window_key,
     )
+
+
+def _summary_from_json(entry: object) -> TargetSummary:
+    if not isinstance(entry, Mapping):
+        raise _bad("targets: each entry must be an object")
+    item = cast("Mapping[str, Any]", entry)
+    target = _where(item, "targets")
+    if target is None:
+        raise _bad("targets: each entry needs its region")
+    try:
+        status = TargetStatus(item.get("status"))
+    except ValueError:
+        raise _bad(f"targets: unknown status {item.get('status')!r}") from None
+    error = _opt_str(item, "error")
+    return TargetSummary(
+        target=target, status=status, error=None if error is None else SsmMwError(error)
+    )
+
+
+def _scope_from_json(item: Mapping[str, Any]) -> Scope | None:
+    if "scope" not in item:
+        return None
+    try:
+        return scope_from_data(item["scope"]) or Scope()
+    except ValidationError as exc:
+        raise _bad(f"its scope is invalid: {exc}") from None
 
 
 def _plan_from_json(data: object) -> Plan:
@@ -486,13 +702,25 @@ def _plan_from_json(data: object) -> Plan:
     entries = item.get("tasks")
     if not isinstance(entries, list):
         raise _bad("tasks must be a list")
+    scope = _scope_from_json(item)
+    summaries = item.get("targets", [])
+    if not isinstance(summaries, list):
+        raise _bad("targets must be a list")
     try:
         tasks = tuple(_task_from_json(e, desired) for e in cast("list[object]", entries))
+        targets = tuple(_summary_from_json(e) for e in cast("list[object]", summaries))
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, ValidationError):
             raise
         raise _bad(f"tasks: cannot be read ({exc})") from None
-    return Plan(desired=desired, tasks=tasks, saved=True, prune=item.get("prune") is True)
+    return Plan(
+        desired=desired,
+        tasks=tasks,
+        saved=True,
+        prune=item.get("prune") is True,
+        targets=targets,
+        scope=scope,
+    )
 
 
 # Imported on first use of one of its names by ``ssm_mw``: the public names show as

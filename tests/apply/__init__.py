@@ -1,0 +1,1 @@
+"""Tests of ``ssm_mw._apply``: applying plans across a scope."""
