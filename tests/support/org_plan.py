@@ -14,7 +14,7 @@ from ssm_mw import (
 )
 from ssm_mw.testing import Organization
 
-__all__ = ["lambda_task", "live_names", "scoped_state"]
+__all__ = ["lambda_task", "live_names", "scoped_state", "state_text"]
 
 
 def lambda_task(n: int) -> TaskDefinition:
@@ -46,3 +46,34 @@ async def live_names(
             [t.name async for t in mw.paginate_maintenance_window_tasks(window_id)]
         )
     return found
+
+
+def state_text(
+    organization: Organization | None,
+    *,
+    window: str = "name:window-1",
+    tasks: int = 2,
+    regions: list[str] | None = None,
+) -> str:
+    """A desired-state file (YAML) of ``tasks`` Lambda tasks in ``window``, with a
+    ``scope:`` of the organization's member accounts (and ``regions``, default its
+    Regions) when one is given."""
+    lines = []
+    if organization is not None:
+        accounts = ", ".join(f'"{a}"' for a in organization.account_ids)
+        chosen = ", ".join(regions if regions is not None else organization.regions)
+        lines += [
+            "scope:",
+            f"  accounts: [{accounts}]",
+            f"  role_name: {organization.role_name}",
+            f"  regions: [{chosen}]",
+        ]
+    lines += ["windows:", f"  {window}:"]
+    for n in range(1, tasks + 1):
+        lines += [
+            f"    task-{n}:",
+            f"      TaskArn: arn:aws:lambda:us-east-1:123456789012:function:f{n}",
+            "      TaskType: LAMBDA",
+            f"      Priority: {n}",
+        ]
+    return "\n".join(lines) + "\n"

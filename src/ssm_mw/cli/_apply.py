@@ -12,7 +12,14 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .. import ApplyOutcome, ApplyProgress, ApplyReport, MaintenanceWindowClient, Plan
+    from .. import (
+        ApplyOutcome,
+        ApplyProgress,
+        ApplyReport,
+        MaintenanceWindowClient,
+        Plan,
+        ScopedClients,
+    )
 from ._app import (
     EXIT_INTERRUPTED,
     CliError,
@@ -25,16 +32,21 @@ from ._app import (
     run_async,
 )
 from ._plan import (
-    CONCURRENCY_OPTION,
     OUTPUT_OPTION,
+    PER_TARGET_CONCURRENCY_OPTION,
     PRUNE_OPTION,
+    SCOPED_CONCURRENCY_OPTION,
     SHOW_UNCHANGED_OPTION,
+    failed_targets_lines,
+    input_scope,
     load_input,
     plan_client,
     show_plan,
     show_warnings,
+    target_heading,
 )
-from ._render import console, echo_json, error_text
+from ._render import console, echo_json, error_text, target_json, targets_json, targets_table
+from ._scope import open_reach, scope_options
 
 __all__ = ["apply_command", "report_json", "run_apply", "show_report"]
 
@@ -68,16 +80,27 @@ def _shown(outcome: ApplyOutcome, report: ApplyReport) -> bool:
 
     if outcome is ApplyOutcome.DELETED:
         return report.plan.prune
-    return outcome not in _cut_short() or not report.complete
+    # Tasks not started in a complete run: those of an account-Region that failed first.
+    return outcome not in _cut_short() or not report.complete or bool(report.with_outcome(outcome))
 
 
 def report_json(report: ApplyReport) -> dict[str, Any]:
     """The apply report for programs (``"complete": false`` when Ctrl-C stopped it)."""
     from .. import ApplyOutcome
 
+    scoped = report.plan.scope is not None
+
+    def where(r: Any) -> dict[str, Any]:
+        if not scoped:
+            return {}
+        key = r.window_key if r.window_key is not None else r.window_id
+        return {**target_json(r.target), "window_key": key}
+
     return {
+        **({"targets": targets_json(report.targets)} if scoped else {}),
         "tasks": [
             {
+                **where(r),
                 "window_id": r.window_id,
                 "name": r.name,
                 "action": r.action.value,
@@ -101,14 +124,21 @@ def show_report(report: ApplyReport, out: Console) -> None:
     from .. import ApplyOutcome
 
     styles = _result_styles()
+    scoped = report.plan.scope is not None
+    shown_target: list[object] = []
     for r in report.results:
         if r.outcome in (ApplyOutcome.UNCHANGED, ApplyOutcome.UNMANAGED):
             continue
+        if scoped and shown_target[-1:] != [r.target]:
+            out.print(Text(target_heading(r.target), style="bold underline"))
+            shown_target.append(r.target)
         line = Text(f"  {r.outcome.value.replace('_', ' '):<11}", style=styles[r.outcome])
         line.append(f"  {r.label}")
         if r.window_task_id is not None:
             line.append(f"  {r.window_task_id}", style="dim")
         out.print(line)
+    if scoped:
+        out.print(targets_table(report.targets, out))
     out.print(Text(_totals(report), style="bold"))
 
 
@@ -119,7 +149,7 @@ def _totals(report: ApplyReport) -> str:
     deleted = f"{counts[ApplyOutcome.DELETED]} deleted, " if report.plan.prune else ""
     cut_short = (
         ""
-        if report.complete
+        if report.complete and not counts[ApplyOutcome.NOT_STARTED]
         else (
             f", {counts[ApplyOutcome.INTERRUPTED]} interrupted, "
             f"{counts[ApplyOutcome.NOT_STARTED]} not started"
@@ -134,13 +164,20 @@ def _totals(report: ApplyReport) -> str:
 
 
 async def run_apply(
-    client: MaintenanceWindowClient, plan: Plan, *, concurrency: int, err: Console
+    client: MaintenanceWindowClient | ScopedClients,
+    plan: Plan,
+    *,
+    concurrency: int | None,
+    err: Console,
+    per_target_concurrency: int = 8,
 ) -> ApplyReport:
     """:func:`apply_plan` with a progress bar on a terminal (``apply`` and the demo share it)."""
     from .. import apply_plan
 
     if not err.is_terminal:
-        return await apply_plan(client, plan, concurrency=concurrency)
+        return await apply_plan(
+            client, plan, concurrency=concurrency, per_target_concurrency=per_target_concurrency
+        )
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
     columns = (SpinnerColumn(), TextColumn("applying"), BarColumn(), MofNCompleteColumn())
@@ -150,7 +187,13 @@ async def run_apply(
         def show(p: ApplyProgress) -> None:
             bar.update(job, total=p.total, completed=p.done)
 
-        return await apply_plan(client, plan, concurrency=concurrency, progress=show)
+        return await apply_plan(
+            client,
+            plan,
+            concurrency=concurrency,
+            per_target_concurrency=per_target_concurrency,
+            progress=show,
+        )
 
 
 def _confirm(plan: Plan, yes: bool, err: Console) -> None:
@@ -171,17 +214,20 @@ def _confirm(plan: Plan, yes: bool, err: Console) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @PRUNE_OPTION
 @SHOW_UNCHANGED_OPTION
-@CONCURRENCY_OPTION
+@SCOPED_CONCURRENCY_OPTION
+@PER_TARGET_CONCURRENCY_OPTION
 @OUTPUT_OPTION
+@scope_options
 @global_options
-@click.pass_obj
+@click.pass_context
 def apply_command(
-    settings: Settings,
+    ctx: click.Context,
     path: str,
     yes: bool,
     prune: bool,
     show_unchanged: bool,
-    concurrency: int,
+    concurrency: int | None,
+    per_target_concurrency: int,
     output: str,
 ) -> int:
     """Converge the live tasks to FILE (or to a saved PLANFILE); deletes only with --prune.
@@ -193,53 +239,83 @@ def apply_command(
     never makes a second task); updates replace the whole task; with --prune,
     the live tasks of the file's windows that it does not name are
     deregistered. Exits 1 if any task failed, each failure on stderr.
+
+    Across accounts and Regions (the file's `scope:`, a saved plan's, or the
+    scope options, which win over it), each account-Region is applied on its
+    own; one that fails (not reached, a window not found, a stale saved plan)
+    is a `failed:` line, and the others go on.
     """
     from .. import ApplyCancelledError, DesiredState, Plan, plan_tasks
 
+    settings = ctx.find_object(Settings) or Settings()
     loaded = load_input(path)
     if isinstance(loaded, Plan) and prune and not loaded.prune:
         raise CliUsageError(
             f"--prune: {path} is a plan saved without --prune; make it with "
             "`ssm-mw plan FILE --prune --out PLANFILE`"
         )
+    scope = input_scope(ctx, path, loaded)
     out, err = console(), console(stderr=True)
     shown = err if output == "json" else out
+    workers = 8 if concurrency is None else concurrency
 
-    async def run() -> ApplyReport | None:
-        async with plan_client(settings, concurrency) as mw:
-            plan = loaded
-            if isinstance(plan, DesiredState):
-                try:
-                    with ctrl_c_cancels():
-                        plan = await plan_tasks(mw, plan, concurrency=concurrency, prune=prune)
-                except Interrupted:
-                    return None
-            show_warnings(plan)
-            show_plan(plan, shown, show_unchanged=show_unchanged)
-            if plan.has_changes:
-                _confirm(plan, yes, err)
-            # Without changes this sends nothing: every task is unchanged or unmanaged.
+    async def converge(mw: MaintenanceWindowClient | ScopedClients) -> ApplyReport | None:
+        plan = loaded
+        if isinstance(plan, DesiredState):
             try:
                 with ctrl_c_cancels():
-                    return await run_apply(mw, plan, concurrency=concurrency, err=err)
-            except Interrupted as stop:
-                if isinstance(stop.cancelled, ApplyCancelledError):
-                    return stop.cancelled.report
+                    plan = await plan_tasks(
+                        mw,
+                        plan,
+                        concurrency=concurrency if scope is not None else workers,
+                        per_target_concurrency=per_target_concurrency,
+                        prune=prune,
+                    )
+            except Interrupted:
                 return None
+        show_warnings(plan)
+        show_plan(plan, shown, show_unchanged=show_unchanged)
+        if plan.has_changes:
+            _confirm(plan, yes, err)
+        # Without changes this sends nothing: every task is unchanged or unmanaged.
+        try:
+            with ctrl_c_cancels():
+                return await run_apply(
+                    mw,
+                    plan,
+                    concurrency=concurrency if scope is not None else workers,
+                    per_target_concurrency=per_target_concurrency,
+                    err=err,
+                )
+        except Interrupted as stop:
+            if isinstance(stop.cancelled, ApplyCancelledError):
+                return stop.cancelled.report
+            return None
+
+    async def run() -> ApplyReport | None:
+        if scope is not None:
+            async with open_reach(settings, scope) as reach:
+                return await converge(reach)
+        async with plan_client(settings, workers) as mw:
+            return await converge(mw)
 
     report = run_async(run())
     if report is None:
         err.print("interrupted while planning: nothing was changed", markup=False, highlight=False)
         return EXIT_INTERRUPTED
-    if output == "table" and report.complete and not report.plan.has_changes:
+    if output == "table" and report.complete and report.ok and not report.plan.has_changes:
         out.print("Nothing to do: every task is as desired.")
         return 0
     if output == "json":
         echo_json(report_json(report))
     else:
         show_report(report, out)
+    failed_targets_lines(
+        report.targets, err, but={r.target for r in report.failed if r.target is not None}
+    )
     for r in report.failed:
-        err.print(f"failed: {r.label}: {error_text(r.error)}", markup=False, highlight=False)
+        where = f"{r.target} " if r.target is not None else ""
+        err.print(f"failed: {where}{r.label}: {error_text(r.error)}", markup=False, highlight=False)
     if not report.complete:
         left = len(report.with_outcome(*_cut_short()))
         err.print(
@@ -250,4 +326,4 @@ def apply_command(
             style="yellow",
         )
         return EXIT_INTERRUPTED
-    return 1 if report.failed else 0
+    return 0 if report.ok else 1

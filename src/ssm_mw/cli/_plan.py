@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,11 +16,14 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from .. import (
+        AccountRegion,
         DesiredState,
         MaintenanceWindowClient,
         MemberChange,
         Plan,
         PlanAction,
+        Scope,
+        TargetSummary,
         TaskPlan,
     )
 from ._app import (
@@ -33,14 +36,27 @@ from ._app import (
     run_async,
 )
 from ._files import file_errors, read_file
-from ._render import console, echo_json
+from ._render import (
+    account_text,
+    console,
+    echo_json,
+    error_text,
+    target_json,
+    targets_json,
+    targets_table,
+)
+from ._scope import open_reach, scope_given, scope_of, scope_options
 
 __all__ = [
     "CONCURRENCY_OPTION",
     "EXIT_CHANGES",
     "OUTPUT_OPTION",
+    "PER_TARGET_CONCURRENCY_OPTION",
     "PRUNE_OPTION",
+    "SCOPED_CONCURRENCY_OPTION",
     "SHOW_UNCHANGED_OPTION",
+    "failed_targets_lines",
+    "input_scope",
     "load_desired",
     "load_input",
     "plan_client",
@@ -169,19 +185,40 @@ def _unchanged_line(count: int) -> Text:
     return Text(f"  {symbol} {count} unchanged", style=style)
 
 
+def target_heading(target: AccountRegion | None) -> str:
+    """The heading of an account-Region's part of a plan or report: ``ACCOUNT  REGION``."""
+    if target is None:
+        return account_text(target)
+    return f"{account_text(target)}  {target.region}"
+
+
+def _window_heading(task: TaskPlan) -> str:
+    if task.window_key is None:
+        return task.window_id
+    return f"{task.window_key} ({task.window_id})"
+
+
 def show_plan(plan: Plan, out: Console, *, show_unchanged: bool = False) -> None:
     """The plan for people: what changes, grouped by window, each changed member as
     ``before → after``; a window's unchanged tasks as one count (each one with
-    ``show_unchanged``); then the summary line."""
+    ``show_unchanged``); then the summary line.
+
+    A plan across a scope is grouped by account-Region first (a heading each),
+    and its table of account-Regions comes before the summary line."""
     from rich.text import Text
 
     from .. import PlanAction
 
-    by_window: dict[str, list[TaskPlan]] = {}
+    scoped = plan.scope is not None
+    by_window: dict[tuple[AccountRegion | None, str], list[TaskPlan]] = {}
     for task in plan.tasks:
-        by_window.setdefault(task.window_id, []).append(task)
-    for window, tasks in by_window.items():
-        out.print(Text(window, style="bold"))
+        by_window.setdefault((task.target, task.window_id), []).append(task)
+    shown_target: list[AccountRegion | None] = []
+    for (target, _), tasks in by_window.items():
+        if scoped and shown_target[-1:] != [target]:
+            out.print(Text(target_heading(target), style="bold underline"))
+            shown_target.append(target)
+        out.print(Text(_window_heading(tasks[0]), style="bold"))
         unchanged = 0
         for task in tasks:
             if task.action is PlanAction.UNCHANGED and not show_unchanged:
@@ -195,6 +232,8 @@ def show_plan(plan: Plan, out: Console, *, show_unchanged: bool = False) -> None
             out.print(_unchanged_line(unchanged))
     if not plan.tasks:
         out.print("No tasks.")
+    if scoped:
+        out.print(targets_table(plan.targets, out))
     out.print(Text(summary_line(plan), style="bold"))
 
 
@@ -219,9 +258,18 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     """
     from .. import PlanAction
 
+    scoped = plan.scope is not None
+
+    def where(task: TaskPlan) -> dict[str, Any]:
+        if not scoped:
+            return {}
+        return {**target_json(task.target), "window_key": task.key}
+
     return {
+        **({"targets": targets_json(plan.targets)} if scoped else {}),
         "tasks": [
             {
+                **where(t),
                 "window_id": t.window_id,
                 "name": t.name,
                 "action": t.action.value,
@@ -264,6 +312,21 @@ CONCURRENCY_OPTION = click.option(
     metavar="N",
     help="Requests in flight at once, across all windows.",
 )
+#: ``--concurrency`` of the commands that work across a scope (``plan``, ``apply``).
+SCOPED_CONCURRENCY_OPTION = click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Requests in flight at once, across all windows [default: 8; across a scope, 64].",
+)
+PER_TARGET_CONCURRENCY_OPTION = click.option(
+    "--per-target-concurrency",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    metavar="N",
+    help="Requests in flight at once in each account and Region.",
+)
 PRUNE_OPTION = click.option(
     "--prune",
     is_flag=True,
@@ -288,6 +351,47 @@ def plan_client(settings: Settings, concurrency: int) -> MaintenanceWindowClient
     return open_client(settings, pool=concurrency)
 
 
+def input_scope(ctx: click.Context, path: str, loaded: Plan | DesiredState) -> Scope | None:
+    """The scope ``plan`` or ``apply`` works across, or ``None`` for today's one client.
+
+    The file's ``scope:`` (a saved plan's scope) is the base; the scope options win
+    over it. A desired-state file with ``name:`` keys and neither is the base
+    credentials' one account-Region. Window ids across more than one
+    account-Region are a usage error naming the key, before any request.
+    """
+    from .. import DesiredState
+
+    desired = loaded if isinstance(loaded, DesiredState) else loaded.desired
+    base = loaded.scope
+    by_name = isinstance(loaded, DesiredState) and loaded.by_name
+    if base is None and not by_name and not scope_given(ctx):
+        return None
+    scope = scope_of(ctx, base=base)
+    ids = [key for key in desired.windows if not key.startswith("name:")]
+    if ids and not scope.is_single:
+        raise CliUsageError(
+            f"{path}: windows[{ids[0]!r}]: a window id belongs to one account and Region; "
+            "across several, give the window by name (name:<window name>)"
+        )
+    return scope
+
+
+def failed_targets_lines(
+    targets: Sequence[TargetSummary], err: Console, *, but: Collection[AccountRegion | None] = ()
+) -> None:
+    """One ``failed: ACCOUNT/REGION: error`` line on ``err`` for each account-Region of
+    ``targets`` (summaries) that failed, but those in ``but``."""
+    for summary in targets:
+        if not summary.ok and summary.complete and summary.target not in but:
+            err.print(
+                f"failed: {summary.target}: {error_text(summary.error)}",
+                markup=False,
+                highlight=False,
+                style="red",
+                soft_wrap=True,  # one line, however wide the terminal
+            )
+
+
 @click.command("plan", cls=SingleValueCommand)
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
 @OUTPUT_OPTION
@@ -301,18 +405,21 @@ def plan_client(settings: Settings, concurrency: int) -> MaintenanceWindowClient
 )
 @PRUNE_OPTION
 @SHOW_UNCHANGED_OPTION
-@CONCURRENCY_OPTION
+@SCOPED_CONCURRENCY_OPTION
+@PER_TARGET_CONCURRENCY_OPTION
+@scope_options
 @global_options
-@click.pass_obj
+@click.pass_context
 def plan_command(
-    settings: Settings,
+    ctx: click.Context,
     path: str,
     output: str,
     check: bool,
     out_path: str | None,
     prune: bool,
     show_unchanged: bool,
-    concurrency: int,
+    concurrency: int | None,
+    per_target_concurrency: int,
 ) -> int:
     """Show what `apply FILE` would change: each task to create, update, leave unchanged.
 
@@ -321,19 +428,38 @@ def plan_command(
     name). Live tasks the file does not name are listed as unmanaged and left
     alone; with --prune, those of the file's windows are to be deleted.
 
+    Across accounts and Regions (the file's `scope:`, or the scope options,
+    which win over it), give each window by name (`name:<window name>`): it
+    is found in each account-Region. One that fails (a role not assumed, a
+    Region not enabled, a window missing or two of one name) is a `failed:`
+    line, and the others are planned; then exit 1.
+
     \b
     Example:
       ssm-mw plan tasks.yaml --check     # exit 3 if anything would change
+      ssm-mw plan tasks.yaml --organization --role-name OrgAdmin --regions us-east-1,eu-west-1
     """
     from .. import Plan, plan_tasks
 
+    settings = ctx.find_object(Settings) or Settings()
     desired = load_input(path)
     if isinstance(desired, Plan):
         raise CliUsageError(f"{path}: is a saved plan; plan takes a desired-state file")
+    scope = input_scope(ctx, path, desired)
 
     async def run() -> Plan:
-        async with plan_client(settings, concurrency) as mw:
-            return await plan_tasks(mw, desired, concurrency=concurrency, prune=prune)
+        if scope is not None:
+            async with open_reach(settings, scope) as reach:
+                return await plan_tasks(
+                    reach,
+                    desired,
+                    concurrency=concurrency,
+                    per_target_concurrency=per_target_concurrency,
+                    prune=prune,
+                )
+        workers = 8 if concurrency is None else concurrency
+        async with plan_client(settings, workers) as mw:
+            return await plan_tasks(mw, desired, concurrency=workers, prune=prune)
 
     plan = run_async(run())
     show_warnings(plan)
@@ -347,4 +473,7 @@ def plan_command(
             console().print(
                 f"Saved the plan to {out_path}; apply it with `ssm-mw apply {out_path}`."
             )
+    failed_targets_lines(plan.targets, console(stderr=True))
+    if plan.failed_targets:
+        return 1
     return EXIT_CHANGES if check and plan.has_changes else 0

@@ -43,6 +43,7 @@ __all__ = [
     "error_text",
     "outcome_label",
     "target_json",
+    "targets_json",
     "targets_table",
     "task_details_table",
     "tasks_json",
@@ -351,6 +352,11 @@ def target_json(target: AccountRegion | None) -> dict[str, Any]:
     if target is None:
         return {}
     return {"account": target.account, "region": target.region}
+
+
+def targets_json(targets: Sequence[TargetSummary]) -> list[dict[str, Any]]:
+    """The ``targets`` of a scoped command's JSON: each account-Region's status and error."""
+    return [_summary_json(t) for t in targets]
 
 
 def _summary_json(summary: TargetSummary) -> dict[str, Any]:
