@@ -54,7 +54,7 @@ if TYPE_CHECKING:
         CutoffReport,
         set_cutoff_behavior,
     )
-    from ._identifiers import check_window_id, check_window_task_id
+    from ._identifiers import check_window_id, check_window_name, check_window_task_id
     from ._invocation import (
         AutomationParameters,
         CloudWatchOutputConfig,
@@ -86,15 +86,19 @@ if TYPE_CHECKING:
     )
     from ._organization import (
         ScopedClients,
+        TargetStatus,
+        TargetSummary,
         TargetWindows,
+        WindowLookupError,
         WindowsReport,
         WindowSummary,
+        find_windows,
         list_windows,
     )
     from ._paginator import TaskPaginator, WindowPaginator
     from ._plan import Plan, PlanAction, PlanConflict, PlanError, TaskPlan, plan_tasks
     from ._redacted import to_botocore_redacted
-    from ._scope import AccountRegion, Scope
+    from ._scope import AccountRegion, Scope, WindowSelection
     from ._service_errors import (
         DoesNotExistError,
         FeatureNotAvailableError,
@@ -156,7 +160,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "CutoffReport",
         "set_cutoff_behavior",
     ),
-    "_identifiers": ("check_window_id", "check_window_task_id"),
+    "_identifiers": ("check_window_id", "check_window_name", "check_window_task_id"),
     "_jsonform": ("to_json_value",),
     "_invocation": (
         "AutomationParameters",
@@ -188,15 +192,19 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "_organization": (
         "ScopedClients",
+        "TargetStatus",
+        "TargetSummary",
         "TargetWindows",
+        "WindowLookupError",
         "WindowsReport",
         "WindowSummary",
+        "find_windows",
         "list_windows",
     ),
     "_paginator": ("TaskPaginator", "WindowPaginator"),
     "_plan": ("Plan", "PlanAction", "PlanConflict", "PlanError", "TaskPlan", "plan_tasks"),
     "_redacted": ("to_botocore_redacted",),
-    "_scope": ("AccountRegion", "Scope"),
+    "_scope": ("AccountRegion", "Scope", "WindowSelection"),
     "_service_errors": (
         "DoesNotExistError",
         "FeatureNotAvailableError",
@@ -271,6 +279,8 @@ __all__ = [
     "StepFunctionsParameters",
     "Target",
     "TargetKey",
+    "TargetStatus",
+    "TargetSummary",
     "TargetWindows",
     "TaskDefinition",
     "TaskFile",
@@ -290,15 +300,19 @@ __all__ = [
     "ValidationError",
     "Violation",
     "WindowFilter",
+    "WindowLookupError",
     "WindowPage",
     "WindowPaginator",
+    "WindowSelection",
     "WindowSummary",
     "WindowsReport",
     "__version__",
     "apply_plan",
     "check_window_id",
+    "check_window_name",
     "check_window_task_id",
     "export_tasks",
+    "find_windows",
     "from_botocore",
     "list_windows",
     "load_desired_state",

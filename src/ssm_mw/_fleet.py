@@ -32,12 +32,22 @@ import attrs
 
 from ._enums import CutoffBehavior, TaskType
 from ._errors import ValidationError
-from ._live import check_concurrency, check_window_ids
+from ._live import check_concurrency, check_count, check_window_ids
 from ._models import MaintenanceWindowTask, TaskFilter, TaskPage, TaskUpdate
 from ._operations import DESCRIBE_TASKS, UPDATE_TASK
+from ._organization import (
+    ScopedClients,
+    TargetRuns,
+    TargetsCancelled,
+    TargetSummary,
+    find_windows,
+    for_each_target,
+    target_summary,
+)
 from ._pacing import NotSent, Pacer
 from ._pool import JobPool
 from ._public import publish_exported
+from ._scope import AccountRegion, WindowSelection
 from ._service_errors import ThrottlingError
 
 if TYPE_CHECKING:
@@ -80,7 +90,8 @@ class CutoffChange:
     behavior describe reported (``None``: not set); ``after`` is the behavior
     the task has now (in a dry run: would have), ``None`` when unknown
     because the update failed. ``error`` is set exactly when ``outcome`` is
-    :attr:`CutoffOutcome.FAILED`.
+    :attr:`CutoffOutcome.FAILED`. ``target`` is the task's account-Region in a
+    run across a scope (``None`` in a run on one client).
     """
 
     window_id: str
@@ -91,6 +102,7 @@ class CutoffChange:
     task_type: TaskType | None = None
     name: str | None = None
     error: Exception | None = attrs.field(default=None, eq=False)
+    target: AccountRegion | None = None
 
     @property
     def is_listing_failure(self) -> bool:
@@ -108,6 +120,12 @@ class CutoffReport:
     that were sent again (botocore's retries and the run's own). In the
     report of a cancelled run (:class:`CutoffCancelledError`), ``complete`` is
     ``False`` and ``changes`` holds the tasks done before it stopped.
+
+    A run across a scope orders ``changes`` by account-Region (the scope's
+    order), each change with its ``target``, and ``targets`` has one
+    :class:`~ssm_mw.TargetSummary` per account-Region: ``ok``, ``partial``
+    or ``failed``, with the error (a role not assumed, a Region not enabled,
+    a window not found fail it before any task, and are only there).
     """
 
     behavior: CutoffBehavior
@@ -115,6 +133,7 @@ class CutoffReport:
     changes: tuple[CutoffChange, ...]
     throttled_retries: int = 0
     complete: bool = True
+    targets: tuple[TargetSummary, ...] = ()
 
     def _with(self, outcome: CutoffOutcome) -> tuple[CutoffChange, ...]:
         return tuple(c for c in self.changes if c.outcome is outcome)
@@ -140,9 +159,14 @@ class CutoffReport:
         return self._with(CutoffOutcome.INTERRUPTED)
 
     @property
+    def failed_targets(self) -> tuple[TargetSummary, ...]:
+        """The account-Regions that did not end ``ok`` (a run across a scope)."""
+        return tuple(t for t in self.targets if not t.ok and t.complete)
+
+    @property
     def ok(self) -> bool:
-        """Whether nothing failed."""
-        return not self.failed
+        """Whether nothing failed: no task, window listing or account-Region."""
+        return not self.failed and not self.failed_targets
 
 
 class CutoffCancelledError(asyncio.CancelledError):
@@ -175,13 +199,18 @@ class CutoffProgress:
     """A snapshot handed to the ``progress`` callback of :func:`set_cutoff_behavior`.
 
     ``tasks_total`` grows while windows are being listed; it is final once
-    ``windows_listed == windows_total``.
+    ``windows_listed == windows_total``. Across a scope, ``windows_total``
+    grows too as each account-Region's windows are found, and
+    ``targets_done`` of ``targets_total`` account-Regions have ended (both 0
+    in a run on one client).
     """
 
     windows_total: int
     windows_listed: int
     tasks_total: int
     tasks_done: int
+    targets_total: int = 0
+    targets_done: int = 0
 
 
 ProgressCallback = Callable[[CutoffProgress], None]
@@ -227,8 +256,10 @@ class _Run:
         dry_run: bool,
         progress: ProgressCallback | None,
         pacer: Pacer,
+        target: AccountRegion | None = None,
     ) -> None:
         self.client = client
+        self.target = target
         self.pacer = pacer
         self.windows = windows
         self.behavior = behavior
@@ -291,6 +322,7 @@ class _Run:
                 window_task_id=None,
                 outcome=CutoffOutcome.FAILED,
                 error=exc,
+                target=self.target,
             )
         self.windows_listed += 1
         self.report()
@@ -360,41 +392,56 @@ class _Run:
             task_type=task.task_type,
             name=task.name,
             error=error,
+            target=self.target,
         )
 
 
 async def set_cutoff_behavior(
-    client: MaintenanceWindowClient,
-    window_ids: Iterable[str],
+    client: MaintenanceWindowClient | ScopedClients,
+    window_ids: Iterable[str] | WindowSelection,
     behavior: CutoffBehavior | Literal["CONTINUE_TASK", "CANCEL_TASK"],
     *,
     task_type: TaskType
     | Literal["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"]
     | None = None,
-    concurrency: int = 8,
+    concurrency: int | None = None,
+    per_target_concurrency: int = 8,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
     adapt_to_throttling: bool = True,
 ) -> CutoffReport:
     """Set ``CutoffBehavior`` on every task (of ``task_type``, if given) in the windows.
 
-    ``client`` must be open. Tasks are listed with describe (which reports
-    each task's behavior) and only those with a different behavior, or none
-    set, are updated, with ``TaskUpdate(cutoff_behavior=behavior)`` (not a
-    replace). At most ``concurrency`` requests are in flight at any time,
-    across all windows. With ``dry_run`` nothing is updated: the report says
-    what would change.
+    ``client`` must be open: one :class:`~ssm_mw.MaintenanceWindowClient`, or
+    the :class:`~ssm_mw.ScopedClients` of a scope, to work in each of its
+    account-Regions at once. The windows are ``window_ids``, or a
+    :class:`~ssm_mw.WindowSelection` (by name, or all) found in each
+    account-Region; window ids across a scope are allowed only when it is a
+    single account-Region (an id belongs to one). Tasks are listed with
+    describe (which reports each task's behavior) and only those with a
+    different behavior, or none set, are updated, with
+    ``TaskUpdate(cutoff_behavior=behavior)`` (not a replace). With
+    ``dry_run`` nothing is updated: the report says what would change.
+
+    At most ``concurrency`` requests are in flight at any time (default 8 on
+    one client; 64 across a scope, overall), and at most
+    ``per_target_concurrency`` in each account-Region of a scope.
 
     A failed update, or a window whose listing failed, is an entry of the
-    report with outcome ``FAILED`` and its ``error``; other tasks go on. Only
-    the arguments raise: :class:`~ssm_mw.ValidationError` names the field
+    report with outcome ``FAILED`` and its ``error``; other tasks go on.
+    Across a scope, an account-Region that cannot be reached, or whose
+    windows are not one of each name (:class:`~ssm_mw.WindowLookupError`),
+    fails alone: ``report.targets`` says so, and the others go on. Only the
+    arguments raise: :class:`~ssm_mw.ValidationError` names the field
     (``behavior``, ``task_type``, ``concurrency``, ``window_ids[i]``) before
     any request. ``progress``, if given, is called with a
-    :class:`CutoffProgress` after each window is listed and each task is done.
+    :class:`CutoffProgress` after each window is listed, each task is done
+    and each account-Region ends.
 
     Throttling does not fail tasks: requests are paced to the rate the
-    service accepts (learned from its throttled answers, per operation, shared
-    by all the workers), and a request still throttled after the client's
+    service accepts (learned from its throttled answers, per operation, and
+    per account-Region across a scope: one throttled account-Region does not
+    slow the others), and a request still throttled after the client's
     retries is sent again. A task fails for throttling only when the service
     accepted none of its operation's requests for 60 seconds.
     ``report.throttled_retries`` counts the throttled requests sent again.
@@ -411,11 +458,30 @@ async def set_cutoff_behavior(
         report = await set_cutoff_behavior(mw, ["mw-0123456789abcdef0"], "CANCEL_TASK")
         for change in report.failed:
             print(change.window_id, change.window_task_id, change.error)
+
+        async with ScopedClients(Scope(regions=["us-east-1", "eu-west-1"])) as reach:
+            report = await set_cutoff_behavior(
+                reach, WindowSelection.named("patching"), "CANCEL_TASK"
+            )
     """
     target = _behavior(behavior)
     kind = _task_type(task_type)
-    workers = check_concurrency(concurrency)
-    windows = check_window_ids(window_ids)
+    scoped = isinstance(client, ScopedClients)
+    workers = check_concurrency((64 if scoped else 8) if concurrency is None else concurrency)
+    per_target = check_count("per_target_concurrency", per_target_concurrency)
+    selection = window_ids if isinstance(window_ids, WindowSelection) else None
+    windows = () if selection is not None else check_window_ids(window_ids)
+    if isinstance(client, ScopedClients):
+        if selection is None and not client.scope.is_single:
+            raise ValidationError.single(
+                "window_ids",
+                "a window id belongs to one account-Region: across a scope, "
+                "give a WindowSelection (by name, or all)",
+            )
+        settings = _Settings(target, kind, dry_run, progress, adapt_to_throttling)
+        return await _across(client, selection, windows, settings, workers, per_target)
+    if selection is not None:
+        windows = tuple(w.window_id for w in await find_windows(client, selection))
     pacer = Pacer(pace=adapt_to_throttling)
     run = _Run(client, windows, target, kind, dry_run, progress, pacer)
     try:
@@ -436,6 +502,119 @@ async def set_cutoff_behavior(
         dry_run=dry_run,
         changes=changes,
         throttled_retries=pacer.throttled_retries,
+    )
+
+
+@attrs.frozen
+class _Settings:
+    behavior: CutoffBehavior
+    task_type: TaskType | None
+    dry_run: bool
+    progress: ProgressCallback | None
+    adapt: bool
+
+
+async def _across(
+    reach: ScopedClients,
+    selection: WindowSelection | None,
+    window_ids: tuple[str, ...],
+    settings: _Settings,
+    concurrency: int,
+    per_target: int,
+) -> CutoffReport:
+    """:func:`set_cutoff_behavior` in every account-Region of ``reach``, each on its own
+    run and Pacer, under one limit of requests in flight."""
+    started: dict[AccountRegion, _Run] = {}
+    runs_done: list[TargetRuns[tuple[CutoffChange, ...]]] = []
+
+    def tell(_: CutoffProgress | None = None) -> None:
+        if settings.progress is None:
+            return
+        every = list(started.values())
+        settings.progress(
+            CutoffProgress(
+                windows_total=sum(len(r.windows) for r in every),
+                windows_listed=sum(r.windows_listed for r in every),
+                tasks_total=sum(r.tasks_total for r in every),
+                tasks_done=sum(r.tasks_done for r in every),
+                targets_total=len(reach.targets),
+                targets_done=runs_done[0].done if runs_done else 0,
+            )
+        )
+
+    def ended(runs: TargetRuns[tuple[CutoffChange, ...]]) -> None:
+        if not runs_done:
+            runs_done.append(runs)
+        tell()
+
+    async def work(
+        where: AccountRegion, client: MaintenanceWindowClient
+    ) -> tuple[CutoffChange, ...]:
+        if selection is None:
+            ids = window_ids
+        else:
+            found = await find_windows(client, selection, target=where)
+            ids = tuple(w.window_id for w in found)
+        run = _Run(
+            client,
+            ids,
+            settings.behavior,
+            settings.task_type,
+            settings.dry_run,
+            tell,
+            Pacer(pace=settings.adapt),
+            target=where,
+        )
+        started[where] = run
+        try:
+            return await run.execute(per_target)
+        except _Interrupted:
+            raise asyncio.CancelledError from None
+
+    tell()
+    try:
+        runs = await for_each_target(reach, work, concurrency=concurrency, on_done=ended)
+    except TargetsCancelled as stop:
+        partial = _scoped_report(reach, stop.runs, started, settings, complete=False)
+        listed = sum(r.windows_listed for r in started.values())
+        total = sum(len(r.windows) for r in started.values())
+        raise CutoffCancelledError(partial, windows_listed=listed, windows_total=total) from None
+    return _scoped_report(reach, runs, started, settings, complete=True)
+
+
+def _scoped_report(
+    reach: ScopedClients,
+    runs: TargetRuns[tuple[CutoffChange, ...]],
+    started: dict[AccountRegion, _Run],
+    settings: _Settings,
+    *,
+    complete: bool,
+) -> CutoffReport:
+    changes: list[CutoffChange] = []
+    summaries: list[TargetSummary] = []
+    for where in reach.targets:
+        run = started.get(where)
+        done = run.changes() if run is not None else ()
+        changes.extend(done)
+        failed = [c.error for c in done if c.outcome is CutoffOutcome.FAILED and c.error]
+        good = sum(c.outcome in (CutoffOutcome.CHANGED, CutoffOutcome.UNCHANGED) for c in done)
+        summaries.append(
+            target_summary(
+                where,
+                error=runs.errors.get(where),
+                done=good,
+                failed=failed,
+                complete=where in runs.results or where in runs.errors,
+            )
+        )
+    retries = sum(r.pacer.throttled_retries for r in started.values())
+    return CutoffReport(
+        behavior=settings.behavior,
+        dry_run=settings.dry_run,
+        changes=tuple(changes),
+        throttled_retries=retries,
+        complete=complete,
+        targets=tuple(summaries),
     )
 
 

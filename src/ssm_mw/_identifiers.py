@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from ._converter import CALL_MEMBERS, call_members
 from ._errors import ValidationError
-from ._operations import DESCRIBE_TASKS, GET_TASK
+from ._operations import DESCRIBE_TASKS, GET_TASK, REGISTER_TASK
 from ._public import publish_exported
+from ._schema import input_schema
 from ._validation import violations
 
-__all__ = ["check_window_id", "check_window_task_id"]
+__all__ = ["check_window_id", "check_window_name", "check_window_task_id"]
 
 _WINDOW_TASK_ID = "window_task_id"
+_NAME = "name"
 
 
 def check_window_id(window_id: str) -> None:
@@ -46,6 +48,20 @@ def check_window_task_id(window_task_id: str) -> None:
     """
     request = {CALL_MEMBERS[_WINDOW_TASK_ID]: window_task_id}
     found = [v for v in violations(GET_TASK.name, request) if v.path == _WINDOW_TASK_ID]
+    if found:
+        raise ValidationError(found)
+
+
+def check_window_name(name: str) -> None:
+    """Raise :class:`~ssm_mw.ValidationError` unless ``name`` is a well-formed window name.
+
+    A window's name and a task's name are the same shape in the service model
+    (``MaintenanceWindowName``: 3 to 128 of ``a-z A-Z 0-9 _ - .``); the name is
+    checked as a register request checks its task's. Each violation's path is
+    ``name``. Nothing is sent.
+    """
+    request = {input_schema(REGISTER_TASK.name).attributes[_NAME].wire: name}
+    found = [v for v in violations(REGISTER_TASK.name, request) if v.path == _NAME]
     if found:
         raise ValidationError(found)
 

@@ -19,26 +19,40 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 
 from ._client import MaintenanceWindowClient
 from ._config import own_session
-from ._errors import TransportError, ValidationError
+from ._errors import SsmMwError, TransportError, ValidationError
 from ._live import check_concurrency
 from ._models import MaintenanceWindowIdentity, WindowFilter
+from ._pacing import request_limit
 from ._pool import JobPool
 from ._public import publish_exported
-from ._scope import AccountRegion, Scope
+from ._scope import AccountRegion, Scope, WindowSelection
 
 if TYPE_CHECKING:
     from aiobotocore.session import AioSession
 
-__all__ = ["ScopedClients", "TargetWindows", "WindowSummary", "WindowsReport", "list_windows"]
+__all__ = [
+    "ScopedClients",
+    "TargetStatus",
+    "TargetSummary",
+    "TargetWindows",
+    "WindowLookupError",
+    "WindowSummary",
+    "WindowsReport",
+    "find_windows",
+    "list_windows",
+]
+
+R = TypeVar("R")
 
 #: Seconds before expiry at which assumed credentials are refreshed (botocore's advisory
 #: refresh: in the background of a call) and must be (its mandatory refresh), at most; a
@@ -348,6 +362,185 @@ async def list_windows(
         pool.put(functools.partial(list_target, target))
     await pool.run(workers)
     return WindowsReport(targets=tuple(results[t] for t in reach.targets))
+
+
+class WindowLookupError(SsmMwError):
+    """Windows asked for by name are not one of each in an account-Region (``target``).
+
+    ``missing``: the names no window has there; ``duplicates``: each name two
+    or more windows have, with their ids. Nothing is done in that
+    account-Region; the others go on.
+    """
+
+    def __init__(
+        self,
+        target: AccountRegion | None,
+        *,
+        missing: Sequence[str] = (),
+        duplicates: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        self.target = target
+        self.missing = tuple(missing)
+        self.duplicates = {name: tuple(ids) for name, ids in (duplicates or {}).items()}
+        parts = [f"no window named {name!r}" for name in self.missing]
+        parts += [
+            f"{len(ids)} windows named {name!r} ({', '.join(ids)})"
+            for name, ids in self.duplicates.items()
+        ]
+        super().__init__("; ".join(parts))
+
+
+async def find_windows(
+    client: MaintenanceWindowClient,
+    selection: WindowSelection,
+    *,
+    target: AccountRegion | None = None,
+) -> tuple[MaintenanceWindowIdentity, ...]:
+    """The windows of ``selection`` that ``client`` (one account-Region, ``target``) has.
+
+    Every window for :meth:`WindowSelection.all`; for names, exactly one
+    window of each name, in the order of the names, or
+    :class:`WindowLookupError` naming the missing names and the ids of each
+    name that two windows have.
+    """
+    if selection.names is None:
+        return tuple([w async for w in client.paginate_maintenance_windows()])
+    found: dict[str, list[MaintenanceWindowIdentity]] = {name: [] for name in selection.names}
+    async for window in client.paginate_maintenance_windows(
+        filters=(WindowFilter.name(*selection.names),)
+    ):
+        if window.name in found:
+            found[window.name].append(window)
+    missing = [name for name, windows in found.items() if not windows]
+    duplicates = {
+        name: [w.window_id for w in windows] for name, windows in found.items() if len(windows) > 1
+    }
+    if missing or duplicates:
+        raise WindowLookupError(target, missing=missing, duplicates=duplicates)
+    return tuple(windows[0] for windows in found.values())
+
+
+class TargetStatus(enum.Enum):
+    """How one account-Region of a scoped call ended."""
+
+    #: Everything asked of it was done.
+    OK = "ok"
+    #: Some of its tasks (or windows) failed or were not reached; the others were done.
+    PARTIAL = "partial"
+    #: Nothing was done: it could not be reached (a role not assumed, a Region not
+    #: enabled), its windows were not found, or every task of it failed.
+    FAILED = "failed"
+
+
+@attrs.frozen(kw_only=True)
+class TargetSummary:
+    """One account-Region of a scoped call's report: how it ended, and why if not ok.
+
+    ``error`` is what failed the account-Region (``FAILED`` before any task:
+    a role that cannot be assumed, a Region not enabled, a window not found),
+    or the first failed task's (``PARTIAL``, ``FAILED``). ``complete`` is
+    ``False`` when the call was cancelled before the account-Region was done.
+    """
+
+    target: AccountRegion
+    status: TargetStatus
+    error: Exception | None = attrs.field(default=None, eq=False)
+    complete: bool = True
+
+    @property
+    def ok(self) -> bool:
+        """Whether the account-Region ended ``OK``."""
+        return self.status is TargetStatus.OK
+
+
+def target_summary(
+    target: AccountRegion,
+    *,
+    error: Exception | None = None,
+    done: int = 0,
+    failed: Sequence[Exception] = (),
+    complete: bool = True,
+) -> TargetSummary:
+    """The summary of ``target``: ``error`` failed it whole; else ``done`` tasks went well
+    and ``failed`` ones did not; not ``complete``: cut short by a cancellation."""
+    if error is not None:
+        return TargetSummary(
+            target=target, status=TargetStatus.FAILED, error=error, complete=complete
+        )
+    if failed:
+        status = TargetStatus.PARTIAL if done else TargetStatus.FAILED
+        return TargetSummary(target=target, status=status, error=failed[0], complete=complete)
+    status = TargetStatus.OK if complete else TargetStatus.PARTIAL
+    return TargetSummary(target=target, status=status, complete=complete)
+
+
+@attrs.define
+class TargetRuns(Generic[R]):
+    """What :func:`for_each_target` did: each account-Region's result, error, or stop."""
+
+    targets: tuple[AccountRegion, ...]
+    results: dict[AccountRegion, R] = attrs.field(factory=dict)
+    errors: dict[AccountRegion, Exception] = attrs.field(factory=dict)
+    #: The account-Regions whose work was cancelled, with the cancellation it raised
+    #: (a command's own, carrying its partial report).
+    stopped: dict[AccountRegion, asyncio.CancelledError] = attrs.field(factory=dict)
+    cancelled: bool = False
+
+    @property
+    def done(self) -> int:
+        """How many account-Regions ended (a result or an error)."""
+        return len(self.results) + len(self.errors)
+
+
+class TargetsCancelled(Exception):
+    """:func:`for_each_target` was cancelled; ``runs`` holds what it did."""
+
+    def __init__(self, runs: TargetRuns[Any]) -> None:
+        super().__init__("cancelled")
+        self.runs = runs
+
+
+async def for_each_target(
+    reach: ScopedClients,
+    work: Callable[[AccountRegion, MaintenanceWindowClient], Awaitable[R]],
+    *,
+    concurrency: int,
+    on_done: Callable[[TargetRuns[R]], None] | None = None,
+) -> TargetRuns[R]:
+    """Run ``work(target, client)`` for every account-Region of ``reach``, at once.
+
+    At most ``concurrency`` requests are in flight across all of them: each
+    run's Pacer takes a place of one shared limit for each attempt. A target
+    whose client cannot be had, or whose work raises, has its error recorded;
+    the others go on. ``on_done`` is called as each target ends. Cancelled,
+    the runs are cancelled (each waits for its requests in flight, as its
+    command does) and :class:`TargetsCancelled` carries what was done.
+    """
+    runs: TargetRuns[R] = TargetRuns(targets=reach.targets)
+    limit = asyncio.Semaphore(concurrency)
+
+    async def run_target(target: AccountRegion) -> None:
+        try:
+            client = await reach.client(target)
+            runs.results[target] = await work(target, client)
+        except asyncio.CancelledError as exc:
+            runs.stopped[target] = exc
+            raise
+        except Exception as exc:
+            runs.errors[target] = exc
+        if on_done is not None:
+            on_done(runs)
+
+    pool = JobPool()
+    for target in reach.targets:
+        pool.put(functools.partial(run_target, target))
+    with request_limit(limit):
+        try:
+            await pool.run(max(1, min(len(reach.targets), concurrency)))
+        except asyncio.CancelledError:
+            runs.cancelled = True
+            raise TargetsCancelled(runs) from None
+    return runs
 
 
 async def _count_tasks(mw: MaintenanceWindowClient, window_id: str) -> int:

@@ -77,7 +77,7 @@ from ._service_errors import ThrottlingError
 if TYPE_CHECKING:
     from ._client import MaintenanceWindowClient
 
-__all__ = ["NotSent", "Pacer", "time_source"]
+__all__ = ["NotSent", "Pacer", "request_limit", "time_source"]
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -100,6 +100,33 @@ _SENT_AT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 _TIME: contextvars.ContextVar[tuple[Clock, Sleep]] = contextvars.ContextVar(
     "ssm_mw_pacer_time", default=(time.monotonic, asyncio.sleep)
 )
+
+
+#: The bound on requests in flight of the Pacers made in a block (see :func:`request_limit`).
+_LIMIT: contextvars.ContextVar[asyncio.Semaphore | None] = contextvars.ContextVar(
+    "ssm_mw_pacer_limit", default=None
+)
+#: Whether the attempt of :meth:`Pacer.send` running in this task holds a place of the limit.
+_HELD: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar(
+    "ssm_mw_pacer_held", default=None
+)
+
+
+@contextlib.contextmanager
+def request_limit(limit: asyncio.Semaphore) -> Generator[None]:
+    """In the block (and the tasks it starts), new Pacers send at most ``limit``'s count at once.
+
+    The runs across a scope's account-Regions each have their own Pacer (their
+    own rates); this bounds the requests of all of them together. A place is
+    taken once an attempt's send slot has come (waiting for the slot holds
+    none: a throttled account-Region does not keep the others' places) and
+    given back with its answer.
+    """
+    token = _LIMIT.set(limit)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
 
 
 @contextlib.contextmanager
@@ -238,6 +265,7 @@ class Pacer:
         self._gave_up = 0
         self._started = clock()
         self._keep_going: Callable[[], bool] = _always
+        self._limit = _LIMIT.get()
 
     def _rate(self, operation: str) -> _Rate:
         rate = self._rates.get(operation)
@@ -278,7 +306,18 @@ class Pacer:
                 await self._sleep(min(wait, _RECHECK))
                 if not self._keep_going():
                     raise NotSent(operation)
+        held = _HELD.get()
+        if self._limit is not None and held is not None and not held[0]:
+            await self._limit.acquire()
+            held[0] = True
         _SENT_AT.set(self._clock())
+
+    def _release(self) -> None:
+        """Give back the limit's place of this task's attempt, if it holds one."""
+        held = _HELD.get()
+        if self._limit is not None and held is not None and held[0]:
+            held[0] = False
+            self._limit.release()
 
     def answered(self, operation: str, code: str | None, sent_at: float | None = None) -> None:
         """Record an attempt's answer: ``code`` is its error code (``None``: no error).
@@ -318,6 +357,7 @@ class Pacer:
             def needs_retry(
                 *, _op: str = operation, response: Any = None, **_: Any
             ) -> float | None:
+                self._release()
                 if response is None:  # no answer (a connection error): not throttling
                     return None
                 error = response[1].get("Error") if isinstance(response[1], dict) else None
@@ -354,6 +394,16 @@ class Pacer:
         was accepted for ``give_up_after`` seconds, or when ``keep_going()``
         says to stop (a cancelled run sends nothing new).
         """
+        token = _HELD.set([False])
+        try:
+            return await self._send(operation, call, keep_going)
+        finally:
+            self._release()  # an attempt cut short (cancelled) before its answer
+            _HELD.reset(token)
+
+    async def _send(
+        self, operation: str, call: Callable[[], Awaitable[T]], keep_going: Callable[[], bool]
+    ) -> T:
         for resend in itertools.count():
             try:
                 return await call()

@@ -19,9 +19,10 @@ from typing import cast
 import attrs
 
 from ._errors import ValidationError, Violation
+from ._identifiers import check_window_name
 from ._public import publish_exported
 
-__all__ = ["AccountRegion", "Scope", "select_shard"]
+__all__ = ["AccountRegion", "Scope", "WindowSelection", "select_shard"]
 
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
@@ -173,6 +174,54 @@ class Scope:
         regions = self.regions or (default_region,)
         every = [AccountRegion(account=a, region=r) for a in accounts for r in regions]
         return select_shard(every, self.shard)
+
+
+def _names(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(_strings("names", value, None, "a window name"))
+    problems: list[Violation] = []
+    for i, name in enumerate(names):
+        try:
+            check_window_name(name)
+        except ValidationError as exc:
+            problems.extend(
+                Violation(path=f"names[{i}]", message=v.message) for v in exc.violations
+            )
+    if problems:
+        raise ValidationError(problems)
+    if not names:
+        raise ValidationError.single("names", "give at least one name (or WindowSelection.all())")
+    return names
+
+
+@attrs.frozen(kw_only=True)
+class WindowSelection:
+    """Which windows of each account-Region a scoped call works on: by name, or all.
+
+    A window's id differs in every account and Region, so across a scope
+    windows are found by name: ``WindowSelection.named("patching")`` is the
+    window of that name in every account-Region (one missing, or two of one
+    name, fails that account-Region, naming the ids); ``WindowSelection.all()``
+    is every window there. ``names`` is ``None`` for all windows.
+    """
+
+    names: tuple[str, ...] | None = attrs.field(default=None, converter=_names)
+
+    @classmethod
+    def named(cls, *names: str) -> WindowSelection:
+        """The windows of these names (at least one), one of each in every account-Region."""
+        return cls(names=names)
+
+    @classmethod
+    def all(cls) -> WindowSelection:
+        """Every window of every account-Region."""
+        return cls(names=None)
+
+    def __str__(self) -> str:
+        if self.names is None:
+            return "all windows"
+        return ", ".join(f"name:{name}" for name in self.names)
 
 
 def select_shard(

@@ -9,10 +9,71 @@ from typing import Any
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
-from ssm_mw.testing import EmbeddedSSMServer
+from ssm_mw import (
+    AccountRegion,
+    CutoffBehavior,
+    LambdaParameters,
+    Scope,
+    ScopedClients,
+    TaskDefinition,
+)
+from ssm_mw.testing import EmbeddedSSMServer, Organization
 from support.conformance import NO_RETRY
 
-__all__ = ["assume", "client", "session_for"]
+__all__ = ["assume", "client", "reach", "seed_tasks", "session_for", "whole_scope"]
+
+
+def whole_scope(organization: Organization, **options: Any) -> Scope:
+    """Every member account of ``organization`` in its Regions, reached by its role."""
+    return Scope(
+        accounts=organization.account_ids,
+        role_name=organization.role_name,
+        regions=organization.regions,
+        **options,
+    )
+
+
+@asynccontextmanager
+async def reach(
+    server: EmbeddedSSMServer, scope: Scope, **options: Any
+) -> AsyncIterator[ScopedClients]:
+    """ScopedClients on the server, with its base credentials."""
+    async with ScopedClients(
+        scope,
+        session=server.aio_session(),
+        region_name=server.region_name,
+        endpoint_url=server.endpoint_url,
+        **options,
+    ) as opened:
+        yield opened
+
+
+async def seed_tasks(
+    reached: ScopedClients,
+    organization: Organization,
+    *,
+    window: int = 1,
+    tasks: int = 2,
+    behavior: CutoffBehavior = CutoffBehavior.CONTINUE_TASK,
+) -> dict[AccountRegion, tuple[str, ...]]:
+    """Register ``tasks`` Lambda tasks (``task-1``...) in ``window-<window>`` of every
+    account-Region of ``reached``, over real HTTP; their ids by account-Region."""
+    made: dict[AccountRegion, tuple[str, ...]] = {}
+    for target in reached.targets:
+        assert target.account is not None
+        mw = await reached.client(target)
+        window_id = organization.windows_of(target.account, target.region)[window - 1]
+        ids = []
+        for n in range(1, tasks + 1):
+            definition = TaskDefinition(
+                name=f"task-{n}",
+                task_arn=f"arn:aws:lambda:{target.region}:{target.account}:function:f{n}",
+                task_invocation_parameters=LambdaParameters(),
+                cutoff_behavior=behavior,
+            )
+            ids.append(await mw.register_task_with_maintenance_window(window_id, definition))
+        made[target] = tuple(ids)
+    return made
 
 
 def session_for(credentials: dict[str, Any] | None) -> AioSession:
