@@ -78,3 +78,46 @@ def test_task_parameters_empty_or_absent_compare_the_same(
 def definition_of(details: MaintenanceWindowTaskDetails) -> TaskDefinition:
     """The definition members of a live task, as export reads them."""
     return from_botocore(live_members(details), TaskDefinition)
+
+
+def test_windows_by_name_and_a_scope_read_and_written() -> None:
+    """A ``name:`` key and a ``scope:`` mapping round-trip; resolved() swaps names for ids."""
+    from ssm_mw import Scope
+
+    data = {
+        "scope": {"accounts": ["111111111111"], "regions": ["eu-west-1"], "role_name": "Admin"},
+        "windows": {
+            "name:patching": {
+                "nightly": {
+                    "TaskArn": "arn:aws:lambda:eu-west-1:111111111111:function:f",
+                    "TaskType": "LAMBDA",
+                }
+            }
+        },
+    }
+    state = DesiredState.from_botocore(data)
+    assert state.scope == Scope(accounts=["111111111111"], regions=["eu-west-1"], role_name="Admin")
+    assert state.by_name
+    assert state.window_names() == ("patching",)
+    assert state.to_botocore() == data
+    resolved = state.resolved({"patching": "mw-0123456789abcdef0"})
+    assert list(resolved.windows) == ["mw-0123456789abcdef0"]
+    assert resolved.scope is None
+    assert not resolved.by_name
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"scope": {"acounts": []}}, "scope.acounts: unknown key"),
+        ({"scope": {"accounts": ["12"]}}, "scope.accounts[0]: '12' is not a 12-digit account id"),
+        ({"scope": ["us-east-1"]}, "scope: expected a mapping, got list"),
+        ({"windows": {"name:a b": {}}}, "windows['name:a b']: window name 'a b' does not match"),
+        ({"colour": 1}, "colour: unknown key: expected 'windows' and 'scope'"),
+    ],
+)
+def test_a_bad_scope_or_window_name_names_its_place(data: dict[str, object], message: str) -> None:
+    """Each mistake is one violation at its path."""
+    with pytest.raises(ValidationError) as caught:
+        DesiredState.from_botocore(data)
+    assert message in str(caught.value)

@@ -145,12 +145,23 @@ def _page_id(page: Path) -> str:
 # --- the environment ----------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def page_server() -> Iterator[EmbeddedSSMServer]:
+    """The pages' own server: its account (``MOTO_ACCOUNT_ID`` of the pages) belongs to no
+    organization that another test's shared server made, so a page may make one."""
+    with EmbeddedSSMServer() as server:
+        yield server
+
+
 @pytest.fixture
 def page_env(
-    ssm_server: EmbeddedSSMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    page_server: EmbeddedSSMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
     """A fresh backend with the sample windows, the AWS variables pointing at it, a temp cwd."""
     from moto.ssm.models import ssm_backends
+
+    ssm_server = page_server
+    ssm_server.reset()
 
     for region in SAMPLE_REGIONS:
         backend = ssm_backends[ssm_server.account_id][region]

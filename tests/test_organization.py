@@ -182,3 +182,26 @@ def test_bad_options_name_the_field() -> None:
         ScopedClients("all")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="role_duration"):
         ScopedClients(Scope(), role_duration=60)
+
+
+async def test_organizational_units_select_their_accounts_nested_ones_included() -> None:
+    """--organization with --ou Prod: the accounts in Prod and in Prod/Web, not Dev's, not the
+    root's; with --ou Dev too, Dev's as well."""
+    with EmbeddedSSMServer() as server:
+        org = server.create_organization(
+            5, ous={"Prod/Web": 2, "Prod": 1, "Dev": 1}, windows_per_region=0
+        )
+        prod, dev = org.unit("Prod").id, org.unit("Dev").id
+
+        async def accounts(*ous: str) -> set[str | None]:
+            scope = Scope(organization=True, ous=ous, role_name=org.role_name)
+            async with _reach(server, scope) as reach:
+                return {t.account for t in reach.targets}
+
+        assert await accounts(prod) == {*org.accounts_in("Prod"), *org.accounts_in("Prod/Web")}
+        assert await accounts(prod, dev) == {
+            *org.accounts_in("Prod"), *org.accounts_in("Prod/Web"), *org.accounts_in("Dev"),
+        }  # fmt: skip
+        assert await accounts(org.unit("Prod/Web").id) == set(org.accounts_in("Prod/Web"))
+        every = await accounts()  # no OU: every ACTIVE account, the management one included
+        assert every == {server.account_id, *org.account_ids}

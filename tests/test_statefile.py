@@ -81,3 +81,26 @@ def test_every_bad_task_of_a_state_is_named_at_once() -> None:
         f"windows.{W}.notify.Priority",
         f"windows.{W}.drain.Priority",
     ]
+
+
+def test_a_scope_in_the_file_is_read_and_its_errors_are_located(tmp_path: Path) -> None:
+    """``scope:`` becomes the state's Scope; a bad account is located at its list item."""
+    from ssm_mw import Scope
+
+    good = tmp_path / "org.yaml"
+    good.write_text(
+        "scope:\n  accounts: ['111111111111']\n  regions: [eu-west-1]\n  role_name: Admin\n"
+        "windows:\n  name:patching: {}\n",
+        encoding="utf-8",
+    )
+    state = load_desired_state(good)
+    assert state.scope == Scope(accounts=["111111111111"], regions=["eu-west-1"], role_name="Admin")
+    assert state.window_names() == ("patching",)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "scope:\n  accounts:\n    - '111111111111'\n    - '12'\n  role_name: Admin\nwindows: {}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TaskFileError) as caught:
+        load_desired_state(bad)
+    assert str(caught.value) == f"{bad}:4:7: scope.accounts[1]: '12' is not a 12-digit account id"

@@ -45,7 +45,13 @@ if TYPE_CHECKING:
         ValidationError,
         Violation,
     )
-    from ._export import ExportReport, SkippedTask, export_tasks
+    from ._export import (
+        ExportDifference,
+        ExportDifferenceKind,
+        ExportReport,
+        SkippedTask,
+        export_tasks,
+    )
     from ._fleet import (
         CutoffCancelledError,
         CutoffChange,
@@ -151,7 +157,13 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "ValidationError",
         "Violation",
     ),
-    "_export": ("ExportReport", "SkippedTask", "export_tasks"),
+    "_export": (
+        "ExportDifference",
+        "ExportDifferenceKind",
+        "ExportReport",
+        "SkippedTask",
+        "export_tasks",
+    ),
     "_fleet": (
         "CutoffCancelledError",
         "CutoffChange",
@@ -246,6 +258,8 @@ __all__ = [
     "DesiredState",
     "DocumentHashType",
     "DoesNotExistError",
+    "ExportDifference",
+    "ExportDifferenceKind",
     "ExportReport",
     "FeatureNotAvailableError",
     "IdempotentParameterMismatchError",

@@ -1,6 +1,8 @@
 """The desired state of task sets, and what "the same" means (private).
 
-:class:`DesiredState` maps window id -> task name -> :class:`TaskDefinition`.
+:class:`DesiredState` maps window key -> task name -> :class:`TaskDefinition`. A
+window key is a window id (``mw-...``), or ``name:<window name>``: the window of
+that name in every account-Region of the state's (or the call's) scope.
 
 Everything the plan compares goes through one place, :func:`reported`: a
 desired definition is turned into what the service would report after a
@@ -25,7 +27,7 @@ import attrs
 
 from ._converter import register_request, to_botocore, wire_names
 from ._errors import ValidationError, Violation
-from ._identifiers import check_window_id
+from ._identifiers import check_window_id, check_window_name
 from ._jsonform import BlobProblem, decode_blobs
 from ._models import MaintenanceWindowTaskDetails, TaskDefinition, TaskUpdate
 from ._operations import REGISTER_TASK
@@ -39,6 +41,7 @@ from ._rules import (
     is_targetless,
 )
 from ._schema import Node, input_schema, path_text
+from ._scope import Scope
 from ._taskfile import NOT_SUPPORTED, NotExact, exact_model, why_not_exact
 from ._validation import violations
 
@@ -54,7 +57,9 @@ __all__ = [
     "replacement",
     "reported",
     "reported_members",
+    "scope_from_data",
     "unreported",
+    "window_name",
 ]
 
 _REGISTER = REGISTER_TASK.name
@@ -271,17 +276,34 @@ def key_path(window_id: str, name: str | None = None) -> str:
     return path if name is None else f"{path}[{name!r}]"
 
 
+#: The prefix of a window key that names a window (``name:patching``) rather than its id.
+NAME_PREFIX = "name:"
+#: A well-formed window id that stands for a window given by name, where a request's
+#: rules are checked (the definition's own members are what is checked there).
+_ANY_WINDOW_ID = "mw-00000000000000000"
+
+
+def window_name(key: str) -> str | None:
+    """The window name of a ``name:<window name>`` key; ``None`` for a window id."""
+    return key[len(NAME_PREFIX) :] if key.startswith(NAME_PREFIX) else None
+
+
 def _check_window_id(window_id: object, out: list[Violation]) -> bool:
     if not isinstance(window_id, str):
         out.append(
-            Violation(path="windows", message=f"a window id must be a string: {window_id!r}")
+            Violation(path="windows", message=f"a window key must be a string: {window_id!r}")
         )
         return False
+    name = window_name(window_id)
     try:
-        check_window_id(window_id)
+        if name is None:
+            check_window_id(window_id)
+        else:
+            check_window_name(name)
     except ValidationError as exc:
         where = key_path(window_id)
-        out.extend(Violation(path=where, message=f"window id {v.message}") for v in exc.violations)
+        what = "window id" if name is None else "window name"
+        out.extend(Violation(path=where, message=f"{what} {v.message}") for v in exc.violations)
         return False
     return True
 
@@ -304,7 +326,8 @@ def _checked(
         out.append(Violation(path=f"{where}.name", message=message))
         return None
     named = attrs.evolve(definition, name=name)
-    for v in violations(_REGISTER, register_request(window_id, named, "0")):
+    checked_in = _ANY_WINDOW_ID if window_name(window_id) is not None else window_id
+    for v in violations(_REGISTER, register_request(checked_in, named, "0")):
         out.append(Violation(path=f"{where}.{v.path}" if v.path else where, message=v.message))
     return named
 
@@ -335,9 +358,58 @@ def _windows(
     return built
 
 
+def _scope_value(value: Scope | None) -> Scope | None:
+    given = cast(object, value)  # checked at run time too: callers may not be typed
+    if given is not None and not isinstance(given, Scope):
+        raise ValidationError.single("scope", f"expected a Scope, got {type(given).__name__}")
+    return value
+
+
+def scope_from_data(data: object) -> Scope | None:
+    """The ``scope:`` of a desired-state file, or ``None``; errors are at ``scope.<field>``."""
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise ValidationError.single("scope", f"expected a mapping, got {type(data).__name__}")
+    given = cast("Mapping[object, object]", data)
+    known = {f.name for f in attrs.fields(Scope)}
+    unknown = sorted(str(k) for k in given if k not in known)
+    if unknown:
+        expected = ", ".join(sorted(known))
+        raise ValidationError.single(f"scope.{unknown[0]}", f"unknown key: expected {expected}")
+    fields: dict[str, Any] = {str(k): v for k, v in given.items()}
+    try:
+        return Scope(**fields)
+    except ValidationError as exc:
+        raise ValidationError(
+            [Violation(path=f"scope.{v.path}", message=v.message) for v in exc.violations]
+        ) from None
+    except TypeError as exc:  # a value the converter could not take at all
+        raise ValidationError.single("scope", str(exc)) from None
+
+
+def _scope_to(scope: Scope) -> dict[str, Any]:
+    """The ``scope:`` mapping of a desired-state file: the fields not at their default."""
+    out: dict[str, Any] = {}
+    for field in attrs.fields(Scope):
+        value = getattr(scope, field.name)
+        if value != field.default:
+            out[field.name] = list(value) if isinstance(value, tuple) else value
+    out.pop("shard", None)  # a shard is one worker's share, not the state's
+    return out
+
+
 @attrs.frozen(kw_only=True)
 class DesiredState:
-    """The tasks each window should have, by name: window id -> name -> :class:`TaskDefinition`.
+    """The tasks each window should have, by name: window key -> name -> :class:`TaskDefinition`.
+
+    A window key is a window id (``mw-...``), or ``name:<window name>``: the
+    window of that name in every account-Region of the scope. Window ids are
+    allowed only when the scope is a single account-Region (an id belongs to
+    one); planning checks that. ``scope``, if set, is the file's own
+    :class:`~ssm_mw.Scope` (``scope:`` with ``accounts``, ``regions``,
+    ``role_name``, and any other field of a Scope); a scope given to the call
+    (or on the command line) wins over it.
 
     Every definition is checked when the state is made, with the rules a
     register request must meet (so an invalid task fails here, before any
@@ -354,6 +426,25 @@ class DesiredState:
     """
 
     windows: Mapping[str, Mapping[str, TaskDefinition]] = attrs.field(converter=_windows)
+    scope: Scope | None = attrs.field(default=None, converter=_scope_value)
+
+    @property
+    def by_name(self) -> bool:
+        """Whether any window is given by name (``name:<window name>``)."""
+        return any(window_name(key) is not None for key in self.windows)
+
+    def window_names(self) -> tuple[str, ...]:
+        """The names of the windows given by name, in order."""
+        return tuple(n for key in self.windows if (n := window_name(key)) is not None)
+
+    def resolved(self, ids: Mapping[str, str]) -> DesiredState:
+        """This state with each ``name:`` key replaced by its window's id in ``ids`` (name ->
+        id, of one account-Region): the state of that account-Region, without a scope."""
+        windows: dict[str, Mapping[str, TaskDefinition]] = {}
+        for key, tasks in self.windows.items():
+            name = window_name(key)
+            windows[key if name is None else ids[name]] = tasks
+        return DesiredState(windows=windows)
 
     @classmethod
     def from_botocore(cls, data: Mapping[str, Any]) -> DesiredState:
@@ -368,9 +459,12 @@ class DesiredState:
         given = cast(object, data)
         if not isinstance(given, Mapping):
             raise ValidationError.single("", f"expected a mapping, got {type(given).__name__}")
-        extra = sorted(str(k) for k in cast("Mapping[object, object]", given) if k != "windows")
+        extra = sorted(
+            str(k) for k in cast("Mapping[object, object]", given) if k not in ("windows", "scope")
+        )
         if extra:
-            raise ValidationError.single(extra[0], "unknown key: expected only 'windows'")
+            raise ValidationError.single(extra[0], "unknown key: expected 'windows' and 'scope'")
+        scope = scope_from_data(data.get("scope"))
         windows = data.get("windows") or {}
         if not isinstance(windows, Mapping):
             raise ValidationError.single(
@@ -417,7 +511,8 @@ class DesiredState:
                     )
         if out:
             raise ValidationError(out)
-        return cls(windows=built)  # the state's one check: every window id and definition
+        # The state's one check: every window key and definition.
+        return cls(windows=built, scope=scope)
 
     def to_botocore(self) -> dict[str, Any]:
         """The desired-state file's mapping (the inverse of :meth:`from_botocore`)."""
@@ -427,7 +522,9 @@ class DesiredState:
                 name: {k: v for k, v in to_botocore(d).items() if k != _name()}
                 for name, d in tasks.items()
             }
-        return {"windows": windows}
+        if self.scope is None:
+            return {"windows": windows}
+        return {"scope": _scope_to(self.scope), "windows": windows}
 
     def tasks(self) -> Iterator[tuple[str, str, TaskDefinition]]:
         """Every ``(window_id, name, definition)``, in order."""

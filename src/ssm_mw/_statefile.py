@@ -25,11 +25,12 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from ._converter import CALL_MEMBERS, wire_names
-from ._desired import DesiredState, key_path
+from ._desired import DesiredState, key_path, scope_from_data
 from ._errors import TaskFileError, ValidationError, Violation
 from ._models import TaskDefinition
 from ._operations import REGISTER_TASK
 from ._public import publish_exported
+from ._scope import Scope
 from ._taskfile import Document, Key, locate, parse_document, read_members, read_text, unknown_key
 
 __all__ = ["load_desired_state", "parse_desired_state"]
@@ -43,6 +44,7 @@ def _name() -> str:
 
 
 _WINDOWS = "windows"
+_SCOPE = "scope"
 
 
 @functools.cache
@@ -134,11 +136,30 @@ def _located(source: Document, error: ValidationError) -> TaskFileError:
     return TaskFileError(source.name, found.violations, found.locations, lines=found.lines)
 
 
+def _scope(source: Document) -> Scope | None:
+    """The file's ``scope:``, each problem at its key (``scope.accounts[0]``: the list item)."""
+    try:
+        return scope_from_data(source.data.get(_SCOPE))
+    except ValidationError as exc:
+        found = _Found()
+        for v in exc.violations:
+            parts = v.path.replace("[", ".").replace("]", "").split(".")
+            path: list[Key] = [int(p) if p.isdigit() else p for p in parts if p]
+            while len(path) > 1 and source.location(path) is None:
+                path.pop()  # the deepest key the file has
+            found.add(source.error(tuple(path), v.message))
+        found.raise_any(source.name)
+        raise  # pragma: no cover - every violation is found above
+
+
 def _desired_state(source: Document) -> DesiredState:
     for key in source.data:
-        if key != _WINDOWS:
-            message = f"{unknown_key(key, [_WINDOWS])}; expected only {_WINDOWS!r}"
+        if key not in (_WINDOWS, _SCOPE):
+            message = (
+                f"{unknown_key(key, [_WINDOWS, _SCOPE])}; expected {_WINDOWS!r} and {_SCOPE!r}"
+            )
             raise source.error((str(key),), message)
+    scope = _scope(source)
     windows = source.data.get(_WINDOWS)
     if not isinstance(windows, dict):
         got = "nothing" if windows is None else _kind(windows)
@@ -163,7 +184,7 @@ def _desired_state(source: Document) -> DesiredState:
                 found.add(exc)
     found.raise_any(source.name)
     try:
-        return DesiredState(windows=built)
+        return DesiredState(windows=built, scope=scope)
     except ValidationError as exc:
         raise _located(source, exc) from None
 

@@ -64,7 +64,7 @@ def test_an_unknown_shell_is_a_usage_error(tmp_path: Path) -> None:
         ("ssm-mw co", ["completion"]),
         ("ssm-mw completion ", ["bash", "zsh", "fish"]),
         ("ssm-mw tasks list --o", ["--output"]),
-        ("ssm-mw --reg", ["--region"]),
+        ("ssm-mw --reg", ["--region", "--regions"]),
         ("ssm-mw tasks list mw-0123456789abcdef0 --output ", ["table", "json"]),
         ("ssm-mw set-cutoff CAN", ["CANCEL_TASK"]),
         ("ssm-mw set-cutoff can", ["CANCEL_TASK"]),

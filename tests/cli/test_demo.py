@@ -38,11 +38,16 @@ def test_demo_runs_without_aws_and_prints_before_and_after(tmp_path: Path) -> No
     for task_type in ("RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"):
         assert task_type in out
     before = out[out.index("Before:") : out.index("After:")]
-    after = out[out.index("After:") :]
+    after = out[out.index("After:") : out.index("7. Export")]
     assert "CONTINUE_TASK" in before
     assert "CANCEL_TASK" in before
     assert "CONTINUE_TASK" not in after
     assert "3 changed, 1 already set, 0 failed" in out
+    # The fan-out: 3 accounts x 2 Regions, a 'patching' window of 2 tasks in each.
+    fan_out = out[out.index("10. Across accounts and Regions") :]
+    assert fan_out.count(" patching (2 tasks)") == 6
+    assert "12 changed, 0 already set, 0 failed" in fan_out
+    assert "6 ok, 0 partial, 0 failed" in fan_out
 
 
 def test_python_m_ssm_mw_cli_is_the_same_command() -> None:

@@ -5,6 +5,7 @@ backend's organization, windows found by name, each fault failing only its accou
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -203,3 +204,54 @@ async def test_cancelled_across_the_scope_reports_what_it_did(
     assert {(c.target, c.window_task_id) for c in partial.changed} == live
     assert len(live) < 24
     assert any(not t.complete for t in partial.targets)
+
+
+async def test_nothing_is_done_outside_the_scope(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """A scope of two accounts in one Region: the third account and the other Region get no
+    update, and their tasks keep their behavior."""
+    org = ssm_organization
+    first, second = org.regions
+    async with reach(ssm_server, whole_scope(org)) as reached:
+        await seed_tasks(reached, org)
+    inside = Scope(accounts=org.account_ids[:2], role_name=org.role_name, regions=[first])
+    async with reach(ssm_server, inside) as reached:
+        report = await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL)
+    assert len(report.changed) == 4
+    assert {c.target for c in report.changes} == {
+        AccountRegion(account=a, region=first) for a in org.account_ids[:2]
+    }
+    update = "UpdateMaintenanceWindowTask"
+    assert ssm_server.request_count(update, region=second) == 0
+    assert ssm_server.request_count(update, account_id=org.account_ids[2]) == 0
+    async with reach(ssm_server, whole_scope(org)) as reached:
+        untouched = await set_cutoff_behavior(reached, WindowSelection.all(), CANCEL, dry_run=True)
+    assert len(untouched.changed) == 8  # the 8 tasks outside the first scope still CONTINUE
+
+
+async def test_credentials_are_refreshed_during_a_long_run(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """On an injected clock that jumps 55 minutes once the first tasks are done (5 before
+    the hour's credentials expire): each account's role is assumed again mid-run, and every
+    task still changes."""
+    org = ssm_organization
+    now = [datetime.now(timezone.utc)]
+    async with reach(ssm_server, whole_scope(org), clock=lambda: now[0]) as reached:
+        await seed_tasks(reached, org, tasks=3)
+        assumed = ssm_server.request_count("sts:AssumeRole")
+        jumped: list[bool] = []
+
+        def later(progress: CutoffProgress) -> None:
+            if progress.tasks_done >= 2 and not jumped:
+                jumped.append(True)
+                now[0] += timedelta(minutes=55)
+
+        report = await set_cutoff_behavior(
+            reached, WindowSelection.all(), CANCEL, per_target_concurrency=1, progress=later
+        )
+    assert jumped
+    assert report.ok
+    assert len(report.changed) == 18
+    assert ssm_server.request_count("sts:AssumeRole") >= assumed + len(org.account_ids)

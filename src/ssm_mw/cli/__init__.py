@@ -22,6 +22,7 @@ from ._cutoff import set_cutoff
 from ._demo import demo, serve
 from ._export import export_command
 from ._plan import plan_command
+from ._scope import add_scope_options
 from ._tasks import tasks
 from ._windows import windows
 
@@ -36,6 +37,7 @@ cli.add_command(apply_command)
 cli.add_command(export_command)
 cli.add_command(windows)
 cli.add_command(completion)
+add_scope_options(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -150,10 +150,12 @@ async def _run_demo(server: EmbeddedSSMServer, out: Console, err: Console) -> No
         if not report.ok or wrong or len(after) != len(before):
             raise CliError(f"the demo did not end as expected (tasks not switched: {wrong})")
         await _declare(mw, window_id, server.region_name, out, err)
+    fanned = await _fan_out(server, out, err)
     out.print(
-        f"Done: {len(report.changed)} changed by set-cutoff, then a plan applied. "
-        "Next: `ssm-mw serve` runs this backend for your own commands."
+        f"Done: {len(report.changed)} changed by set-cutoff, then a plan applied, then "
+        f"{fanned} changed across accounts and Regions."
     )
+    out.print("Next: `ssm-mw serve` runs this backend for your own commands.")
 
 
 async def _declare(
@@ -188,6 +190,84 @@ async def _declare(
         raise CliError("the demo did not end as expected (the plan did not converge)")
 
 
+#: The demo organization: member accounts, and the Region beside the server's.
+_ORG_ACCOUNTS, _OTHER_REGION = 3, "eu-west-1"
+
+
+async def _fan_out(server: EmbeddedSSMServer, out: Console, err: Console) -> int:
+    """Step 10: an organization of 3 accounts x 2 Regions, a window named ``patching`` in
+    each; list the windows, then set CutoffBehavior on their tasks by window name."""
+    from .. import (
+        CutoffBehavior,
+        LambdaParameters,
+        Scope,
+        ScopedClients,
+        TaskDefinition,
+        WindowSelection,
+        list_windows,
+    )
+    from ._cutoff import apply_cutoff
+
+    _step(out, "10. Across accounts and Regions (the code paths of `--organization`)")
+    regions = [server.region_name, _OTHER_REGION]
+    if server.region_name == _OTHER_REGION:  # pragma: no cover - the demo's server is us-east-1
+        regions = [server.region_name]
+    org = server.create_organization(_ORG_ACCOUNTS, regions=regions, windows_per_region=0)
+    for account in org.account_ids:
+        for region in regions:
+            server.create_maintenance_window("patching", account_id=account, region=region)
+    scope = Scope(organization=True, role_name=org.role_name, regions=regions)
+    out.print(
+        f"  an Organization of {len(org.account_ids)} member accounts, reached by assuming "
+        f"role {org.role_name}; a window named 'patching' in each of {', '.join(regions)}",
+        markup=False,
+    )
+    async with ScopedClients(
+        scope,
+        session=server.aio_session(),
+        region_name=server.region_name,
+        endpoint_url=server.endpoint_url,
+    ) as reach:
+        for target in reach.targets:
+            if target.account == server.account_id:
+                continue  # the management account has no 'patching' window
+            mw = await reach.client(target)
+            (window,) = [w async for w in mw.paginate_maintenance_windows()]
+            for n in (1, 2):
+                definition = TaskDefinition(
+                    name=f"patch-{n}",
+                    task_arn=f"arn:aws:lambda:{target.region}:{target.account}:function:p{n}",
+                    task_invocation_parameters=LambdaParameters(),
+                    cutoff_behavior=CutoffBehavior.CONTINUE_TASK,
+                )
+                await mw.register_task_with_maintenance_window(window.window_id, definition)
+        found = await list_windows(reach, names=["patching"])
+        for summary in found.windows:
+            out.print(
+                f"  {summary.target.account} {summary.target.region:<10} "
+                f"{summary.window.window_id} {summary.window.name} ({summary.task_count} tasks)",
+                markup=False,
+            )
+    members = Scope(accounts=org.account_ids, role_name=org.role_name, regions=regions)
+    async with ScopedClients(
+        members,
+        session=server.aio_session(),
+        region_name=server.region_name,
+        endpoint_url=server.endpoint_url,
+    ) as reach:
+        report = await apply_cutoff(
+            reach,
+            WindowSelection.named("patching"),
+            CutoffBehavior.CANCEL_TASK,
+            concurrency=16,
+            out=out,
+            err=err,
+        )
+    if not report.ok or len(report.changed) != 2 * len(found.windows):
+        raise CliError("the demo did not end as expected (the fan-out did not change every task)")
+    return len(report.changed)
+
+
 @click.command(cls=SingleValueCommand)
 def demo() -> None:
     """Show the library at work on the embedded backend; needs no AWS account.
@@ -196,8 +276,10 @@ def demo() -> None:
     CutoffBehavior, lists them page by page, gets one, switches CutoffBehavior
     on all of them (the code path of set-cutoff), and prints tables from before
     and after. Then exports the window, changes the desired state, shows the
-    plan and applies it (the code paths of export, plan and apply). Global
-    options are not used.
+    plan and applies it (the code paths of export, plan and apply). Last, it
+    makes an Organization of 3 accounts with a window named 'patching' in 2
+    Regions each, and switches their tasks by window name across all of them
+    (the code paths of the scope options). Global options are not used.
     """
     from ..testing import EmbeddedSSMServer
 

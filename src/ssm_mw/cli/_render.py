@@ -22,22 +22,28 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from .. import (
+        AccountRegion,
         CutoffChange,
         CutoffOutcome,
         CutoffReport,
         MaintenanceWindowTask,
         MaintenanceWindowTaskDetails,
         Target,
+        TargetStatus,
+        TargetSummary,
     )
 
 __all__ = [
     "OUTPUT_OPTION",
+    "account_text",
     "console",
     "cutoff_report_json",
     "cutoff_report_table",
     "echo_json",
     "error_text",
     "outcome_label",
+    "target_json",
+    "targets_table",
     "task_details_table",
     "tasks_json",
     "tasks_table",
@@ -245,13 +251,31 @@ def error_text(error: BaseException | None) -> str:
     return text or type(error).__name__
 
 
-def _report_columns(dry_run: bool, errors: bool) -> list[_Column[CutoffChange]]:
+def account_text(target: AccountRegion | None) -> str:
+    """An account-Region's account as shown: its id, or ``(default)`` for the base one."""
+    if target is None or target.account is None:
+        return "(default)"
+    return target.account
+
+
+def _where_columns() -> list[_Column[Any]]:
+    """Account and Region columns, of a row with a ``target``."""
+    return [
+        _Column("Account", lambda r: account_text(r.target), options={"no_wrap": True}),
+        _Column("Region", lambda r: _text(r.target and r.target.region), options={"no_wrap": True}),
+    ]
+
+
+def _report_columns(
+    dry_run: bool, errors: bool, scoped: bool = False
+) -> list[_Column[CutoffChange]]:
     from rich.text import Text
 
     def outcome(c: CutoffChange) -> Text:
         return Text(outcome_label(c, dry_run), style=_outcomes()[c.outcome][1])
 
     columns: list[_Column[CutoffChange]] = [
+        *(_where_columns() if scoped else ()),
         _Column("Window", lambda c: c.window_id, options={"no_wrap": True}),
         _Column(
             "Task ID",
@@ -280,16 +304,62 @@ def _report_columns(dry_run: bool, errors: bool) -> list[_Column[CutoffChange]]:
     return columns
 
 
-def cutoff_report_table(report: CutoffReport, out: Console) -> Table:
-    """One row per task (and per window whose listing failed), then the totals."""
+def cutoff_report_table(report: CutoffReport, out: Console, *, scoped: bool = False) -> Table:
+    """One row per task (and per window whose listing failed), then the totals; ``scoped``:
+    with each task's account and Region."""
     verb = "would change" if report.dry_run else "changed"
     title = f"CutoffBehavior -> {report.behavior.value}" + (" (dry run)" if report.dry_run else "")
     totals = (
         f"{len(report.changed)} {verb}, {len(report.unchanged)} already set, "
         f"{len(report.failed)} failed"
     )
-    columns = _report_columns(report.dry_run, bool(report.failed))
+    columns = _report_columns(report.dry_run, bool(report.failed), scoped)
     return _fitted_table(out, title, columns, report.changes, totals)
+
+
+@cache
+def _statuses() -> Mapping[TargetStatus, str]:
+    from .. import TargetStatus
+
+    return {
+        TargetStatus.OK: "green",
+        TargetStatus.PARTIAL: "yellow",
+        TargetStatus.FAILED: "bold red",
+    }
+
+
+def targets_table(targets: Sequence[TargetSummary], out: Console) -> Table:
+    """One row per account-Region: its status (ok, partial, failed), and the error."""
+    from rich.text import Text
+
+    def status(t: TargetSummary) -> Text:
+        shown = t.status.value if t.complete else f"{t.status.value} (interrupted)"
+        return Text(shown, style=_statuses()[t.status])
+
+    columns: list[_Column[TargetSummary]] = [
+        *_where_columns(),
+        _Column("Status", status, options={"no_wrap": True}),
+        _Column("Error", lambda t: error_text(t.error), flex=True, options={"overflow": "fold"}),
+    ]
+    counts = {s: sum(t.status is s for t in targets) for s in _statuses()}
+    totals = ", ".join(f"{n} {s.value}" for s, n in counts.items())
+    return _fitted_table(out, "Accounts and Regions", columns, targets, totals)
+
+
+def target_json(target: AccountRegion | None) -> dict[str, Any]:
+    """``{"account": ..., "region": ...}`` of an item of a scoped command's JSON."""
+    if target is None:
+        return {}
+    return {"account": target.account, "region": target.region}
+
+
+def _summary_json(summary: TargetSummary) -> dict[str, Any]:
+    return {
+        **target_json(summary.target),
+        "status": summary.status.value,
+        "complete": summary.complete,
+        "error": _error_json(summary.error),
+    }
 
 
 def _error_json(error: BaseException | None) -> dict[str, Any] | None:
@@ -302,8 +372,9 @@ def _error_json(error: BaseException | None) -> dict[str, Any] | None:
     return out
 
 
-def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
-    """The report as JSON-ready data."""
+def cutoff_report_json(report: CutoffReport, *, scoped: bool = False) -> dict[str, Any]:
+    """The report as JSON-ready data; ``scoped``: of a run across a scope, with ``targets``
+    (even none: a shard may hold no account-Region)."""
     return {
         "behavior": report.behavior.value,
         "dry_run": report.dry_run,
@@ -313,8 +384,10 @@ def cutoff_report_json(report: CutoffReport) -> dict[str, Any]:
         "interrupted": len(report.interrupted),
         "throttled_retries": report.throttled_retries,
         "complete": report.complete,
+        **({"targets": [_summary_json(t) for t in report.targets]} if scoped else {}),
         "changes": [
             {
+                **target_json(c.target),
                 "window_id": c.window_id,
                 "window_task_id": c.window_task_id,
                 "task_type": None if c.task_type is None else c.task_type.value,

@@ -7,6 +7,7 @@ printed must be exactly what the server shows changed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -18,12 +19,13 @@ import pytest
 from ssm_mw import (
     CutoffBehavior,
 )
-from ssm_mw.testing import EmbeddedSSMServer
+from ssm_mw.testing import EmbeddedSSMServer, Organization
 from support.aws_env import bare_env, dummy_aws_env
 from support.cli import SCRIPT, interrupt
 from support.clients import read_tasks, with_client
 from support.fleet import fleet
 from support.operations import UPDATE
+from support.org import reach, seed_tasks, whole_scope
 
 WINDOWS, TASKS = 4, 10
 
@@ -167,3 +169,59 @@ def test_sigint_under_throttling_interrupts_the_throttled_sends_nothing_more(
     assert report["changed"] == 5
     assert report["interrupted"] >= 1
     assert len(_cancelled_on_server(ssm_server, ids)) == 5
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
+def test_sigint_across_accounts_and_regions_gives_the_partial_report(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization, tmp_path: Path
+) -> None:
+    """Across 3 accounts x 2 Regions: SIGINT once 5 updates are done; exit 130, and the
+    JSON's changed tasks, each with its account and Region, are exactly the server's."""
+    org = ssm_organization
+
+    async def seed() -> None:
+        async with reach(ssm_server, whole_scope(org)) as reached:
+            await seed_tasks(reached, org, tasks=5)
+
+    asyncio.run(seed())
+    before = ssm_server.request_count(UPDATE)
+    ssm_server.inject_latency(0.15, operation=UPDATE)
+    try:
+        scope = ["--accounts", ",".join(org.account_ids), "--role-name", org.role_name]
+        scope += ["--regions", ",".join(org.regions)]
+        limits = ["--concurrency", "3", "--per-target-concurrency", "1"]
+        result = interrupt(
+            ssm_server,
+            [*scope, "set-cutoff", "CANCEL_TASK", "--all-windows", *limits, "-o", "json"],
+            _env(tmp_path),
+            operation=UPDATE,
+            when=lambda: ssm_server.request_count(UPDATE) - before >= 5,
+        )
+    finally:
+        ssm_server.inject_latency(0, operation=UPDATE)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    assert report["complete"] is False
+    changed = {
+        (c["account"], c["region"], c["window_task_id"])
+        for c in report["changes"]
+        if c["outcome"] == "changed"
+    }
+
+    async def on_server() -> set[tuple[str, str, str]]:
+        found: set[tuple[str, str, str]] = set()
+        async with reach(ssm_server, whole_scope(org)) as reached:
+            for target in reached.targets:
+                mw = await reached.client(target)
+                assert target.account is not None
+                for window_id in org.windows_of(target.account, target.region):
+                    async for t in mw.paginate_maintenance_window_tasks(window_id):
+                        if t.cutoff_behavior is CutoffBehavior.CANCEL_TASK:
+                            found.add((target.account, target.region, t.window_task_id))
+        return found
+
+    live = asyncio.run(on_server())
+    assert changed == live
+    assert 5 <= len(live) < 30
+    assert result.sent_after <= 3  # at most the requests in flight at the signal

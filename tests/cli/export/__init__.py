@@ -1,0 +1,1 @@
+"""Tests of ``ssm_mw.cli._export``: ``ssm-mw export``."""

@@ -1,0 +1,1 @@
+"""Tests of ``ssm_mw._export``: ``export_tasks``."""
