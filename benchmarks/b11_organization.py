@@ -37,6 +37,7 @@ and at most 0.6x the pool's.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import statistics
 import time
@@ -341,7 +342,7 @@ def sra_loop(org: Org) -> int:
 def pool_of_threads(org: Org) -> int:
     """The botocove-style pool: 20 threads, one job per account."""
     with ThreadPoolExecutor(max_workers=POOL_THREADS) as pool:
-        return sum(pool.map(lambda account: _account_job(org, account), org.accounts))
+        return sum(pool.map(functools.partial(_account_job, org), org.accounts))
 
 
 # -- the server's own capacity --------------------------------------------------------
