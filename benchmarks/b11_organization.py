@@ -120,8 +120,12 @@ class Org:
     _reach: ScopedClients | None = None
 
     def __enter__(self) -> Org:
-        self._reach = self._loop.run_until_complete(self.reach().__aenter__())
-        self._loop.run_until_complete(self._each(self._fill))
+        try:
+            self._reach = self._loop.run_until_complete(self.reach().__aenter__())
+            self._loop.run_until_complete(self._each(self._fill))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:

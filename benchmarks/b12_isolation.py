@@ -93,7 +93,7 @@ def run(*, smoke: bool) -> list[Result]:
     )
     return [
         Result(
-            name="B12 isolation from a throttled pair",
+            name="B12 isolation of a throttled pair",
             description=(
                 f"set_cutoff_behavior over {shape.accounts} accounts x {len(shape.regions)} "
                 f"Regions x {shape.windows} windows x {shape.tasks} tasks at {shape.rate:g} "
