@@ -68,7 +68,7 @@ UPDATE = "UpdateMaintenanceWindowTask"
 HOME = "us-east-1"
 #: ssm-mw's settings: requests in flight across all pairs, and per account-Region.
 CONCURRENCY, PER_TARGET = 64, 8
-#: The pool baseline's threads (botocove's default).
+#: The pool baseline's threads.
 POOL_THREADS = 20
 
 
