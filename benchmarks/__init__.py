@@ -22,5 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "B8": "benchmarks.b8_get",
     "B9": "benchmarks.b9_register",
     "B10": "benchmarks.b10_throttled",
+    "B11": "benchmarks.b11_organization",
+    "B12": "benchmarks.b12_isolation",
     "B13": "benchmarks.b13_cli",
 }

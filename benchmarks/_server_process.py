@@ -1,6 +1,6 @@
 """The embedded SSM backend in a process of its own, driven over stdin/stdout.
 
-Benchmarks that measure the client (B4, B6, B7) run the server here, so that
+Benchmarks that measure the client (B4, B6, B7, B10-B12) run the server here, so that
 moto's own CPU time (a few milliseconds per request) runs on another core
 instead of competing with the client for the interpreter lock, as a remote
 service would. Run as ``python -m benchmarks._server_process``; each command
@@ -12,6 +12,10 @@ is one JSON line in, one JSON line out:
 ``{"op": "count", "operation": null}`` answers the request count;
 ``{"op": "throttle", "rate": 50, "burst": null, "operation": null}`` sets a rate limit;
 ``{"op": "throttled", "operation": null}`` answers the throttled count;
+``{"op": "org", "accounts": 10, "regions": [...], "windows_per_region": 3}`` makes an
+organization and answers its accounts, role name and windows
+(``[[account, region, [window ids]], ...]``);
+``count``, ``throttle`` and ``throttled`` also take ``account_id`` and ``region``;
 ``{"op": "quit"}`` stops the server and exits.
 The first line printed is ``{"endpoint_url": ..., "region_name": ...}``.
 """
@@ -50,13 +54,27 @@ def main() -> int:
             elif op == "max_tasks":
                 server.max_tasks_per_window = command["limit"]
             elif op == "count":
-                answer = server.request_count(command.get("operation"))
+                answer = server.request_count(command.get("operation"), **_where(command))
             elif op == "throttle":
                 server.throttle(
-                    command["rate"], burst=command.get("burst"), operation=command.get("operation")
+                    command["rate"],
+                    burst=command.get("burst"),
+                    operation=command.get("operation"),
+                    **_where(command),
                 )
             elif op == "throttled":
-                answer = server.throttled_count(command.get("operation"))
+                answer = server.throttled_count(command.get("operation"), **_where(command))
+            elif op == "org":
+                org = server.create_organization(
+                    command["accounts"],
+                    regions=command["regions"],
+                    windows_per_region=command["windows_per_region"],
+                )
+                answer = {
+                    "accounts": list(org.account_ids),
+                    "role_name": org.role_name,
+                    "windows": [[a, r, list(ids)] for (a, r), ids in org.windows.items()],
+                }
             elif op == "quit":
                 print(json.dumps({"ok": None}), flush=True)
                 break
@@ -64,6 +82,11 @@ def main() -> int:
                 raise ValueError(f"unknown command {op!r}")
             print(json.dumps({"ok": answer}), flush=True)
     return 0
+
+
+def _where(command: dict[str, Any]) -> dict[str, Any]:
+    """The ``account_id`` and ``region`` of a command (``None``: any)."""
+    return {"account_id": command.get("account_id"), "region": command.get("region")}
 
 
 class RemoteServer:
@@ -138,19 +161,52 @@ class RemoteServer:
         """Set the per-window task limit."""
         self._call(op="max_tasks", limit=limit)
 
-    def request_count(self, operation: str | None = None) -> int:
-        """Requests the server has seen."""
-        return int(self._call(op="count", operation=operation))
+    def request_count(
+        self,
+        operation: str | None = None,
+        *,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> int:
+        """Requests the server has seen (of one account and Region, if given)."""
+        where = {"account_id": account_id, "region": region}
+        return int(self._call(op="count", operation=operation, **where))
 
     def throttle(
-        self, rate: float | None, *, burst: float | None = None, operation: str | None = None
+        self,
+        rate: float | None,
+        *,
+        burst: float | None = None,
+        operation: str | None = None,
+        account_id: str | None = None,
+        region: str | None = None,
     ) -> None:
-        """Rate-limit requests (a fresh, full token bucket); ``None`` removes the limit."""
-        self._call(op="throttle", rate=rate, burst=burst, operation=operation)
+        """Rate-limit requests (a fresh, full token bucket); ``None`` removes the limit.
 
-    def throttled_count(self, operation: str | None = None) -> int:
-        """Requests the rate limit refused."""
-        return int(self._call(op="throttled", operation=operation))
+        ``account_id`` and ``region`` scope it to one account-Region (``None``: any)."""
+        where = {"account_id": account_id, "region": region}
+        self._call(op="throttle", rate=rate, burst=burst, operation=operation, **where)
+
+    def throttled_count(
+        self,
+        operation: str | None = None,
+        *,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> int:
+        """Requests the rate limit refused (of one account and Region, if given)."""
+        where = {"account_id": account_id, "region": region}
+        return int(self._call(op="throttled", operation=operation, **where))
+
+    def create_organization(
+        self, accounts: int, regions: list[str], windows_per_region: int
+    ) -> dict[str, Any]:
+        """Make an organization (``EmbeddedSSMServer.create_organization``): its member
+        accounts, role name and windows (``[[account, region, [window ids]], ...]``)."""
+        answer = self._call(
+            op="org", accounts=accounts, regions=regions, windows_per_region=windows_per_region
+        )
+        return dict(answer)
 
     def cpu_seconds(self) -> float | None:
         """CPU time (user + system) the server process has used, where ``/proc`` tells."""
