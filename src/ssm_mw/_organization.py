@@ -121,6 +121,11 @@ class ScopedClients:
         self._sessions: dict[str | None, AioSession] = {}
         self._assuming: dict[str, asyncio.Lock] = {}
         self._clients: dict[AccountRegion, MaintenanceWindowClient] = {}
+        self._sts: Any = None
+        self._sts_lock = asyncio.Lock()
+        #: The data loader of every assumed-role session: each account's session reads
+        #: botocore's data (endpoints, the models) through it, parsed once.
+        self._loader: Any = None
 
     @property
     def scope(self) -> Scope:
@@ -153,6 +158,7 @@ class ScopedClients:
     async def __aexit__(self, *exc_info: object) -> None:
         await self._stack.aclose()
         self._clients.clear()
+        self._sts = None
 
     # -- accounts ----------------------------------------------------------------------
 
@@ -220,7 +226,7 @@ class ScopedClients:
         from aiobotocore.credentials import AioRefreshableCredentials
         from botocore.credentials import CredentialProvider
 
-        sts = await self._service("sts")
+        sts = await self._base_sts()
         scope = self._scope
         arn = f"arn:aws:iam::{account}:role/{scope.role_name}"
         extra = {"ExternalId": scope.external_id} if scope.external_id is not None else {}
@@ -260,8 +266,19 @@ class ScopedClients:
                 return credentials
 
         session = own_session()
+        if self._loader is None:
+            self._loader = session.get_component("data_loader")
+        else:
+            session.register_component("data_loader", self._loader)
         session.get_component("credential_provider").insert_before("env", _Assumed())
         return session
+
+    async def _base_sts(self) -> Any:
+        """The base credentials' STS client, made once: every role is assumed with it."""
+        async with self._sts_lock:
+            if self._sts is None:
+                self._sts = await self._service("sts")
+        return self._sts
 
     async def client(self, target: AccountRegion) -> MaintenanceWindowClient:
         """The opened client of ``target`` (one of :attr:`targets`), made on first use."""

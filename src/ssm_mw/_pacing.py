@@ -45,7 +45,11 @@ more runs, 9 took 22.9-23.5 s and 3 took 19.4-20.2 s (this module's: 19.2-21.2 s
 throttling only when the service accepted no request of that operation for
 ``give_up_after`` seconds (60), i.e. when the limit does not allow the work at
 all. It counts every throttled answer; :attr:`Pacer.throttled_retries` is how
-many of them were followed by another attempt.
+many of them were followed by another attempt. A throttled answer to one of a
+call's first three attempts is retried at once, without botocore's backoff:
+the retry still waits for its send slot at the rate just lowered, and the
+backoff on top of that (up to 1 s, then up to 2 s, in ``standard`` mode) only
+left it idle; in B11 those idle retries set the end of the run.
 
 The pacing hooks are botocore events of the client (``before-send`` and
 ``needs-retry`` of each operation), registered by :meth:`Pacer.attached` for
@@ -90,6 +94,10 @@ _MAX_SCALE = 2.0  # the rate never exceeds this multiple of the accepted rate
 _SLACK = 0.5  # of a slot: how late a send may be and still keep the schedule
 _RECHECK = 0.5  # seconds: the longest a send waits before it looks at the rate again
 _THROTTLING_CODES = frozenset(ThrottlingError.codes)
+#: The attempts of a call (botocore's standard mode's default) whose throttled answer the
+#: pacer retries at once, spaced by its rate; after them botocore's retry handler decides
+#: (and a throttled call that ends there is sent again by :meth:`Pacer.send`).
+_PACED_ATTEMPTS = 3
 _ids = itertools.count()
 #: When the current attempt was sent: set by the ``before-send`` hook, read by
 #: ``needs-retry``, which botocore runs in the same task for the same attempt.
@@ -355,7 +363,7 @@ class Pacer:
                 await self.before_send(_op)
 
             def needs_retry(
-                *, _op: str = operation, response: Any = None, **_: Any
+                *, _op: str = operation, response: Any = None, attempts: int = 0, **_: Any
             ) -> float | None:
                 self._release()
                 if response is None:  # no answer (a connection error): not throttling
@@ -365,6 +373,10 @@ class Pacer:
                 self.answered(_op, None if code is None else str(code), _SENT_AT.get())
                 if code in _THROTTLING_CODES and not self._keep_going():
                     return 0.0  # retry at once, without backoff: before_send gives up
+                if code in _THROTTLING_CODES and self._pace and attempts < _PACED_ATTEMPTS:
+                    # The pacer spaces the retry at the rate it just lowered: botocore's
+                    # backoff on top of it would only leave the retry idle.
+                    return 0.0
                 return None  # botocore's retry handler decides
 
             hooks.append((f"before-send.ssm.{operation}", before_send, uid + "-send"))

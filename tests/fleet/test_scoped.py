@@ -4,7 +4,7 @@ backend's organization, windows found by name, each fault failing only its accou
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,6 +15,7 @@ from ssm_mw import (
     CutoffCancelledError,
     CutoffOutcome,
     CutoffProgress,
+    CutoffReport,
     Scope,
     ServiceError,
     TargetStatus,
@@ -24,6 +25,7 @@ from ssm_mw import (
     set_cutoff_behavior,
 )
 from ssm_mw.testing import EmbeddedSSMServer, Organization
+from support.cancelling import cancelled_inside
 from support.org import reach, seed_tasks, whole_scope
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
@@ -171,25 +173,23 @@ async def test_cancelled_across_the_scope_reports_what_it_did(
         await seed_tasks(reached, org, tasks=4)
         ssm_server.inject_latency(0.05, operation="UpdateMaintenanceWindowTask")
 
-        cancelled: list[bool] = []
+        def start(cancel: Callable[[], None]) -> Awaitable[CutoffReport]:
+            cancelled: list[bool] = []
 
-        def stop_early(progress: CutoffProgress) -> None:
-            if progress.tasks_done >= 3 and not cancelled:
-                cancelled.append(True)
-                task.cancel()  # once: a second one would abandon the updates in flight
+            def stop_early(progress: CutoffProgress) -> None:
+                if progress.tasks_done >= 3 and not cancelled:
+                    cancelled.append(True)
+                    cancel()  # once: a second one would abandon the updates in flight
 
-        task = asyncio.ensure_future(
-            set_cutoff_behavior(
+            return set_cutoff_behavior(
                 reached,
                 WindowSelection.all(),
                 CANCEL,
                 per_target_concurrency=1,
                 progress=stop_early,
             )
-        )
-        with pytest.raises(CutoffCancelledError) as caught:
-            await task
-        partial = caught.value.report
+
+        partial = (await cancelled_inside(start, CutoffCancelledError)).report
         assert not partial.complete
         assert partial.changed
         assert all(c.outcome is not CutoffOutcome.FAILED for c in partial.changes)
