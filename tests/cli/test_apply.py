@@ -12,7 +12,7 @@ import pytest
 
 from ssm_mw.testing import EmbeddedSSMServer
 from support.aws_env import bare_env, dummy_aws_env
-from support.cli import Run, interrupt
+from support.cli import Run, interrupt, interrupted_apply
 from support.operations import DESCRIBE, REGISTER
 from support.plan import (
     LIVE_SECRETS,
@@ -139,21 +139,7 @@ def test_ctrl_c_in_apply_reports_what_was_done_and_exits_130(
     say so, 'interrupted' on stderr, exit 130; the created ones are exactly the live ones."""
     w = maintenance_window_id
     path = state_file(tmp_path, w, _many_tasks(12))
-    env = bare_env(tmp_path, **dummy_aws_env(tmp_path), TERM="dumb", COLUMNS="200")
-    ssm_server.inject_latency(0.15, operation=REGISTER)
-    try:
-        result = interrupt(
-            ssm_server,
-            ["apply", path, "--yes", "--concurrency", "2"],
-            env,
-            operation=REGISTER,
-            when=lambda: ssm_server.request_count(REGISTER) >= 3,
-        )
-    finally:
-        ssm_server.inject_latency(0, operation=REGISTER)
-    assert result.returncode == 130, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    assert "interrupted: " in result.stderr
+    result = interrupted_apply(ssm_server, tmp_path, path, "--concurrency", "2")
     created = re.findall(rf"^  created +{w}/(task-\d+)", result.stdout, re.MULTILINE)
     not_started = re.findall(rf"^  not started +{w}/(task-\d+)", result.stdout, re.MULTILINE)
     assert sorted(created) == sorted(live_names(ssm_server, w))  # type: ignore[type-var]

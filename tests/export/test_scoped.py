@@ -17,7 +17,6 @@ from ssm_mw import (
     MaintenanceWindowClient,
     PlanAction,
     Scope,
-    ServiceError,
     TargetStatus,
     TaskUpdate,
     ValidationError,
@@ -27,7 +26,7 @@ from ssm_mw import (
     plan_tasks,
 )
 from ssm_mw.testing import EmbeddedSSMServer, Organization
-from support.org import reach, whole_scope
+from support.org import inject_faults, reach, whole_scope
 from support.org_export import same_tasks as _tasks
 from support.org_export import seed_same_tasks as _seed
 from support.org_export import window_id as _window_id
@@ -156,33 +155,14 @@ async def test_each_fault_fails_only_its_account_region(
     """A denied role, a Region not enabled and two windows of one name fail those
     account-Regions with their errors; the first one left is the file's source."""
     org = ssm_organization
-    denied, disabled, twice = org.account_ids
-    one, two = org.regions
     async with reach(ssm_server, whole_scope(org)) as reached:
         await _seed(reached, org)
-    ssm_server.deny_assume_role(denied)
-    ssm_server.disable_region(disabled, two)
-    twin = ssm_server.create_maintenance_window("window-1", account_id=twice, region=one)
+    faults = inject_faults(ssm_server, org)
     async with reach(ssm_server, whole_scope(org)) as reached:
         report = await export_tasks(reached, WINDOW_1)
-    by_target = {t.target: t for t in report.targets}
-    failed = {t for t, s in by_target.items() if s.status is TargetStatus.FAILED}
-    assert failed == {
-        AccountRegion(account=denied, region=one),
-        AccountRegion(account=denied, region=two),
-        AccountRegion(account=disabled, region=two),
-        AccountRegion(account=twice, region=one),
-    }
+    faults.check(org, report.targets)
     assert not report.ok
-    assert set(report.failed_targets) == {by_target[t] for t in failed}
-    assert "AccessDenied" in str(by_target[AccountRegion(account=denied, region=one)].error)
-    region_error = by_target[AccountRegion(account=disabled, region=two)].error
-    assert isinstance(region_error, ServiceError)
-    assert region_error.code == "UnrecognizedClientException"
-    duplicate = by_target[AccountRegion(account=twice, region=one)].error
-    assert isinstance(duplicate, WindowLookupError)
-    assert twin in str(duplicate)
-    assert org.windows_of(twice, one)[0] in str(duplicate)
+    assert {t.target for t in report.failed_targets} == faults.failed
     assert dict(report.desired.windows) == {"name:window-1": _tasks()}
     assert report.differences == ()
 

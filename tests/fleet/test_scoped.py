@@ -17,7 +17,6 @@ from ssm_mw import (
     CutoffProgress,
     CutoffReport,
     Scope,
-    ServiceError,
     TargetStatus,
     ValidationError,
     WindowLookupError,
@@ -26,7 +25,7 @@ from ssm_mw import (
 )
 from ssm_mw.testing import EmbeddedSSMServer, Organization
 from support.cancelling import cancelled_inside
-from support.org import reach, seed_tasks, whole_scope
+from support.org import inject_faults, reach, seed_tasks, whole_scope
 
 CONTINUE, CANCEL = CutoffBehavior.CONTINUE_TASK, CutoffBehavior.CANCEL_TASK
 
@@ -80,34 +79,16 @@ async def test_each_fault_fails_only_its_account_region(
     """A denied role, a Region not enabled, a missing window and a duplicate name: those
     account-Regions fail with their errors; every other one is changed in full."""
     org = ssm_organization
-    denied, disabled, odd = org.account_ids
-    first, second = org.regions
     async with reach(ssm_server, whole_scope(org)) as reached:
         made = await seed_tasks(reached, org, window=1)
-    ssm_server.deny_assume_role(denied)
-    ssm_server.disable_region(disabled, second)
-    twin = ssm_server.create_maintenance_window("window-1", account_id=odd, region=first)
+    faults = inject_faults(ssm_server, org)
     async with reach(ssm_server, whole_scope(org)) as reached:
         named = await set_cutoff_behavior(reached, WindowSelection.named("window-1"), CANCEL)
         missing = await set_cutoff_behavior(
             reached, WindowSelection.named("window-2", "no-such-window"), CANCEL
         )
-    by_target = {t.target: t for t in named.targets}
-    failed = {t for t, s in by_target.items() if s.status is TargetStatus.FAILED}
-    assert failed == {
-        AccountRegion(account=denied, region=first),
-        AccountRegion(account=denied, region=second),
-        AccountRegion(account=disabled, region=second),
-        AccountRegion(account=odd, region=first),
-    }
-    assert "AccessDenied" in str(by_target[AccountRegion(account=denied, region=first)].error)
-    region_error = by_target[AccountRegion(account=disabled, region=second)].error
-    assert isinstance(region_error, ServiceError)
-    assert region_error.code == "UnrecognizedClientException"
-    duplicate = by_target[AccountRegion(account=odd, region=first)].error
-    assert isinstance(duplicate, WindowLookupError)
-    assert twin in str(duplicate)
-    assert org.windows_of(odd, first)[0] in str(duplicate)
+    faults.check(org, named.targets)
+    failed = faults.failed
     changed = {c.target for c in named.changed}
     assert changed == set(made) - failed
     assert len(named.changed) == 2 * len(changed)

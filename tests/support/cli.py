@@ -31,6 +31,8 @@ __all__ = [
     "assert_error_line",
     "aws_env",
     "interrupt",
+    "interrupt_slowed",
+    "interrupted_apply",
     "run",
 ]
 
@@ -127,4 +129,48 @@ def interrupt(
                 process.kill()
     result = Interrupted(argv, process.returncode, out, err)
     result.sent_after = server.request_count(operation) - at_signal
+    return result
+
+
+def interrupt_slowed(
+    server: EmbeddedSSMServer,
+    args: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    operation: str,
+    after: int,
+    latency: float = 0.15,
+) -> Interrupted:
+    """:func:`interrupt`, with ``operation`` answered ``latency`` seconds late (so requests
+    are in flight) and SIGINT sent once ``after`` more of it have reached the server."""
+    before = server.request_count(operation)
+    server.inject_latency(latency, operation=operation)
+    try:
+        return interrupt(
+            server,
+            args,
+            env,
+            operation=operation,
+            when=lambda: server.request_count(operation) - before >= after,
+        )
+    finally:
+        server.inject_latency(0, operation=operation)
+
+
+def interrupted_apply(
+    server: EmbeddedSSMServer, tmp_path: Path, path: str, *options: str
+) -> Interrupted:
+    """``ssm-mw apply PATH --yes OPTIONS...`` in a subprocess, registrations answered late,
+    SIGINT once 3 have reached the server; it must have ended as interrupted: exit 130,
+    'interrupted:' on stderr, no traceback."""
+    from support.aws_env import bare_env, dummy_aws_env
+    from support.operations import REGISTER
+
+    env = bare_env(tmp_path, **dummy_aws_env(tmp_path), TERM="dumb", COLUMNS="200")
+    result = interrupt_slowed(
+        server, ["apply", path, "--yes", *options], env, operation=REGISTER, after=3
+    )
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "interrupted: " in result.stderr
     return result

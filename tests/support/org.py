@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import attrs
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
@@ -15,12 +16,25 @@ from ssm_mw import (
     LambdaParameters,
     Scope,
     ScopedClients,
+    ServiceError,
+    TargetStatus,
+    TargetSummary,
     TaskDefinition,
+    WindowLookupError,
 )
 from ssm_mw.testing import EmbeddedSSMServer, Organization
 from support.conformance import NO_RETRY
 
-__all__ = ["assume", "client", "reach", "seed_tasks", "session_for", "whole_scope"]
+__all__ = [
+    "Faults",
+    "assume",
+    "client",
+    "inject_faults",
+    "reach",
+    "seed_tasks",
+    "session_for",
+    "whole_scope",
+]
 
 
 def whole_scope(organization: Organization, **options: Any) -> Scope:
@@ -117,3 +131,52 @@ async def assume(
     async with client(server, "sts", credentials) as sts:
         answer = await sts.assume_role(RoleArn=role_arn, RoleSessionName=session_name)
     return dict(answer["Credentials"])
+
+
+@attrs.frozen
+class Faults:
+    """Three faults, one per member account: its role denied (both Regions), the second
+    Region not enabled for the second account, and a second ``window-1`` (``twin``) in the
+    third account's first Region."""
+
+    denied: str
+    disabled: str
+    twice: str
+    twin: str
+    first: str
+    second: str
+
+    @property
+    def failed(self) -> set[AccountRegion]:
+        """The account-Regions the faults fail."""
+        return {
+            AccountRegion(account=self.denied, region=self.first),
+            AccountRegion(account=self.denied, region=self.second),
+            AccountRegion(account=self.disabled, region=self.second),
+            AccountRegion(account=self.twice, region=self.first),
+        }
+
+    def check(self, organization: Organization, targets: Iterable[TargetSummary]) -> None:
+        """Exactly the faulted account-Regions failed, each with its own real error."""
+        by_target = {t.target: t for t in targets}
+        failed = {t for t, s in by_target.items() if s.status is TargetStatus.FAILED}
+        assert failed == self.failed
+        denied = by_target[AccountRegion(account=self.denied, region=self.first)].error
+        assert "AccessDenied" in str(denied)
+        region_error = by_target[AccountRegion(account=self.disabled, region=self.second)].error
+        assert isinstance(region_error, ServiceError)
+        assert region_error.code == "UnrecognizedClientException"
+        duplicate = by_target[AccountRegion(account=self.twice, region=self.first)].error
+        assert isinstance(duplicate, WindowLookupError)
+        assert self.twin in str(duplicate)
+        assert organization.windows_of(self.twice, self.first)[0] in str(duplicate)
+
+
+def inject_faults(server: EmbeddedSSMServer, organization: Organization) -> Faults:
+    """Inject :class:`Faults` into the organization of ``server``."""
+    denied, disabled, twice = organization.account_ids
+    first, second = organization.regions
+    server.deny_assume_role(denied)
+    server.disable_region(disabled, second)
+    twin = server.create_maintenance_window("window-1", account_id=twice, region=first)
+    return Faults(denied, disabled, twice, twin, first, second)

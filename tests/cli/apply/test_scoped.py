@@ -14,7 +14,7 @@ import pytest
 
 from ssm_mw.testing import EmbeddedSSMServer, Organization
 from support.aws_env import bare_env, dummy_aws_env
-from support.cli import SCRIPT, Run, interrupt
+from support.cli import SCRIPT, Run, interrupted_apply
 from support.operations import REGISTER
 from support.org import reach, whole_scope
 from support.org_plan import live_names, state_text
@@ -73,20 +73,8 @@ def test_ctrl_c_across_the_scope_reports_what_was_done_and_exits_130(
     org = ssm_organization
     path = _file(tmp_path, state_text(org, tasks=4))
     env = bare_env(tmp_path, **dummy_aws_env(tmp_path), TERM="dumb", COLUMNS="200")
-    ssm_server.inject_latency(0.15, operation=REGISTER)
-    try:
-        result = interrupt(
-            ssm_server,
-            ["apply", path, "--yes", "--per-target-concurrency", "1", "--concurrency", "2"],
-            env,
-            operation=REGISTER,
-            when=lambda: ssm_server.request_count(REGISTER) >= 3,
-        )
-    finally:
-        ssm_server.inject_latency(0, operation=REGISTER)
-    assert result.returncode == 130, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    assert "interrupted: " in result.stderr
+    options = ("--per-target-concurrency", "1", "--concurrency", "2")
+    result = interrupted_apply(ssm_server, tmp_path, path, *options)
     created = re.findall(r"^  created +mw-\w+/(task-\d+)", result.stdout, re.MULTILINE)
     assert len(created) >= 3
     assert len(created) == sum(_live_count(ssm_server, org).values())

@@ -21,7 +21,7 @@ from ssm_mw import (
 )
 from ssm_mw.testing import EmbeddedSSMServer, Organization
 from support.aws_env import bare_env, dummy_aws_env
-from support.cli import SCRIPT, interrupt
+from support.cli import SCRIPT, interrupt, interrupt_slowed
 from support.clients import read_tasks, with_client
 from support.fleet import fleet
 from support.operations import UPDATE
@@ -52,18 +52,13 @@ def _interrupted(
     server: EmbeddedSSMServer, tmp_path: Path, ids: list[str], *extra: str
 ) -> subprocess.CompletedProcess[str]:
     """Run set-cutoff; SIGINT once 5 updates have reached the server; wait for the end."""
-    before = server.request_count(UPDATE)
-    server.inject_latency(0.15, operation=UPDATE)
-    try:
-        return interrupt(
-            server,
-            ["set-cutoff", "CANCEL_TASK", *ids, "--concurrency", "2", *extra],
-            _env(tmp_path),
-            operation=UPDATE,
-            when=lambda: server.request_count(UPDATE) - before >= 5,
-        )
-    finally:
-        server.inject_latency(0, operation=UPDATE)
+    return interrupt_slowed(
+        server,
+        ["set-cutoff", "CANCEL_TASK", *ids, "--concurrency", "2", *extra],
+        _env(tmp_path),
+        operation=UPDATE,
+        after=5,
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
@@ -184,21 +179,16 @@ def test_sigint_across_accounts_and_regions_gives_the_partial_report(
             await seed_tasks(reached, org, tasks=5)
 
     asyncio.run(seed())
-    before = ssm_server.request_count(UPDATE)
-    ssm_server.inject_latency(0.15, operation=UPDATE)
-    try:
-        scope = ["--accounts", ",".join(org.account_ids), "--role-name", org.role_name]
-        scope += ["--regions", ",".join(org.regions)]
-        limits = ["--concurrency", "3", "--per-target-concurrency", "1"]
-        result = interrupt(
-            ssm_server,
-            [*scope, "set-cutoff", "CANCEL_TASK", "--all-windows", *limits, "-o", "json"],
-            _env(tmp_path),
-            operation=UPDATE,
-            when=lambda: ssm_server.request_count(UPDATE) - before >= 5,
-        )
-    finally:
-        ssm_server.inject_latency(0, operation=UPDATE)
+    scope = ["--accounts", ",".join(org.account_ids), "--role-name", org.role_name]
+    scope += ["--regions", ",".join(org.regions)]
+    limits = ["--concurrency", "3", "--per-target-concurrency", "1"]
+    result = interrupt_slowed(
+        ssm_server,
+        [*scope, "set-cutoff", "CANCEL_TASK", "--all-windows", *limits, "-o", "json"],
+        _env(tmp_path),
+        operation=UPDATE,
+        after=5,
+    )
     assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)

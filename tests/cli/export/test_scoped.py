@@ -144,32 +144,6 @@ def test_all_windows_and_a_single_account_region_by_id(
     assert "1 ok, 0 partial, 0 failed" in by_id.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (
-            ["mw-0123456789abcdef0", "--regions", "us-east-1,eu-west-1"],
-            "WINDOW_ID: a window id belongs to one account and Region",
-        ),
-        (["--window-name", "window-1", "mw-0123456789abcdef0"], "WINDOW_ID: give window ids"),
-        (["--window-name", "a b"], "--window-name: 'a b' does not match"),
-        (["--all-windows", "--window-name", "window-1"], "--all-windows: give --all-windows"),
-        ([], "missing WINDOW_ID..., --window-name NAME or --all-windows"),
-        (["--all-windows", "--accounts", "1234"], "--accounts[0]: '1234' is not a 12-digit"),
-        (["--all-windows", "--per-target-concurrency", "0"], "--per-target-concurrency"),
-    ],
-)
-def test_bad_input_is_one_line_and_sends_nothing(
-    run: Run, ssm_server: EmbeddedSSMServer, args: list[str], message: str
-) -> None:
-    """Each mistake: one `error:` line naming the option or argument, exit 2, no request."""
-    before = ssm_server.request_count(None)
-    result = run("export", *args)
-    assert_error_line(result, 2, message)
-    assert result.stdout == ""
-    assert ssm_server.request_count(None) == before
-
-
 def test_window_ids_across_accounts_before_the_command(
     run: Run, ssm_server: EmbeddedSSMServer, ssm_organization: Organization
 ) -> None:
