@@ -172,10 +172,16 @@ class ApplyCancelledError(asyncio.CancelledError):
 
 @attrs.frozen(kw_only=True)
 class ApplyProgress:
-    """A snapshot for the ``progress`` callback of :func:`apply_plan`: tasks sent and done."""
+    """A snapshot for the ``progress`` callback of :func:`apply_plan`: tasks sent and done.
+
+    Across a scope, ``targets_done`` of ``targets_total`` account-Regions with something
+    to change have ended (both 0 on one client).
+    """
 
     total: int
     done: int
+    targets_total: int = 0
+    targets_done: int = 0
 
 
 @attrs.frozen(kw_only=True)
@@ -370,10 +376,23 @@ async def _apply_across(
     ]
     total = sum(len(parts[where].with_action(*_CHANGES)) for where in running)
     started: dict[AccountRegion, _Run] = {}
+    ended: list[TargetRuns[None]] = []
 
     def tell(_: ApplyProgress | None = None) -> None:
         if progress is not None:
-            progress(ApplyProgress(total=total, done=sum(r.done for r in started.values())))
+            progress(
+                ApplyProgress(
+                    total=total,
+                    done=sum(r.done for r in started.values()),
+                    targets_total=len(running),
+                    targets_done=ended[0].done if ended else 0,
+                )
+            )
+
+    def target_ended(runs: TargetRuns[None]) -> None:
+        if not ended:
+            ended.append(runs)
+        tell()
 
     async def work(where: AccountRegion, client: MaintenanceWindowClient) -> None:
         part = parts[where]
@@ -415,7 +434,9 @@ async def _apply_across(
 
     tell()
     try:
-        runs = await for_each_target(reach, work, concurrency=workers, targets=running)
+        runs = await for_each_target(
+            reach, work, concurrency=workers, targets=running, on_done=target_ended
+        )
     except TargetsCancelled as stop:
         raise ApplyCancelledError(report(stop.runs, complete=False)) from None
     return report(runs, complete=True)

@@ -139,3 +139,20 @@ async def test_cancelled_across_the_scope_reports_what_it_did(
     assert again.ok
     assert len(again.with_outcome(ApplyOutcome.CREATED)) == 24 - len(created)
     assert after == {t: Counter({f"task-{n}": 1 for n in range(1, 5)}) for t in reached.targets}
+
+
+async def test_progress_counts_account_regions_and_tasks(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """The progress callback counts the tasks done of all, and the account-Regions ended of
+    the 6 that have something to change; both end complete."""
+    org = ssm_organization
+    seen: list[ApplyProgress] = []
+    async with reach(ssm_server, whole_scope(org)) as reached:
+        plan = await plan_tasks(reached, scoped_state(whole_scope(org), tasks=3))
+        report = await apply_plan(reached, plan, progress=seen.append)
+    assert report.ok
+    first, last = seen[0], seen[-1]
+    assert (first.targets_done, first.total) == (0, 18)
+    assert (last.targets_done, last.targets_total, last.done, last.total) == (6, 6, 18, 18)
+    assert [p.targets_done for p in seen] == sorted(p.targets_done for p in seen)

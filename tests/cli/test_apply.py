@@ -155,10 +155,15 @@ def test_ctrl_c_in_apply_reports_what_was_done_and_exits_130(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a subprocess is POSIX")
-def test_ctrl_c_while_apply_plans_changes_nothing(
-    ssm_server: EmbeddedSSMServer, maintenance_window_id: str, tmp_path: Path
+@pytest.mark.parametrize("command", [("apply", "--yes"), ("plan",)], ids=lambda c: c[0])
+def test_ctrl_c_while_planning_changes_nothing(
+    ssm_server: EmbeddedSSMServer,
+    maintenance_window_id: str,
+    tmp_path: Path,
+    command: tuple[str, ...],
 ) -> None:
-    """SIGINT while the plan is read: nothing sent, one line saying so, exit 130."""
+    """SIGINT while the plan is read (by apply, or by plan): nothing sent, one line saying
+    so, exit 130."""
     path = state_file(tmp_path, maintenance_window_id, TWO_TASKS)
     env = bare_env(tmp_path, **dummy_aws_env(tmp_path), TERM="dumb")
     before = ssm_server.request_count(DESCRIBE)
@@ -166,7 +171,7 @@ def test_ctrl_c_while_apply_plans_changes_nothing(
     try:
         result = interrupt(
             ssm_server,
-            ["apply", path, "--yes"],
+            [command[0], path, *command[1:]],
             env,
             operation=REGISTER,
             when=lambda: ssm_server.request_count(DESCRIBE) > before,

@@ -180,12 +180,20 @@ async def run_apply(
         )
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-    columns = (SpinnerColumn(), TextColumn("applying"), BarColumn(), MofNCompleteColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
-        job = bar.add_task("apply", total=None)
+        job = bar.add_task("applying", total=None)
 
         def show(p: ApplyProgress) -> None:
-            bar.update(job, total=p.total, completed=p.done)
+            description = "applying"
+            if p.targets_total:
+                description = f"account-Regions {p.targets_done}/{p.targets_total}, applying"
+            bar.update(job, description=description, total=p.total, completed=p.done)
 
         return await apply_plan(
             client,

@@ -27,10 +27,13 @@ if TYPE_CHECKING:
         TaskPlan,
     )
 from ._app import (
+    EXIT_INTERRUPTED,
     CliError,
     CliUsageError,
+    Interrupted,
     Settings,
     SingleValueCommand,
+    ctrl_c_cancels,
     global_options,
     open_client,
     run_async,
@@ -461,7 +464,22 @@ def plan_command(
         async with plan_client(settings, workers) as mw:
             return await plan_tasks(mw, desired, concurrency=workers, prune=prune)
 
-    plan = run_async(run())
+    async def interruptible() -> Plan | None:
+        try:
+            with ctrl_c_cancels():
+                return await run()
+        except Interrupted:
+            return None
+
+    found = run_async(interruptible())
+    if found is None:
+        console(stderr=True).print(
+            "interrupted while planning: nothing was changed",
+            markup=False,
+            highlight=False,
+        )
+        ctx.exit(EXIT_INTERRUPTED)
+    plan = found
     show_warnings(plan)
     if out_path is not None:
         _write_private(out_path, plan.dumps())
