@@ -5,7 +5,7 @@ cancellation's partial report across the account-Regions."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from ssm_mw import (
     AccountRegion,
@@ -108,7 +108,7 @@ async def test_cancelled_across_the_scope_reports_what_it_did(
         plan = await plan_tasks(reached, state)
         ssm_server.inject_latency(0.05, operation=REGISTER)
 
-        def start(cancel: Callable[[], None]) -> object:
+        def start(cancel: Callable[[], None]) -> Awaitable[ApplyReport]:
             def progress(p: ApplyProgress) -> None:
                 if p.done == 3:
                     cancel()
@@ -118,7 +118,7 @@ async def test_cancelled_across_the_scope_reports_what_it_did(
             )
 
         try:
-            error = await cancelled_inside(start, ApplyCancelledError)  # type: ignore[arg-type]
+            error = await cancelled_inside(start, ApplyCancelledError)
         finally:
             ssm_server.inject_latency(0, operation=REGISTER)
         partial: ApplyReport = error.report

@@ -33,9 +33,7 @@ from ._app import (
 )
 from ._plan import (
     OUTPUT_OPTION,
-    PER_TARGET_CONCURRENCY_OPTION,
     PRUNE_OPTION,
-    SCOPED_CONCURRENCY_OPTION,
     SHOW_UNCHANGED_OPTION,
     failed_targets_lines,
     input_scope,
@@ -46,7 +44,7 @@ from ._plan import (
     target_heading,
 )
 from ._render import console, echo_json, error_text, target_json, targets_json, targets_table
-from ._scope import open_reach, scope_options
+from ._scope import concurrency_options, open_reach, scope_options
 
 __all__ = ["apply_command", "report_json", "run_apply", "show_report"]
 
@@ -222,8 +220,7 @@ def _confirm(plan: Plan, yes: bool, err: Console) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @PRUNE_OPTION
 @SHOW_UNCHANGED_OPTION
-@SCOPED_CONCURRENCY_OPTION
-@PER_TARGET_CONCURRENCY_OPTION
+@concurrency_options
 @OUTPUT_OPTION
 @scope_options
 @global_options

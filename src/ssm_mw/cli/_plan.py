@@ -48,15 +48,12 @@ from ._render import (
     targets_json,
     targets_table,
 )
-from ._scope import open_reach, scope_given, scope_of, scope_options
+from ._scope import concurrency_options, open_reach, scope_given, scope_of, scope_options
 
 __all__ = [
-    "CONCURRENCY_OPTION",
     "EXIT_CHANGES",
     "OUTPUT_OPTION",
-    "PER_TARGET_CONCURRENCY_OPTION",
     "PRUNE_OPTION",
-    "SCOPED_CONCURRENCY_OPTION",
     "SHOW_UNCHANGED_OPTION",
     "failed_targets_lines",
     "input_scope",
@@ -307,29 +304,6 @@ def _write_private(path: str, text: str) -> None:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-CONCURRENCY_OPTION = click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    default=8,
-    show_default=True,
-    metavar="N",
-    help="Requests in flight at once, across all windows.",
-)
-#: ``--concurrency`` of the commands that work across a scope (``plan``, ``apply``).
-SCOPED_CONCURRENCY_OPTION = click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Requests in flight at once, across all windows [default: 8; across a scope, 64].",
-)
-PER_TARGET_CONCURRENCY_OPTION = click.option(
-    "--per-target-concurrency",
-    type=click.IntRange(min=1),
-    default=8,
-    show_default=True,
-    metavar="N",
-    help="Requests in flight at once in each account and Region.",
-)
 PRUNE_OPTION = click.option(
     "--prune",
     is_flag=True,
@@ -408,8 +382,7 @@ def failed_targets_lines(
 )
 @PRUNE_OPTION
 @SHOW_UNCHANGED_OPTION
-@SCOPED_CONCURRENCY_OPTION
-@PER_TARGET_CONCURRENCY_OPTION
+@concurrency_options
 @scope_options
 @global_options
 @click.pass_context

@@ -25,6 +25,7 @@ __all__ = [
     "SCOPE_OPTIONS",
     "add_scope_options",
     "chosen_windows",
+    "concurrency_options",
     "open_reach",
     "scope_given",
     "scope_of",
@@ -197,8 +198,8 @@ def window_selection(names: tuple[str, ...], all_windows: bool) -> Any:
 
 
 def window_options(command: F) -> F:
-    """``[WINDOW_ID]...``, ``--window-name``, ``--all-windows``, ``--concurrency`` and
-    ``--per-target-concurrency``: the windows of a command that works across a scope."""
+    """``[WINDOW_ID]...``, ``--window-name`` and ``--all-windows`` (the windows of a command
+    that works across a scope), and its :func:`concurrency_options`."""
     decorators = (
         click.argument("window_ids", nargs=-1, metavar="[WINDOW_ID]..."),
         click.option(
@@ -211,24 +212,30 @@ def window_options(command: F) -> F:
         click.option(
             "--all-windows", is_flag=True, help="Every window of each account and Region."
         ),
-        click.option(
-            "--concurrency",
-            type=click.IntRange(min=1),
-            metavar="N",
-            help="Requests in flight at once, across all windows [default: 8; across a scope, 64].",
-        ),
-        click.option(
-            "--per-target-concurrency",
-            type=click.IntRange(min=1),
-            default=8,
-            show_default=True,
-            metavar="N",
-            help="Requests in flight at once in each account and Region.",
-        ),
     )
     for decorator in reversed(decorators):
         command = decorator(command)
-    return command
+    return concurrency_options(command)
+
+
+def concurrency_options(command: F) -> F:
+    """``--concurrency`` (overall: 8 on one client, 64 across a scope) and
+    ``--per-target-concurrency`` (in each account-Region) of the commands across a scope."""
+    overall = click.option(
+        "--concurrency",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Requests in flight at once, across all windows [default: 8; across a scope, 64].",
+    )
+    per_target = click.option(
+        "--per-target-concurrency",
+        type=click.IntRange(min=1),
+        default=8,
+        show_default=True,
+        metavar="N",
+        help="Requests in flight at once in each account and Region.",
+    )
+    return overall(per_target(command))
 
 
 def chosen_windows(
