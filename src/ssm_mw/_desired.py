@@ -57,6 +57,7 @@ __all__ = [
     "replacement",
     "reported",
     "reported_members",
+    "scope_data",
     "scope_from_data",
     "unreported",
     "window_name",
@@ -388,14 +389,19 @@ def scope_from_data(data: object) -> Scope | None:
         raise ValidationError.single("scope", str(exc)) from None
 
 
-def _scope_to(scope: Scope) -> dict[str, Any]:
-    """The ``scope:`` mapping of a desired-state file: the fields not at their default."""
+def scope_data(scope: Scope, *, shard: bool = False) -> dict[str, Any]:
+    """The scope as a file holds it: the fields not at their default. A desired-state
+    file leaves the shard out (one worker's share, not the state's); a saved plan keeps
+    it (``shard=True``), as ``"K/N"``."""
     out: dict[str, Any] = {}
     for field in attrs.fields(Scope):
         value = getattr(scope, field.name)
         if value != field.default:
             out[field.name] = list(value) if isinstance(value, tuple) else value
-    out.pop("shard", None)  # a shard is one worker's share, not the state's
+    if scope.shard is not None and shard:
+        out["shard"] = f"{scope.shard[0]}/{scope.shard[1]}"
+    else:
+        out.pop("shard", None)
     return out
 
 
@@ -524,7 +530,7 @@ class DesiredState:
             }
         if self.scope is None:
             return {"windows": windows}
-        return {"scope": _scope_to(self.scope), "windows": windows}
+        return {"scope": scope_data(self.scope), "windows": windows}
 
     def tasks(self) -> Iterator[tuple[str, str, TaskDefinition]]:
         """Every ``(window_id, name, definition)``, in order."""

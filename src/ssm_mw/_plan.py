@@ -35,6 +35,7 @@ from ._desired import (
     live_members,
     replacement,
     reported_members,
+    scope_data,
     scope_from_data,
     window_name,
 )
@@ -198,7 +199,7 @@ class Plan:
             "prune": self.prune,
         }
         if self.scope is not None:  # a plan across a scope: where it was made, and how it went
-            data["scope"] = _scope_json(self.scope)
+            data["scope"] = scope_data(self.scope, shard=True)
             data["targets"] = [_summary_to_json(t) for t in self.targets]
         data["tasks"] = [_task_json(t) for t in self.tasks]
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -541,18 +542,6 @@ def _unsendable(
 
 
 # -- the saved-plan file ----------------------------------------------------------------
-
-
-def _scope_json(scope: Scope) -> dict[str, Any]:
-    """The scope's fields that are not at their default (a shard as ``"K/N"``)."""
-    out: dict[str, Any] = {}
-    for field in attrs.fields(Scope):
-        value = getattr(scope, field.name)
-        if value != field.default:
-            out[field.name] = list(value) if isinstance(value, tuple) else value
-    if scope.shard is not None:
-        out["shard"] = f"{scope.shard[0]}/{scope.shard[1]}"
-    return out
 
 
 def _summary_to_json(summary: TargetSummary) -> dict[str, Any]:
