@@ -64,7 +64,7 @@ def fail(message: str) -> None:
 
 
 def check_distributions(dist: Path) -> None:
-    """LICENSE in both, py.typed in the wheel, and the published metadata."""
+    """LICENSE in both, py.typed and botocore's trimmed data in the wheel, and the metadata."""
     wheels, sdists = sorted(dist.glob("ssm_mw-*.whl")), sorted(dist.glob("ssm_mw-*.tar.gz"))
     if len(wheels) != 1 or len(sdists) != 1:
         fail(f"{dist}: expected one wheel and one sdist, found {wheels + sdists}")
@@ -74,6 +74,12 @@ def check_distributions(dist: Path) -> None:
             fail(f"{wheels[0].name}: no LICENSE")
         if "ssm_mw/py.typed" not in names:
             fail(f"{wheels[0].name}: no py.typed")
+        for data in (
+            "ssm_mw/_data/ssm/2014-11-06/service-2.json",
+            "ssm_mw/_data/endpoints-slice.json",
+        ):
+            if data not in names:
+                fail(f"{wheels[0].name}: no {data}")
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
         metadata = email.message_from_bytes(wheel.read(metadata_name))
     with tarfile.open(sdists[0]) as sdist:
@@ -96,7 +102,7 @@ def check_distributions(dist: Path) -> None:
     assert isinstance(description, str)
     if "](docs/" in description or "](CHANGELOG" in description:
         fail("the long description has relative links")
-    print(f"ok: {wheels[0].name} and {sdists[0].name}: LICENSE, py.typed, metadata")
+    print(f"ok: {wheels[0].name} and {sdists[0].name}: LICENSE, py.typed, data, metadata")
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str], expect: str) -> None:

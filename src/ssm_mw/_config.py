@@ -14,13 +14,15 @@ keyword, when the client is made: nothing is sent.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
+import botocore
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore.config import Config
@@ -34,10 +36,27 @@ from ._shapes import DATA_PATH
 if TYPE_CHECKING:
     from types_aiobotocore_ssm import SSMClient
 
-__all__ = ["RETRY_MODES", "ClientOptions", "client_config", "own_session", "resolve_options"]
+__all__ = [
+    "ENDPOINTS_SLICE",
+    "ENDPOINT_SERVICES",
+    "RETRY_MODES",
+    "ClientOptions",
+    "client_config",
+    "own_session",
+    "resolve_options",
+]
 
 #: botocore's retry modes.
 RETRY_MODES = ("legacy", "standard", "adaptive")
+
+#: The services that ssm-mw's own sessions create clients for: SSM, and STS and
+#: Organizations across a scope. Their entries of botocore's endpoint table ship in
+#: :data:`ENDPOINTS_SLICE`.
+ENDPOINT_SERVICES = ("organizations", "ssm", "sts")
+#: botocore's ``endpoints.json`` with each partition's services cut to
+#: :data:`ENDPOINT_SERVICES`, and the botocore release it was cut from
+#: (``tools/trim_service_model.py`` writes it).
+ENDPOINTS_SLICE = DATA_PATH / "endpoints-slice.json"
 
 _DEFAULT_RETRIES: Mapping[str, Any] = {"mode": "standard"}
 #: botocore keeps 10 connections by default, fewer than set_cutoff_behavior's
@@ -128,7 +147,7 @@ def own_session(profile_name: str | None = None) -> AioSession:
 
 
 class _OwnServiceLoader(Loader):
-    """botocore's data loader, minus its scan of every service's directory.
+    """botocore's data loader, without its scan of every service and most of its endpoint table.
 
     Before it loads a model, botocore's ``load_service_model`` lists every
     service of every search path (``list_available_services``: ~430
@@ -140,6 +159,21 @@ class _OwnServiceLoader(Loader):
     instead, and loads the latest version (or the one asked for) as botocore
     does, extras included. When the service has no such model, botocore's own
     method runs and raises its own ``UnknownServiceError``.
+
+    Every session builds its endpoint resolver from ``endpoints.json``,
+    botocore's 1.25 MB table of every service in every partition; parsing it
+    in a fresh process costs ~35 ms of B6's ~390 (its ~200,000 objects set off
+    the garbage collector too). When the table would come from botocore's own
+    data directory (no ``endpoints.json`` in ``AWS_DATA_PATH`` or
+    ``~/.aws/models``) and the installed botocore is the release that
+    :data:`ENDPOINTS_SLICE` was cut from, this loader gives the slice instead,
+    with botocore's path, so botocore still counts it as its own data and
+    resolves endpoints through the rule sets. The slice holds every partition
+    whole (regions, defaults, DNS suffixes) and the services of
+    :data:`ENDPOINT_SERVICES`; a partition asked for any other service parses
+    botocore's full table then, once, and answers from it. With another
+    botocore release, or an ``endpoints.json`` of the user's, the full table
+    is loaded as botocore loads it.
     """
 
     def load_service_model(
@@ -164,6 +198,75 @@ class _OwnServiceLoader(Loader):
             except DataNotFoundError:
                 continue
         return found
+
+    def load_data_with_path(self, name: str) -> Any:
+        if name == "endpoints" and self._endpoints_slice is not None:
+            return self._endpoints_slice
+        return super().load_data_with_path(name)
+
+    @functools.cached_property
+    def _endpoints_slice(self) -> tuple[Any, str] | None:
+        """The slice with botocore's path of ``endpoints``, or None: botocore's table then."""
+        builtin = next(
+            (
+                path
+                for path in (os.path.join(base, "endpoints") for base in self.search_paths)
+                if self.file_loader.exists(path)
+            ),
+            None,
+        )
+        if builtin is None or not self.is_builtin_path(builtin):
+            return None
+        cut = self.file_loader.load_file(str(ENDPOINTS_SLICE.with_suffix("")))
+        if cut is None or cut["botocore"] != botocore.__version__:
+            return None
+        table, names = cut["endpoints"], frozenset(cut["services"])
+        for partition in table["partitions"]:
+            full = functools.partial(self._full_services, partition["partition"])
+            partition["services"] = _ServicesOnDemand(partition["services"], names, full)
+        return table, builtin
+
+    def _full_services(self, partition: str) -> Mapping[str, Any]:
+        """One partition's services from botocore's full ``endpoints.json`` (loaded once)."""
+        table, _ = super().load_data_with_path("endpoints")
+        services: Mapping[str, Any] = next(
+            p["services"] for p in table["partitions"] if p["partition"] == partition
+        )
+        return services
+
+
+class _ServicesOnDemand(Mapping[str, Any]):
+    """A partition's services: the slice's for those it was cut to, botocore's for others.
+
+    ``services`` is the partition's part of the slice, ``cut`` the services
+    the slice was cut to (a partition may lack some of them), and ``full``
+    the partition's services in botocore's whole table, parsed the first time
+    a service outside ``cut``, or the whole list, is asked for.
+    """
+
+    def __init__(
+        self,
+        services: Mapping[str, Any],
+        cut: frozenset[str],
+        full: Callable[[], Mapping[str, Any]],
+    ) -> None:
+        self._services = services
+        self._cut = cut
+        self._full = full
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._cut:
+            return self._services[name]
+        return self._full()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._services if name in self._cut else name in self._full()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._full())
+
+    def __len__(self) -> int:
+        return len(self._full())
 
 
 def client_config(config: Config | None, explicit: Mapping[str, Any] | None = None) -> AioConfig:

@@ -445,11 +445,28 @@ class DesiredState:
 
     def resolved(self, ids: Mapping[str, str]) -> DesiredState:
         """This state with each ``name:`` key replaced by its window's id in ``ids`` (name ->
-        id, of one account-Region): the state of that account-Region, without a scope."""
+        id, of one account-Region): the state of that account-Region, without a scope.
+
+        A ``name:`` key whose window another key gives by its id is refused
+        (:class:`~ssm_mw.ValidationError` naming both): one key's tasks would
+        replace the other's.
+        """
         windows: dict[str, Mapping[str, TaskDefinition]] = {}
+        given: dict[str, str] = {}
+        clashes: list[Violation] = []
         for key, tasks in self.windows.items():
             name = window_name(key)
-            windows[key if name is None else ids[name]] = tasks
+            window_id = key if name is None else ids[name]
+            other = given.setdefault(window_id, key)
+            if other != key:
+                by_name, by_id = (key, other) if name is not None else (other, key)
+                message = f"is window {window_id}, which {key_path(by_id)} names too"
+                clashes.append(
+                    Violation(path=key_path(by_name), message=f"{message}: give each window once")
+                )
+            windows[window_id] = tasks
+        if clashes:
+            raise ValidationError(clashes)
         return DesiredState(windows=windows)
 
     @classmethod

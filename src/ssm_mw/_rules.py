@@ -467,6 +467,12 @@ class ReportedEmpty(Rule, _OneMember):
         return isinstance(value, Mapping) and not value
 
 
+@functools.cache
+def _pseudo_parameters(names: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern of the pseudo parameters ``names`` as written (``{{ TARGET_ID }}``)."""
+    return re.compile(r"\{\{\s*(?:" + "|".join(map(re.escape, names)) + r")\s*\}\}")
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class PseudoParameterRule(Refusal):
     """F13: pseudo parameters a task type cannot take; the client refuses them before sending.
@@ -480,10 +486,16 @@ class PseudoParameterRule(Refusal):
     #: The task type that cannot take them.
     task_type: str
 
+    @staticmethod
+    def may_hold(text: str) -> bool:
+        """Whether ``text`` may hold a pseudo parameter at all (most values do not)."""
+        return "{{" in text
+
     def found(self, text: str) -> list[str]:
         """The pseudo parameters of :attr:`names` in ``text``, as written (``{{TARGET_ID}}``)."""
-        pattern = r"\{\{\s*(?:" + "|".join(map(re.escape, self.names)) + r")\s*\}\}"
-        return re.findall(pattern, text)
+        if not self.may_hold(text):
+            return []
+        return _pseudo_parameters(self.names).findall(text)
 
     def breaches(self, task_type: object, texts: Iterable[tuple[str, object]]) -> list[Breach]:
         """One breach per pseudo parameter in ``texts`` (path, value) of a task of ``task_type``."""

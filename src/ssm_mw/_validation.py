@@ -449,8 +449,11 @@ def _variant_matches_type(params: Mapping[str, Any], out: list[Violation]) -> No
         out.append(Violation(path=_TIP, message=f"{message} (expected {expected})"))
 
 
-def _parameter_texts(params: Mapping[str, Any]) -> Iterable[tuple[str, object]]:
-    """Each value of a Run Command task's parameters, with its library path."""
+def _parameter_texts(
+    params: Mapping[str, Any], keep: Callable[[str], bool]
+) -> Iterable[tuple[str, object]]:
+    """Each text value of a Run Command task's parameters that ``keep`` keeps, with its
+    library path (built only for those)."""
     tip = params.get("TaskInvocationParameters")
     run = tip.get("RunCommand") if isinstance(tip, Mapping) else None
     given = run.get("Parameters") if isinstance(run, Mapping) else None
@@ -458,14 +461,16 @@ def _parameter_texts(params: Mapping[str, Any]) -> Iterable[tuple[str, object]]:
         for key, values in cast("Mapping[str, Any]", given).items():
             if isinstance(values, (list, tuple)):
                 for i, value in enumerate(cast("list[object]", values)):
-                    yield f"{_TIP}.parameters[{key}]{_index(i)}", value
+                    if isinstance(value, str) and keep(value):
+                        yield f"{_TIP}.parameters[{key}]{_index(i)}", value
     task_parameters = params.get("TaskParameters")
     if isinstance(task_parameters, Mapping):
         for key, expression in cast("Mapping[str, Any]", task_parameters).items():
             values = expression.get("Values") if isinstance(expression, Mapping) else None
             if isinstance(values, (list, tuple)):
                 for i, value in enumerate(cast("list[object]", values)):
-                    yield f"task_parameters[{key}].values{_index(i)}", value
+                    if isinstance(value, str) and keep(value):
+                        yield f"task_parameters[{key}].values{_index(i)}", value
 
 
 def _pseudo_parameters(
@@ -473,7 +478,7 @@ def _pseudo_parameters(
 ) -> None:
     """F13: the pseudo parameters a Run Command task cannot take (its type, or its block, says)."""
     task_type = _task_type(params, whole=True)
-    _report(rule.breaches(task_type, _parameter_texts(params)), out)
+    _report(rule.breaches(task_type, _parameter_texts(params, rule.may_hold)), out)
 
 
 def _task_type(params: Mapping[str, Any], *, whole: bool) -> str | None:

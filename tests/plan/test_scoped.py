@@ -26,7 +26,7 @@ from ssm_mw import (
     plan_tasks,
 )
 from ssm_mw.testing import EmbeddedSSMServer, Organization
-from support.operations import DESCRIBE, REGISTER
+from support.operations import DEREGISTER, DESCRIBE, REGISTER
 from support.org import reach, whole_scope
 from support.org_plan import lambda_task, live_names, scoped_state
 
@@ -139,6 +139,81 @@ async def test_a_conflict_fails_only_its_account_region(
     assert failed.target == odd
     assert isinstance(failed.error, PlanError)
     assert len(plan.with_action(PlanAction.CREATE)) == 5
+
+
+async def test_prune_across_a_scope_deletes_only_the_unnamed_tasks_of_managed_windows(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """prune=True across six account-Regions: a stray task in window-1 of one account-Region
+    is deleted there only; window-2's tasks (a window the state does not name) are kept;
+    planned again, nothing is left to change."""
+    org = ssm_organization
+    odd = AccountRegion(account=org.account_ids[1], region=org.regions[1])
+    state = scoped_state(whole_scope(org))
+    async with reach(ssm_server, whole_scope(org)) as reached:
+        mw = await reached.client(odd)
+        assert odd.account is not None
+        first, second = org.windows_of(odd.account, odd.region)[:2]
+        stray = await mw.register_task_with_maintenance_window(
+            first, attrs.evolve(lambda_task(7), name="stray")
+        )
+        kept = await mw.register_task_with_maintenance_window(
+            second, attrs.evolve(lambda_task(8), name="elsewhere")
+        )
+        plan = await plan_tasks(reached, state, prune=True)
+        report = await apply_plan(reached, plan)
+        again = await plan_tasks(reached, state, prune=True)
+        live = await live_names(reached, org)
+        others = await live_names(reached, org, window=2)
+        elsewhere = await mw.get_maintenance_window_task(second, kept)
+    assert plan.prune
+    assert [
+        (t.target, t.window_id, t.window_task_id) for t in plan.with_action(PlanAction.DELETE)
+    ] == [(odd, first, stray)]
+    assert len(plan.with_action(PlanAction.CREATE)) == 12
+    assert [s.status for s in plan.targets] == [TargetStatus.OK] * 6
+    assert [(r.target, r.outcome) for r in report.with_outcome(ApplyOutcome.DELETED)] == [
+        (odd, ApplyOutcome.DELETED)
+    ]
+    assert report.ok
+    assert not again.has_changes
+    assert live == {t: Counter({"task-1": 1, "task-2": 1}) for t in reached.targets}
+    assert others[odd] == Counter({"elsewhere": 1})
+    assert elsewhere.name == "elsewhere"
+    for target in reached.targets:
+        deleted = ssm_server.request_count(
+            DEREGISTER, account_id=target.account, region=target.region
+        )
+        assert deleted == (1 if target == odd else 0)
+
+
+async def test_a_window_given_by_id_and_by_name_is_refused_naming_both_keys(
+    ssm_server: EmbeddedSSMServer, ssm_organization: Organization
+) -> None:
+    """In one account-Region, ``mw-...`` and ``name:window-1`` for the same window: one
+    ValidationError naming both keys (the tasks of one would silently replace the other's);
+    nothing is registered."""
+    org = ssm_organization
+    account, region = org.account_ids[0], org.regions[0]
+    window_id = org.windows_of(account, region)[0]
+    state = DesiredState(
+        windows={window_id: {"task-1": lambda_task(1)}, "name:window-1": {"task-2": lambda_task(2)}}
+    )
+    one = Scope(accounts=[account], regions=[region], role_name=org.role_name)
+    async with reach(ssm_server, one) as reached:
+        plan = await plan_tasks(reached, state)
+        mw = await reached.client(reached.targets[0])
+        with pytest.raises(ValidationError) as caught:
+            await plan_tasks(mw, state)
+    (failed,) = plan.failed_targets
+    assert isinstance(failed.error, ValidationError)
+    message = (
+        f"windows['name:window-1']: is window {window_id}, which windows[{window_id!r}] "
+        "names too: give each window once"
+    )
+    assert str(failed.error).endswith(message)
+    assert str(caught.value) == message
+    assert ssm_server.request_count(REGISTER, account_id=account) == 0
 
 
 async def test_window_ids_across_a_scope_are_refused_naming_the_key(

@@ -24,6 +24,7 @@ import pytest
 from botocore.loaders import create_loader
 from botocore.model import ServiceModel
 
+from ssm_mw._config import ENDPOINTS_SLICE
 from ssm_mw._operations import OPERATION_NAMES as OPERATIONS
 from ssm_mw._shapes import DATA_PATH, service_model
 
@@ -100,6 +101,16 @@ def test_the_file_is_what_the_tool_makes_from_the_pinned_botocore() -> None:
         assert _contract(json.loads(TRIMMED_FILE.read_text(encoding="utf-8"))) == _contract(
             json.loads(made)
         )
+
+
+def test_the_endpoint_slice_is_what_the_tool_cuts_from_the_installed_botocore() -> None:
+    """Byte for byte at the pinned botocore; at any other, it names a release not installed."""
+    tool = _tool()
+    shipped = ENDPOINTS_SLICE.read_text(encoding="utf-8")
+    if AT_PIN:
+        assert shipped == tool.render(tool.cut_endpoints(*tool.full_endpoints()))
+    else:
+        assert json.loads(shipped)["botocore"] == PINNED_BOTOCORE != botocore.__version__
 
 
 def test_service_metadata_and_top_level_members_are_botocore_s(
